@@ -1,0 +1,49 @@
+# Two commands do everything on a fresh machine: `make run` and `make test` (see README.md).
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.10 || echo python3)
+VENV := .venv
+BIN := $(VENV)/bin
+SAMPLE_DIR ?= data/sample
+SAMPLE_CLIPS ?= 300
+RUN_ARGS ?=
+PYTEST_ARGS ?=
+
+export TF_USE_LEGACY_KERAS := 1
+export TF_CPP_MIN_LOG_LEVEL := 2
+export PYTHONWARNINGS := ignore::FutureWarning
+
+.PHONY: install run sample test test-fast clean
+
+## install: create or update .venv (Python 3.10) with the pinned stack; a no-op when nothing changed
+install: $(VENV)/.installed
+
+$(VENV)/.installed: setup.py constraints.txt Makefile
+	@test -x $(BIN)/python || { echo "creating $(VENV) with $(PYTHON)"; $(PYTHON) -m venv $(VENV); }
+	@$(BIN)/python -c 'import sys; assert sys.version_info[:2] == (3, 10), f"need Python 3.10, {sys.executable} is {sys.version}"'
+	$(BIN)/pip install -q --disable-pip-version-check "pip<25" wheel
+	$(BIN)/pip install -q --disable-pip-version-check -c constraints.txt -e ".[test]"
+	@# tinysoundfont declares pyaudio, which cannot build here and is not needed for offline rendering
+	$(BIN)/pip install -q --disable-pip-version-check --no-deps -c constraints.txt tinysoundfont
+	@touch $@
+
+## sample: generate the sample MTAT-format data set when missing
+sample: $(SAMPLE_DIR)/annotations_final.csv
+
+$(SAMPLE_DIR)/annotations_final.csv: | $(VENV)/.installed
+	$(BIN)/python -m mtat.sample_data $(SAMPLE_DIR) --clips $(SAMPLE_CLIPS) --seed 0 --faults
+
+## run: the local TFX pipeline on the sample data
+run: install sample
+	$(BIN)/python pipelines/run_local.py --data-root $(SAMPLE_DIR) $(RUN_ARGS)
+
+## test: every test, end-to-end pipeline included (pytest exit 5 = no tests collected is an error)
+test: install
+	@$(BIN)/python -m pytest $(PYTEST_ARGS) tests; rc=$$?; \
+	  if [ $$rc -eq 5 ]; then echo "pytest collected no tests (exit 5): that is a failure here" >&2; fi; exit $$rc
+
+## test-fast: unit tests only
+test-fast: install
+	$(BIN)/python -m pytest -m "not slow" $(PYTEST_ARGS) tests
+
+clean:
+	rm -rf pipeline_output serving_model $(SAMPLE_DIR)

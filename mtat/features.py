@@ -1,0 +1,174 @@
+"""Feature parameters and the log-mel front-end: one definition for Beam, training and serving.
+
+The log-mel is a ``tf.function`` built from stock TF ops (pad, STFT, matmul with librosa's
+Slaney mel matrix as a constant, log10), so the very same graph runs in the Beam extraction
+and inside the exported SavedModel. It matches ``librosa.feature.melspectrogram(center=True)``
+followed by ``librosa.power_to_db(ref=1.0, amin=1e-10, top_db=None)``.
+"""
+from __future__ import annotations
+
+import dataclasses
+import functools
+import hashlib
+import json
+from typing import Any, Mapping
+
+import numpy as np
+
+#: tf.Example keys (the one place that names them).
+MEL_KEY = "log_mel"
+LABEL_KEY = "labels"
+CLIP_ID_KEY = "clip_id"
+PATH_KEY = "mp3_path"
+MEL_SHAPE_KEY = "mel_shape"
+
+AMIN = 1e-10  # power floor before log10: silence is -100 dB, never -inf
+
+
+@dataclasses.dataclass(frozen=True)
+class MelConfig:
+    """Audio front-end parameters (defaults: Choi et al. 2016, 12 kHz, 96 mels, 96 x 1366).
+
+    ``n_frames`` fixes the clip length: a clip is ``clip_samples = (n_frames - 1) * hop_length``
+    samples (29.12 s at the defaults), cropped or zero-padded at the end, which gives exactly
+    ``n_frames`` frames with librosa's ``center=True`` framing (1 + N // hop).
+    """
+
+    sample_rate: int = 12000
+    n_fft: int = 512
+    hop_length: int = 256
+    n_mels: int = 96
+    n_frames: int = 1366
+    fmin: float = 0.0
+    fmax: float | None = None
+    #: dtype of the stored mel bytes in tf.Examples ("float16" halves size; "float32" is exact).
+    storage_dtype: str = "float16"
+
+    def __post_init__(self) -> None:
+        for name in ("sample_rate", "n_fft", "hop_length", "n_mels", "n_frames"):
+            if int(getattr(self, name)) <= 0:
+                raise ValueError(f"MelConfig.{name} must be positive, got {getattr(self, name)}")
+        if self.hop_length > self.n_fft:
+            raise ValueError("hop_length must not exceed n_fft")
+        if self.storage_dtype not in ("float16", "float32"):
+            raise ValueError(f"storage_dtype must be float16 or float32, got {self.storage_dtype!r}")
+        top = self.sample_rate / 2
+        if self.fmax is not None and not (self.fmin < self.fmax <= top):
+            raise ValueError(f"need fmin < fmax <= sample_rate/2 ({top}), got {self.fmin}, {self.fmax}")
+
+    @property
+    def clip_samples(self) -> int:
+        """Samples per model window at ``sample_rate``."""
+        return (self.n_frames - 1) * self.hop_length
+
+    @property
+    def clip_seconds(self) -> float:
+        return self.clip_samples / self.sample_rate
+
+    @property
+    def mel_shape(self) -> tuple[int, int]:
+        return (self.n_mels, self.n_frames)
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), sort_keys=True)
+
+    @classmethod
+    def from_dict(cls, values: Mapping[str, Any]) -> "MelConfig":
+        known = {f.name for f in dataclasses.fields(cls)}
+        unknown = set(values) - known
+        if unknown:
+            raise ValueError(f"unknown MelConfig field(s): {sorted(unknown)}")
+        return cls(**values)
+
+    @classmethod
+    def from_json(cls, text: str) -> "MelConfig":
+        return cls.from_dict(json.loads(text))
+
+    def fingerprint(self) -> str:
+        """Stable short hash of the parameters (for caches and artifact properties)."""
+        return hashlib.sha256(self.to_json().encode()).hexdigest()[:16]
+
+
+@functools.lru_cache(maxsize=8)
+def mel_filterbank(config: MelConfig) -> np.ndarray:
+    """librosa's Slaney-normalised mel matrix, transposed to ``[n_fft // 2 + 1, n_mels]`` float32."""
+    import librosa
+
+    fb = librosa.filters.mel(
+        sr=config.sample_rate, n_fft=config.n_fft, n_mels=config.n_mels,
+        fmin=config.fmin, fmax=config.fmax, htk=False, norm="slaney",
+    )
+    return np.ascontiguousarray(fb.T.astype(np.float32))
+
+
+def fit_to_clip(waveform: np.ndarray, config: MelConfig) -> np.ndarray:
+    """Crop or zero-pad a mono waveform at its end to exactly ``config.clip_samples``."""
+    n = config.clip_samples
+    waveform = np.asarray(waveform, dtype=np.float32).reshape(-1)
+    if waveform.shape[0] >= n:
+        return waveform[:n]
+    return np.pad(waveform, (0, n - waveform.shape[0]))
+
+
+def log_mel_graph(waveform, config: MelConfig):
+    """Log-mel power spectrogram in dB of ``waveform`` (``[..., samples]`` float32 tensor).
+
+    Returns ``[..., n_mels, 1 + samples // hop_length]``. Pure TF ops: call it inside any
+    ``tf.function`` (the Beam DoFn's, the serving signature's) to get identical numbers.
+    """
+    import tensorflow as tf
+
+    waveform = tf.convert_to_tensor(waveform, tf.float32)
+    pad = config.n_fft // 2
+    rank = waveform.shape.rank
+    paddings = [[0, 0]] * (rank - 1) + [[pad, pad]]
+    padded = tf.pad(waveform, paddings)
+    stft = tf.signal.stft(
+        padded, frame_length=config.n_fft, frame_step=config.hop_length,
+        fft_length=config.n_fft, window_fn=tf.signal.hann_window, pad_end=False,
+    )
+    power = tf.math.square(tf.math.real(stft)) + tf.math.square(tf.math.imag(stft))
+    fb = tf.constant(mel_filterbank(config))
+    mel = tf.tensordot(power, fb, axes=[[rank], [0]])  # [..., frames, n_mels]
+    db = 10.0 * tf.math.log(tf.math.maximum(mel, AMIN)) / tf.math.log(10.0)
+    perm = list(range(rank - 1)) + [rank, rank - 1]
+    return tf.transpose(db, perm)
+
+
+@functools.lru_cache(maxsize=8)
+def log_mel_fn(config: MelConfig):
+    """A compiled ``tf.function``: ``[samples]`` float32 waveform -> ``[n_mels, frames]`` dB."""
+    import tensorflow as tf
+
+    @tf.function(input_signature=[tf.TensorSpec([None], tf.float32)], reduce_retracing=True)
+    def _log_mel(waveform):
+        return log_mel_graph(waveform, config)
+
+    return _log_mel
+
+
+def log_mel(waveform: np.ndarray, config: MelConfig) -> np.ndarray:
+    """NumPy convenience wrapper of :func:`log_mel_fn` for one mono waveform."""
+    out = log_mel_fn(config)(np.asarray(waveform, dtype=np.float32).reshape(-1))
+    return out.numpy()
+
+
+def clip_log_mel(waveform: np.ndarray, config: MelConfig) -> np.ndarray:
+    """Fixed-size ``[n_mels, n_frames]`` log-mel of one clip (cropped/padded to the window)."""
+    return log_mel(fit_to_clip(waveform, config), config)
+
+
+def encode_mel(mel: np.ndarray, config: MelConfig) -> bytes:
+    """Serialise a ``[n_mels, n_frames]`` mel as raw little-endian bytes of ``storage_dtype``."""
+    if tuple(mel.shape) != config.mel_shape:
+        raise ValueError(f"mel shape {tuple(mel.shape)} != configured {config.mel_shape}")
+    return np.asarray(mel, dtype=np.dtype(config.storage_dtype).newbyteorder("<")).tobytes()
+
+
+def decode_mel(data: bytes, config: MelConfig) -> np.ndarray:
+    """Inverse of :func:`encode_mel` (float32 ``[n_mels, n_frames]``)."""
+    arr = np.frombuffer(data, dtype=np.dtype(config.storage_dtype).newbyteorder("<"))
+    return arr.astype(np.float32).reshape(config.mel_shape)

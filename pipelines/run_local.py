@@ -1,0 +1,124 @@
+"""Run the pipeline locally: LocalDagRunner + Beam DirectRunner.
+
+    python pipelines/run_local.py                      # generated sample data set (created when missing)
+    python pipelines/run_local.py --data-root ~/mtat --epochs 20
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import sys
+import time
+from typing import Optional, Sequence
+
+from mtat.annotations import ANNOTATIONS_FILE
+from mtat.features import MelConfig
+
+DEFAULT_SAMPLE_DIR = os.path.join("data", "sample")
+#: Below this many clips the single-process DirectRunner wins: each multi-processing stage pays
+#: tens of seconds of worker start-up (DESIGN.md section 2).
+MULTIPROCESSING_MIN_CLIPS = 3000
+
+
+def default_beam_args(n_clips: int) -> list[str]:
+    """DirectRunner mode for the data size: in-memory for small sets, all cores for large ones."""
+    if n_clips < MULTIPROCESSING_MIN_CLIPS:
+        return ["--direct_running_mode=in_memory"]
+    return ["--direct_running_mode=multi_processing", "--direct_num_workers=0"]
+
+
+def count_rows(data_root: str) -> int:
+    """Data rows of the annotations file (cheap line count, used only to pick Beam args)."""
+    with open(os.path.join(data_root, ANNOTATIONS_FILE), "rb") as f:
+        return max(0, sum(1 for line in f if line.strip()) - 1)
+
+
+def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--data-root", help=f"MTAT-style folder [generated sample set in {DEFAULT_SAMPLE_DIR}]")
+    p.add_argument("--sample-clips", type=int, default=300, help="clips of the generated sample set [300]")
+    p.add_argument("--pipeline-name", default="mtat_tagging")
+    p.add_argument("--pipeline-root", default="pipeline_output", help="[pipeline_output]")
+    p.add_argument("--metadata-path", help="MLMD SQLite file [<pipeline-root>/metadata.sqlite]")
+    p.add_argument("--serving-dir", default="serving_model", help="[serving_model]")
+    p.add_argument("--model-name", default="tagger", help="[tagger]")
+    p.add_argument("--top-k", type=int, default=50, help="number of most frequent tags to learn [50]")
+    p.add_argument("--tags", help="comma-separated fixed tag list instead of the top-k rule")
+    p.add_argument("--split-dir", help="folder with Won et al. split files train/valid/test .npy [folder split]")
+    p.add_argument("--sample-rate", type=int, default=MelConfig.sample_rate)
+    p.add_argument("--n-mels", type=int, default=MelConfig.n_mels)
+    p.add_argument("--n-fft", type=int, default=MelConfig.n_fft)
+    p.add_argument("--hop-length", type=int, default=MelConfig.hop_length)
+    p.add_argument("--n-frames", type=int, default=MelConfig.n_frames)
+    p.add_argument("--beam-arg", action="append", default=[],
+                   help="Beam pipeline argument, repeatable [in_memory below "
+                        f"{MULTIPROCESSING_MIN_CLIPS} clips, else multi_processing on all cores]")
+    p.add_argument("--no-cache", action="store_true", help="re-run every component")
+    p.add_argument("--summary-json", help="write the run summary as JSON here")
+    return p.parse_args(argv)
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    args = parse_args(argv)
+    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    for ours in ("components", "mtat", "pipelines", "trainer"):
+        logging.getLogger(ours).setLevel(logging.INFO)
+
+    from tfx import v1 as tfx
+
+    from pipelines import results
+    from pipelines.progress import ComponentProgress
+    from pipelines.config import PipelineConfig
+    from pipelines.pipeline import create_pipeline
+
+    data_root = args.data_root
+    if data_root is None:
+        data_root = DEFAULT_SAMPLE_DIR
+        if not os.path.exists(os.path.join(data_root, ANNOTATIONS_FILE)):
+            from mtat import sample_data
+
+            print(f"generating the sample data set ({args.sample_clips} clips) in {data_root} ...", flush=True)
+            sample_data.generate(data_root, clips=args.sample_clips, seed=0, faults=True)
+    if not os.path.isfile(os.path.join(data_root, ANNOTATIONS_FILE)):
+        print(f"error: {os.path.join(data_root, ANNOTATIONS_FILE)} not found", file=sys.stderr)
+        return 2
+    try:
+        mel = MelConfig(sample_rate=args.sample_rate, n_mels=args.n_mels, n_fft=args.n_fft,
+                        hop_length=args.hop_length, n_frames=args.n_frames)
+    except ValueError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    pipeline_root = os.path.abspath(args.pipeline_root)
+    metadata_path = os.path.abspath(args.metadata_path or os.path.join(pipeline_root, "metadata.sqlite"))
+    os.makedirs(os.path.dirname(metadata_path), exist_ok=True)
+    beam_args = args.beam_arg or default_beam_args(count_rows(data_root))
+    config = PipelineConfig(
+        pipeline_name=args.pipeline_name, pipeline_root=pipeline_root, data_root=os.path.abspath(data_root),
+        serving_dir=os.path.abspath(args.serving_dir), model_name=args.model_name, metadata_path=metadata_path,
+        mel=mel, top_k=args.top_k, tags=[t.strip() for t in args.tags.split(",")] if args.tags else None,
+        split_dir=os.path.abspath(args.split_dir) if args.split_dir else None,
+        beam_pipeline_args=tuple(beam_args), enable_cache=not args.no_cache,
+    )
+    print(f"running pipeline {config.pipeline_name} on {config.data_root} (beam: {' '.join(beam_args)})", flush=True)
+    progress = ComponentProgress().install()
+    start = time.time()
+    tfx.orchestration.LocalDagRunner().run(create_pipeline(config))
+    elapsed = time.time() - start
+
+    examples_uri = results.latest_artifact_uri(metadata_path, "Examples", pipeline_root)
+    rejects_uri = results.latest_artifact_uri(metadata_path, "AudioRejects", pipeline_root)
+    summary = results.data_summary(examples_uri, rejects_uri)
+    summary["seconds"] = round(elapsed, 1)
+    summary["component_seconds"] = progress.timings
+    print(f"\n=== run summary ({elapsed:.0f} s) ===\n{results.format_summary(summary)}", flush=True)
+    if args.summary_json:
+        with open(args.summary_json, "w") as f:
+            json.dump(summary, f, indent=1)
+        print(f"summary written to {args.summary_json}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

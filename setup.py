@@ -1,0 +1,28 @@
+"""Installs the MTAT auto-tagging pipeline (core library, TFX components, trainer, pipelines)."""
+from setuptools import find_packages, setup
+
+setup(
+    name="mtat-tagger",
+    version="0.1.0",
+    description="Production TFX pipeline for MagnaTagATune music auto-tagging, serving and tag search",
+    python_requires=">=3.10,<3.11",
+    packages=find_packages(include=["mtat*", "components*", "trainer*", "pipelines*"]),
+    install_requires=[
+        "tfx==1.16.0",
+        "tensorflow==2.16.2",
+        "tf-keras==2.16.0",
+        "apache-beam[gcp]==2.59.0",
+        "kfp==2.5.0",
+        "librosa==0.11.0",
+        "scikit-learn==1.5.1",
+        "numpy==1.26.4",
+        "joblib<1.6",
+        "soundfile>=0.12",
+        "soxr>=0.3",
+        "pretty_midi>=0.2.10",
+        "importlib_resources",
+        "tqdm",
+        "matplotlib",
+    ],
+    extras_require={"test": ["pytest", "hypothesis"]},
+)
