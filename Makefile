@@ -21,7 +21,7 @@ $(VENV)/.installed: setup.py constraints.txt Makefile
 	@test -x $(BIN)/python || { echo "creating $(VENV) with $(PYTHON)"; $(PYTHON) -m venv $(VENV); }
 	@$(BIN)/python -c 'import sys; assert sys.version_info[:2] == (3, 10), f"need Python 3.10, {sys.executable} is {sys.version}"'
 	$(BIN)/pip install -q --disable-pip-version-check "pip<25" wheel
-	$(BIN)/pip install -q --disable-pip-version-check -c constraints.txt -e ".[test]"
+	$(BIN)/pip install -q --disable-pip-version-check -c constraints.txt -e ".[test]" --config-settings editable_mode=compat
 	@# tinysoundfont declares pyaudio, which cannot build here and is not needed for offline rendering
 	$(BIN)/pip install -q --disable-pip-version-check --no-deps -c constraints.txt tinysoundfont
 	@touch $@

@@ -2,9 +2,25 @@
 from __future__ import annotations
 
 import dataclasses
-from typing import Optional, Sequence
+from typing import Any, Dict, Optional, Sequence
 
 from mtat.features import MelConfig
+
+
+@dataclasses.dataclass(frozen=True)
+class TrainingConfig:
+    """Trainer hyper-parameters (passed to ``trainer.task.run_fn`` as ``custom_config``)."""
+
+    preset: str = "small"
+    epochs: int = 10
+    batch_size: int = 16
+    learning_rate: Optional[float] = None
+    patience: int = 3
+    activation: str = "relu"
+    seed: int = 0
+
+    def to_custom_config(self) -> Dict[str, Any]:
+        return dataclasses.asdict(self)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -22,7 +38,22 @@ class PipelineConfig:
     tags: Optional[Sequence[str]] = None
     split_dir: Optional[str] = None
     min_seconds: Optional[float] = None
+    training: TrainingConfig = TrainingConfig()
+    #: Gate: blessed iff macro ROC-AUC >= min_auc and at most max_regression below the last blessed.
+    min_auc: float = 0.6
+    max_regression: float = 0.01
+    #: Tags entering the macro average (None: all); runners that can read the data pass the tags
+    #: that have a positive test example.
+    eval_class_ids: Optional[Sequence[int]] = None
+    #: Number of tags the model predicts; None: ``len(tags)`` or ``top_k``.
+    expected_num_tags: Optional[int] = None
     beam_pipeline_args: Sequence[str] = ()
     enable_cache: bool = True
     #: Stop after ExampleGen + statistics/schema/validation (data checks only).
     data_only: bool = False
+
+    @property
+    def num_tags(self) -> int:
+        if self.expected_num_tags is not None:
+            return self.expected_num_tags
+        return len(self.tags) if self.tags else self.top_k

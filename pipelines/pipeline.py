@@ -7,25 +7,56 @@ from tfx import v1 as tfx
 from components.audio_example_gen.component import AudioExampleGen
 from mtat.features import CLIP_ID_KEY, LABEL_KEY, MEL_KEY, MEL_SHAPE_KEY
 from pipelines.config import PipelineConfig
+from pipelines.eval_config import build_eval_config
 
 #: Features that get statistics and a schema. ``mp3_path`` is left out: on small data sets TFDV
 #: would infer a string domain of the training file names and flag every eval/test path.
 SCHEMA_FEATURES = (MEL_KEY, MEL_SHAPE_KEY, LABEL_KEY, CLIP_ID_KEY)
 
+PREPROCESSING_FN = "trainer.preprocessing.preprocessing_fn"
+RUN_FN = "trainer.task.run_fn"
+
 
 def create_pipeline(config: PipelineConfig) -> tfx.dsl.Pipeline:
-    """AudioExampleGen -> StatisticsGen -> SchemaGen -> ExampleValidator (-> training stages)."""
+    """AudioExampleGen -> StatisticsGen -> SchemaGen -> ExampleValidator -> Transform -> Trainer
+    -> Evaluator (baseline: latest blessed model) -> Pusher."""
     example_gen = AudioExampleGen(
         data_root=config.data_root, mel_config=config.mel, top_k=config.top_k, tags=config.tags,
         split_dir=config.split_dir, min_seconds=config.min_seconds,
     )
+    examples = example_gen.outputs["examples"]
     statistics_gen = tfx.components.StatisticsGen(
-        examples=example_gen.outputs["examples"],
-        stats_options=tfdv.StatsOptions(feature_allowlist=list(SCHEMA_FEATURES)))
+        examples=examples, stats_options=tfdv.StatsOptions(feature_allowlist=list(SCHEMA_FEATURES)))
     schema_gen = tfx.components.SchemaGen(statistics=statistics_gen.outputs["statistics"], infer_feature_shape=True)
     example_validator = tfx.components.ExampleValidator(
         statistics=statistics_gen.outputs["statistics"], schema=schema_gen.outputs["schema"])
     components = [example_gen, statistics_gen, schema_gen, example_validator]
+
+    if not config.data_only:
+        mel_json = config.mel.to_json()
+        transform = tfx.components.Transform(
+            examples=examples, schema=schema_gen.outputs["schema"], preprocessing_fn=PREPROCESSING_FN,
+            materialize=False, custom_config={"mel_config": mel_json})
+        trainer = tfx.components.Trainer(
+            run_fn=RUN_FN, examples=examples, transform_graph=transform.outputs["transform_graph"],
+            schema=schema_gen.outputs["schema"],
+            custom_config={"mel_config": mel_json, **config.training.to_custom_config()})
+        baseline = tfx.dsl.Resolver(
+            strategy_class=tfx.dsl.experimental.LatestBlessedModelStrategy,
+            model=tfx.dsl.Channel(type=tfx.types.standard_artifacts.Model),
+            model_blessing=tfx.dsl.Channel(type=tfx.types.standard_artifacts.ModelBlessing),
+        ).with_id("latest_blessed_model_resolver")
+        evaluator = tfx.components.Evaluator(
+            examples=examples, model=trainer.outputs["model"], baseline_model=baseline.outputs["model"],
+            example_splits=["test"],
+            eval_config=build_eval_config(config.num_tags, min_auc=config.min_auc,
+                                          max_regression=config.max_regression,
+                                          class_ids=config.eval_class_ids))
+        pusher = tfx.components.Pusher(
+            model=trainer.outputs["model"], model_blessing=evaluator.outputs["blessing"],
+            push_destination=tfx.proto.PushDestination(filesystem=tfx.proto.PushDestination.Filesystem(
+                base_directory=f"{config.serving_dir.rstrip('/')}/{config.model_name}")))
+        components += [transform, trainer, baseline, evaluator, pusher]
 
     metadata = (tfx.orchestration.metadata.sqlite_metadata_connection_config(config.metadata_path)
                 if config.metadata_path else None)

@@ -59,3 +59,48 @@ def format_summary(summary: dict[str, Any]) -> str:
     if "blessed" in summary:
         lines.append(f"blessed: {summary['blessed']}; pushed model: {summary.get('pushed_model')}")
     return "\n".join(lines)
+
+
+def read_tfma_metrics(eval_uri: str, tags: list[str]) -> dict[str, Any]:
+    """Macro ROC-AUC / PR-AUC and per-tag ROC-AUC of the candidate model from an Evaluator output."""
+    import tensorflow_model_analysis as tfma
+
+    macro: dict[str, float] = {}
+    per_tag_roc: dict[str, float] = {}
+    per_tag_pr: dict[str, float] = {}
+    for slice_metrics in tfma.load_metrics(eval_uri):
+        if slice_metrics.slice_key.single_slice_keys:
+            continue  # overall slice only
+        for kv in slice_metrics.metric_keys_and_values:
+            key = kv.key
+            if key.is_diff or key.model_name not in ("", "candidate"):
+                continue
+            value = kv.value.double_value.value
+            if key.aggregation_type.macro_average:
+                macro[key.name] = value
+            elif key.HasField("sub_key") and key.sub_key.HasField("class_id"):
+                target = per_tag_roc if key.name == "roc_auc" else per_tag_pr
+                target[tags[key.sub_key.class_id.value]] = value
+    return {"macro_roc_auc": macro.get("roc_auc"), "macro_pr_auc": macro.get("pr_auc"),
+            "per_tag_roc_auc": {t: per_tag_roc[t] for t in tags if t in per_tag_roc},
+            "per_tag_pr_auc": {t: per_tag_pr[t] for t in tags if t in per_tag_pr}}
+
+
+def model_summary(metadata_path: str, pipeline_root: str, tags: list[str]) -> dict[str, Any]:
+    """``metrics``, ``blessed`` and ``pushed_model`` of the latest Evaluator / Pusher outputs."""
+    from ml_metadata.metadata_store import metadata_store
+
+    out: dict[str, Any] = {"metrics": None, "blessed": False, "pushed_model": None}
+    eval_uri = latest_artifact_uri(metadata_path, "ModelEvaluation", pipeline_root)
+    if eval_uri:
+        out["metrics"] = read_tfma_metrics(eval_uri, tags)
+    store = metadata_store.MetadataStore(tfx.orchestration.metadata.sqlite_metadata_connection_config(metadata_path))
+    for type_name, key in (("ModelBlessing", "blessed"), ("PushedModel", "pushed")):
+        uri = latest_artifact_uri(metadata_path, type_name, pipeline_root)
+        artifact = next((a for a in store.get_artifacts_by_uri(uri)), None) if uri else None
+        flag = bool(artifact and artifact.custom_properties[key].int_value) if artifact else False
+        if type_name == "ModelBlessing":
+            out["blessed"] = flag
+        elif flag:
+            out["pushed_model"] = artifact.custom_properties["pushed_destination"].string_value
+    return out

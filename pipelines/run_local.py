@@ -15,6 +15,7 @@ from typing import Optional, Sequence
 
 from mtat.annotations import ANNOTATIONS_FILE
 from mtat.features import MelConfig
+from pipelines.config import PipelineConfig, TrainingConfig
 
 DEFAULT_SAMPLE_DIR = os.path.join("data", "sample")
 #: Below this many clips the single-process DirectRunner wins: each multi-processing stage pays
@@ -27,12 +28,6 @@ def default_beam_args(n_clips: int) -> list[str]:
     if n_clips < MULTIPROCESSING_MIN_CLIPS:
         return ["--direct_running_mode=in_memory"]
     return ["--direct_running_mode=multi_processing", "--direct_num_workers=0"]
-
-
-def count_rows(data_root: str) -> int:
-    """Data rows of the annotations file (cheap line count, used only to pick Beam args)."""
-    with open(os.path.join(data_root, ANNOTATIONS_FILE), "rb") as f:
-        return max(0, sum(1 for line in f if line.strip()) - 1)
 
 
 def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
@@ -52,6 +47,16 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
     p.add_argument("--n-fft", type=int, default=MelConfig.n_fft)
     p.add_argument("--hop-length", type=int, default=MelConfig.hop_length)
     p.add_argument("--n-frames", type=int, default=MelConfig.n_frames)
+    p.add_argument("--preset", default="small", choices=("small", "fcn4", "strong"), help="model preset [small]")
+    p.add_argument("--epochs", type=int, default=TrainingConfig.epochs, help=f"[{TrainingConfig.epochs}]")
+    p.add_argument("--batch-size", type=int, default=TrainingConfig.batch_size,
+                   help=f"per replica [{TrainingConfig.batch_size}]")
+    p.add_argument("--learning-rate", type=float, help="Adam learning rate [preset default]")
+    p.add_argument("--min-auc", type=float, default=PipelineConfig.min_auc,
+                   help=f"gate: lowest macro ROC-AUC that gets blessed [{PipelineConfig.min_auc}]")
+    p.add_argument("--max-regression", type=float, default=PipelineConfig.max_regression,
+                   help=f"gate: allowed drop vs the last blessed model [{PipelineConfig.max_regression}]")
+    p.add_argument("--data-only", action="store_true", help="stop after the data checks (no training)")
     p.add_argument("--beam-arg", action="append", default=[],
                    help="Beam pipeline argument, repeatable [in_memory below "
                         f"{MULTIPROCESSING_MIN_CLIPS} clips, else multi_processing on all cores]")
@@ -68,10 +73,10 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
 
     from tfx import v1 as tfx
 
+    from components.audio_example_gen.executor import plan_clips
     from pipelines import results
-    from pipelines.progress import ComponentProgress
-    from pipelines.config import PipelineConfig
     from pipelines.pipeline import create_pipeline
+    from pipelines.progress import ComponentProgress
 
     data_root = args.data_root
     if data_root is None:
@@ -93,13 +98,27 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     pipeline_root = os.path.abspath(args.pipeline_root)
     metadata_path = os.path.abspath(args.metadata_path or os.path.join(pipeline_root, "metadata.sqlite"))
     os.makedirs(os.path.dirname(metadata_path), exist_ok=True)
-    beam_args = args.beam_arg or default_beam_args(count_rows(data_root))
+    tags = [t.strip() for t in args.tags.split(",")] if args.tags else None
+    split_dir = os.path.abspath(args.split_dir) if args.split_dir else None
+    try:  # the same plan AudioExampleGen makes: the tag count and which tags the test split can score
+        plan_tags, records, _ = plan_clips(data_root, top_k=args.top_k, tags=tags, split_dir=split_dir)
+    except ValueError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    eval_ids = sorted({i for r in records if r["split"] == "test" for i, v in enumerate(r["labels"]) if v})
+    if len(eval_ids) < len(plan_tags):
+        print(f"note: {len(plan_tags) - len(eval_ids)} of {len(plan_tags)} tags have no positive test clip "
+              "and are left out of the macro averages", flush=True)
+    beam_args = args.beam_arg or default_beam_args(len(records))
+    training = TrainingConfig(preset=args.preset, epochs=args.epochs, batch_size=args.batch_size,
+                              learning_rate=args.learning_rate)
     config = PipelineConfig(
         pipeline_name=args.pipeline_name, pipeline_root=pipeline_root, data_root=os.path.abspath(data_root),
         serving_dir=os.path.abspath(args.serving_dir), model_name=args.model_name, metadata_path=metadata_path,
-        mel=mel, top_k=args.top_k, tags=[t.strip() for t in args.tags.split(",")] if args.tags else None,
-        split_dir=os.path.abspath(args.split_dir) if args.split_dir else None,
-        beam_pipeline_args=tuple(beam_args), enable_cache=not args.no_cache,
+        mel=mel, top_k=args.top_k, tags=tags, split_dir=split_dir, training=training,
+        min_auc=args.min_auc, max_regression=args.max_regression, eval_class_ids=eval_ids or None,
+        expected_num_tags=len(plan_tags), beam_pipeline_args=tuple(beam_args),
+        enable_cache=not args.no_cache, data_only=args.data_only,
     )
     print(f"running pipeline {config.pipeline_name} on {config.data_root} (beam: {' '.join(beam_args)})", flush=True)
     progress = ComponentProgress().install()
@@ -110,6 +129,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     examples_uri = results.latest_artifact_uri(metadata_path, "Examples", pipeline_root)
     rejects_uri = results.latest_artifact_uri(metadata_path, "AudioRejects", pipeline_root)
     summary = results.data_summary(examples_uri, rejects_uri)
+    if not config.data_only:
+        summary.update(results.model_summary(metadata_path, pipeline_root, summary["tags"]))
     summary["seconds"] = round(elapsed, 1)
     summary["component_seconds"] = progress.timings
     print(f"\n=== run summary ({elapsed:.0f} s) ===\n{results.format_summary(summary)}", flush=True)

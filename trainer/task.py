@@ -1,0 +1,100 @@
+"""TFX Trainer entry point (``run_fn``, referenced by its dotted path ``trainer.task.run_fn``).
+
+``fn_args.custom_config`` keys: ``preset`` (small | fcn4 | strong), ``epochs``, ``batch_size``
+(per replica), ``learning_rate``, ``patience`` (early stopping on validation ROC-AUC),
+``activation``, ``mel_config`` (JSON). Runs under a ``tf.distribute`` strategy over the visible
+GPUs (MirroredStrategy), or on the CPU when there is none: the same code on a laptop and on a
+Kubeflow GPU worker.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import os
+from typing import Any, Dict
+
+import numpy as np
+import tensorflow as tf
+
+from components.audio_example_gen.executor import METADATA_FILE
+from mtat.features import LABEL_KEY, MEL_KEY, MelConfig
+from trainer import data, export, models
+from trainer.preprocessing import MEAN_KEY, STD_KEY, mel_config_from
+
+log = logging.getLogger(__name__)
+
+DEFAULTS: Dict[str, Any] = {"preset": "small", "epochs": 10, "batch_size": 16, "learning_rate": None,
+                            "patience": 3, "activation": "relu", "seed": 0}
+
+
+def distribution_strategy() -> tf.distribute.Strategy:
+    """MirroredStrategy over all visible GPUs, else the default (CPU) strategy."""
+    gpus = tf.config.list_physical_devices("GPU")
+    if gpus:
+        return tf.distribute.MirroredStrategy()
+    return tf.distribute.get_strategy()
+
+
+def examples_metadata(file_pattern: str) -> Dict[str, Any]:
+    """AudioExampleGen's ``feature_metadata.json`` (tags, mel config) beside the split folders."""
+    examples_uri = os.path.dirname(os.path.dirname(file_pattern))
+    with tf.io.gfile.GFile(os.path.join(examples_uri, METADATA_FILE)) as f:
+        return json.loads(f.read())
+
+
+def normalisation_stats(tft_output, file_pattern: str) -> tuple[np.ndarray, np.ndarray]:
+    """Per-band mean and std computed by tf.Transform, read through its graph on one raw record."""
+    files = data.expand_patterns(file_pattern)
+    record = next(iter(tf.data.TFRecordDataset(files[:1], compression_type="GZIP" if files[0].endswith(".gz") else "")))
+    spec = {k: v for k, v in tft_output.raw_feature_spec().items() if k != LABEL_KEY}
+    raw = tf.io.parse_example(record[None], spec)
+    out = tft_output.transform_raw_features(raw)
+    return out[MEAN_KEY].numpy()[0], out[STD_KEY].numpy()[0]
+
+
+def run_fn(fn_args) -> None:
+    """Train, validate (macro ROC-AUC, early stopping) and export the serving SavedModel."""
+    import tensorflow_transform as tft
+
+    hp = {**DEFAULTS, **{k: v for k, v in (fn_args.custom_config or {}).items() if v is not None}}
+    config: MelConfig = mel_config_from(fn_args.custom_config)
+    train_pattern, eval_pattern = fn_args.train_files[0], fn_args.eval_files[0]
+    meta = examples_metadata(train_pattern)
+    tags = meta["tags"]
+    if MelConfig.from_dict(meta["mel_config"]) != config:
+        raise ValueError(f"examples were extracted with {meta['mel_config']}, trainer configured with {config}")
+    tft_output = tft.TFTransformOutput(fn_args.transform_output)
+    mean, std = normalisation_stats(tft_output, train_pattern)
+
+    strategy = distribution_strategy()
+    replicas = strategy.num_replicas_in_sync
+    batch = int(hp["batch_size"]) * replicas
+    preset = hp["preset"]
+    chunk = models.chunk_frames(preset, config.n_frames)
+    train_chunk = chunk if chunk < config.n_frames else None
+    n_train = meta["examples"]["train"]
+    n_eval = meta["examples"]["eval"]
+    log.info("training %s on %d clips (%d for validation), %d tags, batch %d on %d replica(s)",
+             preset, n_train, n_eval, len(tags), batch, replicas)
+    common = dict(config=config, num_tags=len(tags), mean=mean, std=std, batch_size=batch)
+    train_ds = data.make_dataset(train_pattern, training=True, chunk=train_chunk, seed=hp["seed"], **common)
+    eval_ds = data.make_dataset(eval_pattern, training=False, chunk=train_chunk, seed=hp["seed"], **common) if n_eval else None
+
+    tf.keras.utils.set_random_seed(int(hp["seed"]))
+    with strategy.scope():
+        model = models.build_model(preset, config.n_mels, train_chunk or config.n_frames, len(tags),
+                                   activation=hp["activation"], learning_rate=hp["learning_rate"])
+    callbacks = [tf.keras.callbacks.TensorBoard(log_dir=fn_args.model_run_dir, update_freq="epoch")]
+    if eval_ds is not None:
+        callbacks.append(tf.keras.callbacks.EarlyStopping(
+            monitor="val_roc_auc", mode="max", patience=int(hp["patience"]), restore_best_weights=True))
+    model.fit(train_ds, validation_data=eval_ds, epochs=int(hp["epochs"]), callbacks=callbacks, verbose=2)
+
+    # The exported model always sees whole clips (chunk models average their windows).
+    info = {"tags": tags, "mel_config": config.to_dict(), "preset": preset, "chunk_frames": train_chunk,
+            "num_train_examples": n_train, "signatures": ["serving_default", "analyze", "log_mel",
+                                                          export.EXAMPLES_SIGNATURE]}
+    export.export_model(model, fn_args.serving_model_dir, info=info, config=config, tags=tags, mean=mean,
+                        std=std, chunk=train_chunk, tft_layer=tft_output.transform_features_layer(),
+                        raw_feature_spec=tft_output.raw_feature_spec())
+    log.info("exported to %s", fn_args.serving_model_dir)
