@@ -3,8 +3,10 @@ from __future__ import annotations
 
 import tensorflow_data_validation as tfdv
 from tfx import v1 as tfx
+from tfx.dsl.components.base import executor_spec
 
 from components.audio_example_gen.component import AudioExampleGen
+from components.serving_pusher import executor as serving_pusher
 from mtat.features import CLIP_ID_KEY, LABEL_KEY, MEL_KEY, MEL_SHAPE_KEY
 from pipelines.config import PipelineConfig
 from pipelines.eval_config import build_eval_config
@@ -54,6 +56,7 @@ def create_pipeline(config: PipelineConfig) -> tfx.dsl.Pipeline:
                                           class_ids=config.eval_class_ids))
         pusher = tfx.components.Pusher(
             model=trainer.outputs["model"], model_blessing=evaluator.outputs["blessing"],
+            custom_executor_spec=executor_spec.ExecutorClassSpec(serving_pusher.Executor),
             push_destination=tfx.proto.PushDestination(filesystem=tfx.proto.PushDestination.Filesystem(
                 base_directory=f"{config.serving_dir.rstrip('/')}/{config.model_name}")))
         components += [transform, trainer, baseline, evaluator, pusher]

@@ -46,5 +46,8 @@ class ComponentProgress(logging.Filter):
         """Attach to the ``absl`` logger (TFX logs component progress there)."""
         logger = logging.getLogger("absl")
         logger.setLevel(logging.INFO)
+        # Transform and Keras call absl.logging.set_verbosity() mid-run, which would silence the
+        # progress lines: pin this logger's level (the filter above decides what is shown).
+        logger.setLevel = lambda level: None  # type: ignore[method-assign]
         logger.addFilter(self)
         return self

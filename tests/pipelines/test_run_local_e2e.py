@@ -1,0 +1,101 @@
+"""End to end: run_local.py on a generated sample set with faults, then check what a user gets."""
+import glob
+import json
+import os
+
+import numpy as np
+import pytest
+import tensorflow as tf
+from sklearn.metrics import average_precision_score, roc_auc_score
+
+from mtat.audio import load_audio
+from mtat.annotations import load_annotations
+from mtat.features import MelConfig, decode_mel
+from pipelines import run_local
+
+pytestmark = pytest.mark.slow
+CFG = MelConfig()
+FAULT_REASONS = {"empty": "empty", "missing": "missing", "not_audio": "undecodable", "truncated": "too_short"}
+
+
+@pytest.fixture(scope="module")
+def run(sample_root, tmp_path_factory):
+    out = tmp_path_factory.mktemp("run")
+    args = ["--data-root", sample_root, "--pipeline-root", str(out / "pipeline"), "--serving-dir",
+            str(out / "serving"), "--epochs", "3", "--min-auc", "0.0", "--summary-json", str(out / "summary.json")]
+    assert run_local.main(args) == 0
+    with open(out / "summary.json") as f:
+        return {"dir": out, "args": args, "summary": json.load(f)}
+
+
+def test_every_clip_is_an_example_or_a_reject(run, sample_root):
+    summary = run["summary"]
+    faults = json.load(open(os.path.join(sample_root, "faults.json")))
+    assert {int(r["clip_id"]): r["reason"] for r in summary["rejects"]} == {
+        int(c): FAULT_REASONS[k] for c, k in faults.items()}
+    n_rows = len(load_annotations(sample_root).rows)
+    assert sum(summary["examples"].values()) == n_rows - len(faults)
+    assert set(summary) >= {"examples", "rejects", "tags", "metrics", "blessed", "pushed_model"}
+
+
+def _version_dir(run):
+    versions = glob.glob(str(run["dir"] / "serving" / "tagger" / "*"))
+    assert len(versions) == 1 and os.path.basename(versions[0]).isdigit()
+    return versions[0]
+
+
+def test_blessed_model_pushed_in_tf_serving_layout(run):
+    summary = run["summary"]
+    assert summary["blessed"] is True
+    assert os.path.realpath(summary["pushed_model"]) == os.path.realpath(_version_dir(run))
+    assert os.path.isfile(os.path.join(_version_dir(run), "saved_model.pb"))
+
+
+def _test_examples(run):
+    files = glob.glob(str(run["dir"] / "pipeline" / "AudioExampleGen" / "examples" / "*" / "Split-test" / "*"))
+    return [tf.train.Example.FromString(r.numpy()) for r in tf.data.TFRecordDataset(files)]
+
+
+def test_evaluator_metrics_equal_sklearn(run):
+    model = tf.saved_model.load(_version_dir(run))
+    examples = _test_examples(run)
+    serialized = tf.constant([e.SerializeToString() for e in examples])
+    probs = model.signatures["serving_examples"](examples=serialized)["probabilities"].numpy()
+    labels = np.array([list(e.features.feature["labels"].int64_list.value) for e in examples])
+    keep = labels.sum(axis=0) > 0  # tags with no positive test clip are left out of the macro
+    metrics = run["summary"]["metrics"]
+    assert metrics["macro_roc_auc"] == pytest.approx(roc_auc_score(labels[:, keep], probs[:, keep], average="macro"),
+                                                     abs=0.005)
+    assert metrics["macro_pr_auc"] == pytest.approx(
+        average_precision_score(labels[:, keep], probs[:, keep], average="macro"), abs=0.005)
+    tags = run["summary"]["tags"]
+    i = int(np.argmax(keep))
+    assert metrics["per_tag_roc_auc"][tags[i]] == pytest.approx(roc_auc_score(labels[:, i], probs[:, i]), abs=0.005)
+
+
+def test_serving_default_with_tf_serving_json(run, sample_root):
+    model = tf.saved_model.load(_version_dir(run))
+    example = _test_examples(run)[0]
+    path = os.path.join(sample_root, example.features.feature["mp3_path"].bytes_list.value[0].decode())
+    wave = load_audio(path, CFG.sample_rate)
+    request = json.loads(json.dumps({"instances": [wave[:40000].tolist(), wave[40000:80000].tolist()]}))
+    out = model.signatures["serving_default"](waveform=tf.constant(request["instances"], tf.float32))
+    probs = out["probabilities"].numpy()
+    k = len(run["summary"]["tags"])
+    assert probs.shape == (2, k) and np.all((probs >= 0) & (probs <= 1))
+    assert [t.decode() for t in out["tags"].numpy()[0]] == run["summary"]["tags"]
+
+    # the served waveform path and the Beam extraction path agree on the same MP3
+    served = model.signatures["serving_default"](waveform=tf.constant(wave[None]))["probabilities"].numpy()[0]
+    stored = decode_mel(example.features.feature["log_mel"].bytes_list.value[0], CFG)
+    beam = model.signatures["log_mel"](log_mel=tf.constant(stored[None]))["probabilities"].numpy()[0]
+    np.testing.assert_allclose(served, beam, atol=0.01)
+    columnar = model.signatures["serving_examples"](examples=tf.constant([example.SerializeToString()]))
+    np.testing.assert_allclose(columnar["probabilities"].numpy()[0], beam, atol=1e-4)
+
+
+def test_rerun_reuses_the_cache(run, capsys):
+    assert run_local.main(run["args"]) == 0
+    out = capsys.readouterr().out
+    assert "AudioExampleGen done" in out and "(cached)" in out
+    assert "Trainer done" in out and out.count("(cached)") >= 6
