@@ -15,7 +15,10 @@ from mtat.features import LABEL_KEY
 from trainer.export import EXAMPLES_SIGNATURE
 
 ROC = '{"curve": "ROC", "name": "roc_auc"}'
-PR = '{"curve": "PR", "name": "pr_auc"}'
+#: Step-wise ("majoring") PR-AUC over 10,000 thresholds equals sklearn's average precision (each
+#: recall step weighted by the precision that includes the new positive); the default trapezoid
+#: interpolation can differ by several points on small test sets.
+PR = '{"curve": "PR", "name": "pr_auc", "summation_method": "majoring"}'
 
 
 def build_eval_config(num_tags: int, *, min_auc: float, max_regression: float = 0.01,
