@@ -6,6 +6,7 @@ with explicit ``class_weights`` (``macro_average`` without them fails at run tim
 """
 from __future__ import annotations
 
+import json
 from typing import Optional, Sequence
 
 import tensorflow_model_analysis as tfma
@@ -15,10 +16,13 @@ from mtat.features import LABEL_KEY
 from trainer.export import EXAMPLES_SIGNATURE
 
 ROC = '{"curve": "ROC", "name": "roc_auc"}'
-#: Step-wise ("majoring") PR-AUC over 10,000 thresholds equals sklearn's average precision (each
-#: recall step weighted by the precision that includes the new positive); the default trapezoid
-#: interpolation can differ by several points on small test sets.
-PR = '{"curve": "PR", "name": "pr_auc", "summation_method": "majoring"}'
+PR_NAME = "pr_auc"
+
+
+def _pr_auc() -> tfma.MetricConfig:
+    """PR-AUC as average precision (= sklearn), see :mod:`pipelines.tfma_metrics`."""
+    return tfma.MetricConfig(class_name="AveragePrecision", module="pipelines.tfma_metrics",
+                             config=json.dumps({"name": PR_NAME}))
 
 
 def build_eval_config(num_tags: int, *, min_auc: float, max_regression: float = 0.01,
@@ -48,11 +52,11 @@ def build_eval_config(num_tags: int, *, min_auc: float, max_regression: float = 
             tfma.MetricsSpec(metrics=[tfma.MetricConfig(class_name="ExampleCount")]),
             tfma.MetricsSpec(
                 metrics=[tfma.MetricConfig(class_name="AUC", config=ROC),
-                         tfma.MetricConfig(class_name="AUC", config=PR)],
+                         _pr_auc()],
                 binarize=tfma.BinarizationOptions(class_ids={"values": list(range(num_tags))})),
             tfma.MetricsSpec(
                 metrics=[tfma.MetricConfig(class_name="AUC", config=ROC, threshold=gate),
-                         tfma.MetricConfig(class_name="AUC", config=PR)],
+                         _pr_auc()],
                 aggregate=macro),
         ],
     )

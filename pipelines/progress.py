@@ -17,9 +17,9 @@ class ComponentProgress(logging.Filter):
     ``timings`` maps each finished component to its wall time in seconds.
     """
 
-    def __init__(self, stream=sys.stdout):
+    def __init__(self, stream=None):
         super().__init__()
-        self.stream = stream
+        self._stream = stream
         self.timings: dict[str, float] = {}
         self.cached: set[str] = set()
         self._current: str | None = None
@@ -31,7 +31,7 @@ class ComponentProgress(logging.Filter):
         message = record.getMessage()
         if m := _RUNNING.match(message):
             self._current, self._started = m.group(1), time.time()
-            print(f"[{time.strftime('%H:%M:%S')}] {self._current} ...", file=self.stream, flush=True)
+            print(f"[{time.strftime('%H:%M:%S')}] {self._current} ...", file=self._stream or sys.stdout, flush=True)
         elif message.startswith(_CACHED) and self._current:
             self.cached.add(self._current)
         elif m := _FINISHED.match(message):
@@ -39,7 +39,7 @@ class ComponentProgress(logging.Filter):
             took = time.time() - self._started
             self.timings[name] = round(took, 1)
             note = " (cached)" if name in self.cached else ""
-            print(f"[{time.strftime('%H:%M:%S')}] {name} done in {took:.1f} s{note}", file=self.stream, flush=True)
+            print(f"[{time.strftime('%H:%M:%S')}] {name} done in {took:.1f} s{note}", file=self._stream or sys.stdout, flush=True)
         return False
 
     def install(self) -> "ComponentProgress":
@@ -49,5 +49,7 @@ class ComponentProgress(logging.Filter):
         # Transform and Keras call absl.logging.set_verbosity() mid-run, which would silence the
         # progress lines: pin this logger's level (the filter above decides what is shown).
         logger.setLevel = lambda level: None  # type: ignore[method-assign]
+        for old in [f for f in logger.filters if isinstance(f, ComponentProgress)]:
+            logger.removeFilter(old)
         logger.addFilter(self)
         return self
