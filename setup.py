@@ -6,7 +6,8 @@ setup(
     version="0.1.0",
     description="Production TFX pipeline for MagnaTagATune music auto-tagging, serving and tag search",
     python_requires=">=3.10,<3.11",
-    packages=find_packages(include=["mtat*", "components*", "trainer*", "pipelines*"]),
+    packages=find_packages(include=["mtat*", "components*", "trainer*", "pipelines*", "tagger_cli*"]),
+    entry_points={"console_scripts": ["mtat-tagger=tagger_cli.main:main"]},
     install_requires=[
         "tfx==1.16.0",
         "tensorflow==2.16.2",
@@ -23,6 +24,9 @@ setup(
         "importlib_resources",
         "tqdm",
         "matplotlib",
+        "pyarrow",
+        "tokenizers",
+        "safetensors",
     ],
     extras_require={"test": ["pytest", "hypothesis"]},
 )

@@ -37,6 +37,7 @@ from typing import Callable, Iterator, Mapping, Sequence
 
 import numpy as np
 
+from mtat.annotations import ANNOTATIONS_FILE, CLIP_ID_COLUMN, PATH_COLUMN
 from mtat.tags import MTAT_TAGS
 
 #: Output sample rate and clip length of MTAT (29.124 s = 465,984 samples at 16 kHz).
@@ -57,7 +58,6 @@ MP3_BITRATE_MODE = "AVERAGE"
 #: The deliberately broken rows added by ``faults=True``, in this order after the good clips.
 FAULT_KINDS = ("empty", "truncated", "not_audio", "missing")
 TRUNCATE_FRACTION = 0.35
-ANNOTATIONS_FILE = "annotations_final.csv"
 FAULTS_FILE = "faults.json"
 SOUNDFONT_NAME = "TimGM6mb.sf2"
 
@@ -1059,7 +1059,7 @@ def generate(out_dir: str | Path, clips: int = 300, seed: int = 0, faults: bool 
     partial = out / (ANNOTATIONS_FILE + ".partial")  # the CSV appears only when complete
     with open(partial, "w", newline="", encoding="utf-8") as f:
         writer = csv.writer(f, delimiter="\t", quoting=csv.QUOTE_ALL, lineterminator="\n")
-        writer.writerow(["clip_id", *MTAT_TAGS, "mp3_path"])
+        writer.writerow([CLIP_ID_COLUMN, *MTAT_TAGS, PATH_COLUMN])
         for job in jobs:
             row = ["0"] * len(MTAT_TAGS)
             for tag in labels[job.index]:

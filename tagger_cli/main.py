@@ -1,0 +1,66 @@
+"""Entry point of the ``mtat-tagger`` console script: one sub-command per module of this package.
+
+Each sub-command module defines ``HELP`` (one line), ``add_arguments(parser)`` and
+``run(args) -> int`` (the exit code). Errors a user can fix are raised as :class:`CliError` and
+printed as one line (no traceback).
+"""
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import sys
+from typing import Optional, Sequence
+
+#: sub-command name -> module (in this package)
+COMMANDS = {
+    "predict": "predict",
+    "index": "index",
+    "search": "search",
+    "similar": "similar",
+    "serve-check": "serve_check",
+    "report": "report",
+}
+
+
+class CliError(Exception):
+    """A problem with the user's input or environment, shown as ``error: <message>``."""
+
+
+def _available() -> dict:
+    modules = {}
+    for name, module in COMMANDS.items():
+        try:
+            modules[name] = importlib.import_module(f"tagger_cli.{module}")
+        except ModuleNotFoundError as err:
+            if err.name != f"tagger_cli.{module}":
+                raise
+    return modules
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="mtat-tagger", description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    for name, module in _available().items():
+        p = sub.add_parser(name, help=module.HELP, description=module.HELP)
+        module.add_arguments(p)
+        p.set_defaults(_run=module.run)
+    return parser
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    os.environ.setdefault("TF_USE_LEGACY_KERAS", "1")
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args._run(args) or 0)
+    except CliError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())
