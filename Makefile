@@ -49,3 +49,13 @@ test-fast: install
 
 clean:
 	rm -rf pipeline_output serving_model $(SAMPLE_DIR)
+
+## image: the project image for Kubeflow Pipelines (needs Docker); push it where the cluster can pull it
+IMAGE ?= mtat-tagger:latest
+.PHONY: image image-gpu
+image:
+	docker build -t $(IMAGE) .
+
+## image-gpu: the same image plus TF's CUDA wheels, for --trainer-image (see README)
+image-gpu:
+	docker build --build-arg GPU=1 -t $(IMAGE)-gpu .

@@ -6,6 +6,7 @@ silently drop a row whose file is missing).
 from __future__ import annotations
 
 import fnmatch
+import io
 import logging
 import os
 import posixpath
@@ -35,12 +36,15 @@ def folder_split_of(mp3_path: str, patterns: Mapping[str, str] = FOLDER_SPLIT) -
 
 
 def _split_file_entries(path: str) -> list[str]:
+    import tensorflow as tf  # tf.io.gfile: local paths and gs:// / s3:// alike
+
+    with tf.io.gfile.GFile(path, "rb") as f:
+        data = f.read()
     if path.endswith(".npy"):
-        values = np.load(path, allow_pickle=False).reshape(-1)
+        values = np.load(io.BytesIO(data), allow_pickle=False).reshape(-1)
         lines = [str(v) for v in values]
     else:
-        with open(path, encoding="utf-8-sig") as f:
-            lines = f.read().splitlines()
+        lines = data.decode("utf-8-sig").splitlines()
     out = []
     for line in lines:
         line = line.strip()
@@ -57,8 +61,10 @@ def load_split_files(split_dir: str) -> dict[str, str]:
     """
     mapping: dict[str, str] = {}
     for stem, split in SPLIT_FILE_NAMES.items():
+        import tensorflow as tf
+
         found = [os.path.join(split_dir, stem + ext) for ext in (".npy", ".txt", ".tsv")]
-        found = [p for p in found if os.path.isfile(p)]
+        found = [p for p in found if tf.io.gfile.exists(p)]
         if not found:
             raise ValueError(f"split file {stem}.npy (or .txt) not found in {split_dir}")
         for entry in _split_file_entries(found[0]):

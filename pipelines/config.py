@@ -42,6 +42,9 @@ class PipelineConfig:
     #: Gate: blessed iff macro ROC-AUC >= min_auc and at most max_regression below the last blessed.
     min_auc: float = 0.6
     max_regression: float = 0.01
+    #: Compare against the latest blessed model (a Resolver node; without it only ``min_auc`` gates).
+    #: Open-source Kubeflow Pipelines cannot run resolver nodes, Vertex AI Pipelines can.
+    compare_to_baseline: bool = True
     #: Tags entering the macro average (None: all); runners that can read the data pass the tags
     #: that have a positive test example.
     eval_class_ids: Optional[Sequence[int]] = None

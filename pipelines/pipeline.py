@@ -47,9 +47,10 @@ def create_pipeline(config: PipelineConfig) -> tfx.dsl.Pipeline:
             strategy_class=tfx.dsl.experimental.LatestBlessedModelStrategy,
             model=tfx.dsl.Channel(type=tfx.types.standard_artifacts.Model),
             model_blessing=tfx.dsl.Channel(type=tfx.types.standard_artifacts.ModelBlessing),
-        ).with_id("latest_blessed_model_resolver")
+        ).with_id("latest_blessed_model_resolver") if config.compare_to_baseline else None
         evaluator = tfx.components.Evaluator(
-            examples=examples, model=trainer.outputs["model"], baseline_model=baseline.outputs["model"],
+            examples=examples, model=trainer.outputs["model"],
+            baseline_model=baseline.outputs["model"] if baseline else None,
             example_splits=["test"],
             eval_config=build_eval_config(config.num_tags, min_auc=config.min_auc,
                                           max_regression=config.max_regression,
@@ -59,7 +60,7 @@ def create_pipeline(config: PipelineConfig) -> tfx.dsl.Pipeline:
             custom_executor_spec=executor_spec.ExecutorClassSpec(serving_pusher.Executor),
             push_destination=tfx.proto.PushDestination(filesystem=tfx.proto.PushDestination.Filesystem(
                 base_directory=f"{config.serving_dir.rstrip('/')}/{config.model_name}")))
-        components += [transform, trainer, baseline, evaluator, pusher]
+        components += [c for c in (transform, trainer, baseline, evaluator, pusher) if c is not None]
 
     metadata = (tfx.orchestration.metadata.sqlite_metadata_connection_config(config.metadata_path)
                 if config.metadata_path else None)
