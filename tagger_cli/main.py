@@ -39,7 +39,8 @@ def _available() -> dict:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="mtat-tagger", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(
+        prog="mtat-tagger", description="Tag audio files with a pushed model, index a catalog, search it by tags or words.")
     sub = parser.add_subparsers(dest="command", required=True)
     for name, module in _available().items():
         p = sub.add_parser(name, help=module.HELP, description=module.HELP)
@@ -62,5 +63,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         return 130
 
 
-if __name__ == "__main__":
-    sys.exit(main())
+if __name__ == "__main__":  # run as a module, CliError must be this package's class: delegate
+    from tagger_cli.main import main as package_main
+
+    sys.exit(package_main())

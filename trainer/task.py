@@ -17,7 +17,7 @@ import numpy as np
 import tensorflow as tf
 
 from components.audio_example_gen.executor import METADATA_FILE
-from mtat.features import LABEL_KEY, MEL_KEY, MelConfig
+from mtat.features import LABEL_KEY, MelConfig
 from trainer import data, export, models
 from trainer.preprocessing import MEAN_KEY, STD_KEY, mel_config_from
 

@@ -1,0 +1,357 @@
+"""Tag every audio file under a folder into one Parquet catalog: parallel, resumable, incremental.
+
+    mtat-tagger index ~/music --out catalog.parquet [--model serving_model/tagger] [--workers 2]
+
+Catalog schema (one row per readable file, sorted by ``path``):
+
+    path            string          relative to DIR, '/'-separated (the row key)
+    abs_path        string          absolute path when indexed
+    duration        double          seconds (decoded length)
+    probabilities   list<float32>   K clip-level tag probabilities (served numbers), in the order
+                                    of the metadata's "tags"
+    embedding       list<float32>   D-dim clip embedding (penultimate layer, mean over windows)
+    size            int64           file size in bytes  } together: the file has not changed
+    mtime_ns        int64           modification time   } since it was indexed
+    model_version   string          the model's version folder name
+    model_dir       string          the model's version folder
+    indexed_at      timestamp[us, UTC]
+
+Schema metadata ``mtat_tagger.catalog`` (JSON): ``format``, ``tags``, ``embedding_dim``,
+``model_version``, ``model_dir``, ``model_fingerprint`` (content hash of the SavedModel),
+``preset``, ``mel_config``, ``root`` (absolute DIR), ``created_at``, ``files``, and ``rejects``:
+``[{"path", "reason", "error"}]`` for the files that could not be read (also printed to stderr
+and counted). :func:`tagger_cli.catalog.read_catalog` loads it as NumPy arrays.
+
+Resume: finished files are written every ``--part-size`` files (or 30 s) to
+``<out>.parts/part-NNNNNN-<id>.parquet`` (written to a dot-file, then renamed: a part is
+complete or absent), next to a ``manifest.json`` naming the model and DIR. A new run skips every
+path already in a part (or in an existing ``<out>`` catalog) whose size and mtime are unchanged,
+indexes the rest, then merges catalog + parts into ``<out>`` (temporary file + rename) and
+deletes the parts. So an interrupted run (Ctrl-C, a kill, a crash) resumes where it stopped,
+loses at most one part's worth of work, indexes nothing twice and misses nothing; re-running on a
+finished catalog only indexes new or changed files and drops rows of deleted ones. Unreadable
+files are retried by the next run (they are not in any part).
+
+One catalog, one model: if the parts or the existing catalog were made with another model
+(version, tag list or SavedModel fingerprint differ) or for another DIR, ``index`` stops with an
+error instead of mixing them; ``--reindex`` discards them and rebuilds with the current model.
+"""
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import datetime as dt
+import json
+import os
+import shutil
+import sys
+import time
+import uuid
+from typing import Any, Dict, List, Optional
+
+import numpy as np
+
+from mtat.audio import AUDIO_EXTENSIONS
+from tagger_cli.main import CliError
+
+HELP = "tag every audio file under a folder into a Parquet catalog (parallel, resumable)"
+META_KEY = b"mtat_tagger.catalog"
+FORMAT = 1
+MANIFEST = "manifest.json"
+PART_SECONDS = 30.0
+#: manifest/metadata fields that must agree for rows to share a catalog
+IDENTITY = ("model_version", "model_fingerprint", "tags", "root")
+
+
+def default_workers() -> int:
+    return max(1, min(4, os.cpu_count() or 1))
+
+
+def add_arguments(p) -> None:
+    p.add_argument("dir", metavar="DIR", help="folder to scan recursively for " + ", ".join(AUDIO_EXTENSIONS))
+    p.add_argument("--out", required=True, metavar="PARQUET", help="catalog file to write (e.g. catalog.parquet)")
+    p.add_argument("--model", metavar="DIR",
+                   help="model version dir, model dir (newest version) or serving dir [serving_model/tagger]")
+    p.add_argument("--workers", type=int, default=default_workers(),
+                   help=f"files decoded/tagged in parallel [{default_workers()}]")
+    p.add_argument("--part-size", type=int, default=64, help="files per resumable part [64]")
+    p.add_argument("--reindex", action="store_true",
+                   help="discard an existing catalog / unfinished parts (other model or folder) and start over")
+    p.add_argument("--no-progress", action="store_true", help="no progress bar")
+    p.add_argument("--stop-after", type=int, help=argparse.SUPPRESS)  # test hook: Ctrl-C after N files
+
+
+# --------------------------------------------------------------------------------------------
+# catalog files
+
+
+def catalog_meta(source) -> Dict[str, Any]:
+    """The ``mtat_tagger.catalog`` JSON of a table, schema or Parquet file path ({} if absent or unreadable)."""
+    import pyarrow.parquet as pq
+
+    try:
+        if isinstance(source, str):
+            schema = pq.read_schema(source)
+        else:
+            schema = source.schema if hasattr(source, "schema") else source
+        raw = (schema.metadata or {}).get(META_KEY)
+        return json.loads(raw) if raw else {}
+    except Exception:  # noqa: BLE001 - not Parquet / foreign metadata: not one of our catalogs
+        return {}
+
+
+def _schema(meta: Dict[str, Any]):
+    import pyarrow as pa
+
+    return pa.schema([
+        ("path", pa.string()), ("abs_path", pa.string()), ("duration", pa.float64()),
+        ("probabilities", pa.list_(pa.float32())), ("embedding", pa.list_(pa.float32())),
+        ("size", pa.int64()), ("mtime_ns", pa.int64()), ("model_version", pa.string()),
+        ("model_dir", pa.string()), ("indexed_at", pa.timestamp("us", tz="UTC")),
+    ], metadata={META_KEY: json.dumps(meta)})
+
+
+def _table(rows: List[Dict[str, Any]], meta: Dict[str, Any]):
+    import pyarrow as pa
+
+    schema = _schema(meta)
+    columns = {f.name: [r[f.name] for r in rows] for f in schema}
+    return pa.Table.from_pydict(columns, schema=schema)
+
+
+def _write_atomic(table, path: str) -> None:
+    import pyarrow.parquet as pq
+
+    d, name = os.path.split(os.path.abspath(path))
+    tmp = os.path.join(d, f".{name}.{uuid.uuid4().hex[:8]}.tmp")
+    try:
+        pq.write_table(table, tmp)
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.remove(tmp)
+
+
+# --------------------------------------------------------------------------------------------
+# scanning
+
+
+@dataclasses.dataclass(frozen=True)
+class AudioFile:
+    rel: str
+    abs: str
+    size: int
+    mtime_ns: int
+
+
+def scan(root: str) -> List[AudioFile]:
+    """Audio files under ``root`` (recursive, sorted; names starting with '.' are skipped)."""
+    found = []
+    for d, dirs, files in os.walk(root):
+        dirs[:] = sorted(x for x in dirs if not x.startswith("."))
+        for name in sorted(files):
+            if name.startswith(".") or not name.lower().endswith(AUDIO_EXTENSIONS):
+                continue
+            full = os.path.join(d, name)
+            try:
+                st = os.stat(full)
+            except OSError:
+                continue  # vanished or a dangling link: nothing to index
+            rel = os.path.relpath(full, root).replace(os.sep, "/")
+            found.append(AudioFile(rel, full, int(st.st_size), int(st.st_mtime_ns)))
+    return found
+
+
+# --------------------------------------------------------------------------------------------
+# the run
+
+
+def _mismatch(old: Dict[str, Any], new: Dict[str, Any]) -> Optional[str]:
+    """Why rows described by ``old`` cannot join a catalog described by ``new`` (None if they can)."""
+    if old.get("root") != new["root"]:
+        return f"it indexes {old.get('root')}, not {new['root']}"
+    if old.get("model_version") != new["model_version"] or old.get("tags") != new["tags"] or (
+            old.get("model_fingerprint") and new["model_fingerprint"]
+            and old.get("model_fingerprint") != new["model_fingerprint"]):
+        return (f"it was indexed with model version {old.get('model_version') or '?'} "
+                f"({old.get('model_dir')}), not version {new['model_version'] or '?'} ({new['model_dir']})")
+    return None
+
+
+class _Parts:
+    """The ``<out>.parts/`` folder: manifest + atomically written part files."""
+
+    def __init__(self, out: str):
+        self.dir = out + ".parts"
+
+    def exists(self) -> bool:
+        return os.path.isdir(self.dir)
+
+    def manifest(self) -> Dict[str, Any]:
+        try:
+            with open(os.path.join(self.dir, MANIFEST)) as f:
+                return json.load(f)
+        except (OSError, ValueError):
+            return {}
+
+    def files(self) -> List[str]:
+        return sorted(os.path.join(self.dir, n) for n in os.listdir(self.dir)
+                      if n.startswith("part-") and n.endswith(".parquet"))
+
+    def start(self, meta: Dict[str, Any]) -> None:
+        os.makedirs(self.dir, exist_ok=True)
+        for name in os.listdir(self.dir):  # half-written parts of a killed run
+            if name.startswith(".") and name.endswith(".tmp"):
+                os.remove(os.path.join(self.dir, name))
+        if not os.path.exists(os.path.join(self.dir, MANIFEST)):
+            tmp = os.path.join(self.dir, f".{MANIFEST}.tmp")
+            with open(tmp, "w") as f:
+                json.dump({k: meta[k] for k in (*IDENTITY, "model_dir")}, f, indent=1)
+            os.replace(tmp, os.path.join(self.dir, MANIFEST))
+
+    def write(self, table) -> str:
+        seq = len(self.files())
+        path = os.path.join(self.dir, f"part-{seq:06d}-{uuid.uuid4().hex[:8]}.parquet")
+        _write_atomic(table, path)
+        return path
+
+    def remove(self) -> None:
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
+def _read_rows(path: str) -> List[Dict[str, Any]]:
+    import pyarrow.parquet as pq
+
+    return pq.read_table(path).to_pylist()
+
+
+def run(args) -> int:
+    from tqdm import tqdm
+
+    from tagger_cli.inference import load_tagger, map_files
+
+    root = os.path.abspath(os.path.expanduser(args.dir))
+    out = os.path.abspath(os.path.expanduser(args.out))
+    if not os.path.isdir(root):
+        raise CliError(f"not a folder: {args.dir}")
+    if args.workers < 1 or args.part_size < 1:
+        raise CliError("--workers and --part-size must be at least 1")
+    if os.path.isdir(out):
+        raise CliError(f"--out must be a file name, {args.out} is a folder")
+    os.makedirs(os.path.dirname(out), exist_ok=True)
+    tagger = load_tagger(args.model)
+    meta = {"format": FORMAT, "tags": tagger.tags, "embedding_dim": tagger.embedding_dim,
+            "model_version": tagger.version, "model_dir": tagger.model_dir,
+            "model_fingerprint": tagger.fingerprint, "preset": tagger.preset,
+            "mel_config": tagger.config.to_dict(), "root": root,
+            "clip_scheme": "mean over the served model windows (serving_default)"}
+    files = scan(root)
+    if not files:
+        raise CliError(f"no audio files ({', '.join(AUDIO_EXTENSIONS)}) under {args.dir}")
+    current = {f.rel: f for f in files}
+    parts = _Parts(out)
+
+    def unchanged(row: Dict[str, Any]) -> bool:
+        f = current.get(row["path"])
+        return f is not None and f.size == row["size"] and f.mtime_ns == row["mtime_ns"]
+
+    done: Dict[str, Dict[str, Any]] = {}  # path -> row, later sources override earlier ones
+    resumed = 0
+    if args.reindex:
+        parts.remove()
+    else:
+        if os.path.exists(out):
+            old = catalog_meta(out)
+            why = _mismatch(old, meta) if old else "it is not a catalog written by 'mtat-tagger index'"
+            if why:
+                raise CliError(f"{args.out} cannot be extended: {why}. Pass --reindex to rebuild it with "
+                               "this model and folder, or choose another --out")
+            for row in _read_rows(out):
+                if unchanged(row):
+                    done[row["path"]] = row
+        if parts.exists():
+            why = _mismatch(parts.manifest(), meta) if parts.manifest() else "its manifest is missing"
+            if why:
+                raise CliError(f"unfinished index parts in {parts.dir} cannot be resumed: {why}. "
+                               "Pass --reindex to discard them")
+            before = set(done)
+            for part in parts.files():
+                try:
+                    rows = _read_rows(part)
+                except Exception:  # noqa: BLE001 - unreadable part: its files are simply indexed again
+                    print(f"warning: ignoring unreadable part {part}", file=sys.stderr)
+                    os.remove(part)
+                    continue
+                for row in rows:
+                    if unchanged(row):
+                        done[row["path"]] = row
+            resumed = len(set(done) - before)
+    todo = [f for f in files if f.rel not in done]
+    parts.start(meta)
+    if resumed:
+        print(f"resuming: {resumed} file(s) already indexed in {parts.dir}", file=sys.stderr)
+
+    rejects: List[Dict[str, str]] = []
+    pending: List[Dict[str, Any]] = []
+    last_flush = time.monotonic()
+    processed = 0
+    start = time.monotonic()
+    show = not args.no_progress
+    by_abs = {f.abs: f for f in todo}
+
+    def flush() -> None:
+        nonlocal last_flush
+        if pending:
+            parts.write(_table(pending, meta))
+            for row in pending:
+                done[row["path"]] = row
+            pending.clear()
+        last_flush = time.monotonic()
+
+    def predict(path: str):
+        return tagger.predict_file(path)
+
+    bar = tqdm(total=len(files), initial=len(files) - len(todo), unit="file", file=sys.stderr,
+               disable=not show, desc="indexing", smoothing=0.1)
+    try:
+        for path, pred, error in map_files(predict, [f.abs for f in todo], workers=args.workers, ordered=False):
+            f = by_abs[path]
+            processed += 1
+            bar.update(1)
+            if error is not None:
+                reason = getattr(error, "reason", type(error).__name__)
+                text = str(error).strip().splitlines()[0] if str(error).strip() else reason
+                rejects.append({"path": f.rel, "reason": reason, "error": text})
+                bar.write(f"skipped {f.rel}: {text}", file=sys.stderr)
+            else:
+                pending.append({
+                    "path": f.rel, "abs_path": f.abs, "duration": float(pred.duration),
+                    "probabilities": np.asarray(pred.probabilities, np.float32).tolist(),
+                    "embedding": np.asarray(pred.embedding, np.float32).tolist(),
+                    "size": f.size, "mtime_ns": f.mtime_ns, "model_version": tagger.version,
+                    "model_dir": tagger.model_dir, "indexed_at": dt.datetime.now(dt.timezone.utc)})
+                if len(pending) >= args.part_size or time.monotonic() - last_flush > PART_SECONDS:
+                    flush()
+            if args.stop_after is not None and processed >= args.stop_after:
+                raise KeyboardInterrupt
+    except KeyboardInterrupt:
+        flush()
+        bar.close()
+        print(f"index interrupted after {processed} file(s); {len(done)} are saved in {parts.dir}: "
+              "run the same command again to resume", file=sys.stderr)
+        raise
+    finally:
+        bar.close()
+    flush()
+    seconds = time.monotonic() - start
+
+    rows = sorted((r for r in done.values() if r["path"] in current), key=lambda r: r["path"])
+    final_meta = dict(meta, created_at=dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+                      files=len(rows), rejects=sorted(rejects, key=lambda r: r["path"]))
+    _write_atomic(_table(rows, final_meta), out)
+    parts.remove()
+    new = processed - len(rejects)
+    rate = f", {new / seconds:.1f} files/s" if new and seconds > 0 else ""
+    print(f"indexed {len(rows)} file(s) into {args.out}: {new} new{rate}, {len(rows) - new} kept from before, "
+          f"{len(rejects)} unreadable; model {tagger.name} version {tagger.version or '?'}")
+    return 0

@@ -1,0 +1,503 @@
+"""The model side of the CLI: find and load a pushed model, tag a waveform or an audio file.
+
+Clip-level outputs (what ``predict``, ``index`` and ``similar`` report) are exactly what TF
+Serving's ``serving_default`` / ``analyze`` signatures compute for the whole file: the audio is
+cut into model windows of ``config.clip_samples`` samples (29.12 s at the defaults) at starts
+``0, W, 2W, ...``, the last window aligned to the end of the file (so it overlaps the one
+before), a file shorter than one window zero-padded at its end; the window probabilities and
+embeddings are averaged. The windows are fed through the ``analyze`` signature in batches of
+at most :data:`BATCH_WINDOWS`, each batch row being exactly one window, so the numbers equal a
+single ``serving_default`` call on the whole waveform (up to float rounding) while memory stays
+bounded.
+
+Long files are never decoded into one array: :func:`stream_audio` reads blocks of
+:data:`BLOCK_SECONDS` with libsndfile, downmixes them to mono and resamples them with a
+streaming soxr resampler (the same numbers as ``mtat.audio.load_audio`` on the whole file, up
+to float rounding), and
+a window scheduler keeps only the samples a pending window still needs.
+
+Taggram (``taggram=True``): the served windows are 29.12 s long, one row per half minute is
+useless for a 30 s clip. The taggram instead rates short *segments* of
+:data:`TAGGRAM_SEGMENT_SECONDS` (3 s) every :data:`TAGGRAM_HOP_SECONDS` (1.5 s, 50 % overlap;
+the last segment is aligned to the end of the file; a file shorter than a segment is one
+segment). Each segment's log-mel (computed with the project's front-end, the first and last
+frame dropped because STFT padding darkens them) is *tiled* along time to the model's
+``n_frames`` and scored through the ``log_mel`` signature. Tiling, not zero-padding: the
+model never sees silence or a fake "mean" spectrum, and for the global-max-pooled FCN presets
+(receptive field ~3.6 s) the output of a tiled segment is the max over that segment's own
+features; for ``strong`` every 3.75 s chunk holds only that segment's frames. So a taggram row
+answers "what does the model hear in these 3 s". Taggram rows are *not* averaged into the
+clip-level probabilities (those stay the served numbers).
+
+Without ``taggram`` the ``window_probabilities`` of a :class:`FilePrediction` are the served
+(non-overlapping, 29.12 s) windows themselves.
+"""
+from __future__ import annotations
+
+import dataclasses
+import os
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, Callable, Dict, Iterable, Iterator, List, Optional, Sequence, Tuple
+
+import numpy as np
+
+from mtat.audio import AUDIO_EXTENSIONS, AudioError, read_audio
+from mtat.features import MelConfig
+from tagger_cli.main import CliError
+
+#: Where ``run_local.py`` pushes by default (``--serving-dir serving_model --model-name tagger``).
+DEFAULT_MODEL_DIR = os.path.join("serving_model", "tagger")
+#: Model windows per ``analyze`` call (bounds memory: 8 x 29 s x 12 kHz x 4 B = 11 MB + the mels).
+BATCH_WINDOWS = 8
+#: Taggram segments per ``log_mel`` call.
+BATCH_SEGMENTS = 16
+#: Decoding block length (seconds of input audio per libsndfile read).
+BLOCK_SECONDS = 30.0
+TAGGRAM_SEGMENT_SECONDS = 3.0
+TAGGRAM_HOP_SECONDS = 1.5
+
+__all__ = ["AUDIO_EXTENSIONS", "AudioError", "DEFAULT_MODEL_DIR", "FilePrediction", "Tagger", "load_tagger",
+           "map_files", "resolve_model_dir", "stream_audio", "top_tags"]
+
+
+@dataclasses.dataclass
+class FilePrediction:
+    """What the model says about one file (or waveform).
+
+    ``probabilities`` ``[K]`` and ``embedding`` ``[D]`` are the clip-level outputs (TF Serving's
+    numbers). ``window_probabilities`` ``[n, K]`` with ``window_starts`` ``[n]`` (seconds) and
+    ``window_seconds`` (each row's length) is the taggram when ``taggram`` is true, else the
+    served 29.12 s windows. ``duration`` is in seconds.
+    """
+
+    path: str
+    probabilities: np.ndarray
+    embedding: np.ndarray
+    window_probabilities: np.ndarray
+    window_starts: np.ndarray
+    duration: float
+    window_seconds: float = 0.0
+    taggram: bool = False
+
+    def top(self, tags: Sequence[str], n: int) -> List[Tuple[str, float]]:
+        """The ``n`` most probable ``(tag, probability)``, highest first."""
+        return top_tags(tags, self.probabilities, n)
+
+
+def top_tags(tags: Sequence[str], probabilities: np.ndarray, n: int) -> List[Tuple[str, float]]:
+    """``(tag, probability)`` pairs sorted by probability (descending; ties in tag order), first ``n``."""
+    probabilities = np.asarray(probabilities, dtype=np.float64).reshape(-1)
+    order = np.argsort(-probabilities, kind="stable")[: max(0, int(n))]
+    return [(tags[i], float(probabilities[i])) for i in order]
+
+
+# --------------------------------------------------------------------------------------------
+# finding a model
+
+
+def _is_saved_model(path: str) -> bool:
+    import tensorflow as tf
+
+    return tf.io.gfile.exists(os.path.join(path, "saved_model.pb"))
+
+
+def _listdir(path: str) -> List[str]:
+    import tensorflow as tf
+
+    try:
+        return [name.rstrip("/") for name in tf.io.gfile.listdir(path)]
+    except Exception:  # noqa: BLE001 - not a directory / unreadable: nothing loadable there
+        return []
+
+
+def _versions(base: str) -> List[int]:
+    """All-digit sub-folders of ``base`` holding a SavedModel (TF Serving's version layout)."""
+    return sorted(int(v) for v in _listdir(base) if v.isdigit() and _is_saved_model(os.path.join(base, v)))
+
+
+def resolve_model_dir(path: Optional[str]) -> str:
+    """The SavedModel version folder meant by ``path``.
+
+    ``path`` may be a version folder (has ``saved_model.pb``), a model base folder (the newest
+    all-digit version in it), or a serving folder holding ``<name>/<version>/`` (its only model,
+    or ``tagger`` if there are several). ``None`` means ``serving_model/tagger`` (where
+    ``pipelines/run_local.py`` pushes). Raises :class:`CliError` when nothing loadable is there.
+    """
+    import tensorflow as tf
+
+    shown = path if path is not None else f"{DEFAULT_MODEL_DIR} (the default; pass --model DIR)"
+    target = path if path is not None else DEFAULT_MODEL_DIR
+    if "://" not in target:
+        target = os.path.abspath(os.path.expanduser(target))
+    if not tf.io.gfile.exists(target):
+        raise CliError(f"model directory not found: {shown}")
+    if _is_saved_model(target):
+        return target
+    versions = _versions(target)
+    if versions:
+        return os.path.join(target, str(versions[-1]))
+    names = sorted(n for n in _listdir(target) if _versions(os.path.join(target, n)))
+    if len(names) > 1 and "tagger" in names:
+        names = ["tagger"]
+    if len(names) == 1:
+        base = os.path.join(target, names[0])
+        return os.path.join(base, str(_versions(base)[-1]))
+    if names:
+        raise CliError(f"{shown} holds several models ({', '.join(names)}): pass one of them with --model")
+    raise CliError(f"no SavedModel in {shown}: expected saved_model.pb, numeric version folders "
+                   "(<model>/<version>/) or a serving folder with <model>/<version>/")
+
+
+def model_fingerprint(model_dir: str) -> str:
+    """A content hash of the SavedModel (``fingerprint.pb``), '' when the model has none."""
+    import tensorflow as tf
+
+    try:
+        fp = tf.saved_model.experimental.read_fingerprint(model_dir)
+    except Exception:  # noqa: BLE001 - older SavedModels have no fingerprint.pb
+        return ""
+    return f"{fp.saved_model_checksum:x}-{fp.checkpoint_hash:x}"
+
+
+# --------------------------------------------------------------------------------------------
+# decoding
+
+
+def stream_audio(path: str, sample_rate: int, block_seconds: float = BLOCK_SECONDS) -> Iterator[np.ndarray]:
+    """Open ``path`` and return an iterator of mono float32 blocks at ``sample_rate``.
+
+    Same validation and numbers as :func:`mtat.audio.load_audio` (missing / empty / undecodable
+    raise :class:`AudioError` here, at once; the concatenated blocks equal ``load_audio``'s array up
+    to float rounding, ~3e-7), but at most ``block_seconds`` of input audio is in memory at a time.
+    Errors found while reading (a corrupt frame late in a file, NaN samples) are raised by the
+    iterator. The length comes from decoding, not from the header (a truncated MP3's header
+    still claims the full length).
+    """
+    import soundfile as sf
+
+    p = str(path)
+    if "://" in p:  # remote object store: mtat.audio reads the bytes through tf.io.gfile
+        wave, rate = read_audio(p)
+        return _resampled_blocks(iter([wave]), rate, sample_rate, p)
+    if not os.path.exists(p):
+        raise AudioError("missing", f"file not found: {p}")
+    if not os.path.isfile(p):
+        raise AudioError("not_a_file", f"not a regular file: {p}")
+    size = os.path.getsize(p)
+    if size == 0:
+        raise AudioError("empty", f"empty file (0 bytes): {p}")
+    try:
+        handle = sf.SoundFile(p)
+    except (RuntimeError, sf.LibsndfileError, TypeError, ValueError):
+        raise AudioError("undecodable", f"not decodable as audio ({size} bytes, {_magic(p)}): {p}") from None
+    rate = int(handle.samplerate)
+    if rate <= 0 or handle.frames == 0:
+        handle.close()
+        raise AudioError("no_samples", f"decoded to 0 samples ({size} bytes): {p}")
+    block = max(1, int(round(block_seconds * rate)))
+
+    def decoded() -> Iterator[np.ndarray]:
+        got = 0
+        with handle:
+            while True:
+                try:
+                    data = handle.read(frames=block, dtype="float32", always_2d=True)
+                except (RuntimeError, sf.LibsndfileError, TypeError, ValueError):
+                    raise AudioError("undecodable", f"decoding failed after {got / rate:.1f} s: {p}") from None
+                if data.shape[0] == 0:
+                    break
+                got += data.shape[0]
+                mono = data.mean(axis=1) if data.shape[1] > 1 else data[:, 0]
+                if not np.all(np.isfinite(mono)):
+                    raise AudioError("non_finite", f"decoded samples contain NaN/Inf: {p}")
+                yield np.ascontiguousarray(mono, dtype=np.float32)
+        if got == 0:
+            raise AudioError("no_samples", f"decoded to 0 samples ({size} bytes): {p}")
+
+    return _resampled_blocks(decoded(), rate, sample_rate, p)
+
+
+def _magic(path: str) -> str:
+    try:
+        with open(path, "rb") as f:
+            head = f.read(4)
+    except OSError:
+        return "unreadable"
+    return "starts with " + (repr(head) if head else "nothing")
+
+
+def _resampled_blocks(blocks: Iterator[np.ndarray], rate_in: int, rate_out: int, path: str) -> Iterator[np.ndarray]:
+    """Resample a block stream with soxr HQ (streaming; identical to one ``soxr.resample`` call)."""
+    if rate_in == rate_out:
+        yield from blocks
+        return
+    import soxr
+
+    stream = soxr.ResampleStream(rate_in, rate_out, 1, dtype="float32", quality="HQ")
+    pending = next(blocks, None)
+    while pending is not None:
+        following = next(blocks, None)
+        out = stream.resample_chunk(pending, last=following is None)
+        if out.size:
+            yield np.asarray(out, dtype=np.float32)
+        pending = following
+
+
+class _Windower:
+    """Cuts a sample stream into windows of ``length`` every ``hop`` samples, keeping a small buffer.
+
+    Regular windows start at ``0, hop, 2 hop, ...`` while they fit; at the end one more window
+    aligned to the end of the stream is added if the last one did not reach it (the served
+    windowing when ``hop == length``). A stream shorter than ``length`` gives one short window
+    (the caller pads or tiles it).
+    """
+
+    def __init__(self, length: int, hop: int):
+        self.length, self.hop = int(length), int(hop)
+        self.buf = np.zeros(0, np.float32)
+        self.offset = 0  # stream index of buf[0]
+        self.total = 0
+        self.next = 0  # start of the next regular window
+        self.covered = 0  # end of the last window handed out
+        self.count = 0
+
+    def feed(self, chunk: np.ndarray) -> List[Tuple[int, np.ndarray]]:
+        self.buf = np.concatenate([self.buf, chunk]) if self.buf.size else np.asarray(chunk, np.float32)
+        self.total += len(chunk)
+        out = []
+        while self.next + self.length <= self.total:
+            i = self.next - self.offset
+            out.append((self.next, self.buf[i:i + self.length].copy()))
+            self.covered, self.next, self.count = self.next + self.length, self.next + self.hop, self.count + 1
+        keep = max(self.offset, min(self.next, self.total - self.length))
+        if keep > self.offset:
+            self.buf = self.buf[keep - self.offset:]
+            self.offset = keep
+        return out
+
+    def finish(self) -> List[Tuple[int, np.ndarray]]:
+        if self.total == 0:
+            return []
+        if self.count == 0:
+            return [(0, self.buf.copy())]
+        if self.covered < self.total:
+            start = self.total - self.length
+            return [(start, self.buf[start - self.offset:].copy())]
+        return []
+
+
+# --------------------------------------------------------------------------------------------
+# the model
+
+
+class Tagger:
+    """A loaded pushed model: ``tags``, ``version``, ``model_dir``, ``config`` (its MelConfig)."""
+
+    def __init__(self, model_dir: str):
+        import tensorflow as tf
+
+        from trainer.export import read_model_info
+
+        self.model_dir = model_dir
+        try:
+            self.info: Dict[str, Any] = read_model_info(model_dir)
+        except Exception as err:  # noqa: BLE001
+            raise CliError(f"{model_dir} has no readable assets.extra/model_info.json "
+                           f"(not exported by this project's trainer?): {err}") from None
+        try:
+            self.model = tf.saved_model.load(model_dir)
+        except Exception as err:  # noqa: BLE001 - corrupt / incompatible SavedModel
+            raise CliError(f"cannot load the SavedModel in {model_dir}: {str(err).splitlines()[0]}") from None
+        missing = [s for s in ("analyze", "log_mel", "serving_default") if s not in self.model.signatures]
+        if missing:
+            raise CliError(f"the model in {model_dir} lacks the signature(s) {', '.join(missing)}")
+        self.tags: List[str] = list(self.info["tags"])
+        self.config = MelConfig.from_dict(self.info["mel_config"])
+        self.preset: str = self.info.get("preset", "")
+        base = os.path.basename(os.path.normpath(model_dir))
+        self.version: str = base if base.isdigit() else ""
+        self.name: str = os.path.basename(os.path.dirname(os.path.normpath(model_dir))) if self.version else base
+        self.fingerprint = model_fingerprint(model_dir)
+        self._analyze = self.model.signatures["analyze"]
+        self._log_mel = self.model.signatures["log_mel"]
+        self._serving_default = self.model.signatures["serving_default"]
+        warm = self._analyze(waveform=tf.zeros([1, self.config.clip_samples]))  # also traces the graph once
+        self.embedding_dim = int(warm["embedding"].shape[-1])
+        config = self.config
+
+        @tf.function(input_signature=[tf.TensorSpec([None, None], tf.float32)])
+        def segment_mels(waves):
+            """``[b, samples]`` -> un-normalised log-mel ``[b, n_mels, n_frames]``, edge frames dropped, tiled."""
+            from mtat.features import log_mel_graph
+
+            mel = log_mel_graph(waves, config)
+            frames = tf.shape(mel)[2]
+            mel = tf.cond(frames > 2, lambda: mel[:, :, 1:-1], lambda: mel)
+            reps = (config.n_frames + tf.shape(mel)[2] - 1) // tf.shape(mel)[2]
+            return tf.tile(mel, [1, 1, reps])[:, :, :config.n_frames]
+
+        self._segment_mels = segment_mels
+
+    def __repr__(self) -> str:
+        return f"Tagger({self.model_dir!r}, version={self.version!r}, {len(self.tags)} tags)"
+
+    @property
+    def sample_rate(self) -> int:
+        return self.config.sample_rate
+
+    # -- public API ---------------------------------------------------------------------------
+
+    def predict_waveform(self, waveform: np.ndarray, *, taggram: bool = False,
+                         taggram_hop: float = TAGGRAM_HOP_SECONDS, path: str = "") -> FilePrediction:
+        """Tag a mono float32 waveform at ``self.sample_rate`` (any length, > 0 samples)."""
+        waveform = np.asarray(waveform, dtype=np.float32).reshape(-1)
+        if waveform.size == 0:
+            raise ValueError("empty waveform")
+        return self._predict_blocks(iter([waveform]), taggram, taggram_hop, path)
+
+    def predict_file(self, path: str, *, taggram: bool = False,
+                     taggram_hop: float = TAGGRAM_HOP_SECONDS) -> FilePrediction:
+        """Decode (streamed, bounded memory) and tag one file. Raises :class:`AudioError` if unreadable."""
+        blocks = stream_audio(str(path), self.sample_rate)
+        return self._predict_blocks(blocks, taggram, taggram_hop, str(path))
+
+    def serving_default(self, waveform: np.ndarray) -> np.ndarray:
+        """The ``serving_default`` signature on ``[batch, samples]`` (for checks): probabilities ``[batch, K]``."""
+        import tensorflow as tf
+
+        x = np.asarray(waveform, dtype=np.float32)
+        return self._serving_default(waveform=tf.constant(x if x.ndim == 2 else x[None]))["probabilities"].numpy()
+
+    # -- internals ----------------------------------------------------------------------------
+
+    def _predict_blocks(self, blocks: Iterable[np.ndarray], taggram: bool,
+                        taggram_hop: float, path: str) -> FilePrediction:
+        import tensorflow as tf
+
+        rate = self.sample_rate
+        window = self.config.clip_samples
+        clip = _Windower(window, window)
+        seg_len = max(1, int(round(TAGGRAM_SEGMENT_SECONDS * rate)))
+        if taggram and not (taggram_hop > 0):
+            raise ValueError(f"taggram hop must be positive, got {taggram_hop}")
+        segs = _Windower(seg_len, max(1, int(round(taggram_hop * rate)))) if taggram else None
+        win_batch: List[np.ndarray] = []
+        seg_batch: List[np.ndarray] = []
+        win_starts: List[int] = []
+        seg_starts: List[int] = []
+        probs: List[np.ndarray] = []
+        embs: List[np.ndarray] = []
+        seg_probs: List[np.ndarray] = []
+        total = 0
+
+        def run_windows():
+            if win_batch:
+                batch = np.stack([np.pad(w, (0, window - w.size)) if w.size < window else w for w in win_batch])
+                out = self._analyze(waveform=tf.constant(batch))
+                probs.append(out["probabilities"].numpy())
+                embs.append(out["embedding"].numpy())
+                win_batch.clear()
+
+        def run_segments():
+            # rows of one call must have equal length: a short (whole-file) segment goes alone
+            while seg_batch:
+                n = seg_batch[0].size
+                k = 1
+                while k < len(seg_batch) and seg_batch[k].size == n:
+                    k += 1
+                mel = self._segment_mels(tf.constant(np.stack(seg_batch[:k])))
+                seg_probs.append(self._log_mel(log_mel=mel)["probabilities"].numpy())
+                del seg_batch[:k]
+
+        def take(batch, starts, limit, run, pieces):
+            for start, w in pieces:
+                batch.append(w)
+                starts.append(start)
+                if len(batch) >= limit:
+                    run()
+
+        for block in blocks:
+            total += block.size
+            take(win_batch, win_starts, BATCH_WINDOWS, run_windows, clip.feed(block))
+            if segs is not None:
+                take(seg_batch, seg_starts, BATCH_SEGMENTS, run_segments, segs.feed(block))
+        if total == 0:
+            raise AudioError("no_samples", f"decoded to 0 samples: {path}")
+        take(win_batch, win_starts, BATCH_WINDOWS, run_windows, clip.finish())
+        run_windows()
+        duration = total / rate
+        window_probs = np.concatenate(probs)
+        probabilities = window_probs.mean(axis=0)
+        embedding = np.concatenate(embs).mean(axis=0)
+        if segs is not None:
+            take(seg_batch, seg_starts, BATCH_SEGMENTS, run_segments, segs.finish())
+            run_segments()
+            return FilePrediction(path, probabilities, embedding, np.concatenate(seg_probs),
+                                  np.asarray(seg_starts, np.float64) / rate, float(duration),
+                                  min(seg_len, total) / rate, True)
+        return FilePrediction(path, probabilities, embedding, window_probs, np.asarray(win_starts, np.float64) / rate,
+                              float(duration), window / rate, False)
+
+
+def load_tagger(path: Optional[str]) -> Tagger:
+    """Resolve ``path`` (see :func:`resolve_model_dir`) and load the model."""
+    return Tagger(resolve_model_dir(path))
+
+
+# --------------------------------------------------------------------------------------------
+# many files
+
+
+def map_files(fn: Callable[[str], Any], paths: Sequence[str], workers: int = 2, ordered: bool = True
+              ) -> Iterator[Tuple[str, Any, Optional[BaseException]]]:
+    """Run ``fn(path)`` over ``paths`` in a thread pool; yield ``(path, result, error)``.
+
+    Decoding (libsndfile, soxr) and TF release the GIL, so one thread decodes while another
+    predicts. At most ``2 * workers`` files are in flight (bounded memory). ``error`` is the
+    exception a file raised (an :class:`AudioError` for unreadable audio, anything else for an
+    unexpected failure): one bad file never stops the others. ``ordered=False`` yields results
+    as they finish.
+    """
+    workers = max(1, int(workers))
+    if workers == 1:
+        for p in paths:
+            try:
+                yield p, fn(p), None
+            except Exception as err:  # noqa: BLE001 - reported per file by the caller
+                yield p, None, err
+        return
+    from concurrent.futures import FIRST_COMPLETED, wait
+
+    def call(p):
+        try:
+            return fn(p), None
+        except Exception as err:  # noqa: BLE001
+            return None, err
+
+    pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="tagger")
+    pending: Dict[Any, Tuple[int, str]] = {}
+    done: Dict[int, Tuple[str, Any, Optional[BaseException]]] = {}
+    it = iter(enumerate(paths))
+    emit = 0
+    try:
+        while True:
+            while len(pending) < 2 * workers:
+                nxt = next(it, None)
+                if nxt is None:
+                    break
+                pending[pool.submit(call, nxt[1])] = nxt
+            if not pending:
+                break
+            finished, _ = wait(list(pending), return_when=FIRST_COMPLETED)
+            for fut in finished:
+                i, p = pending.pop(fut)
+                result, err = fut.result()
+                if ordered:
+                    done[i] = (p, result, err)
+                else:
+                    yield p, result, err
+            while emit in done:
+                yield done.pop(emit)
+                emit += 1
+    finally:
+        pool.shutdown(wait=False, cancel_futures=True)

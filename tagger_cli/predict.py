@@ -1,0 +1,204 @@
+"""Tag audio files with the pushed model (or a running TF Serving) and print the top tags.
+
+    mtat-tagger predict song.mp3 other.flac --top 5
+    mtat-tagger predict *.mp3 --json > tags.jsonl
+    mtat-tagger predict song.mp3 --plot taggram.png
+    mtat-tagger predict song.mp3 --server http://localhost:8501 --model-name tagger
+
+Any length and format libsndfile reads (mp3, wav, flac, ogg, aiff, au); stereo and any sample
+rate are downmixed and resampled to the model's rate. The clip-level probabilities are the
+served ones (``serving_default``: model windows of 29.12 s averaged). ``--json`` prints one
+object per line: ``{"path", "tags": {tag: probability, ... all tags, most probable first},
+"top": [the --top tags]}``, or ``{"path", "error"}`` for a file that cannot be read (every file
+is processed; the exit code is 1 if any failed). ``--plot`` draws a taggram per file (the top
+tags over time, 3 s windows every ``--taggram-hop`` seconds; see tagger_cli.inference).
+"""
+from __future__ import annotations
+
+import json
+import os
+import sys
+from typing import List, Sequence
+
+import numpy as np
+
+from tagger_cli.main import CliError
+
+HELP = "tag audio files (top tags, JSON lines, taggram plot) with a local model or TF Serving"
+#: Show a progress bar from this many files on.
+PROGRESS_MIN_FILES = 10
+#: Most tag rows drawn in a taggram.
+PLOT_MAX_TAGS = 25
+
+
+def add_arguments(p) -> None:
+    p.add_argument("files", nargs="+", metavar="FILE", help="audio files")
+    src = p.add_mutually_exclusive_group()
+    src.add_argument("--model", metavar="DIR",
+                     help="model version dir, model dir (newest version) or serving dir [serving_model/tagger]")
+    src.add_argument("--server", metavar="URL",
+                     help="use a running TF Serving REST API instead, e.g. http://localhost:8501")
+    p.add_argument("--model-name", default="tagger", help="model name on --server [tagger]")
+    p.add_argument("--sample-rate", type=int, default=12000,
+                   help="with --server: the served model's sample rate (TF Serving does not report it) [12000]")
+    p.add_argument("--top", type=int, default=10, metavar="N", help="tags to show per file [10]")
+    p.add_argument("--json", action="store_true", help="one JSON object per line and file")
+    p.add_argument("--plot", metavar="PNG",
+                   help="write a taggram (top tags x time) here; with several files one PNG each, "
+                        "<PNG stem>-<file stem>.png")
+    p.add_argument("--taggram-hop", type=float, default=1.5, metavar="SECONDS",
+                   help="taggram resolution: a 3 s window every SECONDS [1.5]")
+    p.add_argument("--workers", type=int, default=2, help="files decoded/tagged in parallel [2]")
+    p.add_argument("--no-progress", action="store_true", help="no progress bar")
+
+
+def plot_paths(plot: str, files: Sequence[str]) -> List[str]:
+    """One PNG per input: ``plot`` itself for one file, else ``<plot stem>-<file stem>.png`` (deduplicated)."""
+    root, ext = os.path.splitext(plot)
+    ext = ext or ".png"
+    if len(files) == 1:
+        return [root + ext]
+    out, seen = [], set()
+    for i, f in enumerate(files):
+        stem = os.path.splitext(os.path.basename(f))[0] or f"file{i + 1}"
+        name = f"{root}-{stem}{ext}"
+        if name in seen:
+            name = f"{root}-{stem}-{i + 1}{ext}"
+        seen.add(name)
+        out.append(name)
+    return out
+
+
+def plot_taggram(prediction, tags: Sequence[str], out_path: str, top: int, title: str = "") -> None:
+    """Save a taggram PNG: the ``top`` most probable tags (rows, best first) over time in seconds."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    n = max(1, min(int(top), PLOT_MAX_TAGS, len(tags)))
+    order = np.argsort(-np.asarray(prediction.probabilities), kind="stable")[:n]
+    data = np.asarray(prediction.window_probabilities)[:, order].T  # [n tags, windows]
+    centers = np.asarray(prediction.window_starts) + prediction.window_seconds / 2
+    duration = max(float(prediction.duration), float(centers[-1]))
+    edges = np.concatenate([[0.0], (centers[:-1] + centers[1:]) / 2, [duration]])
+    fig = Figure(figsize=(min(16.0, max(7.0, 3 + 0.12 * data.shape[1])), 1.4 + 0.28 * n))
+    FigureCanvasAgg(fig)
+    ax = fig.add_subplot()
+    mesh = ax.pcolormesh(edges, np.arange(n + 1), data, vmin=0.0, vmax=1.0, cmap="magma", shading="flat")
+    ax.set_yticks(np.arange(n) + 0.5)
+    ax.set_yticklabels([f"{tags[i]} ({prediction.probabilities[i]:.2f})" for i in order])
+    ax.set_ylim(n, 0)
+    ax.set_xlim(0, duration)
+    ax.set_xlabel("time (s)")
+    starts = np.asarray(prediction.window_starts)
+    every = f" every {starts[1] - starts[0]:g} s" if starts.size > 1 else ""
+    kind = (f"{prediction.window_seconds:g} s windows{every}" if prediction.taggram
+            else f"{prediction.window_seconds:.1f} s model windows")
+    ax.set_title(f"{title}  ({kind})" if title else kind, fontsize=10)
+    fig.colorbar(mesh, ax=ax, label="probability", pad=0.01)
+    fig.tight_layout()
+    parent = os.path.dirname(os.path.abspath(out_path))
+    os.makedirs(parent, exist_ok=True)
+    fig.savefig(out_path, dpi=100, format="png")
+
+
+def json_line(path: str, tags: Sequence[str], probabilities: np.ndarray, top: int) -> str:
+    from tagger_cli.inference import top_tags
+
+    ranked = top_tags(tags, probabilities, len(tags))
+    return json.dumps({"path": path, "tags": {t: round(p, 6) for t, p in ranked},
+                       "top": [t for t, _ in ranked[:top]]}, ensure_ascii=False)
+
+
+def _error_text(err: BaseException) -> str:
+    from mtat.audio import AudioError
+
+    if isinstance(err, AudioError):
+        return str(err)
+    text = str(err).strip().splitlines()
+    return f"{type(err).__name__}: {text[0] if text else 'failed'}"
+
+
+def run(args) -> int:
+    from tqdm import tqdm
+
+    from tagger_cli.inference import map_files, top_tags
+    from tagger_cli.serve_check import ServingClient, format_top
+
+    if args.top < 1:
+        raise CliError("--top must be at least 1")
+    if args.workers < 1:
+        raise CliError("--workers must be at least 1")
+    if not args.taggram_hop > 0:
+        raise CliError("--taggram-hop must be positive")
+    files: List[str] = list(args.files)
+    plots = plot_paths(args.plot, files) if args.plot else None
+
+    if args.server:
+        if args.plot:
+            raise CliError("--plot needs the local model (the taggram is not a served signature): drop --server")
+        if args.sample_rate <= 0:
+            raise CliError("--sample-rate must be positive")
+        from mtat.audio import load_audio
+
+        client = ServingClient(args.server, args.model_name)
+        client.status()  # fail early: unreachable server, unknown model
+
+        def tag(path: str):
+            wave = load_audio(path, args.sample_rate)
+            tags, probs = client.tag_waveform(wave)
+            return tags, probs, wave.size / args.sample_rate, None
+
+        workers = 1
+    else:
+        from tagger_cli.inference import load_tagger
+
+        tagger = load_tagger(args.model)
+
+        def tag(path: str):
+            pred = tagger.predict_file(path, taggram=bool(plots), taggram_hop=args.taggram_hop)
+            return tagger.tags, pred.probabilities, pred.duration, pred
+
+        workers = args.workers
+
+    failed = 0
+    show = not args.no_progress and len(files) >= PROGRESS_MIN_FILES
+    with tqdm(total=len(files), unit="file", file=sys.stderr, disable=not show, desc="tagging") as bar:
+        def out(text: str) -> None:
+            if show:
+                tqdm.write(text, file=sys.stdout)
+            else:
+                print(text, flush=True)
+
+        def err_line(text: str) -> None:
+            if show:
+                tqdm.write(text, file=sys.stderr)
+            else:
+                print(text, file=sys.stderr, flush=True)
+
+        first = True
+        for i, (path, result, error) in enumerate(map_files(tag, files, workers=workers)):
+            bar.update(1)
+            if error is not None:
+                failed += 1
+                text = _error_text(error)
+                err_line(f"error: {text}" if path in text else f"error: {path}: {text}")
+                if args.json:
+                    out(json.dumps({"path": path, "error": _error_text(error)}, ensure_ascii=False))
+                continue
+            tags, probs, duration, pred = result
+            if args.json:
+                out(json_line(path, tags, probs, args.top))
+            else:
+                out(("" if first else "\n") + format_top(path, duration, top_tags(tags, probs, args.top)))
+            first = False
+            if plots:
+                try:
+                    plot_taggram(pred, tags, plots[i], args.top, title=os.path.basename(path))
+                except (OSError, ValueError) as err:
+                    failed += 1
+                    err_line(f"error: cannot write the taggram {plots[i]}: {err}")
+                    continue
+                err_line(f"taggram: {plots[i]}")
+    if failed:
+        print(f"{failed} of {len(files)} file(s) failed", file=sys.stderr)
+    return 1 if failed else 0

@@ -1,0 +1,177 @@
+"""Check a running TF Serving: decode FILE, send it to the REST predict API, print the tags.
+
+    mtat-tagger serve-check --url http://localhost:8501 --model tagger song.mp3
+
+The request is exactly what any client sends: ``POST {url}/v1/models/{model}:predict`` with
+``{"instances": [<waveform samples>]}`` (mono float32 at ``--sample-rate``, which must be the
+model's rate: TF Serving's metadata does not carry it) and the answer is
+``{"predictions": [{"probabilities": [...], "tags": [...]}]}``. Files longer than
+:data:`WHOLE_FILE_WINDOWS` model windows are sent as their model windows (each an instance of
+exactly one window, at most :data:`INSTANCES_PER_REQUEST` per request) and averaged here: the
+same numbers, without a 100 MB JSON body.
+"""
+from __future__ import annotations
+
+import json
+import socket
+import sys
+import urllib.error
+import urllib.request
+from typing import Any, Dict, List, Optional, Sequence, Tuple
+
+import numpy as np
+
+from tagger_cli.main import CliError
+
+HELP = "send an audio file to a running TF Serving (REST) and print the tags it returns"
+DEFAULT_SAMPLE_RATE = 12000
+#: The model window at the default features: (1366 - 1) * 256 samples (29.12 s at 12 kHz).
+DEFAULT_WINDOW_SAMPLES = 1365 * 256
+WHOLE_FILE_WINDOWS = 3
+INSTANCES_PER_REQUEST = 2
+
+
+class ServingClient:
+    """A minimal TF Serving REST client (urllib only). Every failure is a one-line :class:`CliError`."""
+
+    def __init__(self, url: str, model: str, timeout: float = 120.0):
+        url = url.strip().rstrip("/")
+        if "://" not in url:
+            url = "http://" + url
+        if not url.startswith(("http://", "https://")):
+            raise CliError(f"--url must be an http(s) URL like http://localhost:8501, got {url!r}")
+        if not model or "/" in model:
+            raise CliError(f"invalid model name {model!r}")
+        self.url, self.model, self.timeout = url, model, timeout
+
+    def _request(self, path: str, body: Optional[dict] = None) -> Any:
+        data = None if body is None else json.dumps(body).encode()
+        req = urllib.request.Request(self.url + path, data=data, method="GET" if body is None else "POST",
+                                     headers={"Content-Type": "application/json"})
+        try:
+            with urllib.request.urlopen(req, timeout=self.timeout) as resp:
+                raw = resp.read()
+        except urllib.error.HTTPError as err:
+            detail = _error_text(err)
+            if err.code == 404:
+                raise CliError(f"TF Serving at {self.url} has no model {self.model!r} (HTTP 404: {detail})") from None
+            raise CliError(f"TF Serving at {self.url} answered HTTP {err.code} for model {self.model!r}: "
+                           f"{detail}") from None
+        except urllib.error.URLError as err:
+            reason = err.reason
+            if isinstance(reason, ConnectionRefusedError):
+                why = "connection refused: is tensorflow_model_server running with --rest_api_port there?"
+            elif isinstance(reason, socket.timeout):
+                why = f"no answer within {self.timeout:.0f} s"
+            elif isinstance(reason, socket.gaierror):
+                why = f"unknown host ({reason.strerror})"
+            else:
+                why = str(reason)
+            raise CliError(f"cannot reach TF Serving at {self.url}: {why}") from None
+        except (socket.timeout, TimeoutError):
+            raise CliError(f"cannot reach TF Serving at {self.url}: no answer within {self.timeout:.0f} s") from None
+        except (ConnectionError, OSError) as err:
+            raise CliError(f"cannot reach TF Serving at {self.url}: {err}") from None
+        try:
+            return json.loads(raw)
+        except ValueError:
+            raise CliError(f"TF Serving at {self.url} answered something that is not JSON: {raw[:80]!r}") from None
+
+    def status(self) -> Dict[str, Any]:
+        """``GET /v1/models/{model}``: ``{"model_version_status": [{"version", "state", ...}]}``."""
+        return self._request(f"/v1/models/{self.model}")
+
+    def predict(self, instances: List[Any]) -> List[Dict[str, Any]]:
+        """``POST /v1/models/{model}:predict`` with ``{"instances": ...}`` -> the ``predictions`` rows."""
+        answer = self._request(f"/v1/models/{self.model}:predict", {"instances": instances})
+        if not isinstance(answer, dict) or "predictions" not in answer:
+            if isinstance(answer, dict) and "error" in answer:
+                raise CliError(f"TF Serving at {self.url} failed: {answer['error']}")
+            raise CliError(f"TF Serving at {self.url} answered without 'predictions': {str(answer)[:120]}")
+        rows = answer["predictions"]
+        if not isinstance(rows, list) or len(rows) != len(instances):
+            raise CliError(f"TF Serving returned {len(rows) if isinstance(rows, list) else 'no'} predictions "
+                           f"for {len(instances)} instances")
+        if rows and not isinstance(rows[0], dict):  # a single-output signature answers bare lists
+            rows = [{"probabilities": r} for r in rows]
+        return rows
+
+    def tag_waveform(self, waveform: np.ndarray, window: int = DEFAULT_WINDOW_SAMPLES
+                     ) -> Tuple[List[str], np.ndarray]:
+        """(tags, clip probabilities) of a mono waveform, as ``serving_default`` computes them."""
+        waveform = np.asarray(waveform, dtype=np.float32).reshape(-1)
+        n = waveform.size
+        if n <= WHOLE_FILE_WINDOWS * window:
+            groups = [[waveform]]
+        else:  # the served windows (starts 0, W, 2W, ..., the last aligned to the end), one per instance
+            starts = [min(i * window, n - window) for i in range(-(-n // window))]
+            wins = [waveform[s:s + window] for s in starts]
+            groups = [wins[i:i + INSTANCES_PER_REQUEST] for i in range(0, len(wins), INSTANCES_PER_REQUEST)]
+        probs, tags = [], None
+        for group in groups:
+            for row in self.predict([w.tolist() for w in group]):
+                if "probabilities" not in row:
+                    raise CliError(f"TF Serving's answer has no 'probabilities' output (outputs: {sorted(row)})")
+                probs.append(np.asarray(row["probabilities"], dtype=np.float64))
+                tags = tags or row.get("tags")
+        if tags is None:
+            tags = [f"tag_{i}" for i in range(len(probs[0]))]
+        return [str(t) for t in tags], np.mean(probs, axis=0)
+
+
+def _error_text(err: urllib.error.HTTPError) -> str:
+    try:
+        body = err.read().decode("utf-8", "replace")
+    except Exception:  # noqa: BLE001
+        return err.reason or "no details"
+    try:
+        return str(json.loads(body).get("error", body)).strip() or "no details"
+    except (ValueError, AttributeError):
+        return body.strip()[:200] or str(err.reason)
+
+
+def version_line(status: Dict[str, Any]) -> str:
+    """'version 3 AVAILABLE' from a model status answer."""
+    rows = status.get("model_version_status") or []
+    if not rows:
+        return "no version status"
+    return ", ".join(f"version {r.get('version', '?')} {r.get('state', '?')}" for r in rows)
+
+
+def format_top(path: str, duration: float, top: Sequence[Tuple[str, float]]) -> str:
+    """The human-readable block ``predict`` and ``serve-check`` print for one file."""
+    width = max((len(t) for t, _ in top), default=0)
+    lines = [f"{path}  ({duration:.1f} s)"]
+    lines += [f"  {tag:<{width}}  {p:.3f}" for tag, p in top]
+    return "\n".join(lines)
+
+
+def add_arguments(p) -> None:
+    p.add_argument("file", metavar="FILE", help="audio file to send (mp3, wav, flac, ogg, ...)")
+    p.add_argument("--url", default="http://localhost:8501", help="TF Serving REST address [http://localhost:8501]")
+    p.add_argument("--model", default="tagger", help="served model name [tagger]")
+    p.add_argument("--sample-rate", type=int, default=DEFAULT_SAMPLE_RATE,
+                   help=f"the model's sample rate: the waveform is sent at this rate [{DEFAULT_SAMPLE_RATE}]")
+    p.add_argument("--top", type=int, default=10, help="tags to print [10]")
+    p.add_argument("--timeout", type=float, default=120.0, help="seconds per HTTP request [120]")
+
+
+def run(args) -> int:
+    from mtat.audio import AudioError, load_audio
+    from tagger_cli.inference import top_tags
+
+    if args.top < 1:
+        raise CliError("--top must be at least 1")
+    if args.sample_rate <= 0:
+        raise CliError("--sample-rate must be positive")
+    client = ServingClient(args.url, args.model, timeout=args.timeout)
+    status = client.status()
+    try:
+        wave = load_audio(args.file, args.sample_rate)
+    except AudioError as err:
+        raise CliError(str(err)) from None
+    tags, probs = client.tag_waveform(wave)
+    print(f"TF Serving {client.url}: model {args.model!r}, {version_line(status)}")
+    print(format_top(args.file, wave.size / args.sample_rate, top_tags(tags, probs, args.top)))
+    sys.stdout.flush()
+    return 0

@@ -1,0 +1,494 @@
+"""``mtat-tagger predict | index | serve-check`` and ``tagger_cli.inference`` on a real exported model.
+
+The model is the session fixture ``pushed_model`` (tests/tagger_cli/conftest.py); audio is the
+generated sample set, re-encoded here as MP3 / stereo 44.1 kHz WAV / FLAC / OGG and a 3-minute
+MP3. TF Serving is played by a small HTTP server on 127.0.0.1 that implements the REST
+predict / status API over the same SavedModel.
+"""
+from __future__ import annotations
+
+import glob
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import numpy as np
+import pyarrow.parquet as pq
+import pytest
+import soundfile as sf
+import tensorflow as tf
+
+from mtat.audio import AudioError, load_audio
+from mtat.features import MelConfig, log_mel
+from tagger_cli import inference
+from tagger_cli.catalog import read_catalog
+from tagger_cli.inference import CliError, _Windower, load_tagger, resolve_model_dir, stream_audio
+from tagger_cli.main import main
+
+CFG = MelConfig()
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+
+
+# ------------------------------------------------------------------------------------------
+# fixtures
+
+
+@pytest.fixture(scope="module")
+def tagger(pushed_model):
+    return load_tagger(pushed_model)
+
+
+@pytest.fixture(scope="module")
+def raw_model(pushed_model):
+    """The SavedModel loaded independently of tagger_cli (the reference TF Serving would run)."""
+    return tf.saved_model.load(pushed_model)
+
+
+@pytest.fixture(scope="module")
+def songs(catalog_audio_dir, tmp_path_factory):
+    """One file per format: mp3, stereo 44.1 kHz wav, 22.05 kHz flac (12 s), ogg (5 s), a 3-minute mp3."""
+    d = tmp_path_factory.mktemp("songs")
+    mp3s = sorted(glob.glob(os.path.join(catalog_audio_dir, "*", "*.mp3")))
+    out = {"mp3": str(d / "song.mp3")}
+    shutil.copy(mp3s[0], out["mp3"])
+    import soxr
+
+    y, sr = sf.read(mp3s[1], dtype="float32")
+    y44 = soxr.resample(y, sr, 44100)
+    out["wav"] = str(d / "stereo 44k.wav")
+    sf.write(out["wav"], np.stack([y44, 0.5 * y44], axis=1), 44100)
+    y, sr = sf.read(mp3s[2], dtype="float32")
+    out["flac"] = str(d / "short.flac")
+    sf.write(out["flac"], soxr.resample(y, sr, 22050)[: 12 * 22050], 22050, format="FLAC")
+    y, sr = sf.read(mp3s[3], dtype="float32")
+    out["ogg"] = str(d / "tiny.ogg")
+    sf.write(out["ogg"], y[: 5 * sr], sr, format="OGG")
+    long = np.concatenate([sf.read(m, dtype="float32")[0] for m in mp3s[4:10]])
+    out["long"] = str(d / "three minutes.mp3")
+    sf.write(out["long"], long, 16000, format="MP3")
+    (d / "notes.mp3").write_text("not audio, just text\n" * 50)
+    out["text"] = str(d / "notes.mp3")
+    out["missing"] = str(d / "does-not-exist.wav")
+    return out
+
+
+def reference_probabilities(raw_model, path):
+    """What TF Serving's serving_default returns for the whole decoded file."""
+    wave = load_audio(path, CFG.sample_rate)
+    return raw_model.signatures["serving_default"](waveform=tf.constant(wave[None]))["probabilities"].numpy()[0]
+
+
+def run_cli(capsys, *argv):
+    code = main([str(a) for a in argv])
+    captured = capsys.readouterr()
+    assert "Traceback" not in captured.err
+    return code, captured.out, captured.err
+
+
+def parse_human(out):
+    """{path: [(tag, prob), ...]} from predict's / serve-check's text output."""
+    blocks, path = {}, None
+    for line in out.splitlines():
+        if not line.strip() or line.startswith("TF Serving"):
+            continue
+        if line.startswith("  "):
+            tag, prob = line.strip().rsplit(None, 1)
+            blocks[path].append((tag, float(prob)))
+        else:
+            path = line.rsplit("  (", 1)[0]
+            blocks[path] = []
+    return blocks
+
+
+# ------------------------------------------------------------------------------------------
+# inference API
+
+
+def test_windower_matches_the_served_windowing_for_any_chunking():
+    rng = np.random.default_rng(0)
+    for n in (1, 5, 99, 100, 101, 250, 300, 1234):
+        x = np.arange(n, dtype=np.float32)
+        for hop, length in ((100, 100), (30, 100)):
+            w = _Windower(length, hop)
+            got, i = [], 0
+            while i < n:
+                step = int(rng.integers(1, 170))
+                got += w.feed(x[i:i + step])
+                i += step
+            got += w.finish()
+            starts = [s for s, _ in got]
+            if hop == length:  # trainer.models.chunk_starts: ceil(n / L) windows, the last one end-aligned
+                assert starts == [min(k * length, n - length) for k in range(-(-n // length))] if n >= length else [0]
+            assert all(np.array_equal(win, x[s:s + length]) for s, win in got)  # the right samples
+            assert starts == sorted(set(starts)) and got[-1][0] + len(got[-1][1]) == n  # increasing, reaches the end
+            assert len(w.buf) <= length + 170  # bounded buffer
+
+
+def test_resolve_model_dir_layouts(pushed_model, tmp_path):
+    base = os.path.dirname(pushed_model)
+    serving = os.path.dirname(base)
+    assert resolve_model_dir(pushed_model) == pushed_model
+    assert resolve_model_dir(base) == pushed_model
+    assert resolve_model_dir(serving) == pushed_model
+    # numeric (not lexicographic) newest version; a version folder without saved_model.pb is ignored
+    copy = tmp_path / "tagger"
+    shutil.copytree(pushed_model, copy / "9")
+    shutil.copytree(pushed_model, copy / "10")
+    (copy / "11").mkdir()
+    (copy / "latest").mkdir()
+    assert resolve_model_dir(str(copy)) == str(copy / "10")
+    with pytest.raises(CliError, match="model directory not found"):
+        resolve_model_dir(str(tmp_path / "nope"))
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(CliError, match="no SavedModel"):
+        resolve_model_dir(str(tmp_path / "empty"))
+    cwd = os.getcwd()
+    os.chdir(tmp_path)
+    try:
+        with pytest.raises(CliError, match=r"serving_model/tagger \(the default; pass --model DIR\)"):
+            resolve_model_dir(None)
+    finally:
+        os.chdir(cwd)
+
+
+def test_tagger_loads_tags_and_version(tagger, pushed_model):
+    info = json.load(open(os.path.join(pushed_model, "assets.extra", "model_info.json")))
+    assert tagger.tags == info["tags"] and len(tagger.tags) == 50
+    assert tagger.version == "1" and tagger.model_dir == pushed_model and tagger.name == "tagger"
+    assert tagger.config == CFG and tagger.embedding_dim == 48
+    assert tagger.fingerprint
+
+
+@pytest.mark.parametrize("kind, seconds, windows", [
+    ("mp3", 29.124, 2), ("wav", 29.124, 2), ("flac", 12.0, 1), ("ogg", 5.0, 1), ("long", 6 * 29.124, 7)])
+def test_predict_file_any_format_equals_serving_default(tagger, raw_model, songs, kind, seconds, windows):
+    pred = tagger.predict_file(songs[kind])
+    k = len(tagger.tags)
+    assert pred.probabilities.shape == (k,) and pred.embedding.shape == (tagger.embedding_dim,)
+    assert np.all((pred.probabilities >= 0) & (pred.probabilities <= 1))
+    assert pred.duration == pytest.approx(seconds, abs=0.08)
+    assert pred.window_probabilities.shape == (windows, k) and not pred.taggram
+    np.testing.assert_allclose(pred.probabilities, reference_probabilities(raw_model, songs[kind]), atol=2e-5)
+    np.testing.assert_allclose(pred.probabilities, pred.window_probabilities.mean(axis=0), atol=1e-6)
+    top = pred.top(tagger.tags, 10)
+    assert len(top) == 10 and [p for _, p in top] == sorted((p for _, p in top), reverse=True)
+    assert top[0][1] == pytest.approx(pred.probabilities.max())
+
+
+def test_embedding_equals_the_analyze_signature(tagger, raw_model, songs):
+    wave = load_audio(songs["long"], CFG.sample_rate)
+    ref = raw_model.signatures["analyze"](waveform=tf.constant(wave[None]))
+    pred = tagger.predict_waveform(wave)
+    np.testing.assert_allclose(pred.embedding, ref["embedding"].numpy()[0], atol=2e-5)
+    np.testing.assert_allclose(pred.window_probabilities, ref["window_probabilities"].numpy()[0], atol=2e-5)
+    n, w = wave.size, CFG.clip_samples
+    np.testing.assert_allclose(pred.window_starts * CFG.sample_rate, [min(i * w, n - w) for i in range(-(-n // w))])
+
+
+def test_long_file_is_decoded_in_bounded_blocks(songs):
+    blocks = list(stream_audio(songs["long"], CFG.sample_rate))
+    assert len(blocks) >= 6 and max(b.size for b in blocks) <= inference.BLOCK_SECONDS * CFG.sample_rate + 2000
+    np.testing.assert_allclose(np.concatenate(blocks), load_audio(songs["long"], CFG.sample_rate), atol=1e-5)
+    for bad, reason in ((songs["text"], "undecodable"), (songs["missing"], "missing")):
+        with pytest.raises(AudioError) as err:
+            stream_audio(bad, CFG.sample_rate)
+        assert err.value.reason == reason
+
+
+def test_taggram_rows_are_tiled_three_second_segments(tagger, raw_model, songs):
+    pred = tagger.predict_file(songs["mp3"], taggram=True)
+    starts = pred.window_starts
+    assert pred.taggram and pred.window_seconds == pytest.approx(3.0)
+    assert pred.window_probabilities.shape == (len(starts), len(tagger.tags)) and len(starts) == 19
+    np.testing.assert_allclose(np.diff(starts[:-1]), 1.5)
+    assert starts[-1] + 3.0 == pytest.approx(pred.duration, abs=1e-3)  # the last segment ends with the file
+    # the clip-level numbers are still the served ones
+    np.testing.assert_allclose(pred.probabilities, reference_probabilities(raw_model, songs["mp3"]), atol=2e-5)
+    # row j = log_mel signature on the segment's log-mel, edge frames dropped, tiled to 1366 frames
+    wave = load_audio(songs["mp3"], CFG.sample_rate)
+    j = 4
+    seg = wave[int(round(starts[j] * CFG.sample_rate)):][: 3 * CFG.sample_rate]
+    mel = log_mel(seg, CFG)[:, 1:-1]
+    tiled = np.tile(mel, (1, -(-CFG.n_frames // mel.shape[1])))[:, :CFG.n_frames]
+    ref = raw_model.signatures["log_mel"](log_mel=tf.constant(tiled[None]))["probabilities"].numpy()[0]
+    np.testing.assert_allclose(pred.window_probabilities[j], ref, atol=2e-5)
+    assert np.ptp(pred.window_probabilities, axis=0).max() > 1e-3  # it does change over time
+
+
+# ------------------------------------------------------------------------------------------
+# predict
+
+
+def test_predict_prints_sorted_top_tags(capsys, pushed_model, tagger, songs):
+    code, out, err = run_cli(capsys, "predict", songs["mp3"], songs["wav"], "--model", pushed_model, "--top", 5)
+    assert code == 0, err
+    blocks = parse_human(out)
+    assert list(blocks) == [songs["mp3"], songs["wav"]]
+    for path, top in blocks.items():
+        expected = tagger.predict_file(path).top(tagger.tags, 5)
+        assert [t for t, _ in top] == [t for t, _ in expected]
+        np.testing.assert_allclose([p for _, p in top], [p for _, p in expected], atol=6e-4)
+        assert [p for _, p in top] == sorted((p for _, p in top), reverse=True)
+
+
+def test_predict_json_lines_and_errors(capsys, pushed_model, tagger, songs):
+    files = [songs["flac"], songs["text"], songs["missing"], songs["ogg"]]
+    code, out, err = run_cli(capsys, "predict", *files, "--model", pushed_model, "--json", "--top", 3)
+    assert code == 1
+    rows = [json.loads(line) for line in out.splitlines()]
+    assert [r["path"] for r in rows] == files  # every file, in order
+    ok = [rows[0], rows[3]]
+    for row in ok:
+        assert set(row) == {"path", "tags", "top"}
+        assert set(row["tags"]) == set(tagger.tags) and len(row["top"]) == 3
+        probs = list(row["tags"].values())
+        assert probs == sorted(probs, reverse=True) and all(0 <= p <= 1 for p in probs)
+        assert row["top"] == list(row["tags"])[:3]
+        pred = tagger.predict_file(row["path"])
+        assert row["tags"][tagger.tags[0]] == pytest.approx(float(pred.probabilities[0]), abs=1e-5)
+    assert set(rows[1]) == {"path", "error"} and "not decodable as audio" in rows[1]["error"]
+    assert set(rows[2]) == {"path", "error"} and "file not found" in rows[2]["error"]
+    assert "error: not decodable as audio" in err and "error: file not found" in err
+    assert "2 of 4 file(s) failed" in err
+
+
+def test_predict_plot_writes_valid_pngs(capsys, pushed_model, songs, tmp_path):
+    import matplotlib.image
+
+    one = tmp_path / "taggram.png"
+    code, out, err = run_cli(capsys, "predict", songs["mp3"], "--model", pushed_model, "--plot", one)
+    assert code == 0 and one.read_bytes()[:8] == PNG_MAGIC
+    img = matplotlib.image.imread(str(one))
+    assert img.ndim == 3 and img.shape[0] > 100 and img.shape[1] > 300
+    code, out, err = run_cli(capsys, "predict", songs["long"], songs["flac"], "--model", pushed_model,
+                             "--plot", tmp_path / "many.png", "--top", 4)
+    assert code == 0
+    pngs = sorted(os.path.basename(p) for p in glob.glob(str(tmp_path / "many-*.png")))
+    assert pngs == ["many-short.png", "many-three minutes.png"]
+    assert all(open(tmp_path / p, "rb").read(8) == PNG_MAGIC for p in pngs)
+
+
+def test_predict_bad_model_dir_is_one_line_error(capsys, songs, tmp_path):
+    code, out, err = run_cli(capsys, "predict", songs["mp3"], "--model", tmp_path / "no-such-model")
+    assert code == 2 and err.strip().startswith("error: model directory not found")
+    assert len(err.strip().splitlines()) == 1
+    code, out, err = run_cli(capsys, "predict", songs["mp3"], "--model", tmp_path)
+    assert code == 2 and "no SavedModel" in err
+
+
+def test_console_script_bad_files_never_show_a_traceback(pushed_model, songs):
+    script = os.path.join(os.path.dirname(sys.executable), "mtat-tagger")
+    if not os.path.exists(script):
+        pytest.skip("the mtat-tagger console script is not installed (pip install -e .)")
+    env = dict(os.environ, TF_USE_LEGACY_KERAS="1", TF_CPP_MIN_LOG_LEVEL="2")
+    cmd = [script, "predict"]
+    proc = subprocess.run(cmd + [songs["missing"], songs["text"], "--model", pushed_model],
+                          capture_output=True, text=True, cwd=REPO, env=env, timeout=120)
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr
+    assert "error: file not found" in proc.stderr and "error: not decodable as audio" in proc.stderr
+
+
+# ------------------------------------------------------------------------------------------
+# index
+
+
+@pytest.fixture()
+def library(catalog_audio_dir, tmp_path):
+    """A writable copy of the catalog folder plus one broken file and one non-audio file."""
+    root = tmp_path / "library"
+    shutil.copytree(catalog_audio_dir, root)
+    (root / "broken").mkdir()
+    (root / "broken" / "bad.mp3").write_bytes(b"ID3" + bytes(300))
+    (root / "readme.txt").write_text("not listed: not an audio extension")
+    return root
+
+
+def catalog_paths(path):
+    return pq.read_table(path, columns=["path"]).column("path").to_pylist()
+
+
+def test_index_tags_every_file_once(capsys, pushed_model, tagger, library, tmp_path):
+    out = tmp_path / "cat" / "catalog.parquet"
+    code, stdout, err = run_cli(capsys, "index", library, "--out", out, "--model", pushed_model, "--workers", 2)
+    assert code == 0, err
+    good = sorted(os.path.relpath(p, library) for p in glob.glob(str(library / "*" / "*.mp3")) if "broken" not in p)
+    cat = read_catalog(str(out))
+    assert cat.keys == good  # sorted, each once, the broken file absent
+    assert cat.tags == tagger.tags and cat.probabilities.shape == (len(good), 50)
+    assert cat.embeddings.shape == (len(good), tagger.embedding_dim)
+    assert cat.meta["model_version"] == "1" and cat.meta["model_dir"] == pushed_model
+    assert cat.meta["root"] == str(library) and cat.meta["files"] == len(good)
+    assert [(r["path"], r["reason"]) for r in cat.meta["rejects"]] == [("broken/bad.mp3", "undecodable")]
+    assert "skipped broken/bad.mp3" in err and "1 unreadable" in stdout
+    table = pq.read_table(out).to_pydict()
+    assert set(table) == {"path", "abs_path", "duration", "probabilities", "embedding", "size", "mtime_ns",
+                          "model_version", "model_dir", "indexed_at"}
+    assert table["abs_path"][0] == str(library / good[0])
+    pred = tagger.predict_file(str(library / good[0]))
+    np.testing.assert_allclose(cat.probabilities[0], pred.probabilities, atol=1e-5)
+    np.testing.assert_allclose(cat.embeddings[0], pred.embedding, atol=1e-5)
+    assert table["duration"][0] == pytest.approx(29.124, abs=0.01)
+    assert not os.path.exists(str(out) + ".parts")
+
+
+def test_interrupted_index_resumes_without_duplicates(capsys, pushed_model, library, tmp_path):
+    out = tmp_path / "catalog.parquet"
+    parts = str(out) + ".parts"
+    args = ["index", library, "--out", out, "--model", pushed_model, "--part-size", 2, "--workers", 2]
+    code, stdout, err = run_cli(capsys, *args, "--stop-after", 5)
+    assert code == 130 and "run the same command again to resume" in err
+    assert not out.exists()
+    saved = [p for part in glob.glob(os.path.join(parts, "part-*.parquet")) for p in catalog_paths(part)]
+    assert len(saved) >= 4 and len(saved) == len(set(saved))
+    # a kill in the middle of writing a part leaves a temporary file: ignored and removed
+    open(os.path.join(parts, ".part-000099-dead.parquet.1234.tmp"), "wb").write(b"PAR1 half written")
+    code, stdout, err = run_cli(capsys, *args)
+    assert code == 0, err
+    assert f"resuming: {len(saved)} file(s)" in err
+    paths = catalog_paths(out)
+    assert len(paths) == len(set(paths)) == 12
+    assert f"{12 - len(saved)} new" in stdout and f"{len(saved)} kept from before" in stdout
+    assert not os.path.exists(parts)
+
+
+def test_rerun_indexes_only_new_files_and_drops_deleted_ones(capsys, pushed_model, library, tmp_path):
+    out = tmp_path / "catalog.parquet"
+    args = ["index", library, "--out", out, "--model", pushed_model]
+    assert run_cli(capsys, *args)[0] == 0
+    first = read_catalog(str(out))
+    out_first = tmp_path / "first.parquet"
+    shutil.copy(out, out_first)
+    victim, newcomer = library / first.keys[0], library / "new" / "added.mp3"
+    newcomer.parent.mkdir()
+    shutil.copy(victim, newcomer)
+    victim.unlink()
+    code, stdout, err = run_cli(capsys, *args)
+    assert code == 0 and "1 new" in stdout and "11 kept from before" in stdout
+    second = read_catalog(str(out))
+    assert sorted(second.keys) == sorted(first.keys[1:] + ["new/added.mp3"])
+    before = dict(zip(first.keys, pq.read_table(out_first).column("indexed_at").to_pylist()))
+    after = dict(zip(second.keys, pq.read_table(out).column("indexed_at").to_pylist()))
+    assert all(after[p] == before[p] for p in first.keys[1:])  # not indexed again
+
+
+def test_other_model_version_is_not_mixed_in(capsys, pushed_model, library, tmp_path):
+    out = tmp_path / "catalog.parquet"
+    assert run_cli(capsys, "index", library, "--out", out, "--model", pushed_model, "--stop-after", 3)[0] == 130
+    other = tmp_path / "models" / "tagger" / "2"
+    shutil.copytree(pushed_model, other)
+    code, stdout, err = run_cli(capsys, "index", library, "--out", out, "--model", other.parent)
+    assert code == 2 and "cannot be resumed" in err and "version 1" in err and "--reindex" in err
+    code, stdout, err = run_cli(capsys, "index", library, "--out", out, "--model", other.parent, "--reindex")
+    assert code == 0, err
+    cat = read_catalog(str(out))
+    assert len(cat) == 12 and set(pq.read_table(out).column("model_version").to_pylist()) == {"2"}
+    code, stdout, err = run_cli(capsys, "index", library, "--out", out, "--model", pushed_model)
+    assert code == 2 and "cannot be extended" in err and "version 2" in err
+
+
+def test_index_bad_folder_and_empty_folder(capsys, pushed_model, tmp_path):
+    code, _, err = run_cli(capsys, "index", tmp_path / "nope", "--out", tmp_path / "c.parquet", "--model", pushed_model)
+    assert code == 2 and "not a folder" in err
+    (tmp_path / "empty").mkdir()
+    code, _, err = run_cli(capsys, "index", tmp_path / "empty", "--out", tmp_path / "c.parquet",
+                           "--model", pushed_model)
+    assert code == 2 and "no audio files" in err
+
+
+# ------------------------------------------------------------------------------------------
+# TF Serving (REST) client: serve-check and predict --server
+
+
+class FakeTFServing(BaseHTTPRequestHandler):
+    """TF Serving's REST API for one model: status, metadata and predict (row format)."""
+
+    model = None
+    name = "tagger"
+
+    def log_message(self, *args):
+        pass
+
+    def _send(self, code, body):
+        data = json.dumps(body).encode()
+        self.send_response(code)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def do_GET(self):
+        name = self.path.split("/v1/models/", 1)[-1].split("/")[0]
+        if name != self.name:
+            return self._send(404, {"error": f"Could not find any versions of model {name}"})
+        self._send(200, {"model_version_status": [{"version": "1", "state": "AVAILABLE",
+                                                   "status": {"error_code": "OK", "error_message": ""}}]})
+
+    def do_POST(self):
+        target = self.path.split("/v1/models/", 1)[-1]
+        name, _, verb = target.partition(":")
+        if name != self.name or verb != "predict":
+            return self._send(404, {"error": f"Servable not found for request: Latest({name})"})
+        body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+        instances = body.get("instances")
+        if not instances or len({len(i) for i in instances}) != 1:
+            return self._send(400, {"error": "Failed to process element: 1 of 'instances' list. Error: Invalid "
+                                             "argument: Expecting tensors of equal length"})
+        out = self.model.signatures["serving_default"](waveform=tf.constant(instances, tf.float32))
+        probs, tags = out["probabilities"].numpy(), out["tags"].numpy()
+        self._send(200, {"predictions": [{"probabilities": p.tolist(), "tags": [t.decode() for t in ts]}
+                                         for p, ts in zip(probs, tags)]})
+
+
+@pytest.fixture(scope="module")
+def serving_url(raw_model):
+    handler = type("Handler", (FakeTFServing,), {"model": raw_model})
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+def test_serve_check_prints_the_served_tags(capsys, serving_url, tagger, songs):
+    code, out, err = run_cli(capsys, "serve-check", "--url", serving_url, "--model", "tagger", songs["wav"], "--top", 6)
+    assert code == 0, err
+    assert out.splitlines()[0] == f"TF Serving {serving_url}: model 'tagger', version 1 AVAILABLE"
+    served = parse_human(out)[songs["wav"]]
+    local = tagger.predict_file(songs["wav"]).top(tagger.tags, 6)
+    assert [t for t, _ in served] == [t for t, _ in local]
+    np.testing.assert_allclose([p for _, p in served], [p for _, p in local], atol=6e-4)
+
+
+def test_predict_through_the_server_equals_local(capsys, serving_url, pushed_model, songs):
+    files = [songs["mp3"], songs["ogg"], songs["missing"]]
+    code, out, _ = run_cli(capsys, "predict", *files, "--server", serving_url, "--json")
+    served = [json.loads(line) for line in out.splitlines()]
+    code_local, out_local, _ = run_cli(capsys, "predict", *files, "--model", pushed_model, "--json")
+    local = [json.loads(line) for line in out_local.splitlines()]
+    assert code == code_local == 1 and [r["path"] for r in served] == files
+    for s, l in zip(served[:2], local[:2]):
+        assert s["top"] == l["top"]
+        assert s["tags"] == pytest.approx(l["tags"], abs=2e-5)
+    assert "error" in served[2]
+
+
+def test_server_errors_are_one_line(capsys, serving_url, songs):
+    code, _, err = run_cli(capsys, "serve-check", "--url", serving_url, "--model", "nosuch", songs["mp3"])
+    assert code == 2 and err.startswith("error: TF Serving at") and "has no model 'nosuch'" in err
+    assert "Could not find any versions of model nosuch" in err and len(err.strip().splitlines()) == 1
+    with socket.socket() as s:  # a port nobody listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    code, _, err = run_cli(capsys, "serve-check", "--url", f"127.0.0.1:{port}", songs["mp3"])
+    assert code == 2 and "connection refused" in err
+    code, _, err = run_cli(capsys, "serve-check", "--url", serving_url, songs["text"])
+    assert code == 2 and "not decodable as audio" in err
+    code, _, err = run_cli(capsys, "predict", songs["mp3"], "--server", serving_url, "--plot", "x.png")
+    assert code == 2 and "--plot needs the local model" in err
