@@ -2,25 +2,10 @@
 from __future__ import annotations
 
 import dataclasses
-from typing import Any, Dict, Optional, Sequence
+from typing import Optional, Sequence
 
 from mtat.features import MelConfig
-
-
-@dataclasses.dataclass(frozen=True)
-class TrainingConfig:
-    """Trainer hyper-parameters (passed to ``trainer.task.run_fn`` as ``custom_config``)."""
-
-    preset: str = "small"
-    epochs: int = 10
-    batch_size: int = 16
-    learning_rate: Optional[float] = None
-    patience: int = 3
-    activation: str = "relu"
-    seed: int = 0
-
-    def to_custom_config(self) -> Dict[str, Any]:
-        return dataclasses.asdict(self)
+from trainer.hparams import TrainingConfig
 
 
 @dataclasses.dataclass(frozen=True)

@@ -19,12 +19,10 @@ import tensorflow as tf
 from components.audio_example_gen.executor import METADATA_FILE
 from mtat.features import LABEL_KEY, MelConfig
 from trainer import data, export, models
+from trainer.hparams import TrainingConfig
 from trainer.preprocessing import MEAN_KEY, STD_KEY, mel_config_from
 
 log = logging.getLogger(__name__)
-
-DEFAULTS: Dict[str, Any] = {"preset": "small", "epochs": 10, "batch_size": 16, "learning_rate": None,
-                            "patience": 3, "activation": "relu", "seed": 0}
 
 
 def distribution_strategy() -> tf.distribute.Strategy:
@@ -56,7 +54,7 @@ def run_fn(fn_args) -> None:
     """Train, validate (macro ROC-AUC, early stopping) and export the serving SavedModel."""
     import tensorflow_transform as tft
 
-    hp = {**DEFAULTS, **{k: v for k, v in (fn_args.custom_config or {}).items() if v is not None}}
+    hp = TrainingConfig.from_custom_config(fn_args.custom_config)
     config: MelConfig = mel_config_from(fn_args.custom_config)
     train_pattern, eval_pattern = fn_args.train_files[0], fn_args.eval_files[0]
     meta = examples_metadata(train_pattern)
@@ -68,8 +66,8 @@ def run_fn(fn_args) -> None:
 
     strategy = distribution_strategy()
     replicas = strategy.num_replicas_in_sync
-    batch = int(hp["batch_size"]) * replicas
-    preset = hp["preset"]
+    batch = int(hp.batch_size) * replicas
+    preset = hp.preset
     chunk = models.chunk_frames(preset, config.n_frames)
     train_chunk = chunk if chunk < config.n_frames else None
     n_train = meta["examples"]["train"]
@@ -77,18 +75,18 @@ def run_fn(fn_args) -> None:
     log.info("training %s on %d clips (%d for validation), %d tags, batch %d on %d replica(s)",
              preset, n_train, n_eval, len(tags), batch, replicas)
     common = dict(config=config, num_tags=len(tags), mean=mean, std=std, batch_size=batch)
-    train_ds = data.make_dataset(train_pattern, training=True, chunk=train_chunk, seed=hp["seed"], **common)
-    eval_ds = data.make_dataset(eval_pattern, training=False, chunk=train_chunk, seed=hp["seed"], **common) if n_eval else None
+    train_ds = data.make_dataset(train_pattern, training=True, chunk=train_chunk, seed=hp.seed, **common)
+    eval_ds = data.make_dataset(eval_pattern, training=False, chunk=train_chunk, seed=hp.seed, **common) if n_eval else None
 
-    tf.keras.utils.set_random_seed(int(hp["seed"]))
+    tf.keras.utils.set_random_seed(int(hp.seed))
     with strategy.scope():
         model = models.build_model(preset, config.n_mels, train_chunk or config.n_frames, len(tags),
-                                   activation=hp["activation"], learning_rate=hp["learning_rate"])
+                                   activation=hp.activation, learning_rate=hp.learning_rate)
     callbacks = [tf.keras.callbacks.TensorBoard(log_dir=fn_args.model_run_dir, update_freq="epoch")]
     if eval_ds is not None:
         callbacks.append(tf.keras.callbacks.EarlyStopping(
-            monitor="val_roc_auc", mode="max", patience=int(hp["patience"]), restore_best_weights=True))
-    model.fit(train_ds, validation_data=eval_ds, epochs=int(hp["epochs"]), callbacks=callbacks, verbose=2)
+            monitor="val_roc_auc", mode="max", patience=int(hp.patience), restore_best_weights=True))
+    model.fit(train_ds, validation_data=eval_ds, epochs=int(hp.epochs), callbacks=callbacks, verbose=2)
 
     # The exported model always sees whole clips (chunk models average their windows).
     info = {"tags": tags, "mel_config": config.to_dict(), "preset": preset, "chunk_frames": train_chunk,
