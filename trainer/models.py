@@ -7,7 +7,8 @@ per-clip vector (see :func:`embedding_model`). All presets are built from one
 :func:`conv_block`.
 
 - ``small``: a 4-layer FCN-like net with 16-48 filters (~31 k parameters at 50 tags), global
-  max pooling, so any input of at least 16 x 128 works. The local CPU default.
+  max pooling, so any input of at least 16 x 128 works; Adam 1e-2, output biases initialised
+  to a 0.1 tag prior. The local CPU default.
 - ``fcn4``: FCN-4 of Choi, Fazekas & Sandler 2016 (~17.37 M parameters). A GPU preset.
 - ``strong``: the short-chunk ResNet of Won et al. 2020 (~12.1 M parameters), trained on
   random ~3.7 s chunks (:func:`random_chunk`), predictions averaged over the chunks of a clip
@@ -15,6 +16,7 @@ per-clip vector (see :func:`embedding_model`). All presets are built from one
 """
 from __future__ import annotations
 
+import math
 from typing import Sequence
 
 import tensorflow as tf
@@ -44,6 +46,12 @@ _DEFAULT_DROPOUT = {"small": 0.1, "fcn4": 0.1, "strong": 0.5}
 #: Adam learning rates. ``small`` measured on the 300-clip sample set (30 epochs, 2 seeds): test
 #: macro ROC-AUC 0.83 at 1e-3, 0.88-0.89 at 1e-2, 0.83 at 3e-2.
 _DEFAULT_LEARNING_RATE = {"small": 1e-2, "fcn4": 1e-3, "strong": 1e-3}
+#: Initial sigmoid output of every tag (output bias = its log-odds), None: zero bias (0.5).
+#: ``small`` starts near the tag frequency (~0.1 of 50 tags on the sample set, ~0.05 on MTAT)
+#: instead of spending its first epochs pulling 50 biases down: on the sample set, test
+#: macro ROC-AUC after 5 / 10 epochs 0.76-0.79 / 0.84-0.86 instead of 0.73-0.76 / 0.82-0.83
+#: (2 seeds); the same ~0.88 after 30 epochs.
+_DEFAULT_OUTPUT_PRIOR = {"small": 0.1, "fcn4": None, "strong": None}
 
 
 def conv_block(
@@ -96,7 +104,9 @@ def build_model(
     ``n_frames`` is the clip length; the ``strong`` model's input is
     ``chunk_frames("strong", n_frames)`` frames wide. ``activation`` is any Keras activation
     name ("relu", or "elu" as in Choi et al.). ``dropout`` defaults per preset (0.1 after each
-    conv block of small/fcn4, 0.5 in the head of strong); ``learning_rate`` defaults to 1e-3.
+    conv block of small/fcn4, 0.5 in the head of strong); ``learning_rate`` defaults per preset
+    (1e-2 for small, 1e-3 for fcn4/strong). The output biases of ``small`` start at the log-odds
+    of 0.1 (a typical tag frequency), the others at zero.
     Raises ``ValueError`` for an unknown preset, bad arguments or an input too small for the
     preset's pooling.
     """
@@ -127,7 +137,10 @@ def build_model(
         embedding = _fcn_body(x, _FCN4_BLOCKS, preset, activation, rate)
     else:
         embedding = _short_chunk_resnet_body(x, activation, rate)
-    outputs = tf.keras.layers.Dense(n_tags, activation="sigmoid", name=OUTPUT_NAME)(embedding)
+    prior = _DEFAULT_OUTPUT_PRIOR[preset]
+    bias = "zeros" if prior is None else tf.keras.initializers.Constant(math.log(prior / (1 - prior)))
+    outputs = tf.keras.layers.Dense(n_tags, activation="sigmoid", bias_initializer=bias,
+                                    name=OUTPUT_NAME)(embedding)
     model = tf.keras.Model(inputs, outputs, name=preset)
     model.compile(
         optimizer=tf.keras.optimizers.Adam(learning_rate=lr),
