@@ -23,11 +23,11 @@ class AudioError(Exception):
         self.detail = detail
 
 
-def read_audio(path: str | os.PathLike, max_seconds: float | None = None) -> tuple[np.ndarray, int]:
-    """Decode ``path`` to a mono float32 waveform at the file's own rate.
+def open_audio(path: str | os.PathLike):
+    """Check and open ``path`` (local, or ``gs://``/``s3://`` read through tf.io.gfile) with soundfile.
 
-    Reads at most ``max_seconds`` (bounded memory for very long files). Raises
-    :class:`AudioError` for missing, empty, undecodable or zero-length audio.
+    Returns ``(soundfile.SoundFile, size_in_bytes)``; the caller closes the handle. Raises
+    :class:`AudioError` (``missing``, ``not_a_file``, ``empty``, ``undecodable``, ``no_samples``).
     """
     import soundfile as sf
 
@@ -50,18 +50,37 @@ def read_audio(path: str | os.PathLike, max_seconds: float | None = None) -> tup
     if size == 0:
         raise AudioError("empty", f"empty file (0 bytes): {p}")
     try:
-        with sf.SoundFile(source) as f:
-            rate = int(f.samplerate)
-            frames = -1 if max_seconds is None else int(round(max_seconds * rate))
-            data = f.read(frames=frames, dtype="float32", always_2d=True)
+        handle = sf.SoundFile(source)
     except (RuntimeError, sf.LibsndfileError, TypeError, ValueError):
         # libsndfile's own message ("File does not exist or is not a regular file") misleads here.
         raise AudioError("undecodable", f"not decodable as audio ({size} bytes, {_magic(source)}): {p}") from None
-    if data.shape[0] == 0 or rate <= 0:
-        raise AudioError("no_samples", f"decoded to 0 samples ({size} bytes): {p}")
+    if handle.samplerate <= 0:
+        handle.close()
+        raise AudioError("no_samples", f"no sample rate in the header ({size} bytes): {p}")
+    return handle, size
+
+
+def read_audio(path: str | os.PathLike, max_seconds: float | None = None) -> tuple[np.ndarray, int]:
+    """Decode ``path`` to a mono float32 waveform at the file's own rate.
+
+    Reads at most ``max_seconds`` (bounded memory for very long files). Raises
+    :class:`AudioError` for missing, empty, undecodable or zero-length audio.
+    """
+    import soundfile as sf
+
+    handle, size = open_audio(path)
+    with handle as f:
+        rate = int(f.samplerate)
+        frames = -1 if max_seconds is None else int(round(max_seconds * rate))
+        try:
+            data = f.read(frames=frames, dtype="float32", always_2d=True)
+        except (RuntimeError, sf.LibsndfileError, TypeError, ValueError):
+            raise AudioError("undecodable", f"decoding failed ({size} bytes): {path}") from None
+    if data.shape[0] == 0:
+        raise AudioError("no_samples", f"decoded to 0 samples ({size} bytes): {path}")
     mono = data.mean(axis=1) if data.shape[1] > 1 else data[:, 0]
     if not np.all(np.isfinite(mono)):
-        raise AudioError("non_finite", f"decoded samples contain NaN/Inf: {p}")
+        raise AudioError("non_finite", f"decoded samples contain NaN/Inf: {path}")
     return np.ascontiguousarray(mono, dtype=np.float32), rate
 
 

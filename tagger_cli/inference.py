@@ -41,7 +41,7 @@ from typing import Any, Callable, Dict, Iterable, Iterator, List, Optional, Sequ
 
 import numpy as np
 
-from mtat.audio import AUDIO_EXTENSIONS, AudioError, read_audio
+from mtat.audio import AUDIO_EXTENSIONS, AudioError, open_audio
 from mtat.features import MelConfig
 from tagger_cli.main import CliError
 
@@ -176,22 +176,9 @@ def stream_audio(path: str, sample_rate: int, block_seconds: float = BLOCK_SECON
     import soundfile as sf
 
     p = str(path)
-    if "://" in p:  # remote object store: mtat.audio reads the bytes through tf.io.gfile
-        wave, rate = read_audio(p)
-        return _resampled_blocks(iter([wave]), rate, sample_rate, p)
-    if not os.path.exists(p):
-        raise AudioError("missing", f"file not found: {p}")
-    if not os.path.isfile(p):
-        raise AudioError("not_a_file", f"not a regular file: {p}")
-    size = os.path.getsize(p)
-    if size == 0:
-        raise AudioError("empty", f"empty file (0 bytes): {p}")
-    try:
-        handle = sf.SoundFile(p)
-    except (RuntimeError, sf.LibsndfileError, TypeError, ValueError):
-        raise AudioError("undecodable", f"not decodable as audio ({size} bytes, {_magic(p)}): {p}") from None
+    handle, size = open_audio(p)
     rate = int(handle.samplerate)
-    if rate <= 0 or handle.frames == 0:
+    if handle.frames == 0:
         handle.close()
         raise AudioError("no_samples", f"decoded to 0 samples ({size} bytes): {p}")
     block = max(1, int(round(block_seconds * rate)))
@@ -215,15 +202,6 @@ def stream_audio(path: str, sample_rate: int, block_seconds: float = BLOCK_SECON
             raise AudioError("no_samples", f"decoded to 0 samples ({size} bytes): {p}")
 
     return _resampled_blocks(decoded(), rate, sample_rate, p)
-
-
-def _magic(path: str) -> str:
-    try:
-        with open(path, "rb") as f:
-            head = f.read(4)
-    except OSError:
-        return "unreadable"
-    return "starts with " + (repr(head) if head else "nothing")
 
 
 def _resampled_blocks(blocks: Iterator[np.ndarray], rate_in: int, rate_out: int, path: str) -> Iterator[np.ndarray]:
