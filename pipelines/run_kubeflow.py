@@ -22,6 +22,10 @@ from typing import Iterator, List, Optional, Sequence
 
 import yaml
 
+# TFX 1.16 needs Keras 2 (tf-keras); set before anything imports TensorFlow.
+os.environ.setdefault("TF_USE_LEGACY_KERAS", "1")
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
 from pipelines.config import PipelineConfig, TrainingConfig
 
 TRAINER_ID = "Trainer"

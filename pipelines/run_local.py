@@ -13,21 +13,27 @@ import sys
 import time
 from typing import Optional, Sequence
 
+# TFX 1.16 needs Keras 2 (tf-keras); set before anything imports TensorFlow.
+os.environ.setdefault("TF_USE_LEGACY_KERAS", "1")
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
 from mtat.annotations import ANNOTATIONS_FILE
 from mtat.features import MelConfig
 from pipelines.config import PipelineConfig, TrainingConfig
 
 DEFAULT_SAMPLE_DIR = os.path.join("data", "sample")
-#: Below this many clips the single-process DirectRunner wins: each multi-processing stage pays
-#: tens of seconds of worker start-up (DESIGN.md section 2).
-MULTIPROCESSING_MIN_CLIPS = 3000
+#: Below this many clips the single-threaded in-memory DirectRunner wins (start-up 2.2 s vs
+#: 4.5 s); above it multi-threading on all cores (steady state 136 vs 76 clips/s here; the
+#: decode, resample and log-mel release the GIL). Multi-processing pays ~10 s of worker start-up
+#: per stage and was slower at every size measured (benchmarks/results.md).
+MULTI_THREADING_MIN_CLIPS = 400
 
 
 def default_beam_args(n_clips: int) -> list[str]:
-    """DirectRunner mode for the data size: in-memory for small sets, all cores for large ones."""
-    if n_clips < MULTIPROCESSING_MIN_CLIPS:
+    """DirectRunner mode for the data size (see ``MULTI_THREADING_MIN_CLIPS``)."""
+    if n_clips < MULTI_THREADING_MIN_CLIPS:
         return ["--direct_running_mode=in_memory"]
-    return ["--direct_running_mode=multi_processing", "--direct_num_workers=0"]
+    return ["--direct_running_mode=multi_threading", f"--direct_num_workers={os.cpu_count() or 2}"]
 
 
 def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
@@ -59,7 +65,7 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
     p.add_argument("--data-only", action="store_true", help="stop after the data checks (no training)")
     p.add_argument("--beam-arg", action="append", default=[],
                    help="Beam pipeline argument, repeatable [in_memory below "
-                        f"{MULTIPROCESSING_MIN_CLIPS} clips, else multi_processing on all cores]")
+                        f"{MULTI_THREADING_MIN_CLIPS} clips, else multi_threading on all cores]")
     p.add_argument("--no-cache", action="store_true", help="re-run every component")
     p.add_argument("--summary-json", help="write the run summary as JSON here")
     return p.parse_args(argv)
