@@ -12,7 +12,7 @@ export TF_USE_LEGACY_KERAS := 1
 export TF_CPP_MIN_LOG_LEVEL := 2
 export PYTHONWARNINGS := ignore::FutureWarning
 
-.PHONY: install run sample test test-fast clean
+.PHONY: install run sample test test-fast clean bench
 
 ## install: create or update .venv (Python 3.10) with the pinned stack; a no-op when nothing changed
 install: $(VENV)/.installed
@@ -46,6 +46,10 @@ test: install
 ## test-fast: unit tests only
 test-fast: install
 	$(BIN)/python -m pytest -m "not slow" $(PYTEST_ARGS) tests
+
+## bench: extraction / training-input / inference / scaling benchmarks -> benchmarks/results.md (< 15 min)
+bench: install
+	$(BIN)/python -m benchmarks.run_all $(BENCH_ARGS)
 
 clean:
 	rm -rf pipeline_output serving_model $(SAMPLE_DIR)

@@ -1,0 +1,1 @@
+"""Benchmarks: extraction, training input pipeline, inference, scaling (see run_all.py)."""

@@ -1,0 +1,422 @@
+"""Feature extraction: the seed paper's librosa loop vs AudioExampleGen's Beam graph per DirectRunner mode.
+
+    python -m benchmarks.extract                 # N = 100 and 400, all three modes
+    python -m benchmarks.extract --quick         # N = 50 and 100
+    python -m benchmarks.extract --profile       # also py-spy the in_memory run (needs py-spy)
+
+Contenders, each in its own process on the same cached clips:
+  naive   sequential ``librosa.load(sr=12000)`` + ``melspectrogram(512, 256, 96)`` + ``power_to_db``
+          (librosa's JIT warm-up is paid once, untimed)
+  beam    ``AudioExampleGen``'s executor (``Executor(BeamExecutor.Context(beam_pipeline_args)).Do``):
+          plan_clips -> Create -> Reshuffle -> ParDo(decode, resample, log-mel, tf.Example) ->
+          WriteToTFRecord, rejects and counts files, exactly as the pipeline runs it
+  stages  the DoFn's steps timed alone on one thread (where a clip's time goes, and what Beam adds)
+
+Each Beam mode runs at two sizes; ``seconds = startup + N / rate`` gives its fixed start-up and
+its steady-state throughput. The headline is ``ratio:`` best steady state / naive loop.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import sys
+import time
+
+from benchmarks import common
+
+MODES = {
+    "in_memory": ["--direct_running_mode=in_memory"],
+    "multi_threading": ["--direct_running_mode=multi_threading", "--direct_num_workers=2"],
+    "multi_processing": ["--direct_running_mode=multi_processing", "--direct_num_workers=2"],
+}
+#: The naive loop as a user runs it, and with NumPy's BLAS pinned to one thread (its idle threads
+#: spin and slow the loop down when the cores are shared). The faster one is the baseline.
+NAIVE_VARIANTS = {
+    "naive librosa loop": {},
+    "naive librosa loop, 1 BLAS thread": {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"},
+}
+SR, N_FFT, HOP, N_MELS = 12000, 512, 256, 96
+TARGET_RATIO, TARGET_STARTUP = 1.8, 10.0
+
+
+# ---------------------------------------------------------------------------------------------
+# Children
+
+def _naive(payload: dict) -> dict:
+    import librosa
+
+    paths = common.clip_paths(payload["root"])[: payload["n"]]
+
+    def one(path):
+        y, _ = librosa.load(path, sr=SR)
+        return librosa.power_to_db(librosa.feature.melspectrogram(y=y, sr=SR, n_fft=N_FFT, hop_length=HOP,
+                                                                  n_mels=N_MELS))
+
+    with common.Stopwatch() as warm:
+        one(paths[0])
+    cpu0 = common.cpu_seconds()
+    with common.Stopwatch() as sw:
+        for p in paths:
+            one(p)
+    return {"seconds": sw.seconds, "n": len(paths), "warmup_s": warm.seconds,
+            "cpu_s_timed": common.cpu_seconds() - cpu0}
+
+
+def _beam(payload: dict) -> dict:
+    from tfx.dsl.components.base.base_beam_executor import BaseBeamExecutor
+    from tfx.types import standard_artifacts
+
+    from components.audio_example_gen import executor as ex
+    from components.audio_example_gen.component import AudioRejects
+    from mtat.features import MelConfig
+
+    out = payload["out"]
+    shutil.rmtree(out, ignore_errors=True)
+    stamp_dir = os.path.join(out + "_stamps")
+    if payload.get("stamps", True):
+        from benchmarks.timed_dofn import use_timed_dofn
+
+        use_timed_dofn(stamp_dir)
+    config = MelConfig()
+    examples, rejects = standard_artifacts.Examples(), AudioRejects()
+    examples.uri, rejects.uri = os.path.join(out, "examples"), os.path.join(out, "rejects")
+    props = dict(data_root=payload["root"], annotations_file="annotations_final.csv", split_dir=None, top_k=50,
+                 tags=None, mel_config=config.to_json(), min_seconds=round(0.9 * config.clip_seconds, 3))
+    with common.Stopwatch() as ctor:  # TFX builds an ephemeral sdist of itself here (beam dependency flags)
+        executor = ex.Executor(BaseBeamExecutor.Context(beam_pipeline_args=list(payload["args"]),
+                                                        tmp_dir=os.path.join(out, "tmp")))
+    start = time.time()
+    with common.Stopwatch() as do:
+        executor.Do({}, {"examples": [examples], "rejects": [rejects]}, props)
+    end = time.time()
+    counts = ex.read_counts(os.path.join(rejects.uri, ex.COUNTS_FILE))
+    size = sum(os.path.getsize(os.path.join(d, f)) for d, _, fs in os.walk(examples.uri) for f in fs)
+    shutil.rmtree(out, ignore_errors=True)
+    result = {"seconds": ctor.seconds + do.seconds, "ctor_s": ctor.seconds, "do_s": do.seconds,
+              "examples": sum(counts.values()), "bytes": size}
+    if payload.get("stamps", True):
+        from benchmarks.timed_dofn import read_stamps
+
+        st = read_stamps(stamp_dir)
+        t = st["times"]
+        shutil.rmtree(stamp_dir, ignore_errors=True)
+        if t:
+            result.update(first_clip_s=ctor.seconds + t[0] - start, tail_s=end - t[-1], inrun_rate=st["steady_rate"],
+                          dofn_workers=st["workers"], dofn_threads=st["threads"])
+    return result
+
+
+def _stages(payload: dict) -> dict:
+    """Per-step cost of the DoFn on one thread, and how two Python threads share it (GIL)."""
+    import tempfile
+    import threading
+
+    import numpy as np
+    import tensorflow as tf
+
+    common.tf_threads(payload.get("tf_threads", 1))
+    from components.audio_example_gen.transforms import make_example, tune_malloc
+    from mtat.audio import read_audio, resample
+    from mtat.features import MelConfig, fit_to_clip, log_mel_fn
+
+    tune_malloc()
+    cfg = MelConfig()
+    paths = common.clip_paths(payload["root"])[: payload["n"]]
+    log_mel = log_mel_fn(cfg)
+    log_mel(np.zeros(cfg.clip_samples, np.float32))
+    from mtat.features import log_mel_graph
+
+    batched = tf.function(lambda w: log_mel_graph(w, cfg),
+                          input_signature=[tf.TensorSpec([None, cfg.clip_samples], tf.float32)])
+    batched(np.zeros((8, cfg.clip_samples), np.float32))
+    tmp = tempfile.mkdtemp(prefix="bench_stages_")
+    ms: dict[str, list[float]] = {k: [] for k in ("decode", "resample", "fit", "log_mel", "example", "write")}
+    waves = []
+    with tf.io.TFRecordWriter(os.path.join(tmp, "x.tfrecord")) as writer:
+        for rep in range(2):  # first pass warms caches; keep the second
+            for k in ms:
+                ms[k].clear()
+            for i, p in enumerate(paths):
+                t0 = time.perf_counter()
+                mono, rate = read_audio(p, max_seconds=cfg.clip_seconds + 1.0)
+                t1 = time.perf_counter()
+                wave = resample(mono, rate, cfg.sample_rate)
+                t2 = time.perf_counter()
+                clip = fit_to_clip(wave, cfg)
+                t3 = time.perf_counter()
+                mel = log_mel(clip).numpy()
+                t4 = time.perf_counter()
+                rec = make_example(i, p, mel, [0] * 50, cfg)
+                t5 = time.perf_counter()
+                writer.write(rec)
+                t6 = time.perf_counter()
+                for k, a, b in zip(ms, (t0, t1, t2, t3, t4, t5), (t1, t2, t3, t4, t5, t6)):
+                    ms[k].append((b - a) * 1e3)
+                if rep == 1:
+                    waves.append(clip)
+    med = {k: float(np.median(v)) for k, v in ms.items()}
+
+    # log-mel of 8 clips per call vs one at a time
+    stack = np.stack(waves[:8])
+    best = {}
+    for name, fn in (("single", lambda: [log_mel(w) for w in stack]), ("batch8", lambda: batched(stack))):
+        times = []
+        for _ in range(5):
+            t0 = time.perf_counter()
+            fn()
+            times.append((time.perf_counter() - t0) / len(stack) * 1e3)
+        best[name] = min(times)
+
+    # Each step (and the whole chain) on 1 thread vs the same work per thread on 2 threads in one
+    # process: 2.0x = the step releases the GIL (what multi_threading can get), 1.0x = it holds it.
+    monos = [read_audio(p, max_seconds=cfg.clip_seconds + 1.0) for p in paths]
+    mels = [log_mel(w).numpy() for w in waves]
+
+    def chain(i):
+        w = fit_to_clip(resample(*read_audio(paths[i], max_seconds=cfg.clip_seconds + 1.0), cfg.sample_rate), cfg)
+        make_example(0, paths[i], log_mel(w).numpy(), [0] * 50, cfg)
+
+    steps = {
+        "decode": lambda i: read_audio(paths[i], max_seconds=cfg.clip_seconds + 1.0),
+        "resample": lambda i: resample(*monos[i], cfg.sample_rate),
+        "log_mel": lambda i: log_mel(waves[i]).numpy(),
+        "example": lambda i: make_example(0, paths[i], mels[i], [0] * 50, cfg),
+        "whole chain": chain,
+    }
+    k = min(len(waves), 30)
+
+    def work(fn):
+        for i in range(k):
+            fn(i)
+
+    threading_speedup = {}
+    for name, fn in steps.items():
+        best1, best2 = float("inf"), float("inf")
+        for _ in range(2):
+            t0 = time.perf_counter()
+            work(fn)
+            best1 = min(best1, time.perf_counter() - t0)
+            threads = [threading.Thread(target=work, args=(fn,)) for _ in range(2)]
+            t0 = time.perf_counter()
+            for t in threads:
+                t.start()
+            for t in threads:
+                t.join()
+            best2 = min(best2, time.perf_counter() - t0)
+        threading_speedup[name] = 2 * best1 / best2
+    shutil.rmtree(tmp, ignore_errors=True)
+    return {"ms": med, "log_mel_single_ms": best["single"], "log_mel_batch8_ms": best["batch8"],
+            "threading_speedup": threading_speedup, "n": len(paths)}
+
+
+def child(payload: dict) -> dict:
+    return {"naive": _naive, "beam": _beam, "stages": _stages}[payload["kind"]](payload)
+
+
+# ---------------------------------------------------------------------------------------------
+# Parent
+
+def _profile(root: str, n: int, log) -> dict | None:
+    """py-spy record of one in_memory run (all threads, native frames off): the top own-time functions."""
+    spy = shutil.which("py-spy") or os.path.join(os.path.dirname(sys.executable), "py-spy")
+    if not os.path.exists(spy):
+        log("  (py-spy not installed: pip install py-spy to profile)")
+        return None
+    import json
+    import subprocess
+
+    out = common.OUT_DIR / "extract_profile.txt"
+    common.OUT_DIR.mkdir(parents=True, exist_ok=True)
+    payload = {"kind": "beam", "root": root, "n": n, "args": MODES["in_memory"],
+               "out": str(common.DATA_DIR / "runs" / "profile")}
+    raw = str(out.with_suffix(".raw"))
+    cmd = [spy, "record", "-r", "50", "-f", "raw", "-o", raw, "--", sys.executable, "-m", "benchmarks.extract",
+           "--child", json.dumps(payload)]
+    env = {**os.environ, **common.ENV_DEFAULTS, "PYTHONPATH": str(common.REPO)}
+    subprocess.run(cmd, cwd=str(common.REPO), env=env, capture_output=True, timeout=900, check=False)
+    if not os.path.exists(raw):
+        return None
+    own: dict[str, int] = {}
+    total = 0
+    with open(raw) as f:  # collapsed stacks: "frame;frame;... count"
+        for line in f:
+            stack, _, count = line.rpartition(" ")
+            c = int(count)
+            total += c
+            frames = stack.split(";")
+            leaf = frames[-1]
+            own[leaf] = own.get(leaf, 0) + c
+            for marker, label in (("_extract (components", "[DoFn._extract total]"),
+                                  ("read_audio (mtat", "[read_audio]"), ("resample (mtat", "[resample]"),
+                                  ("make_example (components", "[make_example]"),
+                                  ("write_record", "[Beam TFRecord write]"),
+                                  ("crcfun (crcmod", "[Beam TFRecord CRC32C in crcmod]"),
+                                  ("__call__ (tensorflow/python/eager/polymorphic_function", "[tf.function]")):
+                if any(marker in fr for fr in frames):
+                    own[label] = own.get(label, 0) + c
+    top = sorted(own.items(), key=lambda kv: -kv[1])[:30]
+    lines = [f"{100 * c / total:5.1f}%  {name}" for name, c in top]
+    out.write_text("\n".join(lines) + "\n")
+    return {"samples": total, "top": [(name, round(100 * c / total, 1)) for name, c in top], "file": str(out)}
+
+
+def _best(runs: list[dict]) -> dict:
+    """The fastest of repeated runs (slow outliers are other people's jobs), with all times kept."""
+    best = dict(min(runs, key=lambda r: r["seconds"]))
+    best["all_seconds"] = [round(r["seconds"], 2) for r in runs]
+    return best
+
+
+def run(sizes=(100, 400), modes=tuple(MODES), rounds: int = 2, profile: bool = False, log=print) -> dict:
+    sizes = tuple(sorted(sizes))
+    roots = {n: common.clips_root(n, log=log) for n in sizes}
+    big = sizes[-1]
+    result = {"machine": common.machine_info(), "sizes": list(sizes), "rounds": rounds, "naive": {}, "beam": {}}
+    naive_runs: dict[str, list[dict]] = {k: [] for k in NAIVE_VARIANTS}
+    beam_runs: dict[str, dict[int, list[dict]]] = {m: {n: [] for n in sizes} for m in modes}
+    for rnd in range(rounds):  # interleaved rounds: every contender sees the same drift in load
+        for name, env in NAIVE_VARIANTS.items():
+            log(f"[extract] round {rnd + 1}/{rounds}: {name}, N={big} (load {common.load_avg()}) ...")
+            r = common.run_child("benchmarks.extract", {"kind": "naive", "root": roots[big], "n": big}, env=env,
+                                 label=name)
+            log(f"  {r['n'] / r['seconds']:.1f} clips/s, {1e3 * r['cpu_s_timed'] / r['n']:.1f} CPU ms/clip "
+                f"(warm-up {r['warmup_s']:.1f} s; other processes used {r['others_cores']} cores)")
+            naive_runs[name].append(r)
+        order = [(m, n) for m in modes for n in sizes]
+        for mode, n in (order if rnd % 2 == 0 else order[::-1]):
+            payload = {"kind": "beam", "root": roots[n], "n": n, "args": MODES[mode],
+                       "out": str(common.DATA_DIR / "runs" / f"{mode}_{n}")}
+            r = common.run_child("benchmarks.extract", payload, label=f"beam {mode}")
+            log(f"  {mode:16s} N={n:4d}: {r['seconds']:5.1f} s (executor ctor {r['ctor_s']:.1f} s), "
+                f"process {r['wall_s']:.1f} s / {r['cpu_s']:.1f} CPU s, peak RSS {r['peak_rss_mb']:.0f} MB "
+                f"(tree {r['tree_rss_mb']:.0f} MB), others {r['others_cores']} cores")
+            beam_runs[mode][n].append(r)
+    variants = {}
+    for name, runs in naive_runs.items():
+        v = _best(runs)
+        v.update(name=name, rate=v["n"] / v["seconds"], cpu_ms_per_clip=1e3 * v["cpu_s_timed"] / v["n"])
+        variants[name] = v
+    result["naive_variants"] = variants
+    naive = result["naive"] = max(variants.values(), key=lambda v: v["rate"])
+    for mode in modes:
+        runs = {n: _best(beam_runs[mode][n]) for n in sizes}
+        startup, rate = common.fit_line([(n, runs[n]["seconds"]) for n in sizes])
+        startup_wall, _ = common.fit_line([(n, runs[n]["wall_s"]) for n in sizes])
+        cpu_fixed, cpu_rate = common.fit_line([(n, runs[n]["cpu_s"]) for n in sizes])
+        result["beam"][mode] = {"runs": {str(n): r for n, r in runs.items()}, "startup_s": startup, "rate": rate,
+                                "startup_with_imports_s": startup_wall, "cpu_fixed_s": cpu_fixed,
+                                "cpu_ms_per_clip": 1e3 / cpu_rate, "ctor_s": min(r["ctor_s"] for r in runs.values())}
+        log(f"  {mode}: start-up {startup:.1f} s (with imports {startup_wall:.1f} s), steady state {rate:.1f} "
+            f"clips/s, {1e3 / cpu_rate:.1f} CPU ms/clip")
+    log(f"[extract] per-stage costs on one thread (load {common.load_avg()}) ...")
+    stage_payload = {"kind": "stages", "root": roots[sizes[0]], "n": min(sizes[0], 60)}
+    result["stages"] = common.run_child("benchmarks.extract", stage_payload, label="stages")
+    # the two-thread test again with TF's default thread pools, as the DoFn runs (1 inter-op thread
+    # would serialise two threads' log-mel calls)
+    result["stages"]["threading_speedup_tf_default"] = common.run_child(
+        "benchmarks.extract", {**stage_payload, "tf_threads": None}, label="stages")["threading_speedup"]
+    if profile:
+        log("[extract] py-spy profile of in_memory ...")
+        result["profile"] = _profile(roots[big], big, log)
+    best_mode = max(result["beam"], key=lambda m: result["beam"][m]["rate"])
+    result["best_mode"] = best_mode
+    result["ratio"] = common.ratio(result["beam"][best_mode]["rate"], naive["rate"])
+    # Cross-check from the completion stamps of the largest run (no two-point fit)
+    inrun = {m: b["runs"][str(big)].get("inrun_rate") or 0.0 for m, b in result["beam"].items()}
+    result["best_mode_inrun"] = max(inrun, key=inrun.get)
+    result["ratio_inrun"] = common.ratio(inrun[result["best_mode_inrun"]], naive["rate"])
+    return result
+
+
+def summary_lines(res: dict) -> list[str]:
+    b = res["beam"][res["best_mode"]]
+    return [f"best mode {res['best_mode']}: steady state {b['rate']:.1f} clips/s vs {res['naive']['name']} "
+            f"{res['naive']['rate']:.1f} clips/s, start-up {b['startup_s']:.1f} s "
+            f"(targets: >= {TARGET_RATIO}x, <= {TARGET_STARTUP:.0f} s)"]
+
+
+def markdown(res: dict) -> str:
+    sizes = res["sizes"]
+    naive = res["naive"]
+    rows = [[v["name"] + (" (baseline)" if v is naive or v["name"] == naive["name"] else ""), None, v["rate"],
+             v["rate"] / naive["rate"], None, None, v["cpu_ms_per_clip"], None,
+             *[v["seconds"] if n == sizes[-1] else None for n in sizes], v["peak_rss_mb"], None, v["others_cores"]]
+            for v in res.get("naive_variants", {"": naive}).values()]
+    for mode, b in res["beam"].items():
+        runs = [b["runs"][str(n)] for n in sizes]
+        big = runs[-1]
+        rows.append([f"AudioExampleGen {mode}", b["startup_s"], b["rate"], b["rate"] / naive["rate"],
+                     big.get("inrun_rate"), big.get("first_clip_s"), b["cpu_ms_per_clip"],
+                     b["startup_with_imports_s"], *[r["seconds"] for r in runs],
+                     max(r["peak_rss_mb"] for r in runs), max(r["tree_rss_mb"] for r in runs),
+                     max(r["others_cores"] for r in runs)])
+    headers = ["contender", "start-up s (fit)", "steady clips/s (fit)", "× naive", f"steady clips/s (in-run, N={sizes[-1]})",
+               f"s to first clip (N={sizes[-1]})", "CPU ms/clip", "start-up incl. imports s",
+               *[f"s @N={n}" for n in sizes], "peak RSS MB (largest proc)", "peak RSS MB (proc tree)",
+               "other load (cores)"]
+    st = res["stages"]
+    ms = st["ms"]
+    total = sum(ms.values())
+    stage_rows = [[k, v, 100 * v / total] for k, v in ms.items()] + [["sum (one core)", total, 100.0]]
+    best = res["beam"][res["best_mode"]]
+    ctor = min(b["ctor_s"] for b in res["beam"].values())
+    out = [
+        "## Extraction: naive librosa loop vs AudioExampleGen (Beam DirectRunner)", "",
+        f"Same generated clips (29.1 s, 16 kHz MP3), each contender in its own process, {res['rounds']} interleaved "
+        f"round{'s' if res['rounds'] > 1 else ''}, fastest run kept. Beam: `Executor(BeamExecutor.Context(beam_pipeline_args)).Do` as the pipeline "
+        "runs it (TFRecord writing, rejects and counts included) plus the executor constructor; start-up and steady "
+        f"state from the fit `seconds = startup + N / rate` over N = {', '.join(map(str, sizes))}; the in-run steady "
+        "state is from per-clip completion stamps (while all workers are busy, in the largest run; less exposed to "
+        "load swings than a two-point fit); CPU ms/clip is the slope of the process tree's CPU time (it too "
+        "grows when other jobs share the cores). Naive: `librosa.load(sr=12000)` + "
+        f"`melspectrogram` + `power_to_db` after its warm-up ({naive['warmup_s']:.1f} s, untimed), as is and with "
+        "BLAS pinned to one thread; the faster is the baseline. "
+        "'other load' = cores busy with other people's processes during the run.", "",
+        common.md_table(headers, rows, 1), "",
+        f"**ratio: {res['ratio']:.2f}x** (steady state of `{res['best_mode']}` / naive loop; target ≥ {TARGET_RATIO}x); "
+        f"start-up of `{res['best_mode']}`: {best['startup_s']:.1f} s (target ≤ {TARGET_STARTUP:.0f} s), of which "
+        f"{ctor:.1f} s is the executor constructor (TFX packaging itself as a Beam dependency). Cross-check from the "
+        f"in-run stamps: `{res['best_mode_inrun']}` {res['ratio_inrun']:.2f}x the naive loop.", "",
+        f"Per-clip cost of the DoFn's steps on one thread (median of {st['n']} clips, ms; other load "
+        f"{st['others_cores']} cores):", "",
+        common.md_table(["step", "ms/clip", "%"], stage_rows, 2), "",
+        f"Ideal one-core rate from the sum: {1000 / total:.0f} clips/s. Log-mel of 8 clips per call "
+        f"{st['log_mel_batch8_ms']:.2f} ms/clip vs {st['log_mel_single_ms']:.2f} one at a time. Two threads vs one "
+        "in one process, same work per thread (2.00x = the step releases the GIL; what `multi_threading` can get), "
+        "TF with its default thread pools as in the DoFn: "
+        + ", ".join(f"{k} {v:.2f}x" for k, v in st.get("threading_speedup_tf_default", {}).items())
+        + "; with TF on one inter/intra-op thread: "
+        + ", ".join(f"{k} {v:.2f}x" for k, v in st["threading_speedup"].items()) + ".",
+    ]
+    if res.get("profile"):
+        out += ["", "py-spy (in_memory run, % of samples incl. idle threads):", "",
+                common.md_table(["function", "%"], res["profile"]["top"][:15], 1)]
+    return "\n".join(out)
+
+
+def main(argv=None) -> int:
+    if common.child_main(child):
+        return 0
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--quick", action="store_true", help="N = 50 and 100")
+    p.add_argument("--sizes", type=int, nargs="+", help="clip counts [100 400]")
+    p.add_argument("--modes", nargs="+", choices=list(MODES), default=list(MODES))
+    p.add_argument("--rounds", type=int, default=2, help="interleaved repetitions, best kept [2]")
+    p.add_argument("--profile", action="store_true", help="py-spy the in_memory run")
+    a = p.parse_args(argv)
+    sizes = a.sizes or ((50, 100) if a.quick else (100, 400))
+    res = run(sizes, a.modes, a.rounds, a.profile)
+    common.save_result("extract", res)
+    print()
+    print(markdown(res))
+    print()
+    for line in summary_lines(res):
+        print(line)
+    print(f"ratio: {res['ratio']:.2f}x", flush=True)
+    print(f"in-run ratio ({res['best_mode_inrun']}): {res['ratio_inrun']:.2f}x", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
