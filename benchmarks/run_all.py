@@ -1,11 +1,11 @@
 """Run every benchmark and write benchmarks/results.md (``make bench``).
 
     python -m benchmarks.run_all            # the `make bench` set (< 15 min on 2 busy cores, clips cached)
-    python -m benchmarks.run_all --full     # 2 extraction rounds, longer input/inference runs,
+    python -m benchmarks.run_all --full     # 3 extraction rounds, longer input/inference runs,
                                             # end to end at 100/200/400 clips (~30 min)
     python -m benchmarks.run_all --only extract inference
 
-Default set: extraction at N = 100 and 400 (one round), train_input and inference quick, scaling
+Default set: extraction at N = 100 and 400 (two interleaved rounds), train_input and inference quick, scaling
 quick (extraction N = 100, end to end at 50 and 100 clips). The first run also renders the 400
 sample clips into BENCH_DATA (/tmp/bench_data; ~2 min on 2 idle cores), reused afterwards.
 Per-benchmark JSON goes to benchmarks/out/; a benchmark that fails is reported, the others run.
@@ -59,7 +59,7 @@ def main(argv=None) -> int:
     common.clips_root(100)  # render the clips once, up front (not timed by any benchmark)
     common.clips_root(400)
     runners = {
-        "extract": lambda: extract.run((100, 400), rounds=2 if a.full else 1),
+        "extract": lambda: extract.run((100, 400), rounds=3 if a.full else 2),
         "train_input": lambda: train_input.run(quick=not a.full),
         "inference": lambda: inference.run(quick=not a.full),
         "scaling": lambda: scaling.run(quick=not a.full),
