@@ -36,6 +36,8 @@ class PipelineConfig:
     #: Number of tags the model predicts; None: ``len(tags)`` or ``top_k``.
     expected_num_tags: Optional[int] = None
     beam_pipeline_args: Sequence[str] = ()
+    #: Extra Beam args for AudioExampleGen only, appended after ``beam_pipeline_args`` (later wins).
+    extraction_beam_args: Sequence[str] = ()
     enable_cache: bool = True
     #: Stop after ExampleGen + statistics/schema/validation (data checks only).
     data_only: bool = False

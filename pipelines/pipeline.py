@@ -26,6 +26,8 @@ def create_pipeline(config: PipelineConfig) -> tfx.dsl.Pipeline:
         data_root=config.data_root, mel_config=config.mel, top_k=config.top_k, tags=config.tags,
         split_dir=config.split_dir, min_seconds=config.min_seconds,
     )
+    if config.extraction_beam_args:
+        example_gen.with_beam_pipeline_args(list(config.extraction_beam_args))
     examples = example_gen.outputs["examples"]
     statistics_gen = tfx.components.StatisticsGen(
         examples=examples, stats_options=tfdv.StatsOptions(feature_allowlist=list(SCHEMA_FEATURES)))

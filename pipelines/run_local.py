@@ -22,18 +22,19 @@ from mtat.features import MelConfig
 from pipelines.config import PipelineConfig, TrainingConfig
 
 DEFAULT_SAMPLE_DIR = os.path.join("data", "sample")
-#: Below this many clips the single-threaded in-memory DirectRunner wins (start-up 2.2 s vs
-#: 4.5 s); above it multi-threading on all cores (steady state 136 vs 76 clips/s here; the
-#: decode, resample and log-mel release the GIL). Multi-processing pays ~10 s of worker start-up
-#: per stage and was slower at every size measured (benchmarks/results.md).
-MULTI_THREADING_MIN_CLIPS = 400
+#: The whole pipeline runs Beam in-memory: for StatisticsGen, Transform and Evaluator it was
+#: faster than multi-threading at 100 and 400 clips (benchmarks/results.md). Only AudioExampleGen,
+#: whose decode/resample release the GIL, gets multi-threading from this many clips on
+#: (~1 s more start-up, ~4.4 ms/clip saved; multi-processing pays back only past ~5,000 clips).
+EXTRACTION_THREADS_MIN_CLIPS = 300
 
 
-def default_beam_args(n_clips: int) -> list[str]:
-    """DirectRunner mode for the data size (see ``MULTI_THREADING_MIN_CLIPS``)."""
-    if n_clips < MULTI_THREADING_MIN_CLIPS:
-        return ["--direct_running_mode=in_memory"]
-    return ["--direct_running_mode=multi_threading", f"--direct_num_workers={os.cpu_count() or 2}"]
+def default_beam_args(n_clips: int) -> tuple[list[str], list[str]]:
+    """(pipeline-wide, AudioExampleGen-only) DirectRunner args for the data size."""
+    extraction = []
+    if n_clips >= EXTRACTION_THREADS_MIN_CLIPS:
+        extraction = ["--direct_running_mode=multi_threading", f"--direct_num_workers={os.cpu_count() or 2}"]
+    return ["--direct_running_mode=in_memory"], extraction
 
 
 def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
@@ -64,8 +65,8 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
                    help=f"gate: allowed drop vs the last blessed model [{PipelineConfig.max_regression}]")
     p.add_argument("--data-only", action="store_true", help="stop after the data checks (no training)")
     p.add_argument("--beam-arg", action="append", default=[],
-                   help="Beam pipeline argument, repeatable [in_memory below "
-                        f"{MULTI_THREADING_MIN_CLIPS} clips, else multi_threading on all cores]")
+                   help="Beam pipeline argument, repeatable [in_memory; AudioExampleGen "
+                        f"multi_threading on all cores from {EXTRACTION_THREADS_MIN_CLIPS} clips]")
     p.add_argument("--no-cache", action="store_true", help="re-run every component")
     p.add_argument("--summary-json", help="write the run summary as JSON here")
     return p.parse_args(argv)
@@ -115,7 +116,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     if len(eval_ids) < len(plan_tags):
         print(f"note: {len(plan_tags) - len(eval_ids)} of {len(plan_tags)} tags have no positive test clip "
               "and are left out of the macro averages", flush=True)
-    beam_args = args.beam_arg or default_beam_args(len(records))
+    beam_args, extraction_args = default_beam_args(len(records))
+    if args.beam_arg:
+        beam_args, extraction_args = args.beam_arg, []
     training = TrainingConfig(preset=args.preset, epochs=args.epochs, batch_size=args.batch_size,
                               learning_rate=args.learning_rate)
     config = PipelineConfig(
@@ -124,9 +127,11 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         mel=mel, top_k=args.top_k, tags=tags, split_dir=split_dir, training=training,
         min_auc=args.min_auc, max_regression=args.max_regression, eval_class_ids=eval_ids or None,
         expected_num_tags=len(plan_tags), beam_pipeline_args=tuple(beam_args),
+        extraction_beam_args=tuple(extraction_args),
         enable_cache=not args.no_cache, data_only=args.data_only,
     )
-    print(f"running pipeline {config.pipeline_name} on {config.data_root} (beam: {' '.join(beam_args)})", flush=True)
+    print(f"running pipeline {config.pipeline_name} on {config.data_root} (beam: {' '.join(beam_args)}"
+          f"{'; extraction: ' + ' '.join(extraction_args) if extraction_args else ''})", flush=True)
     progress = ComponentProgress().install()
     start = time.time()
     tfx.orchestration.LocalDagRunner().run(create_pipeline(config))
