@@ -30,7 +30,8 @@ def expand_patterns(patterns: Sequence[str] | str) -> list[str]:
     return files
 
 
-def _compression(files: Sequence[str]) -> str:
+def compression_type(files: Sequence[str]) -> str:
+    """TFRecord compression of ``files`` by extension (".gz" = GZIP, as TFX readers decide)."""
     kinds = {f.endswith(".gz") for f in files}
     if len(kinds) > 1:
         raise ValueError("mixed GZIP and uncompressed TFRecord files")
@@ -72,7 +73,7 @@ def make_dataset(
     ds = tf.data.Dataset.from_tensor_slices(files)
     if training:
         ds = ds.shuffle(len(files), seed=seed)
-    compression = _compression(files)
+    compression = compression_type(files)
     ds = ds.interleave(lambda f: tf.data.TFRecordDataset(f, compression_type=compression, buffer_size=8 << 20),
                        cycle_length=min(len(files), 8), num_parallel_calls=tf.data.AUTOTUNE,
                        deterministic=not training)
@@ -99,6 +100,6 @@ def make_dataset(
 def count_records(file_patterns: Sequence[str] | str) -> int:
     """Number of records in the files (one cheap pass over the raw bytes)."""
     files = expand_patterns(file_patterns)
-    ds = tf.data.TFRecordDataset(files, compression_type=_compression(files))
+    ds = tf.data.TFRecordDataset(files, compression_type=compression_type(files))
     return int(ds.reduce(tf.constant(0, tf.int64), lambda n, _: n + 1).numpy())
 

@@ -43,7 +43,7 @@ def examples_metadata(file_pattern: str) -> Dict[str, Any]:
 def normalisation_stats(tft_output, file_pattern: str) -> tuple[np.ndarray, np.ndarray]:
     """Per-band mean and std computed by tf.Transform, read through its graph on one raw record."""
     files = data.expand_patterns(file_pattern)
-    record = next(iter(tf.data.TFRecordDataset(files[:1], compression_type="GZIP" if files[0].endswith(".gz") else "")))
+    record = next(iter(tf.data.TFRecordDataset(files[:1], compression_type=data.compression_type(files[:1]))))
     spec = {k: v for k, v in tft_output.raw_feature_spec().items() if k != LABEL_KEY}
     raw = tf.io.parse_example(record[None], spec)
     out = tft_output.transform_raw_features(raw)
