@@ -138,30 +138,48 @@ def master_clips(n: int, *, log: Callable[[str], None] = print) -> Path:
     return master
 
 
+#: Clips rendered at most; bigger benchmark sets repeat them (hard links under new names and
+#: clip ids, in the same split folders): throughput does not depend on which music is decoded.
+MAX_RENDERED = 400
+REPEAT_CLIP_ID_BASE = 10_000_000  # clip ids of the repeats (MTAT's are < 60,000)
+
+
 def clips_root(n: int, *, log: Callable[[str], None] = print) -> str:
-    """A data root with exactly the first ``n`` clips of the cache (hard links, CSV cut to n rows).
+    """A data root with ``n`` clips: the first ``n`` of the cache, then repeats (hard links, CSV of n rows).
 
     The generator is a function of (seed, index), so the first n clips of a bigger set are what a
-    set of n would be. Hard links, not symlinks: the extraction refuses paths leaving the root.
+    set of n would be. Past :data:`MAX_RENDERED` clips, clip ``i`` is a link to rendered clip
+    ``i % MAX_RENDERED`` named ``r<k>_<name>`` in the same folder, with clip id ``i``. Hard links,
+    not symlinks: the extraction refuses paths leaving the root.
     """
     from mtat.annotations import ANNOTATIONS_FILE
 
     root = DATA_DIR / f"n{n}"
     if _csv_rows(root) == n:
         return str(root)
-    master = master_clips(n, log=log)
+    rendered = min(n, MAX_RENDERED)
+    master = master_clips(rendered, log=log)
     lines = (master / ANNOTATIONS_FILE).read_text(encoding="utf-8").splitlines(keepends=True)
     shutil.rmtree(root, ignore_errors=True)
     root.mkdir(parents=True)
-    for line in lines[1:n + 1]:
-        rel = line.rstrip("\n").split("\t")[-1].strip('"')
+    out = [lines[0]]
+    for i in range(n):
+        fields = lines[1 + i % rendered].rstrip("\r\n").split("\t")
+        src_rel = rel = fields[-1].strip('"')
+        repeat = i // rendered
+        if repeat:
+            folder, name = os.path.split(src_rel)
+            rel = os.path.join(folder, f"r{repeat}_{name}")
+            fields[0], fields[-1] = f'"{REPEAT_CLIP_ID_BASE + i}"', f'"{rel}"'
         dst = root / rel
         dst.parent.mkdir(parents=True, exist_ok=True)
+        src = master / src_rel
         try:
-            os.link(master / rel, dst)
+            os.link(src, dst)
         except OSError:
-            shutil.copy2(master / rel, dst)
-    (root / ANNOTATIONS_FILE).write_text("".join(lines[:n + 1]), encoding="utf-8")
+            shutil.copy2(src, dst)
+        out.append("\t".join(fields) + "\n")
+    (root / ANNOTATIONS_FILE).write_text("".join(out), encoding="utf-8")
     return str(root)
 
 

@@ -1,6 +1,6 @@
 """Feature extraction: the seed paper's librosa loop vs AudioExampleGen's Beam graph per DirectRunner mode.
 
-    python -m benchmarks.extract                 # N = 100 and 400, all three modes
+    python -m benchmarks.extract                 # N = 100 and 400 (+ 1600 for the parallel modes)
     python -m benchmarks.extract --quick         # N = 50 and 100
     python -m benchmarks.extract --profile       # also py-spy the in_memory run (needs py-spy)
 
@@ -12,8 +12,11 @@ Contenders, each in its own process on the same cached clips:
           WriteToTFRecord, rejects and counts files, exactly as the pipeline runs it
   stages  the DoFn's steps timed alone on one thread (where a clip's time goes, and what Beam adds)
 
-Each Beam mode runs at two sizes; ``seconds = startup + N / rate`` gives its fixed start-up and
-its steady-state throughput. The headline is ``ratio:`` best steady state / naive loop.
+Each Beam mode runs at N = 100 and 400, the parallel modes also at 1,600 (the 400 rendered clips
+repeated): the least-squares line ``seconds = startup + N / rate`` gives the fixed start-up and the
+steady-state throughput. Between 100 and 400 alone the slope rests on ~2-4 s of work and swung
+1.56-2.16x over five runs with ~1 s of start-up jitter; 1,600 clips put ~10 s of work under it.
+The headline is ``ratio:`` best steady state / naive loop.
 """
 from __future__ import annotations
 
@@ -22,14 +25,19 @@ import os
 import shutil
 import sys
 import time
+from typing import Sequence
 
 from benchmarks import common
+from pipelines.beam_args import with_dependency_flag
 
+#: Beam args per DirectRunner mode, with the dependency flag the pipeline passes (pipelines.beam_args).
 MODES = {
-    "in_memory": ["--direct_running_mode=in_memory"],
-    "multi_threading": ["--direct_running_mode=multi_threading", "--direct_num_workers=2"],
-    "multi_processing": ["--direct_running_mode=multi_processing", "--direct_num_workers=2"],
+    "in_memory": with_dependency_flag(["--direct_running_mode=in_memory"]),
+    "multi_threading": with_dependency_flag(["--direct_running_mode=multi_threading", "--direct_num_workers=2"]),
+    "multi_processing": with_dependency_flag(["--direct_running_mode=multi_processing", "--direct_num_workers=2"]),
 }
+#: Extra size for the parallel modes (steadier slope); the naive loop runs at NAIVE_N.
+LONG_N, LONG_MODES, NAIVE_N = 1600, ("multi_threading", "multi_processing"), 400
 #: The naive loop as a user runs it, and with NumPy's BLAS pinned to one thread (its idle threads
 #: spin and slow the loop down when the cores are shared). The faster one is the baseline.
 NAIVE_VARIANTS = {
@@ -268,22 +276,33 @@ def _best(runs: list[dict]) -> dict:
     return best
 
 
-def run(sizes=(100, 400), modes=tuple(MODES), rounds: int = 2, profile: bool = False, log=print) -> dict:
+def mode_sizes(sizes: Sequence[int], mode: str, long_n: int | None = LONG_N) -> tuple[int, ...]:
+    """The sizes ``mode`` runs at: ``sizes``, plus ``long_n`` for the parallel modes."""
+    extra = (long_n,) if long_n and mode in LONG_MODES and long_n > max(sizes) else ()
+    return tuple(sorted(set(sizes))) + extra
+
+
+def run(sizes=(100, 400), modes=tuple(MODES), rounds: int = 2, profile: bool = False, long_n: int | None = LONG_N,
+        log=print) -> dict:
     sizes = tuple(sorted(sizes))
-    roots = {n: common.clips_root(n, log=log) for n in sizes}
-    big = sizes[-1]
-    result = {"machine": common.machine_info(), "sizes": list(sizes), "rounds": rounds, "naive": {}, "beam": {}}
+    per_mode = {m: mode_sizes(sizes, m, long_n) for m in modes}
+    all_sizes = sorted({n for ns in per_mode.values() for n in ns})
+    roots = {n: common.clips_root(n, log=log) for n in all_sizes}
+    big = max(all_sizes)
+    naive_n = min(NAIVE_N, max(sizes))
+    result = {"machine": common.machine_info(), "sizes": all_sizes, "mode_sizes": {m: list(v) for m, v in per_mode.items()},
+              "naive_n": naive_n, "rounds": rounds, "naive": {}, "beam": {}}
     naive_runs: dict[str, list[dict]] = {k: [] for k in NAIVE_VARIANTS}
-    beam_runs: dict[str, dict[int, list[dict]]] = {m: {n: [] for n in sizes} for m in modes}
+    beam_runs: dict[str, dict[int, list[dict]]] = {m: {n: [] for n in per_mode[m]} for m in modes}
     for rnd in range(rounds):  # interleaved rounds: every contender sees the same drift in load
         for name, env in NAIVE_VARIANTS.items():
-            log(f"[extract] round {rnd + 1}/{rounds}: {name}, N={big} (load {common.load_avg()}) ...")
-            r = common.run_child("benchmarks.extract", {"kind": "naive", "root": roots[big], "n": big}, env=env,
-                                 label=name)
+            log(f"[extract] round {rnd + 1}/{rounds}: {name}, N={naive_n} (load {common.load_avg()}) ...")
+            r = common.run_child("benchmarks.extract", {"kind": "naive", "root": roots[naive_n], "n": naive_n},
+                                 env=env, label=name)
             log(f"  {r['n'] / r['seconds']:.1f} clips/s, {1e3 * r['cpu_s_timed'] / r['n']:.1f} CPU ms/clip "
                 f"(warm-up {r['warmup_s']:.1f} s; other processes used {r['others_cores']} cores)")
             naive_runs[name].append(r)
-        order = [(m, n) for m in modes for n in sizes]
+        order = [(m, n) for m in modes for n in per_mode[m]]
         for mode, n in (order if rnd % 2 == 0 else order[::-1]):
             payload = {"kind": "beam", "root": roots[n], "n": n, "args": MODES[mode],
                        "out": str(common.DATA_DIR / "runs" / f"{mode}_{n}")}
@@ -300,10 +319,10 @@ def run(sizes=(100, 400), modes=tuple(MODES), rounds: int = 2, profile: bool = F
     result["naive_variants"] = variants
     naive = result["naive"] = max(variants.values(), key=lambda v: v["rate"])
     for mode in modes:
-        runs = {n: _best(beam_runs[mode][n]) for n in sizes}
-        startup, rate = common.fit_line([(n, runs[n]["seconds"]) for n in sizes])
-        startup_wall, _ = common.fit_line([(n, runs[n]["wall_s"]) for n in sizes])
-        cpu_fixed, cpu_rate = common.fit_line([(n, runs[n]["cpu_s"]) for n in sizes])
+        runs = {n: _best(beam_runs[mode][n]) for n in per_mode[mode]}
+        startup, rate = common.fit_line([(n, runs[n]["seconds"]) for n in runs])
+        startup_wall, _ = common.fit_line([(n, runs[n]["wall_s"]) for n in runs])
+        cpu_fixed, cpu_rate = common.fit_line([(n, runs[n]["cpu_s"]) for n in runs])
         result["beam"][mode] = {"runs": {str(n): r for n, r in runs.items()}, "startup_s": startup, "rate": rate,
                                 "startup_with_imports_s": startup_wall, "cpu_fixed_s": cpu_fixed,
                                 "cpu_ms_per_clip": 1e3 / cpu_rate, "ctor_s": min(r["ctor_s"] for r in runs.values())}
@@ -323,7 +342,7 @@ def run(sizes=(100, 400), modes=tuple(MODES), rounds: int = 2, profile: bool = F
     result["best_mode"] = best_mode
     result["ratio"] = common.ratio(result["beam"][best_mode]["rate"], naive["rate"])
     # Cross-check from the completion stamps of the largest run (no two-point fit)
-    inrun = {m: b["runs"][str(big)].get("inrun_rate") or 0.0 for m, b in result["beam"].items()}
+    inrun = {m: b["runs"][str(max(per_mode[m]))].get("inrun_rate") or 0.0 for m, b in result["beam"].items()}
     result["best_mode_inrun"] = max(inrun, key=inrun.get)
     result["ratio_inrun"] = common.ratio(inrun[result["best_mode_inrun"]], naive["rate"])
     return result
@@ -339,20 +358,22 @@ def summary_lines(res: dict) -> list[str]:
 def markdown(res: dict) -> str:
     sizes = res["sizes"]
     naive = res["naive"]
+    naive_n = res.get("naive_n", sizes[-1])
     rows = [[v["name"] + (" (baseline)" if v is naive or v["name"] == naive["name"] else ""), None, v["rate"],
              v["rate"] / naive["rate"], None, None, v["cpu_ms_per_clip"], None,
-             *[v["seconds"] if n == sizes[-1] else None for n in sizes], v["peak_rss_mb"], None, v["others_cores"]]
+             *[v["seconds"] if n == naive_n else None for n in sizes], v["peak_rss_mb"], None, v["others_cores"]]
             for v in res.get("naive_variants", {"": naive}).values()]
     for mode, b in res["beam"].items():
-        runs = [b["runs"][str(n)] for n in sizes]
-        big = runs[-1]
+        runs = [b["runs"].get(str(n)) for n in sizes]
+        big = b["runs"][str(max(int(n) for n in b["runs"]))]
+        done = [r for r in runs if r]
         rows.append([f"AudioExampleGen {mode}", b["startup_s"], b["rate"], b["rate"] / naive["rate"],
                      big.get("inrun_rate"), big.get("first_clip_s"), b["cpu_ms_per_clip"],
-                     b["startup_with_imports_s"], *[r["seconds"] for r in runs],
-                     max(r["peak_rss_mb"] for r in runs), max(r["tree_rss_mb"] for r in runs),
-                     max(r["others_cores"] for r in runs)])
-    headers = ["contender", "start-up s (fit)", "steady clips/s (fit)", "× naive", f"steady clips/s (in-run, N={sizes[-1]})",
-               f"s to first clip (N={sizes[-1]})", "CPU ms/clip", "start-up incl. imports s",
+                     b["startup_with_imports_s"], *[r["seconds"] if r else None for r in runs],
+                     max(r["peak_rss_mb"] for r in done), max(r["tree_rss_mb"] for r in done),
+                     max(r["others_cores"] for r in done)])
+    headers = ["contender", "start-up s (fit)", "steady clips/s (fit)", "× naive", "steady clips/s (in-run, largest N)",
+               "s to first clip (largest N)", "CPU ms/clip", "start-up incl. imports s",
                *[f"s @N={n}" for n in sizes], "peak RSS MB (largest proc)", "peak RSS MB (proc tree)",
                "other load (cores)"]
     st = res["stages"]
@@ -366,7 +387,8 @@ def markdown(res: dict) -> str:
         f"Same generated clips (29.1 s, 16 kHz MP3), each contender in its own process, {res['rounds']} interleaved "
         f"round{'s' if res['rounds'] > 1 else ''}, fastest run kept. Beam: `Executor(BeamExecutor.Context(beam_pipeline_args)).Do` as the pipeline "
         "runs it (TFRecord writing, rejects and counts included) plus the executor constructor; start-up and steady "
-        f"state from the fit `seconds = startup + N / rate` over N = {', '.join(map(str, sizes))}; the in-run steady "
+        f"state from the least-squares fit `seconds = startup + N / rate` over N = {', '.join(map(str, sizes))} (each mode's "
+        "sizes are the columns it has; beyond 400 the rendered clips repeat); the in-run steady "
         "state is from per-clip completion stamps (while all workers are busy, in the largest run; less exposed to "
         "load swings than a two-point fit); CPU ms/clip is the slope of the process tree's CPU time (it too "
         "grows when other jobs share the cores). Naive: `librosa.load(sr=12000)` + "
@@ -376,7 +398,8 @@ def markdown(res: dict) -> str:
         common.md_table(headers, rows, 1), "",
         f"**ratio: {res['ratio']:.2f}x** (steady state of `{res['best_mode']}` / naive loop; target ≥ {TARGET_RATIO}x); "
         f"start-up of `{res['best_mode']}`: {best['startup_s']:.1f} s (target ≤ {TARGET_STARTUP:.0f} s), of which "
-        f"{ctor:.1f} s is the executor constructor (TFX packaging itself as a Beam dependency). Cross-check from the "
+        f"{ctor:.1f} s is the executor constructor (0.8 s before `--setup_file` stopped TFX from packaging itself "
+        "as a Beam dependency). Cross-check from the "
         f"in-run stamps: `{res['best_mode_inrun']}` {res['ratio_inrun']:.2f}x the naive loop.", "",
         f"Per-clip cost of the DoFn's steps on one thread (median of {st['n']} clips, ms; other load "
         f"{st['others_cores']} cores):", "",
@@ -401,12 +424,13 @@ def main(argv=None) -> int:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--quick", action="store_true", help="N = 50 and 100")
     p.add_argument("--sizes", type=int, nargs="+", help="clip counts [100 400]")
+    p.add_argument("--long-n", type=int, default=LONG_N, help=f"extra size of the parallel modes, 0: none [{LONG_N}]")
     p.add_argument("--modes", nargs="+", choices=list(MODES), default=list(MODES))
     p.add_argument("--rounds", type=int, default=2, help="interleaved repetitions, best kept [2]")
     p.add_argument("--profile", action="store_true", help="py-spy the in_memory run")
     a = p.parse_args(argv)
     sizes = a.sizes or ((50, 100) if a.quick else (100, 400))
-    res = run(sizes, a.modes, a.rounds, a.profile)
+    res = run(sizes, a.modes, a.rounds, a.profile, long_n=None if a.quick else a.long_n)
     common.save_result("extract", res)
     print()
     print(markdown(res))

@@ -2,11 +2,12 @@
 
     python -m benchmarks.run_all            # the `make bench` set (< 15 min on 2 busy cores, clips cached)
     python -m benchmarks.run_all --full     # 3 extraction rounds, longer input/inference runs,
-                                            # end to end at 100/200/400 clips (~30 min)
+                                            # end to end at 100/200/400/1600 clips (~30 min)
     python -m benchmarks.run_all --only extract inference
 
-Default set: extraction at N = 100 and 400 (two interleaved rounds), train_input and inference quick, scaling
-quick (extraction N = 100, end to end at 50 and 100 clips). The first run also renders the 400
+Default set: extraction at N = 100 and 400, the parallel modes also at 1,600 (two interleaved rounds),
+train_input and inference quick, scaling (extraction N = 400 with 1 and 2 workers, end to end at 100,
+200 and 400 clips). The first run also renders the 400
 sample clips into BENCH_DATA (/tmp/bench_data; ~2 min on 2 idle cores), reused afterwards.
 Per-benchmark JSON goes to benchmarks/out/; a benchmark that fails is reported, the others run.
 """
@@ -41,10 +42,12 @@ def _headline(name: str, res: dict) -> list[str]:
         sp = res["speedup_2_workers"]
         first, last = res["sizes"][0], res["sizes"][-1]
         per = {n: res["e2e"][str(n)]["wall_s"] / n for n in (first, last)}
+        steps = ", ".join(f"{st['from']}→{st['to']}: {st['ms_per_clip']:.0f}" for st in res["e2e_steps"])
         return [f"scaling: 2 vs 1 worker steady state: multi_threading {sp['multi_threading']:.2f}x, "
                 f"multi_processing {sp['multi_processing']:.2f}x",
                 f"end to end: {per[first]:.2f} s/clip at {first} clips, {per[last]:.2f} s/clip at {last} clips "
-                f"({res['e2e_fixed_s']:.0f} s fixed + {res['e2e_marginal_ms_per_clip']:.0f} ms/clip)"]
+                f"({res['e2e_fixed_s']:.0f} s fixed + {res['e2e_marginal_ms_per_clip']:.0f} ms/clip); marginal "
+                f"ms per added clip {steps}"]
     return []
 
 
@@ -62,7 +65,7 @@ def main(argv=None) -> int:
         "extract": lambda: extract.run((100, 400), rounds=3 if a.full else 2),
         "train_input": lambda: train_input.run(quick=not a.full),
         "inference": lambda: inference.run(quick=not a.full),
-        "scaling": lambda: scaling.run(quick=not a.full),
+        "scaling": lambda: scaling.run(sizes=(100, 200, 400, 1600) if a.full else None),
     }
     modules = {"extract": extract, "train_input": train_input, "inference": inference, "scaling": scaling}
     sections, headlines, seconds = [], [], {}

@@ -2,6 +2,7 @@
 
     python -m benchmarks.scaling            # extraction at N=400; run_local.py at 100, 200, 400 clips
     python -m benchmarks.scaling --quick    # run_local.py at 50, 100 clips
+    python -m benchmarks.scaling --sizes 100 200 400 1600   # (beyond 400 the rendered clips repeat)
     python -m benchmarks.scaling --compare-beam-args "--direct_running_mode=multi_threading ..."
                                             # also run_local.py at the largest size with these Beam args
 
@@ -10,8 +11,10 @@ with ``--direct_num_workers`` 1 and 2 at N=400; the DoFn stamps each finished cl
 the time to the first clip, the steady-state rate (while every worker is busy) and the tail.
 
 End to end: ``pipelines/run_local.py --epochs 1 --no-cache`` (default Beam args, i.e. what a user
-gets) on a fresh pipeline root and serving dir per size; per-clip cost = wall / N, and the fit
-``wall = fixed + N × marginal`` separates the pipeline's fixed cost from its per-clip cost.
+gets) on a fresh pipeline root and serving dir per size; per-clip cost = wall / N, the fit
+``wall = fixed + N × marginal`` separates the pipeline's fixed cost from its per-clip cost, and the
+marginal cost of each step between sizes (``(wall_b - wall_a) / (b - a)``) shows whether the
+per-clip cost stays flat as the data grows (it is what a bigger data set costs per clip).
 """
 from __future__ import annotations
 
@@ -74,14 +77,32 @@ def end_to_end(n: int, beam_args: list[str] | None = None, log=print) -> dict:
     return r
 
 
-def run(quick: bool = False, compare_beam_args: list[str] | None = None, log=print) -> dict:
+DEFAULT_SIZES = (100, 200, 400)
+QUICK_SIZES = (50, 100)
+
+
+def marginal_costs(e2e: dict, sizes: list[int]) -> list[dict]:
+    """Per step between consecutive sizes: ms per added clip, for the whole run and per component."""
+    steps = []
+    for a, b in zip(sizes, sizes[1:]):
+        ra, rb = e2e[str(a)], e2e[str(b)]
+        comps = {k: 1e3 * (rb["components"][k] - ra["components"][k]) / (b - a)
+                 for k in rb["components"] if k in ra["components"]}
+        steps.append({"from": a, "to": b, "ms_per_clip": 1e3 * (rb["wall_s"] - ra["wall_s"]) / (b - a),
+                      "components": comps})
+    return steps
+
+
+def run(quick: bool = False, compare_beam_args: list[str] | None = None, sizes: tuple[int, ...] | None = None,
+        log=print) -> dict:
     n_extract = 400  # cheap: the start-up dominates a run; too few clips leave no window with all workers busy
-    sizes = (50, 100) if quick else (100, 200, 400)
+    sizes = tuple(sorted(sizes or (QUICK_SIZES if quick else DEFAULT_SIZES)))
     res = {"machine": common.machine_info(), "quick": quick, "extract_n": n_extract, "sizes": list(sizes)}
     res["extraction"] = extraction(n_extract, log)
     res["e2e"] = {str(n): end_to_end(n, log=log) for n in sizes}
     fixed, rate = common.fit_line([(n, res["e2e"][str(n)]["wall_s"]) for n in sizes])
     res["e2e_fixed_s"], res["e2e_marginal_ms_per_clip"] = fixed, 1e3 / rate
+    res["e2e_steps"] = marginal_costs(res["e2e"], list(sizes))
     if compare_beam_args:
         res["e2e_compare"] = end_to_end(sizes[-1], compare_beam_args, log)
     ext = res["extraction"]
@@ -111,6 +132,7 @@ def markdown(res: dict) -> str:
                          c.get("AudioExampleGen"), c.get("StatisticsGen"), c.get("Transform"), c.get("Trainer"),
                          c.get("Evaluator"), r["tree_rss_mb"], r["others_cores"]])
     sp = res["speedup_2_workers"]
+    comps = ("AudioExampleGen", "StatisticsGen", "Transform", "Trainer", "Evaluator")
     return "\n".join([
         "## Scaling", "",
         f"Extraction (AudioExampleGen executor, N={res['extract_n']}), 1 vs 2 workers; steady state from per-clip "
@@ -123,16 +145,22 @@ def markdown(res: dict) -> str:
         common.md_table(["clips", "wall s", "ms/clip", "ExampleGen", "StatisticsGen", "Transform", "Trainer",
                          "Evaluator", "peak RSS MB (tree)", "other load (cores)"], e2e_rows, 1), "",
         f"Fit: {res['e2e_fixed_s']:.0f} s fixed + {res['e2e_marginal_ms_per_clip']:.0f} ms per clip "
-        "(the wall time includes the process start and TF/TFX imports).",
+        "(the wall time includes the process start and TF/TFX imports).", "",
+        "Marginal cost per added clip between sizes (ms/clip; the whole run, then per component; a few "
+        "seconds of start-up jitter divided by the added clips is the noise):", "",
+        common.md_table(["step", "whole run", *comps], [
+            [f"{st['from']} → {st['to']}", st["ms_per_clip"], *[st["components"].get(c) for c in comps]]
+            for st in res.get("e2e_steps", [])], 1),
     ])
 
 
 def main(argv=None) -> int:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--quick", action="store_true", help="end to end at 50 and 100 clips")
+    p.add_argument("--sizes", type=int, nargs="+", help=f"end-to-end sizes [{' '.join(map(str, DEFAULT_SIZES))}]")
     p.add_argument("--compare-beam-args", help="space-separated Beam args for one more end-to-end run")
     a = p.parse_args(argv)
-    res = run(a.quick, a.compare_beam_args.split() if a.compare_beam_args else None)
+    res = run(a.quick, a.compare_beam_args.split() if a.compare_beam_args else None, sizes=a.sizes)
     common.save_result("scaling", res)
     print()
     print(markdown(res))
@@ -142,6 +170,8 @@ def main(argv=None) -> int:
     first, last = res["sizes"][0], res["sizes"][-1]
     per = {n: res["e2e"][str(n)]["wall_s"] / n for n in (first, last)}
     print(f"end-to-end per-clip cost {last} vs {first} clips ratio: {per[last] / per[first]:.2f}x")
+    for st in res["e2e_steps"]:
+        print(f"marginal cost {st['from']} -> {st['to']} clips: {st['ms_per_clip']:.0f} ms/clip")
     return 0
 
 

@@ -21,6 +21,10 @@ from typing import Sequence
 
 import tensorflow as tf
 
+from trainer.autograph_setup import skip_autograph_for_tf_keras
+
+skip_autograph_for_tf_keras()
+
 PRESETS: tuple[str, ...] = ("small", "fcn4", "strong")
 
 INPUT_NAME = "log_mel"
