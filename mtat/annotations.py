@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import csv
 import dataclasses
-import io
 import os
 import posixpath
 import re
@@ -71,17 +70,22 @@ def unsafe_path_reason(rel: str) -> str | None:
     """Why ``rel`` may not be opened under the data root, or ``None`` if it is a plain relative path."""
     if not rel.strip():
         return "empty mp3_path"
+    shown = repr(rel) if len(rel) <= 300 else repr(rel[:300]) + "..."
     if rel.startswith(("/", "\\")) or _DRIVE.match(rel) or "://" in rel:
-        return f"absolute path or URL not allowed: {rel!r}"
+        return f"absolute path or URL not allowed: {shown}"
     if "\\" in rel or "\x00" in rel:
-        return f"backslash or NUL in path: {rel!r}"
+        return f"backslash or NUL in path: {shown}"
     if ".." in rel.split("/"):
-        return f"path escapes the data root: {rel!r}"
+        return f"path escapes the data root: {shown}"
     return None
 
 
 def read_text(path: str) -> str:
-    """Read a local or remote (``gs://``, ``s3://`` via tf.io.gfile) text file; BOM-tolerant."""
+    """Read a local or remote (``gs://``, ``s3://`` via tf.io.gfile) text file as UTF-8.
+
+    Bytes that are not UTF-8 are kept as lone surrogates (``surrogateescape``) so that
+    :func:`parse_annotations` can reject just the rows holding them.
+    """
     if "://" in path:
         import tensorflow as tf
 
@@ -90,26 +94,44 @@ def read_text(path: str) -> str:
     else:
         with open(path, "rb") as f:
             data = f.read()
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as err:
-        raise AnnotationsError(f"{path}: not UTF-8 text ({err})") from None
+    return data.decode("utf-8", "surrogateescape")
+
+
+#: Physical line ends: LF, CRLF, or a lone CR (not the other separators ``str.splitlines`` knows).
+_LINE_END = re.compile(r"\r\n|\r|\n")
+_SURROGATE = re.compile("[\udc80-\udcff]")
+_CLIP_ID = re.compile(r"[0-9]{1,19}")
+_INT64_MAX = 2**63 - 1
+
+
+def _fields(line: str) -> list[str]:
+    """Split one physical line (tab-separated, optional double quotes); ``csv.Error`` if impossible."""
+    return next(csv.reader([line], delimiter="\t", quotechar='"', strict=False), [])
+
+
+def _is_blank(line: str) -> bool:
+    return not line.strip()
 
 
 def parse_annotations(text: str, source: str = ANNOTATIONS_FILE) -> Annotations:
     """Parse the CSV text. Header needs ``clip_id`` and ``mp3_path``; every other column is a tag.
 
-    Row rejects: wrong field count, non-integer or duplicated ``clip_id``, a tag value other
-    than 0/1, an empty or unsafe ``mp3_path``, a duplicated ``mp3_path``.
+    One physical line is one row (LF, CRLF or CR; a leading BOM is ignored; blank lines are
+    skipped), so a stray quote can never swallow the rows after it. Row rejects, each with its
+    line number: a line that is not UTF-8 or not parseable, a wrong field count, a ``clip_id``
+    that is not a non-negative int64 or is duplicated, a tag value other than 0/1, an empty or
+    unsafe ``mp3_path``, a duplicated ``mp3_path``. A broken header raises :class:`AnnotationsError`.
     """
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter="\t", quotechar='"', strict=False)
-    header: list[str] | None = None
-    for header in reader:
-        if any(cell.strip() for cell in header):
-            break
-    if not header or not any(cell.strip() for cell in header):
+    lines = _LINE_END.split(text[1:] if text.startswith("\ufeff") else text)
+    first = next((i for i, line in enumerate(lines) if not _is_blank(line)), None)
+    if first is None:
         raise AnnotationsError(f"{source}: empty file, no header")
-    header = [h.strip() for h in header]
+    if _SURROGATE.search(lines[first]):
+        raise AnnotationsError(f"{source}: the header (line {first + 1}) is not UTF-8 text")
+    try:
+        header = [h.strip() for h in _fields(lines[first])]
+    except csv.Error as err:
+        raise AnnotationsError(f"{source}: unreadable header on line {first + 1} ({err})") from None
     for needed in (CLIP_ID_COLUMN, PATH_COLUMN):
         if needed not in header:
             hint = " (is it tab-separated?)" if len(header) == 1 else ""
@@ -126,24 +148,33 @@ def parse_annotations(text: str, source: str = ANNOTATIONS_FILE) -> Annotations:
     rejects: list[Reject] = []
     seen_ids: dict[int, int] = {}
     seen_paths: dict[str, int] = {}
-    for fields in reader:
-        line = reader.line_num
-        if not fields or (len(fields) == 1 and not fields[0].strip()):
+    for index in range(first + 1, len(lines)):
+        text_line, line = lines[index], index + 1
+        if _is_blank(text_line):
             continue  # blank line: no data
+        if _SURROGATE.search(text_line):
+            shown = text_line.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+            rejects.append(Reject("", "", "bad_encoding",
+                                  f"{source} line {line}: not UTF-8 text: {shown[:120]!r}", line))
+            continue
+        try:
+            fields = _fields(text_line)
+        except csv.Error as err:
+            rejects.append(Reject("", "", "malformed_row", f"{source} line {line}: unreadable ({err})", line))
+            continue
         raw_id = fields[id_col].strip() if len(fields) > id_col else ""
         raw_path = fields[path_col].strip() if len(fields) > path_col else ""
 
         def reject(reason: str, message: str) -> None:
-            rejects.append(Reject(raw_id, raw_path, reason, f"{source} line {line}: {message}", line))
+            rejects.append(Reject(raw_id[:64], raw_path[:1024], reason, f"{source} line {line}: {message}", line))
 
         if len(fields) != len(header):
             reject("malformed_row", f"{len(fields)} fields, header has {len(header)}")
             continue
-        try:
-            clip_id = int(raw_id)
-        except ValueError:
-            reject("bad_clip_id", f"clip_id {raw_id!r} is not an integer")
+        if not _CLIP_ID.fullmatch(raw_id) or int(raw_id) > _INT64_MAX:
+            reject("bad_clip_id", f"clip_id {raw_id[:40]!r} is not a non-negative 64-bit integer")
             continue
+        clip_id = int(raw_id)
         if clip_id in seen_ids:
             reject("duplicate_clip_id", f"clip_id {clip_id} already on line {seen_ids[clip_id]}")
             continue
@@ -159,7 +190,7 @@ def parse_annotations(text: str, source: str = ANNOTATIONS_FILE) -> Annotations:
         if bad:
             h, v = bad[0]
             more = f" (and {len(bad) - 1} more)" if len(bad) > 1 else ""
-            reject("bad_tag_value", f"tag {h!r} has value {v!r}, expected 0 or 1{more}")
+            reject("bad_tag_value", f"tag {h!r} has value {v[:40]!r}, expected 0 or 1{more}")
             continue
         seen_ids[clip_id] = line
         seen_paths[norm_path] = line
@@ -192,10 +223,12 @@ def resolve_clip_path(data_root: str, rel: str) -> str:
     if why:
         raise ValueError(why)
     full = os.path.join(data_root, rel)
-    if "://" in data_root:
-        return full
-    root_real = os.path.realpath(data_root)
-    real = os.path.realpath(full)
-    if os.path.commonpath([root_real, real]) != root_real:
+    if "://" not in data_root and resolves_outside(data_root, full):
         raise ValueError(f"{rel!r} resolves outside the data root (symlink?)")
     return full
+
+
+def resolves_outside(root: str, path: str) -> bool:
+    """Whether local ``path``, symlinks followed (nothing opened), lies outside the folder ``root``."""
+    root_real = os.path.realpath(root)
+    return os.path.commonpath([root_real, os.path.realpath(path)]) != root_real

@@ -2,16 +2,27 @@
 
 Every failure raises :class:`AudioError` with a readable reason (libsndfile's own messages
 mislead: an empty file, a truncated MP3 and garbage bytes all claim the file "does not exist").
+The format is recognised from the content, never from the name (a WAV or FLAC named ``.mp3``
+decodes). Samples are read in bounded blocks and downmixed block by block, so memory never
+depends on what a (possibly hostile) header claims about the length or channel count.
 """
 from __future__ import annotations
 
 import io
 import os
+from typing import Iterator
 
 import numpy as np
 
 #: Formats soundfile (libsndfile 1.2) decodes without ffmpeg.
 AUDIO_EXTENSIONS = (".mp3", ".wav", ".flac", ".ogg", ".oga", ".aiff", ".aif", ".au")
+#: Sample rates accepted from a file header (below: not audio; above: no real recording).
+MIN_SAMPLE_RATE, MAX_SAMPLE_RATE = 1_000, 768_000
+#: Most bytes of interleaved float32 samples one libsndfile read may produce.
+READ_BLOCK_BYTES = 8 << 20
+#: Largest accepted |sample| (+80 dB over full scale): beyond, a float file is not audio, and its
+#: spectrogram power would overflow float32 to Inf.
+MAX_ABS_SAMPLE = 1e4
 
 
 class AudioError(Exception):
@@ -28,11 +39,12 @@ def open_audio(path: str | os.PathLike):
 
     Returns ``(soundfile.SoundFile, size_in_bytes)``; the caller closes the handle. Raises
     :class:`AudioError` (``missing``, ``not_a_file``, ``empty``, ``undecodable``, ``no_samples``).
+    Local names are passed to libsndfile as bytes, so names that are not valid UTF-8 open too.
     """
     import soundfile as sf
 
-    p = str(path)
-    source: str | io.BytesIO = p
+    p = os.fspath(path)
+    source: str | bytes | io.BytesIO
     if "://" in p:  # remote object store: read into memory through tf.io.gfile
         import tensorflow as tf
 
@@ -47,6 +59,7 @@ def open_audio(path: str | os.PathLike):
         if not os.path.isfile(p):
             raise AudioError("not_a_file", f"not a regular file: {p}")
         size = os.path.getsize(p)
+        source = os.fsencode(p)
     if size == 0:
         raise AudioError("empty", f"empty file (0 bytes): {p}")
     try:
@@ -54,10 +67,53 @@ def open_audio(path: str | os.PathLike):
     except (RuntimeError, sf.LibsndfileError, TypeError, ValueError):
         # libsndfile's own message ("File does not exist or is not a regular file") misleads here.
         raise AudioError("undecodable", f"not decodable as audio ({size} bytes, {_magic(source)}): {p}") from None
-    if handle.samplerate <= 0:
+    rate, channels = int(handle.samplerate), int(handle.channels)
+    if not MIN_SAMPLE_RATE <= rate <= MAX_SAMPLE_RATE or channels < 1:
         handle.close()
-        raise AudioError("no_samples", f"no sample rate in the header ({size} bytes): {p}")
+        raise AudioError("undecodable", f"implausible header: {rate} Hz, {channels} channel(s) "
+                                        f"(accepted {MIN_SAMPLE_RATE}-{MAX_SAMPLE_RATE} Hz): {p}")
     return handle, size
+
+
+def mono_blocks(handle, path: str | os.PathLike, *, block_frames: int | None = None,
+                max_frames: int | None = None) -> Iterator[np.ndarray]:
+    """Decode an open soundfile handle into mono float32 blocks (channels averaged); closes it.
+
+    A block has at most ``block_frames`` frames and at most :data:`READ_BLOCK_BYTES` of
+    interleaved samples; at most ``max_frames`` frames are read in all. The length comes from
+    decoding, not from the header (a truncated MP3's header still claims the full length).
+    Raises :class:`AudioError` ``undecodable`` (a read failed), ``non_finite`` (NaN/Inf samples),
+    ``out_of_range`` (a sample beyond :data:`MAX_ABS_SAMPLE`) or ``no_samples`` (nothing decoded).
+    """
+    import soundfile as sf
+
+    rate = int(handle.samplerate)
+    step = max(1, READ_BLOCK_BYTES // (4 * int(handle.channels)))
+    if block_frames is not None:
+        step = max(1, min(step, int(block_frames)))
+    left = -1 if max_frames is None else int(max_frames)
+    got = 0
+    with handle:
+        while left != 0:
+            n = step if left < 0 else min(step, left)
+            try:
+                data = handle.read(frames=n, dtype="float32", always_2d=True)
+            except (RuntimeError, sf.LibsndfileError, TypeError, ValueError):
+                raise AudioError("undecodable", f"decoding failed after {got / rate:.1f} s: {path}") from None
+            if data.shape[0] == 0:
+                break
+            got += data.shape[0]
+            left = -1 if left < 0 else left - data.shape[0]
+            mono = data.mean(axis=1, dtype=np.float32) if data.shape[1] > 1 else data[:, 0]
+            peak = float(np.max(np.abs(mono)))  # NaN or Inf if any sample is
+            if not np.isfinite(peak):
+                raise AudioError("non_finite", f"decoded samples contain NaN/Inf: {path}")
+            if peak > MAX_ABS_SAMPLE:
+                raise AudioError("out_of_range", f"sample values up to {peak:.3g} (accepted |x| <= "
+                                                 f"{MAX_ABS_SAMPLE:g}): not audio: {path}")
+            yield np.ascontiguousarray(mono, dtype=np.float32)
+    if got == 0:
+        raise AudioError("no_samples", f"decoded to 0 samples: {path}")
 
 
 def read_audio(path: str | os.PathLike, max_seconds: float | None = None) -> tuple[np.ndarray, int]:
@@ -66,25 +122,15 @@ def read_audio(path: str | os.PathLike, max_seconds: float | None = None) -> tup
     Reads at most ``max_seconds`` (bounded memory for very long files). Raises
     :class:`AudioError` for missing, empty, undecodable or zero-length audio.
     """
-    import soundfile as sf
-
-    handle, size = open_audio(path)
-    with handle as f:
-        rate = int(f.samplerate)
-        frames = -1 if max_seconds is None else int(round(max_seconds * rate))
-        try:
-            data = f.read(frames=frames, dtype="float32", always_2d=True)
-        except (RuntimeError, sf.LibsndfileError, TypeError, ValueError):
-            raise AudioError("undecodable", f"decoding failed ({size} bytes): {path}") from None
-    if data.shape[0] == 0:
-        raise AudioError("no_samples", f"decoded to 0 samples ({size} bytes): {path}")
-    mono = data.mean(axis=1) if data.shape[1] > 1 else data[:, 0]
-    if not np.all(np.isfinite(mono)):
-        raise AudioError("non_finite", f"decoded samples contain NaN/Inf: {path}")
-    return np.ascontiguousarray(mono, dtype=np.float32), rate
+    handle, _ = open_audio(path)
+    rate = int(handle.samplerate)
+    max_frames = None if max_seconds is None else int(round(max_seconds * rate))
+    blocks = list(mono_blocks(handle, path, max_frames=max_frames))
+    mono = blocks[0] if len(blocks) == 1 else np.concatenate(blocks)
+    return mono, rate
 
 
-def _magic(source: "str | io.BytesIO") -> str:
+def _magic(source: "str | bytes | io.BytesIO") -> str:
     """A short description of a file's first bytes, for error messages."""
     try:
         if isinstance(source, io.BytesIO):

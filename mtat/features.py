@@ -21,6 +21,8 @@ LABEL_KEY = "labels"
 CLIP_ID_KEY = "clip_id"
 PATH_KEY = "mp3_path"
 MEL_SHAPE_KEY = "mel_shape"
+#: The feature parameters as one string (``MelConfig.describe()``): a schema pins its value.
+MEL_CONFIG_KEY = "mel_config"
 
 AMIN = 1e-10  # power floor before log10: silence is -100 dB, never -inf
 
@@ -86,6 +88,10 @@ class MelConfig:
     @classmethod
     def from_json(cls, text: str) -> "MelConfig":
         return cls.from_dict(json.loads(text))
+
+    def describe(self) -> str:
+        """``"sample_rate=12000 n_fft=512 ..."``: every parameter as ``name=value``, in field order."""
+        return " ".join(f"{k}={v}" for k, v in self.to_dict().items())
 
     def fingerprint(self) -> str:
         """Stable short hash of the parameters (for caches and artifact properties)."""

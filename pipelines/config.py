@@ -22,6 +22,9 @@ class PipelineConfig:
     top_k: int = 50
     tags: Optional[Sequence[str]] = None
     split_dir: Optional[str] = None
+    #: A curated schema (schema.pbtxt) the examples must match (ImportSchemaGen); None: SchemaGen
+    #: infers one from each run's statistics (which then only checks the splits against each other).
+    schema_path: Optional[str] = None
     min_seconds: Optional[float] = None
     training: TrainingConfig = TrainingConfig()
     #: Gate: blessed iff macro ROC-AUC >= min_auc and at most max_regression below the last blessed.

@@ -7,21 +7,24 @@ from tfx.dsl.components.base import executor_spec
 
 from components.audio_example_gen.component import AudioExampleGen
 from components.serving_pusher import executor as serving_pusher
-from mtat.features import CLIP_ID_KEY, LABEL_KEY, MEL_KEY, MEL_SHAPE_KEY
+from components.strict_example_validator.component import StrictExampleValidator
+from mtat.features import CLIP_ID_KEY, LABEL_KEY, MEL_CONFIG_KEY, MEL_KEY, MEL_SHAPE_KEY
 from pipelines.config import PipelineConfig
 from pipelines.eval_config import build_eval_config
 
 #: Features that get statistics and a schema. ``mp3_path`` is left out: on small data sets TFDV
 #: would infer a string domain of the training file names and flag every eval/test path.
-SCHEMA_FEATURES = (MEL_KEY, MEL_SHAPE_KEY, LABEL_KEY, CLIP_ID_KEY)
+#: ``mel_config`` gets a one-value string domain: a curated schema pins the feature parameters.
+SCHEMA_FEATURES = (MEL_KEY, MEL_SHAPE_KEY, MEL_CONFIG_KEY, LABEL_KEY, CLIP_ID_KEY)
 
 PREPROCESSING_FN = "trainer.preprocessing.preprocessing_fn"
 RUN_FN = "trainer.task.run_fn"
 
 
 def create_pipeline(config: PipelineConfig) -> tfx.dsl.Pipeline:
-    """AudioExampleGen -> StatisticsGen -> SchemaGen -> ExampleValidator -> Transform -> Trainer
-    -> Evaluator (baseline: latest blessed model) -> Pusher."""
+    """AudioExampleGen -> StatisticsGen -> SchemaGen (or ImportSchemaGen of ``config.schema_path``)
+    -> ExampleValidator (fails the run on anomalies) -> Transform -> Trainer -> Evaluator (baseline:
+    latest blessed model) -> Pusher."""
     example_gen = AudioExampleGen(
         data_root=config.data_root, mel_config=config.mel, top_k=config.top_k, tags=config.tags,
         split_dir=config.split_dir, min_seconds=config.min_seconds,
@@ -31,9 +34,12 @@ def create_pipeline(config: PipelineConfig) -> tfx.dsl.Pipeline:
     examples = example_gen.outputs["examples"]
     statistics_gen = tfx.components.StatisticsGen(
         examples=examples, stats_options=tfdv.StatsOptions(feature_allowlist=list(SCHEMA_FEATURES)))
-    schema_gen = tfx.components.SchemaGen(statistics=statistics_gen.outputs["statistics"], infer_feature_shape=True)
-    example_validator = tfx.components.ExampleValidator(
-        statistics=statistics_gen.outputs["statistics"], schema=schema_gen.outputs["schema"])
+    if config.schema_path:  # a curated schema: the data must match it (pipelines/schema.py exports one)
+        schema_gen = tfx.components.ImportSchemaGen(schema_file=config.schema_path)
+    else:
+        schema_gen = tfx.components.SchemaGen(statistics=statistics_gen.outputs["statistics"], infer_feature_shape=True)
+    example_validator = StrictExampleValidator(
+        statistics=statistics_gen.outputs["statistics"], schema=schema_gen.outputs["schema"]).with_id("ExampleValidator")
     components = [example_gen, statistics_gen, schema_gen, example_validator]
 
     if not config.data_only:
@@ -41,6 +47,7 @@ def create_pipeline(config: PipelineConfig) -> tfx.dsl.Pipeline:
         transform = tfx.components.Transform(
             examples=examples, schema=schema_gen.outputs["schema"], preprocessing_fn=PREPROCESSING_FN,
             materialize=False, custom_config={"mel_config": mel_json})
+        transform.add_upstream_node(example_validator)  # nothing trains on data that failed validation
         trainer = tfx.components.Trainer(
             run_fn=RUN_FN, examples=examples, transform_graph=transform.outputs["transform_graph"],
             schema=schema_gen.outputs["schema"],

@@ -66,6 +66,8 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
     p.add_argument("--top-k", type=int, default=50, help="number of most frequent tags to learn [50]")
     p.add_argument("--tags", help="comma-separated fixed tag list instead of the top-k rule")
     p.add_argument("--split-dir", help="folder with train/valid/test split files [folder split]")
+    p.add_argument("--schema", help="curated schema.pbtxt the pods can read (e.g. gs://BUCKET/schema.pbtxt); the data "
+                                    "must match it (python -m pipelines.schema export) [inferred from each run]")
     p.add_argument("--min-auc", type=float, default=PipelineConfig.min_auc,
                    help=f"gate: lowest macro ROC-AUC that gets blessed [{PipelineConfig.min_auc}]")
     p.add_argument("--max-regression", type=float, default=PipelineConfig.max_regression,
@@ -215,8 +217,9 @@ def submit(package: str, *, endpoint: str, pipeline_name: str, pipeline_root: st
 
 def _notes(args: argparse.Namespace, beam: Sequence[str]) -> List[str]:
     notes = []
-    for flag, path in (("--pipeline-root", args.pipeline_root), ("--data-root", args.data_root)):
-        if "://" not in path:
+    for flag, path in (("--pipeline-root", args.pipeline_root), ("--data-root", args.data_root),
+                       ("--schema", args.schema)):
+        if path and "://" not in path:
             notes.append(f"{flag} {path} is a local path: every pod must be able to read it (use a bucket)")
     given = {a.split("=", 1)[0] for a in beam}
     missing = [f for f in RUNNER_NEEDS.get(args.beam_runner, ()) if f not in given]
@@ -265,8 +268,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     config = PipelineConfig(
         pipeline_name=args.pipeline_name, pipeline_root=pipeline_root, data_root=args.data_root,
         serving_dir=args.serving_dir or f"{pipeline_root}/serving_model", model_name=args.model_name,
-        top_k=args.top_k, tags=tags, split_dir=args.split_dir, training=training, min_auc=args.min_auc,
-        max_regression=args.max_regression, compare_to_baseline=not args.no_baseline,
+        top_k=args.top_k, tags=tags, split_dir=args.split_dir, schema_path=args.schema, training=training,
+        min_auc=args.min_auc, max_regression=args.max_regression, compare_to_baseline=not args.no_baseline,
         beam_pipeline_args=tuple(beam), enable_cache=not args.no_cache, data_only=args.data_only,
     )
     pipeline = create_pipeline(config)

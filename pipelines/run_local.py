@@ -19,22 +19,30 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 from mtat.annotations import ANNOTATIONS_FILE
 from mtat.features import MelConfig
+from pipelines.beam_args import with_dependency_flag
 from pipelines.config import PipelineConfig, TrainingConfig
 
 DEFAULT_SAMPLE_DIR = os.path.join("data", "sample")
 #: The whole pipeline runs Beam in-memory: for StatisticsGen, Transform and Evaluator it was
 #: faster than multi-threading at 100 and 400 clips (benchmarks/results.md). Only AudioExampleGen,
 #: whose decode/resample release the GIL, gets multi-threading from this many clips on
-#: (~1 s more start-up, ~4.4 ms/clip saved; multi-processing pays back only past ~5,000 clips).
+#: (~1 s more start-up, ~4.4 ms/clip saved) ...
 EXTRACTION_THREADS_MIN_CLIPS = 300
+#: ... and worker processes from this many on: ~1.2 ms/clip faster than threads in steady state
+#: (167 vs 139 clips/s on 2 cores) for ~5 s more start-up and ~1.3 GB more memory, which pays back
+#: past ~4,000 clips (the full MTAT set: ~30 s saved).
+EXTRACTION_PROCESSES_MIN_CLIPS = 5000
 
 
 def default_beam_args(n_clips: int) -> tuple[list[str], list[str]]:
     """(pipeline-wide, AudioExampleGen-only) DirectRunner args for the data size."""
+    workers = f"--direct_num_workers={os.cpu_count() or 2}"
     extraction = []
-    if n_clips >= EXTRACTION_THREADS_MIN_CLIPS:
-        extraction = ["--direct_running_mode=multi_threading", f"--direct_num_workers={os.cpu_count() or 2}"]
-    return ["--direct_running_mode=in_memory"], extraction
+    if n_clips >= EXTRACTION_PROCESSES_MIN_CLIPS:
+        extraction = ["--direct_running_mode=multi_processing", workers]
+    elif n_clips >= EXTRACTION_THREADS_MIN_CLIPS:
+        extraction = ["--direct_running_mode=multi_threading", workers]
+    return with_dependency_flag(["--direct_running_mode=in_memory"]), extraction
 
 
 def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
@@ -49,6 +57,8 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
     p.add_argument("--top-k", type=int, default=50, help="number of most frequent tags to learn [50]")
     p.add_argument("--tags", help="comma-separated fixed tag list instead of the top-k rule")
     p.add_argument("--split-dir", help="folder with Won et al. split files train/valid/test .npy [folder split]")
+    p.add_argument("--schema", help="curated schema.pbtxt the data must match (python -m pipelines.schema export) "
+                                    "[inferred from each run]")
     p.add_argument("--sample-rate", type=int, default=MelConfig.sample_rate)
     p.add_argument("--n-mels", type=int, default=MelConfig.n_mels)
     p.add_argument("--n-fft", type=int, default=MelConfig.n_fft)
@@ -66,7 +76,8 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
     p.add_argument("--data-only", action="store_true", help="stop after the data checks (no training)")
     p.add_argument("--beam-arg", action="append", default=[],
                    help="Beam pipeline argument, repeatable [in_memory; AudioExampleGen "
-                        f"multi_threading on all cores from {EXTRACTION_THREADS_MIN_CLIPS} clips]")
+                        f"multi_threading on all cores from {EXTRACTION_THREADS_MIN_CLIPS} clips, "
+                        f"multi_processing from {EXTRACTION_PROCESSES_MIN_CLIPS}]")
     p.add_argument("--no-cache", action="store_true", help="re-run every component")
     p.add_argument("--summary-json", help="write the run summary as JSON here")
     return p.parse_args(argv)
@@ -81,9 +92,11 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     from tfx import v1 as tfx
 
     from components.audio_example_gen.executor import plan_clips
-    from pipelines import results
+    from components.strict_example_validator.executor import SchemaDriftError
+    from pipelines import recovery, results
     from pipelines.pipeline import create_pipeline
     from pipelines.progress import ComponentProgress
+    from pipelines.schema import prepare_schema
 
     data_root = args.data_root
     if data_root is None:
@@ -107,6 +120,11 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     os.makedirs(os.path.dirname(metadata_path), exist_ok=True)
     tags = [t.strip() for t in args.tags.split(",")] if args.tags else None
     split_dir = os.path.abspath(args.split_dir) if args.split_dir else None
+    try:
+        schema_path = prepare_schema(args.schema, pipeline_root) if args.schema else None
+    except ValueError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
     try:  # the same plan AudioExampleGen makes: the tag count and which tags the test split can score
         plan_tags, records, _ = plan_clips(data_root, top_k=args.top_k, tags=tags, split_dir=split_dir)
     except ValueError as err:
@@ -118,7 +136,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
               "and are left out of the macro averages", flush=True)
     beam_args, extraction_args = default_beam_args(len(records))
     if args.beam_arg:
-        beam_args, extraction_args = args.beam_arg, []
+        beam_args, extraction_args = with_dependency_flag(args.beam_arg), []
     training = TrainingConfig(preset=args.preset, epochs=args.epochs, batch_size=args.batch_size,
                               learning_rate=args.learning_rate)
     config = PipelineConfig(
@@ -128,13 +146,21 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         min_auc=args.min_auc, max_regression=args.max_regression, eval_class_ids=eval_ids or None,
         expected_num_tags=len(plan_tags), beam_pipeline_args=tuple(beam_args),
         extraction_beam_args=tuple(extraction_args),
-        enable_cache=not args.no_cache, data_only=args.data_only,
+        enable_cache=not args.no_cache, data_only=args.data_only, schema_path=schema_path,
     )
     print(f"running pipeline {config.pipeline_name} on {config.data_root} (beam: {' '.join(beam_args)}"
           f"{'; extraction: ' + ' '.join(extraction_args) if extraction_args else ''})", flush=True)
     progress = ComponentProgress().install()
     start = time.time()
-    tfx.orchestration.LocalDagRunner().run(create_pipeline(config))
+    try:
+        with recovery.exclusive_run(metadata_path, config.pipeline_name, pipeline_root):
+            tfx.orchestration.LocalDagRunner().run(create_pipeline(config))
+    except recovery.StoreInUseError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    except SchemaDriftError as err:
+        print(f"error: ExampleValidator stopped the run before training: {err}", file=sys.stderr)
+        return 1
     elapsed = time.time() - start
 
     examples_uri = results.latest_artifact_uri(metadata_path, "Examples", pipeline_root)

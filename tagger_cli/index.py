@@ -19,8 +19,11 @@ Catalog schema (one row per readable file, sorted by ``path``):
 Schema metadata ``mtat_tagger.catalog`` (JSON): ``format``, ``tags``, ``embedding_dim``,
 ``model_version``, ``model_dir``, ``model_fingerprint`` (content hash of the SavedModel),
 ``preset``, ``mel_config``, ``root`` (absolute DIR), ``created_at``, ``files``, and ``rejects``:
-``[{"path", "reason", "error"}]`` for the files that could not be read (also printed to stderr
-and counted). :func:`tagger_cli.catalog.read_catalog` loads it as NumPy arrays.
+``[{"path", "reason", "error"}]`` for the files that could not be read (``reason`` as in
+:class:`mtat.audio.AudioError`) or were refused unopened: a symlink resolving outside DIR
+(``unsafe_path``), a dangling symlink (``missing``), a name that is not UTF-8 (``bad_name``);
+also printed to stderr and counted. :func:`tagger_cli.catalog.read_catalog` loads it as NumPy
+arrays.
 
 Resume: finished files are written every ``--part-size`` files (or 30 s) to
 ``<out>.parts/part-NNNNNN-<id>.parquet`` (written to a dot-file, then renamed: a part is
@@ -47,7 +50,7 @@ import shutil
 import sys
 import time
 import uuid
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List, Optional, Tuple
 
 import numpy as np
 
@@ -144,22 +147,41 @@ class AudioFile:
     mtime_ns: int
 
 
-def scan(root: str) -> List[AudioFile]:
-    """Audio files under ``root`` (recursive, sorted; names starting with '.' are skipped)."""
-    found = []
+def scan(root: str) -> Tuple[List[AudioFile], List[Dict[str, str]]]:
+    """Audio files under ``root`` (recursive, sorted; names starting with '.' are skipped).
+
+    Returns ``(files, rejects)``. Rejected without being opened, as ``{"path", "reason",
+    "error"}``: a name that is not valid UTF-8 (``bad_name``: it cannot be a catalog key), a
+    symlink resolving outside ``root`` (``unsafe_path``), a dangling symlink (``missing``).
+    """
+    from mtat.annotations import resolves_outside
+    from tagger_cli.inference import printable
+
+    found: List[AudioFile] = []
+    rejects: List[Dict[str, str]] = []
     for d, dirs, files in os.walk(root):
         dirs[:] = sorted(x for x in dirs if not x.startswith("."))
         for name in sorted(files):
             if name.startswith(".") or not name.lower().endswith(AUDIO_EXTENSIONS):
                 continue
             full = os.path.join(d, name)
+            rel = os.path.relpath(full, root).replace(os.sep, "/")
+            shown = printable(rel)
+            if shown != rel:
+                rejects.append({"path": shown, "reason": "bad_name",
+                                "error": f"file name is not valid UTF-8, rename it: {printable(full)}"})
+                continue
+            if resolves_outside(root, full):
+                rejects.append({"path": rel, "reason": "unsafe_path",
+                                "error": f"symlink to {os.path.realpath(full)}, outside {root}: {full}"})
+                continue
             try:
                 st = os.stat(full)
-            except OSError:
-                continue  # vanished or a dangling link: nothing to index
-            rel = os.path.relpath(full, root).replace(os.sep, "/")
+            except OSError as err:  # a dangling link, or it vanished
+                rejects.append({"path": rel, "reason": "missing", "error": f"{err.strerror}: {full}"})
+                continue
             found.append(AudioFile(rel, full, int(st.st_size), int(st.st_mtime_ns)))
-    return found
+    return found, rejects
 
 
 # --------------------------------------------------------------------------------------------
@@ -182,6 +204,7 @@ class _Parts:
     """The ``<out>.parts/`` folder: manifest + atomically written part files."""
 
     def __init__(self, out: str):
+        self.out = out
         self.dir = out + ".parts"
 
     def exists(self) -> bool:
@@ -200,9 +223,13 @@ class _Parts:
 
     def start(self, meta: Dict[str, Any]) -> None:
         os.makedirs(self.dir, exist_ok=True)
-        for name in os.listdir(self.dir):  # half-written parts of a killed run
-            if name.startswith(".") and name.endswith(".tmp"):
-                os.remove(os.path.join(self.dir, name))
+        # half-written parts or catalog of a killed run (the temporary files of _write_atomic)
+        out_dir, out_name = os.path.split(self.out)
+        stale = [os.path.join(self.dir, n) for n in os.listdir(self.dir) if n.startswith(".") and n.endswith(".tmp")]
+        stale += [os.path.join(out_dir, n) for n in os.listdir(out_dir)
+                  if n.startswith(f".{out_name}.") and n.endswith(".tmp")]
+        for path in stale:
+            os.remove(path)
         if not os.path.exists(os.path.join(self.dir, MANIFEST)):
             tmp = os.path.join(self.dir, f".{MANIFEST}.tmp")
             with open(tmp, "w") as f:
@@ -216,7 +243,15 @@ class _Parts:
         return path
 
     def remove(self) -> None:
+        """Parts first, the manifest last: a run killed half-way through leaves a resumable folder."""
+        if self.exists():
+            for part in self.files():
+                os.remove(part)
         shutil.rmtree(self.dir, ignore_errors=True)
+
+    def resumable(self) -> bool:
+        """False when absent or empty (a run killed before its manifest was written: nothing to resume)."""
+        return self.exists() and bool(self.manifest() or self.files())
 
 
 def _read_rows(path: str) -> List[Dict[str, Any]]:
@@ -245,8 +280,8 @@ def run(args) -> int:
             "model_fingerprint": tagger.fingerprint, "preset": tagger.preset,
             "mel_config": tagger.config.to_dict(), "root": root,
             "clip_scheme": "mean over the served model windows (serving_default)"}
-    files = scan(root)
-    if not files:
+    files, scan_rejects = scan(root)
+    if not files and not scan_rejects:
         raise CliError(f"no audio files ({', '.join(AUDIO_EXTENSIONS)}) under {args.dir}")
     current = {f.rel: f for f in files}
     parts = _Parts(out)
@@ -269,7 +304,7 @@ def run(args) -> int:
             for row in _read_rows(out):
                 if unchanged(row):
                     done[row["path"]] = row
-        if parts.exists():
+        if parts.resumable():
             why = _mismatch(parts.manifest(), meta) if parts.manifest() else "its manifest is missing"
             if why:
                 raise CliError(f"unfinished index parts in {parts.dir} cannot be resumed: {why}. "
@@ -291,7 +326,9 @@ def run(args) -> int:
     if resumed:
         print(f"resuming: {resumed} file(s) already indexed in {parts.dir}", file=sys.stderr)
 
-    rejects: List[Dict[str, str]] = []
+    rejects: List[Dict[str, str]] = list(scan_rejects)
+    for r in scan_rejects:
+        print(f"skipped {r['path']}: {r['error']}", file=sys.stderr)
     pending: List[Dict[str, Any]] = []
     last_flush = time.monotonic()
     processed = 0
@@ -350,7 +387,7 @@ def run(args) -> int:
                       files=len(rows), rejects=sorted(rejects, key=lambda r: r["path"]))
     _write_atomic(_table(rows, final_meta), out)
     parts.remove()
-    new = processed - len(rejects)
+    new = processed - (len(rejects) - len(scan_rejects))
     rate = f", {new / seconds:.1f} files/s" if new and seconds > 0 else ""
     print(f"indexed {len(rows)} file(s) into {args.out}: {new} new{rate}, {len(rows) - new} kept from before, "
           f"{len(rejects)} unreadable; model {tagger.name} version {tagger.version or '?'}")

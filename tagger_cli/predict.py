@@ -5,13 +5,17 @@
     mtat-tagger predict song.mp3 --plot taggram.png
     mtat-tagger predict song.mp3 --server http://localhost:8501 --model-name tagger
 
-Any length and format libsndfile reads (mp3, wav, flac, ogg, aiff, au); stereo and any sample
-rate are downmixed and resampled to the model's rate. The clip-level probabilities are the
-served ones (``serving_default``: model windows of 29.12 s averaged). ``--json`` prints one
-object per line: ``{"path", "tags": {tag: probability, ... all tags, most probable first},
-"top": [the --top tags]}``, or ``{"path", "error"}`` for a file that cannot be read (every file
-is processed; the exit code is 1 if any failed). ``--plot`` draws a taggram per file (the top
-tags over time, 3 s windows every ``--taggram-hop`` seconds; see tagger_cli.inference).
+Any length and format libsndfile reads (mp3, wav, flac, ogg, aiff, au; recognised from the
+content, not the name); stereo and any sample rate are downmixed and resampled to the model's
+rate. Files are decoded as a stream (a 10-minute file needs the memory of a few windows, with
+``--server`` too); a file shorter than one model window is zero-padded. The clip-level
+probabilities are the served ones (``serving_default``: model windows of 29.12 s averaged).
+``--json`` prints one object per line: ``{"path", "tags": {tag: probability, ... all tags, most
+probable first}, "top": [the --top tags]}``, or ``{"path", "error"}`` for a file that cannot be
+read. Every file is processed; an unreadable one is one ``error: ...`` line on stderr naming
+it. Exit code: 0 every file tagged, 1 some file failed, 2 a usage, model or server error
+(nothing tagged). ``--plot`` draws a taggram per file (the top tags over time, 3 s windows
+every ``--taggram-hop`` seconds; see tagger_cli.inference).
 """
 from __future__ import annotations
 
@@ -111,17 +115,18 @@ def json_line(path: str, tags: Sequence[str], probabilities: np.ndarray, top: in
 
 def _error_text(err: BaseException) -> str:
     from mtat.audio import AudioError
+    from tagger_cli.inference import printable
 
     if isinstance(err, AudioError):
-        return str(err)
+        return printable(str(err))
     text = str(err).strip().splitlines()
-    return f"{type(err).__name__}: {text[0] if text else 'failed'}"
+    return printable(f"{type(err).__name__}: {text[0] if text else 'failed'}")
 
 
 def run(args) -> int:
     from tqdm import tqdm
 
-    from tagger_cli.inference import map_files, top_tags
+    from tagger_cli.inference import map_files, printable, top_tags
     from tagger_cli.serve_check import ServingClient, format_top
 
     if args.top < 1:
@@ -138,15 +143,14 @@ def run(args) -> int:
             raise CliError("--plot needs the local model (the taggram is not a served signature): drop --server")
         if args.sample_rate <= 0:
             raise CliError("--sample-rate must be positive")
-        from mtat.audio import load_audio
+        from tagger_cli.inference import stream_audio
 
         client = ServingClient(args.server, args.model_name)
         client.status()  # fail early: unreachable server, unknown model
 
-        def tag(path: str):
-            wave = load_audio(path, args.sample_rate)
-            tags, probs = client.tag_waveform(wave)
-            return tags, probs, wave.size / args.sample_rate, None
+        def tag(path: str):  # streamed: a long file is sent window by window, never decoded whole
+            tags, probs, samples = client.tag_blocks(stream_audio(path, args.sample_rate))
+            return tags, probs, samples / args.sample_rate, None
 
         workers = 1
     else:
@@ -164,12 +168,14 @@ def run(args) -> int:
     show = not args.no_progress and len(files) >= PROGRESS_MIN_FILES
     with tqdm(total=len(files), unit="file", file=sys.stderr, disable=not show, desc="tagging") as bar:
         def out(text: str) -> None:
+            text = printable(text)
             if show:
                 tqdm.write(text, file=sys.stdout)
             else:
                 print(text, flush=True)
 
         def err_line(text: str) -> None:
+            text = printable(text)
             if show:
                 tqdm.write(text, file=sys.stderr)
             else:
@@ -178,22 +184,23 @@ def run(args) -> int:
         first = True
         for i, (path, result, error) in enumerate(map_files(tag, files, workers=workers)):
             bar.update(1)
+            shown = printable(path)  # a file name that is not UTF-8 is printed with \xNN escapes
             if error is not None:
                 failed += 1
                 text = _error_text(error)
-                err_line(f"error: {text}" if path in text else f"error: {path}: {text}")
+                err_line(f"error: {text}" if shown in text else f"error: {shown}: {text}")
                 if args.json:
-                    out(json.dumps({"path": path, "error": _error_text(error)}, ensure_ascii=False))
+                    out(json.dumps({"path": shown, "error": text}, ensure_ascii=False))
                 continue
             tags, probs, duration, pred = result
             if args.json:
-                out(json_line(path, tags, probs, args.top))
+                out(json_line(shown, tags, probs, args.top))
             else:
-                out(("" if first else "\n") + format_top(path, duration, top_tags(tags, probs, args.top)))
+                out(("" if first else "\n") + format_top(shown, duration, top_tags(tags, probs, args.top)))
             first = False
             if plots:
                 try:
-                    plot_taggram(pred, tags, plots[i], args.top, title=os.path.basename(path))
+                    plot_taggram(pred, tags, plots[i], args.top, title=os.path.basename(shown))
                 except (OSError, ValueError) as err:
                     failed += 1
                     err_line(f"error: cannot write the taggram {plots[i]}: {err}")

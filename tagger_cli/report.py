@@ -155,7 +155,9 @@ def _first_readable(data_root: str, rows, config):
     reasons = []
     for row in rows[:MAX_TRIES]:
         try:
-            wave = load_audio(resolve_clip_path(data_root, row.mp3_path), config.sample_rate)
+            # clip_log_mel keeps the first clip_seconds: reading more would only cost memory
+            wave = load_audio(resolve_clip_path(data_root, row.mp3_path), config.sample_rate,
+                              max_seconds=config.clip_seconds + 1.0)
         except (AudioError, ValueError) as err:
             reasons.append(f"{row.mp3_path}: {err}")
             continue

@@ -8,7 +8,8 @@ model's rate: TF Serving's metadata does not carry it) and the answer is
 ``{"predictions": [{"probabilities": [...], "tags": [...]}]}``. Files longer than
 :data:`WHOLE_FILE_WINDOWS` model windows are sent as their model windows (each an instance of
 exactly one window, at most :data:`INSTANCES_PER_REQUEST` per request) and averaged here: the
-same numbers, without a 100 MB JSON body.
+same numbers, without a 100 MB JSON body. The file is decoded as a stream (bounded memory: a
+10-minute file needs no more than a few windows).
 """
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ import socket
 import sys
 import urllib.error
 import urllib.request
-from typing import Any, Dict, List, Optional, Sequence, Tuple
+from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple
 
 import numpy as np
 
@@ -99,24 +100,64 @@ class ServingClient:
     def tag_waveform(self, waveform: np.ndarray, window: int = DEFAULT_WINDOW_SAMPLES
                      ) -> Tuple[List[str], np.ndarray]:
         """(tags, clip probabilities) of a mono waveform, as ``serving_default`` computes them."""
-        waveform = np.asarray(waveform, dtype=np.float32).reshape(-1)
-        n = waveform.size
-        if n <= WHOLE_FILE_WINDOWS * window:
-            groups = [[waveform]]
-        else:  # the served windows (starts 0, W, 2W, ..., the last aligned to the end), one per instance
-            starts = [min(i * window, n - window) for i in range(-(-n // window))]
-            wins = [waveform[s:s + window] for s in starts]
-            groups = [wins[i:i + INSTANCES_PER_REQUEST] for i in range(0, len(wins), INSTANCES_PER_REQUEST)]
-        probs, tags = [], None
-        for group in groups:
-            for row in self.predict([w.tolist() for w in group]):
+        tags, probs, _ = self.tag_blocks(iter([np.asarray(waveform, dtype=np.float32).reshape(-1)]), window)
+        return tags, probs
+
+    def tag_blocks(self, blocks: Iterable[np.ndarray], window: int = DEFAULT_WINDOW_SAMPLES
+                   ) -> Tuple[List[str], np.ndarray, int]:
+        """(tags, clip probabilities, samples) of a stream of mono blocks (e.g. ``stream_audio``).
+
+        Up to :data:`WHOLE_FILE_WINDOWS` windows the whole waveform is one instance; a longer
+        stream is sent as its served windows (starts 0, W, 2W, ..., the last aligned to the end),
+        :data:`INSTANCES_PER_REQUEST` per request, while it is decoded: memory holds a few
+        windows whatever the file's length.
+        """
+        from tagger_cli.inference import _Windower
+
+        head: List[np.ndarray] = []
+        total = 0
+        windower: Optional[_Windower] = None
+        pending: List[np.ndarray] = []
+        probs: List[np.ndarray] = []
+        tags: Optional[List[str]] = None
+
+        def send(instances: List[np.ndarray]) -> None:
+            nonlocal tags
+            for row in self.predict([w.tolist() for w in instances]):
                 if "probabilities" not in row:
                     raise CliError(f"TF Serving's answer has no 'probabilities' output (outputs: {sorted(row)})")
                 probs.append(np.asarray(row["probabilities"], dtype=np.float64))
                 tags = tags or row.get("tags")
+
+        def take(windows) -> None:
+            for _, w in windows:
+                pending.append(w)
+                if len(pending) == INSTANCES_PER_REQUEST:
+                    send(pending)
+                    pending.clear()
+
+        for block in blocks:
+            block = np.asarray(block, dtype=np.float32).reshape(-1)
+            total += block.size
+            if windower is None:
+                head.append(block)
+                if total > WHOLE_FILE_WINDOWS * window:
+                    windower = _Windower(window, window)
+                    take(windower.feed(np.concatenate(head)))
+                    head.clear()
+            else:
+                take(windower.feed(block))
+        if total == 0:
+            raise ValueError("empty waveform")
+        if windower is None:
+            send([np.concatenate(head)])
+        else:
+            take(windower.finish())
+            if pending:
+                send(pending)
         if tags is None:
             tags = [f"tag_{i}" for i in range(len(probs[0]))]
-        return [str(t) for t in tags], np.mean(probs, axis=0)
+        return [str(t) for t in tags], np.mean(probs, axis=0), total
 
 
 def _error_text(err: urllib.error.HTTPError) -> str:
@@ -157,8 +198,8 @@ def add_arguments(p) -> None:
 
 
 def run(args) -> int:
-    from mtat.audio import AudioError, load_audio
-    from tagger_cli.inference import top_tags
+    from mtat.audio import AudioError
+    from tagger_cli.inference import printable, stream_audio, top_tags
 
     if args.top < 1:
         raise CliError("--top must be at least 1")
@@ -167,11 +208,10 @@ def run(args) -> int:
     client = ServingClient(args.url, args.model, timeout=args.timeout)
     status = client.status()
     try:
-        wave = load_audio(args.file, args.sample_rate)
+        tags, probs, samples = client.tag_blocks(stream_audio(args.file, args.sample_rate))
     except AudioError as err:
-        raise CliError(str(err)) from None
-    tags, probs = client.tag_waveform(wave)
+        raise CliError(printable(str(err))) from None
     print(f"TF Serving {client.url}: model {args.model!r}, {version_line(status)}")
-    print(format_top(args.file, wave.size / args.sample_rate, top_tags(tags, probs, args.top)))
+    print(format_top(printable(args.file), samples / args.sample_rate, top_tags(tags, probs, args.top)))
     sys.stdout.flush()
     return 0

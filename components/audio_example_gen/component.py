@@ -6,6 +6,7 @@ import json
 import os
 from typing import Any, Dict, Optional, Sequence
 
+import tensorflow as tf
 from tfx import types
 from tfx.components.example_gen import driver as example_gen_driver
 from tfx.components.example_gen import utils as example_gen_utils
@@ -14,7 +15,6 @@ from tfx.orchestration import data_types
 from tfx.types import standard_artifacts
 from tfx.types.component_spec import ChannelParameter, ExecutionParameter
 from tfx.dsl.io import fileio
-from tfx.utils import io_utils
 
 from components.audio_example_gen import executor
 from mtat.annotations import ANNOTATIONS_FILE
@@ -54,6 +54,23 @@ def _file_digest(path: str) -> str:
     return digest.hexdigest()
 
 
+def _audio_fingerprint(pattern: str) -> str:
+    """Names, sizes and mtimes of the files matching ``pattern``; an entry that cannot be stat'ed
+    (a broken symlink, a file deleted meanwhile) counts by name: the executor rejects it as missing,
+    the driver must not fail on it (TFX's ``io_utils.generate_fingerprint`` raises there)."""
+    digest = hashlib.sha256()
+    files = sorted(fileio.glob(pattern))
+    unreadable = 0
+    for path in files:
+        try:
+            stat = fileio.stat(path)
+            digest.update(f"{path}\t{stat.length}\t{stat.mtime_nsec}\n".encode("utf-8", "surrogateescape"))
+        except (OSError, tf.errors.OpError):
+            unreadable += 1
+            digest.update(f"{path}\tunreadable\n".encode("utf-8", "surrogateescape"))
+    return f"audio: {len(files)} files ({unreadable} unreadable) {digest.hexdigest()}"
+
+
 def input_fingerprint(exec_properties: Dict[str, Any]) -> str:
     """Fingerprint of everything the output depends on besides the parameters themselves.
 
@@ -61,7 +78,7 @@ def input_fingerprint(exec_properties: Dict[str, Any]) -> str:
     CSV and split files: their content hash, so editing the CSV alone re-runs the component.
     """
     root = exec_properties["data_root"]
-    parts = [io_utils.generate_fingerprint("audio", os.path.join(root, "*", "*"))]
+    parts = [_audio_fingerprint(os.path.join(root, "*", "*"))]
     parts.append("annotations:" + _file_digest(os.path.join(root, exec_properties["annotations_file"])))
     split_dir = exec_properties.get("split_dir")
     if split_dir:

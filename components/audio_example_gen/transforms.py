@@ -15,7 +15,8 @@ import numpy as np
 from mtat.annotations import Reject, resolve_clip_path
 from mtat.audio import AudioError, load_audio
 from mtat.features import (
-    CLIP_ID_KEY, LABEL_KEY, MEL_KEY, MEL_SHAPE_KEY, PATH_KEY, MelConfig, encode_mel, fit_to_clip, log_mel_fn,
+    CLIP_ID_KEY, LABEL_KEY, MEL_CONFIG_KEY, MEL_KEY, MEL_SHAPE_KEY, PATH_KEY, MelConfig, encode_mel, fit_to_clip,
+    log_mel_fn,
 )
 
 REJECTS_TAG = "rejects"
@@ -43,6 +44,7 @@ def make_example(clip_id: int, mp3_path: str, mel: np.ndarray, labels: Sequence[
         PATH_KEY: tf.train.Feature(bytes_list=tf.train.BytesList(value=[mp3_path.encode("utf-8")])),
         MEL_KEY: tf.train.Feature(bytes_list=tf.train.BytesList(value=[encode_mel(mel, config)])),
         MEL_SHAPE_KEY: tf.train.Feature(int64_list=tf.train.Int64List(value=list(config.mel_shape))),
+        MEL_CONFIG_KEY: tf.train.Feature(bytes_list=tf.train.BytesList(value=[config.describe().encode()])),
         LABEL_KEY: tf.train.Feature(int64_list=tf.train.Int64List(value=list(labels))),
     }
     return tf.train.Example(features=tf.train.Features(feature=feature)).SerializeToString()

@@ -3,12 +3,17 @@
 TF Serving polls ``<base>/<model_name>/`` and loads any all-digit sub-folder. The stock TFX
 Pusher copies straight into the final ``<version>`` folder; this one copies to a hidden
 ``.<version>.partial`` folder and renames it (atomic on one filesystem), so a half-written
-version is never visible. A model that is already in the serving folder (re-run of a cached
-pipeline, same Trainer output) is not pushed again: the existing version is reported.
+version is never visible. A push that fails removes its partial folder; one left by a crashed
+push (killed process, lost node) is removed by the next push once it is older than
+``STALE_PARTIAL_SECONDS`` (a younger one may belong to a push still running). A model that is
+already in the serving folder (re-run of a cached pipeline, same Trainer output) is not pushed
+again: the existing version is reported.
 """
 from __future__ import annotations
 
+import contextlib
 import os
+import re
 import time
 from typing import Any, Dict, List, Optional
 
@@ -21,6 +26,10 @@ from tfx.types import artifact_utils, standard_component_specs
 from tfx.utils import io_utils, proto_utils
 
 SOURCE_FILE = os.path.join("assets.extra", "pushed_from.txt")
+#: Hidden folder a version is copied into before its rename (TF Serving ignores non-digit names).
+PARTIAL_RE = re.compile(r"\.(\d+)\.partial")
+#: A partial folder untouched for this long is left over from a crashed push.
+STALE_PARTIAL_SECONDS = 3600
 
 
 def version_dirs(base: str) -> List[str]:
@@ -40,17 +49,61 @@ def find_pushed(base: str, source: str) -> Optional[str]:
     return None
 
 
+def _mtime_seconds(path: str) -> float:
+    stat = fileio.stat(path)
+    nanos = getattr(stat, "st_mtime_ns", None)
+    return (nanos if nanos is not None else getattr(stat, "mtime_nsec", 0)) / 1e9
+
+
+def last_written(folder: str) -> float:
+    """Newest modification time (epoch seconds) of ``folder`` and the files in it; 0 if unknown."""
+    times = []
+    for path in [folder] + [os.path.join(d, f) for d, _, files in fileio.walk(folder) for f in files]:
+        with contextlib.suppress(fileio.NotFoundError, OSError):  # object stores have no folder mtime
+            times.append(_mtime_seconds(path))
+    return max(times, default=0.0)
+
+
+def remove_stale_partials(base: str, now: float, max_age: float = STALE_PARTIAL_SECONDS) -> List[str]:
+    """Delete the ``.<version>.partial`` folders of crashed pushes (older than ``max_age``); returns their names."""
+    removed = []
+    for name in (n.rstrip("/") for n in fileio.listdir(base)):
+        path = os.path.join(base, name)
+        if PARTIAL_RE.fullmatch(name) and now - last_written(path) > max_age:
+            logging.warning("Removing %s, left by a push that did not finish.", path)
+            fileio.rmtree(path)
+            removed.append(name)
+    return removed
+
+
+def _remove_quietly(path: str) -> None:
+    """Best-effort removal of a failed push's partial folder (the push's own error is what matters)."""
+    try:
+        if fileio.exists(path):
+            fileio.rmtree(path)
+    except Exception as err:  # noqa: BLE001 - the next push removes it once stale
+        logging.warning("Could not remove %s: %s", path, err)
+
+
 def push_atomically(model_path: str, base: str, source: str) -> str:
-    """Copy ``model_path`` to a new ``<base>/<version>`` via a hidden temp folder + rename; returns the version."""
+    """Copy ``model_path`` to a new ``<base>/<version>`` via a hidden temp folder + rename; returns the version.
+
+    On any failure the partial folder is removed and the error re-raised; no version folder appears.
+    """
     fileio.makedirs(base)
-    existing = version_dirs(base)
-    version = max(int(time.time()), int(existing[-1]) + 1 if existing else 0)
+    remove_stale_partials(base, time.time())
+    # Newer than every version, and than every partial folder (another push may still be copying).
+    taken = [int(v) for v in version_dirs(base)] + [
+        int(m.group(1)) for m in (PARTIAL_RE.fullmatch(n.rstrip("/")) for n in fileio.listdir(base)) if m]
+    version = max(int(time.time()), max(taken, default=-1) + 1)
     partial = os.path.join(base, f".{version}.partial")
-    if fileio.exists(partial):
-        fileio.rmtree(partial)
-    io_utils.copy_dir(model_path, partial)
-    io_utils.write_string_file(os.path.join(partial, SOURCE_FILE), source)
-    fileio.rename(partial, os.path.join(base, str(version)))
+    try:
+        io_utils.copy_dir(model_path, partial)
+        io_utils.write_string_file(os.path.join(partial, SOURCE_FILE), source)
+        fileio.rename(partial, os.path.join(base, str(version)))
+    except BaseException:
+        _remove_quietly(partial)
+        raise
     return str(version)
 
 

@@ -163,7 +163,11 @@ def test_fingerprint_tracks_csv_and_audio(sample_root, tmp_path):
     mp3 = sorted(glob.glob(str(root / "0" / "*.mp3")))[0]
     with open(mp3, "ab") as f:
         f.write(b"\0")
-    assert input_fingerprint(props) != after_csv
+    after_audio = input_fingerprint(props)
+    assert after_audio != after_csv
+    os.symlink(root / "0" / "no_such_file.mp3", root / "0" / "dangling.mp3")  # TFX's own fingerprint raises here
+    with_dangling = input_fingerprint(props)
+    assert with_dangling != after_audio and "(1 unreadable)" in with_dangling
 
 
 def test_component_parameters():

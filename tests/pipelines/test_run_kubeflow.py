@@ -26,7 +26,8 @@ ORDER = ["AudioExampleGen", "StatisticsGen", "SchemaGen", "ExampleValidator", "T
          "Evaluator", "Pusher"]
 UPSTREAM = {
     "AudioExampleGen": set(), "StatisticsGen": {"AudioExampleGen"}, "SchemaGen": {"StatisticsGen"},
-    "ExampleValidator": {"StatisticsGen", "SchemaGen"}, "Transform": {"AudioExampleGen", "SchemaGen"},
+    "ExampleValidator": {"StatisticsGen", "SchemaGen"},
+    "Transform": {"AudioExampleGen", "SchemaGen", "ExampleValidator"},  # nothing trains on data failing validation
     "Trainer": {"AudioExampleGen", "SchemaGen", "Transform"},
     "Evaluator": {"AudioExampleGen", "Trainer", "latest_blessed_model_resolver-model-resolver"},
     "Pusher": {"Trainer", "Evaluator"},
@@ -78,6 +79,17 @@ def test_every_component_in_dependency_order(gpu):
         producers = {a.task_output_artifact.producer_task for a in task.inputs.artifacts.values()}
         for before in set(task.dependent_tasks) | producers:
             assert ORDER.index(before) < ORDER.index(name), (before, name)
+
+
+def test_curated_schema_is_imported_and_validation_gates_training(tmp_path):
+    _, spec = compile_spec(str(tmp_path), "--schema", "gs://bucket/schema.pbtxt", "--no-baseline")
+    tasks = spec.root.dag.tasks
+    assert "SchemaGen" not in tasks
+    assert constant(spec, "ImportSchemaGen", "schema_file") == "gs://bucket/schema.pbtxt"
+    assert set(tasks["ExampleValidator"].dependent_tasks) == {"StatisticsGen", "ImportSchemaGen"}
+    assert set(tasks["Transform"].dependent_tasks) == {"AudioExampleGen", "ImportSchemaGen", "ExampleValidator"}
+    args = list(containers(spec)["ExampleValidator"].args)
+    assert args[args.index("--executor_class_path") + 1] == "components.strict_example_validator.executor.Executor"
 
 
 def test_images_commands_and_trainer_resources(gpu):

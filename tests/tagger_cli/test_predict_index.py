@@ -1,6 +1,6 @@
 """``mtat-tagger predict | index | serve-check`` and ``tagger_cli.inference`` on a real exported model.
 
-The model is the session fixture ``pushed_model`` (tests/tagger_cli/conftest.py); audio is the
+The model is the session fixture ``pushed_model`` (tests/conftest.py); audio is the
 generated sample set, re-encoded here as MP3 / stereo 44.1 kHz WAV / FLAC / OGG and a 3-minute
 MP3. TF Serving is played by a small HTTP server on 127.0.0.1 that implements the REST
 predict / status API over the same SavedModel.
