@@ -397,6 +397,14 @@ def save_result(name: str, result: dict) -> Path:
     return path
 
 
+def publish(name: str, result: dict, markdown: Callable[[dict], str]) -> None:
+    """A stand-alone benchmark's ending: save the JSON, print its results.md section."""
+    save_result(name, result)
+    print()
+    print(markdown(result))
+    print()
+
+
 def load_result(name: str) -> dict | None:
     path = OUT_DIR / f"{name}.json"
     return json.loads(path.read_text()) if path.is_file() else None

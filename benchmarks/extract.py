@@ -431,10 +431,7 @@ def main(argv=None) -> int:
     a = p.parse_args(argv)
     sizes = a.sizes or ((50, 100) if a.quick else (100, 400))
     res = run(sizes, a.modes, a.rounds, a.profile, long_n=None if a.quick else a.long_n)
-    common.save_result("extract", res)
-    print()
-    print(markdown(res))
-    print()
+    common.publish("extract", res, markdown)
     for line in summary_lines(res):
         print(line)
     print(f"ratio: {res['ratio']:.2f}x", flush=True)

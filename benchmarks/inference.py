@@ -142,10 +142,7 @@ def main(argv=None) -> int:
     p.add_argument("--quick", action="store_true")
     a = p.parse_args(argv)
     res = run(a.quick)
-    common.save_result("inference", res)
-    print()
-    print(markdown(res))
-    print()
+    common.publish("inference", res, markdown)
     for k, v in res["ratios"].items():
         print(f"{k} ratio: {v:.2f}x")
     return 0

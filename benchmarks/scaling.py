@@ -161,10 +161,7 @@ def main(argv=None) -> int:
     p.add_argument("--compare-beam-args", help="space-separated Beam args for one more end-to-end run")
     a = p.parse_args(argv)
     res = run(a.quick, a.compare_beam_args.split() if a.compare_beam_args else None, sizes=a.sizes)
-    common.save_result("scaling", res)
-    print()
-    print(markdown(res))
-    print()
+    common.publish("scaling", res, markdown)
     for m, v in res["speedup_2_workers"].items():
         print(f"{m} 2-worker speedup ratio: {v:.2f}x")
     first, last = res["sizes"][0], res["sizes"][-1]

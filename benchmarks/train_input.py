@@ -215,10 +215,7 @@ def main(argv=None) -> int:
     p.add_argument("--quick", action="store_true")
     a = p.parse_args(argv)
     res = run(a.quick)
-    common.save_result("train_input", res)
-    print()
-    print(markdown(res))
-    print()
+    common.publish("train_input", res, markdown)
     print(f"input: {res['input_per_core']:,.0f} clips/s/core")
     for preset, v in res["model"].items():
         if isinstance(v, dict):
