@@ -17,10 +17,13 @@ import argparse
 import sys
 import time
 import traceback
+from pathlib import Path
 
 from benchmarks import common, extract, inference, scaling, train_input
 
 BENCHES = ("extract", "train_input", "inference", "scaling")
+#: Hand-kept record of what the numbers changed; appended to results.md.
+BEFORE_AFTER = Path(__file__).with_name("before_after.md")
 
 
 def _headline(name: str, res: dict) -> list[str]:
@@ -96,6 +99,8 @@ def main(argv=None) -> int:
         f"Total {total / 60:.1f} min (" + ", ".join(f"{k} {v:.0f} s" for k, v in seconds.items()) + ").", "",
         "## Headlines", "", *[f"- {h}" for h in headlines], "",
     ]
+    if BEFORE_AFTER.is_file():
+        sections.append(BEFORE_AFTER.read_text().strip())
     common.RESULTS_MD.write_text("\n".join(header + ["\n\n".join(sections), ""]))
     print(f"\nwrote {common.RESULTS_MD} in {total / 60:.1f} min")
     for h in headlines:
