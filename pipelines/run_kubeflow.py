@@ -26,6 +26,7 @@ import yaml
 os.environ.setdefault("TF_USE_LEGACY_KERAS", "1")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
+from pipelines.beam_args import DEPENDENCY_FLAGS, given_flags
 from pipelines.config import PipelineConfig, TrainingConfig
 
 TRAINER_ID = "Trainer"
@@ -33,9 +34,6 @@ BEAM_RUNNERS = ("DirectRunner", "DataflowRunner", "FlinkRunner", "SparkRunner", 
 #: Beam inside each component's pod unless --beam-arg says otherwise: worker processes, a bounded
 #: number because the pods request no CPUs of their own.
 DIRECT_RUNNER_ARGS = ("--direct_running_mode=multi_processing", "--direct_num_workers=4")
-#: Beam flags that say how workers get the code (TFX stages an sdist of itself when none is given).
-DEPENDENCY_FLAGS = {"--sdk_container_image", "--worker_harness_container_image", "--setup_file",
-                    "--extra_package", "--extra_packages", "--requirements_file"}
 #: Flags the distributed runners cannot do without (only warned about: compiling needs none).
 RUNNER_NEEDS = {"DataflowRunner": ("--project", "--region"), "FlinkRunner": ("--flink_master",),
                 "SparkRunner": ("--spark_master_url",), "PortableRunner": ("--job_endpoint",)}
@@ -101,7 +99,7 @@ def beam_args(runner: str, image: str, pipeline_root: str, extra: Sequence[str])
     job server) get a DOCKER environment of that image. ``extra`` can say otherwise
     (``--setup_file``, ``--environment_type=EXTERNAL`` ...).
     """
-    given = {a.split("=", 1)[0] for a in extra}
+    given = given_flags(extra)
     if "--runner" in given:
         raise ValueError("choose the runner with --beam-runner, not --beam-arg=--runner=...")
     args = [f"--runner={runner}"]
@@ -221,7 +219,7 @@ def _notes(args: argparse.Namespace, beam: Sequence[str]) -> List[str]:
                        ("--schema", args.schema)):
         if path and "://" not in path:
             notes.append(f"{flag} {path} is a local path: every pod must be able to read it (use a bucket)")
-    given = {a.split("=", 1)[0] for a in beam}
+    given = given_flags(beam)
     missing = [f for f in RUNNER_NEEDS.get(args.beam_runner, ()) if f not in given]
     if missing:
         notes.append(f"{args.beam_runner} usually needs {', '.join(missing)} (add --beam-arg=FLAG=VALUE)")
