@@ -224,7 +224,7 @@ class TagMatcher:
     """Matches queries to a fixed tag vocabulary.
 
     ``encode`` maps a list of texts to L2-normalised embeddings (default: the all-MiniLM-L6-v2
-    :class:`~tagger_cli.text_embedding.TextEncoder`, loaded on first free-word query only).
+    :class:`~mtat.text_embedding.TextEncoder`, loaded on first free-word query only).
     """
 
     def __init__(
@@ -254,7 +254,7 @@ class TagMatcher:
     # -- embeddings -------------------------------------------------------------------------
     def encode(self, texts: list[str]) -> np.ndarray:
         if self._encode is None:
-            from tagger_cli.text_embedding import TextEncoder
+            from mtat.text_embedding import TextEncoder
 
             self._encode = TextEncoder.load().encode
         return np.asarray(self._encode(texts), dtype=np.float32)

@@ -83,7 +83,9 @@ def test_batched_graph_equals_single():
     y = np.random.default_rng(2).standard_normal((3, 5000)).astype(np.float32)
     batched = tf.function(lambda x: log_mel_graph(x, CFG))(y).numpy()
     for i in range(3):
-        np.testing.assert_array_equal(batched[i], log_mel_fn(CFG)(y[i]).numpy())
+        # Batched and single-clip FFTs take other kernels (AVX2 vs AVX-512, thread splits): the
+        # last float32 bits differ (up to 1.9e-6 dB seen on AVX2), so compare with a tolerance.
+        np.testing.assert_allclose(batched[i], log_mel_fn(CFG)(y[i]).numpy(), rtol=0, atol=1e-4)
 
 
 def test_encode_decode_roundtrip():

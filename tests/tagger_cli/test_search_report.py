@@ -29,7 +29,7 @@ LOUD = {"loud", "metal", "rock", "fast"}
 
 @pytest.fixture(scope="module")
 def encoder():
-    from tagger_cli.text_embedding import TextEncoder
+    from mtat.text_embedding import TextEncoder
 
     return TextEncoder.load()
 
@@ -54,7 +54,7 @@ def test_encoder_batches_like_single_texts_and_truncates_at_256(encoder):
 
 
 def test_encoder_loads_and_runs_without_network(monkeypatch):
-    from tagger_cli import text_embedding
+    from mtat import text_embedding
 
     def refuse(*args, **kwargs):
         raise OSError("network disabled in this test")
