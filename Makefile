@@ -12,7 +12,7 @@ export TF_USE_LEGACY_KERAS := 1
 export TF_CPP_MIN_LOG_LEVEL := 2
 export PYTHONWARNINGS := ignore::FutureWarning
 
-.PHONY: install run sample test test-fast clean bench
+.PHONY: install run sample test test-fast lint clean bench
 
 ## install: create or update .venv (Python 3.10) with the pinned stack; a no-op when nothing changed
 install: $(VENV)/.installed
@@ -42,6 +42,10 @@ run: install sample
 test: install
 	@$(BIN)/python -m pytest $(PYTEST_ARGS) tests; rc=$$?; \
 	  if [ $$rc -eq 5 ]; then echo "pytest collected no tests (exit 5): that is a failure here" >&2; fi; exit $$rc
+
+## lint: ruff (rules in pyproject.toml)
+lint: install
+	$(BIN)/ruff check .
 
 ## test-fast: unit tests only
 test-fast: install

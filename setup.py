@@ -28,5 +28,5 @@ setup(
         "tokenizers",
         "safetensors",
     ],
-    extras_require={"test": ["pytest", "hypothesis"]},
+    extras_require={"test": ["pytest", "hypothesis", "ruff"]},
 )
