@@ -364,3 +364,198 @@ def test_serve_command_starts_on_loopback(web_catalog, pushed_model, tmp_path):
     bad = subprocess.run([sys.executable, "-m", "tagger_cli", "serve", "--catalog", str(tmp_path / "none.parquet")],
                          capture_output=True, text=True, env=env, timeout=120)
     assert bad.returncode == 2 and bad.stderr.strip().startswith("error: catalog not found")
+
+
+# ------------------------------------------------------------------------------------------
+# the page in headless Chromium (Debian's chromium + chromium-driver; Selenium downloads nothing)
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMEDRIVER = "/usr/bin/chromedriver"
+WAIT_S = 90
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not (os.path.exists(CHROMIUM) and os.path.exists(CHROMEDRIVER)):
+        pytest.skip("needs Debian's chromium and chromium-driver (.ci/run installs them)")
+    webdriver = pytest.importorskip("selenium.webdriver")
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for arg in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu", "--mute-audio",
+                "--window-size=1280,1400", "--no-first-run", "--disable-extensions"):
+        options.add_argument(arg)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    driver = webdriver.Chrome(service=Service(executable_path=CHROMEDRIVER), options=options)
+    driver.set_script_timeout(WAIT_S)
+    try:
+        yield driver
+    finally:
+        driver.quit()
+
+
+def _wait(driver, condition, message: str):
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    return WebDriverWait(driver, WAIT_S, poll_frequency=0.1).until(lambda d: condition(d), message)
+
+
+def _css(driver, selector: str):
+    from selenium.webdriver.common.by import By
+
+    return driver.find_elements(By.CSS_SELECTOR, selector)
+
+
+def _songs(driver) -> list:
+    return _css(driver, "#results li.song")
+
+
+def _no_script_errors(driver) -> None:
+    errors = [e for e in driver.get_log("browser") if e.get("source") == "javascript" or "Uncaught" in e["message"]]
+    assert not errors, errors
+
+
+def test_browser_typing_a_query_shows_results(server, browser):
+    from selenium.webdriver.common.keys import Keys
+    from selenium.webdriver.support.ui import Select
+
+    browser.get(server.url + "/")
+    _wait(browser, lambda d: "12 songs" in _css(d, "#catalog-info")[0].text, "catalog info")
+    box = _css(browser, "#q")[0]
+    box.send_keys("piano slow", Keys.ENTER)  # Enter submits
+    _wait(browser, lambda d: len(_songs(d)) == 10, "10 results")
+    assert "q=piano+slow" in browser.current_url
+    want = requests.get(server.url + "/api/search", params={"q": "piano slow", "top": 10}, timeout=30).json()
+    titles = [s.find_element("css selector", ".title").text for s in _songs(browser)]
+    assert titles == [os.path.basename(r["path"]) for r in want["results"]]
+    first = _songs(browser)[0]
+    assert first.find_element("css selector", ".score").text == f"score {want['results'][0]['score']:.3f}"
+    assert len(first.find_elements("css selector", ".bars li")) == 5
+    assert [c.text for c in _css(browser, "#matched .chip")] == [
+        f"{m['tag']} {m['similarity']:.2f}" for m in want["matched_tags"]]
+    # every song listed, one has markup in its name: shown as text, never parsed as HTML
+    Select(_css(browser, "#top")[0]).select_by_visible_text("20")
+    box = _css(browser, "#q")[0]
+    box.clear()
+    box.send_keys("guitar", Keys.ENTER)
+    _wait(browser, lambda d: len(_songs(d)) == 12, "12 results")
+    titles = [s.find_element("css selector", ".title").text for s in _songs(browser)]
+    assert MARKUP_NAME in titles and not _css(browser, "#results img")
+    # a bad query is a readable error, not a broken page
+    browser.get(server.url + "/?q=" + "x" * 600)
+    _wait(browser, lambda d: "search failed: query too long" in _css(d, "#status")[0].text, "error shown")
+    _no_script_errors(browser)
+
+
+def test_browser_player_loads_and_seeks_the_served_audio(server, browser):
+    browser.get(server.url + "/?q=piano")
+    _wait(browser, lambda d: len(_songs(d)) == 10, "results")
+    audio = _songs(browser)[0].find_element("css selector", "audio")
+    src = audio.get_attribute("src")
+    assert re.fullmatch(re.escape(server.url) + r"/audio/\d+", src)
+    status, ctype, crange = browser.execute_async_script(
+        "const done = arguments[arguments.length - 1];"
+        "fetch(arguments[0], {headers: {Range: 'bytes=0-1023'}})"
+        ".then(r => done([r.status, r.headers.get('content-type'), r.headers.get('content-range')]));", src)
+    assert status == 206 and ctype == "audio/mpeg" and crange.startswith("bytes 0-1023/")
+    # the browser itself decodes the served file and can seek in it (needs Range support)
+    duration, seekable_end, position = browser.execute_async_script(
+        "const [a, done] = [arguments[0], arguments[arguments.length - 1]];"
+        "a.addEventListener('error', () => done([-1, -1, a.error && a.error.code]));"
+        "a.addEventListener('loadedmetadata', () => {"
+        "  a.addEventListener('seeked', () => done([a.duration, a.seekable.length ? a.seekable.end(0) : 0,"
+        "                                          a.currentTime]), {once: true});"
+        "  a.currentTime = 20; }, {once: true});"
+        "a.preload = 'metadata'; a.load();", audio)
+    assert duration == pytest.approx(29.1, abs=0.6) and seekable_end > 25 and position == pytest.approx(20, abs=0.5)
+    _no_script_errors(browser)
+
+
+def test_browser_taggram_and_similar_songs(server, browser, tmp_path):
+    browser.get(server.url + "/?q=piano")
+    _wait(browser, lambda d: len(_songs(d)) == 10, "results")
+    first = _songs(browser)[0]
+    first_id = first.get_attribute("data-id")
+    button = first.find_element("css selector", ".taggram-button")
+    button.click()
+    canvas = first.find_element("css selector", "canvas.taggram")
+    _wait(browser, lambda d: int(canvas.get_attribute("data-columns") or 0) > 10, "taggram drawn")
+    assert button.get_attribute("aria-expanded") == "true" and "most probable tags" in canvas.get_attribute("aria-label")
+    shot = tmp_path / "web.png"
+    browser.save_screenshot(str(shot))
+    assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    if os.environ.get("MTAT_UPDATE_SCREENSHOT") == "1":  # refresh the README's picture
+        shutil.copy(shot, REPO / "docs" / "web.png")
+
+    first.find_element("css selector", ".similar-button").click()
+    _wait(browser, lambda d: _css(d, "#results-heading")[0].text.startswith("Songs that sound like"), "similar")
+    _wait(browser, lambda d: len(_songs(d)) == 10, "similar results")
+    ids = [s.get_attribute("data-id") for s in _songs(browser)]
+    want = requests.get(server.url + "/api/similar", params={"id": first_id, "top": 10}, timeout=30).json()
+    assert ids == [str(r["id"]) for r in want["results"]] and first_id not in ids
+    assert f"similar={first_id}" in browser.current_url
+    assert _songs(browser)[0].find_element("css selector", ".score").text.startswith("similarity ")
+    browser.back()  # back to the search
+    _wait(browser, lambda d: _css(d, "#results-heading")[0].text == "Results" and len(_songs(d)) == 10, "back")
+    assert _songs(browser)[0].get_attribute("data-id") == first_id
+    _no_script_errors(browser)
+
+
+def test_browser_upload_shows_tags_and_errors(server, browser, tmp_path):
+    song = _song_file(server, 9)
+    browser.get(server.url + "/")
+    _wait(browser, lambda d: "songs" in _css(d, "#catalog-info")[0].text, "health loaded")
+    _css(browser, "#file")[0].send_keys(str(song))
+    _css(browser, "#upload-button")[0].click()
+    _wait(browser, lambda d: _css(d, "#upload-result")[0].is_displayed(), "upload result")
+    want = _post_file(server.url, song.name, song.read_bytes()).json()
+    assert _css(browser, "#upload-name")[0].text == song.name
+    shown = [li.find_element("css selector", ".tag").text for li in _css(browser, "#upload-tags li")]
+    assert shown == want["top"]
+    assert int(_css(browser, "#upload-taggram")[0].get_attribute("data-columns")) > 10
+    assert not _css(browser, "#upload-error")[0].is_displayed()
+
+    notes = tmp_path / "notes.mp3"
+    notes.write_text("not music at all\n" * 50)
+    _css(browser, "#file")[0].send_keys(str(notes))
+    _css(browser, "#upload-button")[0].click()
+    _wait(browser, lambda d: _css(d, "#upload-error")[0].is_displayed(), "error shown")
+    text = _css(browser, "#upload-error")[0].text
+    assert "Could not tag notes.mp3" in text and "not decodable as audio" in text
+    assert not _css(browser, "#upload-result")[0].is_displayed()
+
+    big = tmp_path / "big.wav"
+    big.write_bytes(b"\x00" * int(2 * UPLOAD_LIMIT_MB * 2 ** 20))
+    _css(browser, "#file")[0].send_keys(str(big))
+    _css(browser, "#upload-button")[0].click()
+    _wait(browser, lambda d: "the limit is 1 MB" in _css(d, "#upload-error")[0].text, "too large")
+    _no_script_errors(browser)
+
+
+def test_browser_keyboard_labels_and_phone_width(server, browser):
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.keys import Keys
+
+    browser.get(server.url + "/?q=piano")
+    _wait(browser, lambda d: len(_songs(d)) == 10, "results")
+    unlabeled = browser.execute_script(
+        "return [...document.querySelectorAll('input, select')].filter(e => !e.labels.length).map(e => e.id)")
+    assert unlabeled == []
+    _css(browser, "#q")[0].click()
+    order = []
+    for _ in range(10):
+        ActionChains(browser).send_keys(Keys.TAB).perform()
+        order.append(browser.execute_script("const e = document.activeElement; return e.id || e.className || e.tagName"))
+    assert order[:2] == ["top", "search-button"], order
+    assert "similar-button" in order and order.index("similar-button") < order.index("taggram-button")
+    try:
+        browser.set_window_size(390, 844)
+        browser.get(server.url + "/?q=piano")
+        _wait(browser, lambda d: len(_songs(d)) == 10, "results on a phone")
+        overflow = browser.execute_script("return document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 0, f"the page is {overflow} px wider than a phone screen"
+        assert _css(browser, "#search-button")[0].is_displayed()
+    finally:
+        browser.set_window_size(1280, 1400)
+    _no_script_errors(browser)

@@ -69,6 +69,8 @@ function drawTaggram(canvas, t) {
   ctx.fillRect(0, 0, canvas.width, canvas.height);
   const plotW = canvas.width - labelW - 8;
   const duration = Math.max(t.duration, 1e-6);
+  // colour scale 0..the largest value (a weak model's 0.2 would be black on a 0..1 scale)
+  const vmax = Math.max(0.05, ...t.values.map((row) => Math.max(...row)));
   ctx.font = "12px system-ui, sans-serif";
   ctx.textBaseline = "middle";
   for (let r = 0; r < rows; r++) {
@@ -81,7 +83,7 @@ function drawTaggram(canvas, t) {
       const prev = c === 0 ? 0 : (t.starts[c - 1] + t.window_seconds / 2 + centre) / 2;
       const next = c === cols - 1 ? duration : (centre + t.starts[c + 1] + t.window_seconds / 2) / 2;
       const x0 = labelW + (prev / duration) * plotW, x1 = labelW + (Math.min(next, duration) / duration) * plotW;
-      ctx.fillStyle = colour(t.values[r][c]);
+      ctx.fillStyle = colour(t.values[r][c] / vmax);
       ctx.fillRect(x0, r * rowH, Math.max(1, x1 - x0 + 0.5), rowH - 1);
     }
   }
@@ -94,6 +96,8 @@ function drawTaggram(canvas, t) {
   const best = t.tags.slice(0, 3).join(", ");
   canvas.setAttribute("aria-label", `taggram over ${t.duration.toFixed(1)} s; most probable tags: ${best}`);
   canvas.dataset.columns = String(cols);
+  canvas.dataset.vmax = vmax.toFixed(2);
+  return vmax;
 }
 
 function songItem(result, rank, mode) {
@@ -128,9 +132,10 @@ function songItem(result, rank, mode) {
     button.disabled = true;
     try {
       const t = await getJSON(`/api/taggram?id=${encodeURIComponent(result.id)}`);
-      drawTaggram(box.querySelector("canvas"), t);
+      const vmax = drawTaggram(box.querySelector("canvas"), t);
       box.dataset.loaded = "1";
-      status.textContent = `${t.starts.length} windows of ${t.window_seconds} s over ${t.duration.toFixed(1)} s`;
+      status.textContent = `${t.starts.length} windows of ${t.window_seconds} s over ${t.duration.toFixed(1)} s; ` +
+        `colour from black (0) to pale yellow (${vmax.toFixed(2)})`;
     } catch (err) {
       status.textContent = `taggram failed: ${err.message}`;
       status.classList.add("error");
@@ -240,7 +245,8 @@ async function upload(event) {
     const top = {};
     for (const tag of res.top) top[tag] = res.tags[tag];
     fillBars($("upload-tags"), top);
-    drawTaggram($("upload-taggram"), res.taggram);
+    const vmax = drawTaggram($("upload-taggram"), res.taggram);
+    $("upload-scale").textContent = `Colour from black (0) to pale yellow (${vmax.toFixed(2)}).`;
     $("upload-result").hidden = false;
     status.textContent = `tagged ${res.path}`;
   } catch (err) {
