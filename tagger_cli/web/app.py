@@ -125,11 +125,11 @@ def create_app(service: WebService, *, max_upload_mb: float = DEFAULT_MAX_UPLOAD
 
     @app.get("/api/search")
     def api_search(q: str = "", top: int = 10):
-        return service.search(q, top)
+        return JSONResponse(service.search(q, top))  # plain JSON types: no jsonable_encoder pass
 
     @app.get("/api/similar")
     def api_similar(id: str = "", top: int = 10):  # noqa: A002 - the API's parameter name
-        return service.similar(id, top)
+        return JSONResponse(service.similar(id, top))
 
     @app.get("/api/taggram")
     def api_taggram(id: str = ""):  # noqa: A002

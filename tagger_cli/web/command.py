@@ -56,6 +56,16 @@ def load_service(catalog_path: str, model: str | None, no_model: bool = False, w
     return service
 
 
+def limit_blas_threads() -> None:
+    """One OpenBLAS thread per request thread: the text encoder's and search's matrices are small, and
+    BLAS worker threads spinning under concurrent requests cost more than they give (TF keeps its own pool)."""
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:
+        return
+    threadpool_limits(1, user_api="blas")
+
+
 def run(args: argparse.Namespace) -> int:
     import uvicorn
 
@@ -68,6 +78,7 @@ def run(args: argparse.Namespace) -> int:
         raise CliError("--workers must be at least 1 and --queue at least 0")
     if not 0 <= args.port <= 65535:
         raise CliError(f"--port must be 0..65535, got {args.port}")
+    limit_blas_threads()
     service = load_service(args.catalog, args.model, args.no_model, args.workers, args.queue)
     if args.host not in ("127.0.0.1", "localhost", "::1"):
         print(f"warning: binding {args.host}: other machines can reach this server (no authentication)",

@@ -37,6 +37,8 @@ TAGGRAM_TAGS = 12
 MAX_TAGGRAM_COLUMNS = 120
 #: Catalog taggrams kept in memory.
 TAGGRAM_CACHE = 256
+#: Search results kept per server (the catalog never changes while it runs, so a cached answer is exact).
+SEARCH_CACHE = 2048
 #: Tags listed in ``predict``'s ``top`` (``mtat-tagger predict``'s default ``--top``).
 PREDICT_TOP = 10
 
@@ -98,6 +100,8 @@ class WebService:
         self._row_of: dict[str, int] = {}
         for i, p in enumerate(catalog.paths):
             self._row_of.setdefault(p, i)
+        self._searches: "OrderedDict[tuple[str, int], dict]" = OrderedDict()
+        self._search_lock = threading.Lock()
         self._taggrams: "OrderedDict[int, dict]" = OrderedDict()
         self._taggram_lock = threading.Lock()
 
@@ -157,7 +161,10 @@ class WebService:
         return n
 
     def search(self, query: str, top: Any = 10) -> dict:
-        """``search --json``'s object; every result also has ``id`` and ``audio_url``."""
+        """``search --json``'s object; every result also has ``id`` and ``audio_url``.
+
+        Answers are cached by (query, top) (:data:`SEARCH_CACHE` most recent): a repeated free-word
+        query skips the sentence encoder. Treat the returned dict as read-only."""
         from tagger_cli.search import search
 
         n = self._top(top)
@@ -166,11 +173,20 @@ class WebService:
             raise BadRequest("empty query: type tag names (\"piano slow\") or free words (\"rainy night\")")
         if len(query) > MAX_QUERY_CHARS:
             raise BadRequest(f"query too long ({len(query)} characters, at most {MAX_QUERY_CHARS})")
+        key = (query, n)
+        with self._search_lock:
+            if key in self._searches:
+                self._searches.move_to_end(key)
+                return self._searches[key]
         try:
             result = search(self.catalog, query, n)
         except CliError as err:
             raise BadRequest(str(err)) from None
         result["results"] = [self._song(r) for r in result["results"]]
+        with self._search_lock:
+            self._searches[key] = result
+            while len(self._searches) > SEARCH_CACHE:
+                self._searches.popitem(last=False)
         return result
 
     def similar(self, song_id: Any, top: Any = 10) -> dict:
