@@ -124,8 +124,11 @@ def create_app(service: WebService, *, max_upload_mb: float = DEFAULT_MAX_UPLOAD
         return {**service.health(), "max_upload_bytes": max_bytes}
 
     @app.get("/api/search")
-    def api_search(q: str = "", top: int = 10):
-        return JSONResponse(service.search(q, top))  # plain JSON types: no jsonable_encoder pass
+    async def api_search(q: str = "", top: int = 10):
+        # a cached answer is returned on the event loop; the rest (encoder, NumPy) runs in a worker thread.
+        # plain JSON types: JSONResponse, no jsonable_encoder pass
+        hit = service.cached_search(q, top)
+        return JSONResponse(hit if hit is not None else await anyio.to_thread.run_sync(service.search, q, top))
 
     @app.get("/api/similar")
     def api_similar(id: str = "", top: int = 10):  # noqa: A002 - the API's parameter name

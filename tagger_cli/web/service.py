@@ -160,6 +160,28 @@ class WebService:
             raise BadRequest(f"top must be between 1 and {MAX_TOP}, got {n}")
         return n
 
+    def _search_key(self, query: str, top: Any) -> tuple[str, int]:
+        n = self._top(top)
+        query = (query or "").strip()
+        if not query:
+            raise BadRequest("empty query: type tag names (\"piano slow\") or free words (\"rainy night\")")
+        if len(query) > MAX_QUERY_CHARS:
+            raise BadRequest(f"query too long ({len(query)} characters, at most {MAX_QUERY_CHARS})")
+        return query, n
+
+    def cached_search(self, query: str, top: Any = 10) -> Optional[dict]:
+        """The cached answer of :meth:`search` (validating the request), or None: cheap, no model."""
+        key = self._search_key(query, top)
+        with self._search_lock:
+            if key in self._searches:
+                self._searches.move_to_end(key)
+                return self._searches[key]
+        return None
+
+    def clear_search_cache(self) -> None:
+        with self._search_lock:
+            self._searches.clear()
+
     def search(self, query: str, top: Any = 10) -> dict:
         """``search --json``'s object; every result also has ``id`` and ``audio_url``.
 
@@ -167,19 +189,12 @@ class WebService:
         query skips the sentence encoder. Treat the returned dict as read-only."""
         from tagger_cli.search import search
 
-        n = self._top(top)
-        query = (query or "").strip()
-        if not query:
-            raise BadRequest("empty query: type tag names (\"piano slow\") or free words (\"rainy night\")")
-        if len(query) > MAX_QUERY_CHARS:
-            raise BadRequest(f"query too long ({len(query)} characters, at most {MAX_QUERY_CHARS})")
-        key = (query, n)
-        with self._search_lock:
-            if key in self._searches:
-                self._searches.move_to_end(key)
-                return self._searches[key]
+        hit = self.cached_search(query, top)
+        if hit is not None:
+            return hit
+        key = self._search_key(query, top)
         try:
-            result = search(self.catalog, query, n)
+            result = search(self.catalog, key[0], key[1])
         except CliError as err:
             raise BadRequest(str(err)) from None
         result["results"] = [self._song(r) for r in result["results"]]

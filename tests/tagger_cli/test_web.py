@@ -313,6 +313,7 @@ def test_concurrent_requests_give_the_sequential_answers(server):
     want = {q: requests.get(server.url + "/api/search", params={"q": q}, timeout=60).json() for q in queries}
     song = _song_file(server, 8).read_bytes()
     ref = _post_file(server.url, "s.mp3", song).json()
+    server.service.clear_search_cache()  # the concurrent searches below really run (encoder included)
 
     def search(q):
         return q, requests.get(server.url + "/api/search", params={"q": q}, timeout=60).json()
@@ -559,3 +560,25 @@ def test_browser_keyboard_labels_and_phone_width(server, browser):
     finally:
         browser.set_window_size(1280, 1400)
     _no_script_errors(browser)
+
+
+def test_listening_socket_disables_nagle(server):
+    """Regression: a socket made without IPPROTO_TCP kept Nagle on (asyncio skips it), and each
+    keep-alive response waited ~40 ms for the client's delayed ACK (found by benchmarks/web_load.py)."""
+    from tagger_cli.web.server import bind
+
+    sock = bind("127.0.0.1", 0)
+    with sock, socket.create_connection(sock.getsockname()) as client:
+        conn, _ = sock.accept()
+        with conn:
+            assert conn.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY)
+    host, port = server.url.rsplit("//", 1)[1].split(":")
+    conn = http.client.HTTPConnection(host, int(port), timeout=30)
+    times = []
+    for _ in range(30):
+        t0 = time.perf_counter()
+        conn.request("GET", "/api/search?q=piano&top=3")
+        assert conn.getresponse().read()
+        times.append(time.perf_counter() - t0)
+    conn.close()
+    assert np.median(times) < 0.035, f"median {np.median(times) * 1000:.0f} ms per keep-alive request"
