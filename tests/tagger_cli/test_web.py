@@ -582,3 +582,21 @@ def test_listening_socket_disables_nagle(server):
         times.append(time.perf_counter() - t0)
     conn.close()
     assert np.median(times) < 0.035, f"median {np.median(times) * 1000:.0f} ms per keep-alive request"
+
+
+def test_without_a_model_search_works_and_model_routes_say_503(web_catalog, tmp_path):
+    from tagger_cli.catalog import read_catalog
+    from tagger_cli.web.app import create_app
+    from tagger_cli.web.server import serve_in_thread
+    from tagger_cli.web.service import WebService
+
+    service = WebService(read_catalog(web_catalog), None)
+    with serve_in_thread(create_app(service, upload_dir=str(tmp_path))) as url:
+        assert requests.get(url + "/healthz", timeout=30).json()["model"] is None
+        r = requests.get(url + "/api/search", params={"q": "piano", "top": 3}, timeout=60)
+        assert r.status_code == 200 and len(r.json()["results"]) == 3
+        r = _post_file(url, "a.mp3", b"ID3" + b"\x00" * 100)
+        assert r.status_code == 503 and "without a model" in r.json()["error"]
+        r = requests.get(url + "/api/taggram", params={"id": 0}, timeout=30)
+        assert r.status_code == 503 and "without a model" in r.json()["error"]
+        assert requests.get(url + "/audio/0", timeout=30).status_code == 200
