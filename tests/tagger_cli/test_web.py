@@ -226,13 +226,29 @@ def test_predict_api_is_predict_json(server, capsys, pushed_model):
     r = _post_file(server.url, "x.mp3", song.read_bytes(), taggram=1, top=3)
     t = r.json()["taggram"]
     assert len(r.json()["top"]) == 3 and np.asarray(t["values"]).shape == (12, len(t["starts"]))
+    # the client's file name is only shown (base name), never used as a path
+    r = _post_file(server.url, "../../etc/evil.mp3", song.read_bytes(), top=1)
+    assert r.status_code == 200 and r.json()["path"] == "evil.mp3"
     assert not any(server.uploads.iterdir()), "temporary upload files left behind"
+
+
+def test_upload_display_name_is_a_printable_base_name():
+    from tagger_cli.web.uploads import MAX_NAME_CHARS, display_name
+
+    assert display_name(b"../../etc/evil\r\n.mp3") == "evil.mp3"
+    assert display_name(b"C:\\Users\\me\\song.flac") == "song.flac"
+    assert display_name("caf\u00e9 \u266b.mp3".encode()) == "caf\u00e9 \u266b.mp3"
+    assert display_name(b"\xff\xfe.wav") == "\ufffd\ufffd.wav"
+    assert display_name(None) == display_name(b"../") == "upload"
+    assert len(display_name(b"a" * 1000)) == MAX_NAME_CHARS
 
 
 def test_predict_rejects_bad_uploads_with_json_errors(server):
     r = _post_file(server.url, "notes.mp3", b"these are not the droids " * 40)
     assert r.status_code == 422 and "not decodable as audio" in r.json()["error"]
     assert "notes.mp3" in r.json()["error"] and str(server.uploads) not in r.json()["error"]
+    r = _post_file(server.url, "notes.mp3", b"still not audio " * 40, taggram=1)
+    assert r.status_code == 422 and "notes.mp3" in r.json()["error"] and "upload-" not in r.json()["error"]
     r = _post_file(server.url, "empty.wav", b"")
     assert r.status_code == 422 and "empty" in r.json()["error"]
     r = requests.post(server.url + "/api/predict", data=b"abc", headers={"Content-Type": "audio/mpeg"}, timeout=30)
