@@ -13,7 +13,7 @@ Routes::
     GET  /healthz              status, catalog and model summary
 
 Every error is JSON ``{"error": message}`` with 400 (bad request), 404 (no such song / page),
-413 (upload too large), 415 (not multipart), 422 (not audio) or 503 (model busy or absent).
+408 (upload too slow), 413 (upload too large), 415 (not multipart), 422 (not audio) or 503 (model busy or absent).
 
 Why FastAPI/Starlette + uvicorn: the routes are a thin JSON layer over NumPy/TF code that
 releases the GIL, so a thread-pooled ASGI server serves searches while a model job runs;
@@ -38,7 +38,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from mtat.audio import AudioError
 from tagger_cli.web.service import MAX_TOP, PREDICT_TOP, BadRequest, Busy, NoModel, NotFound, WebService
-from tagger_cli.web.uploads import UploadError, receive_upload
+from tagger_cli.web.uploads import UPLOAD_TIMEOUT_S, UploadError, receive_upload
 
 #: Content types by extension for the formats libsndfile reads (mimetypes lacks some).
 AUDIO_TYPES = {".mp3": "audio/mpeg", ".wav": "audio/wav", ".flac": "audio/flac", ".ogg": "audio/ogg",
@@ -69,8 +69,9 @@ def static_dir() -> str:
 
 
 def create_app(service: WebService, *, max_upload_mb: float = DEFAULT_MAX_UPLOAD_MB,
-               upload_dir: Optional[str] = None):
-    """The ASGI app over ``service``. Uploads go to ``upload_dir`` (default: a fresh temporary folder)."""
+               upload_dir: Optional[str] = None, upload_timeout: float = UPLOAD_TIMEOUT_S):
+    """The ASGI app over ``service``. Uploads go to ``upload_dir`` (default: a fresh temporary folder)
+    and must arrive within ``upload_timeout`` seconds."""
     max_bytes = int(max_upload_mb * 2 ** 20)
     uploads = upload_dir or tempfile.mkdtemp(prefix="mtat-web-uploads-")
     app = FastAPI(title="mtat-tagger", docs_url=None, redoc_url=None, openapi_url=None)
@@ -152,10 +153,10 @@ def create_app(service: WebService, *, max_upload_mb: float = DEFAULT_MAX_UPLOAD
             raise NoModel("this server runs without a model: tagging uploads is not available")
         try:
             with service.gate.admit():  # before reading the body: a refused burst costs no disk
-                async with receive_upload(request, max_bytes, uploads) as up:
+                async with receive_upload(request, max_bytes, uploads, timeout=upload_timeout) as up:
                     return await anyio.to_thread.run_sync(
                         lambda: service.predict_file(up.path, up.filename, top, taggram))
         except UploadError as err:
-            return error(err.status, err.message, {"Connection": "close"} if err.status == 413 else None)
+            return error(err.status, err.message, {"Connection": "close"} if err.status in (408, 413) else None)
 
     return app

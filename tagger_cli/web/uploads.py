@@ -18,12 +18,14 @@ from typing import AsyncIterator, Optional
 
 #: Multipart framing allowed on top of the file itself (boundaries, part headers, small fields).
 FORM_OVERHEAD_BYTES = 64 * 1024
+#: Seconds an upload may take to arrive: a client trickling bytes must not hold a model-job place forever.
+UPLOAD_TIMEOUT_S = 120.0
 #: Longest file name kept from the client (only shown, never used as a path).
 MAX_NAME_CHARS = 200
 
 
 class UploadError(Exception):
-    """A refused upload: ``status`` (400, 413, 415) and a message for the client."""
+    """A refused upload: ``status`` (400, 408, 413, 415) and a message for the client."""
 
     def __init__(self, status: int, message: str):
         super().__init__(message)
@@ -47,12 +49,14 @@ def display_name(raw: Optional[bytes]) -> str:
 
 
 @contextlib.asynccontextmanager
-async def receive_upload(request, max_bytes: int, upload_dir: Optional[str] = None,
-                         field: str = "file") -> AsyncIterator[Upload]:
-    """Stream the multipart field ``field`` of ``request`` into a temporary file of at most ``max_bytes``.
+async def receive_upload(request, max_bytes: int, upload_dir: Optional[str] = None, field: str = "file",
+                         timeout: float = UPLOAD_TIMEOUT_S) -> AsyncIterator[Upload]:
+    """Stream the multipart field ``field`` of ``request`` into a temporary file of at most ``max_bytes``,
+    arriving within ``timeout`` seconds.
 
-    Yields an :class:`Upload`; the file is deleted on exit. Raises :class:`UploadError`.
+    Yields an :class:`Upload`; the file is deleted on exit. Raises :class:`UploadError` (408 too slow).
     """
+    import anyio
     from python_multipart.multipart import MultipartParser, parse_options_header
 
     ctype, options = parse_options_header(request.headers.get("content-type", ""))
@@ -104,12 +108,16 @@ async def receive_upload(request, max_bytes: int, upload_dir: Optional[str] = No
     received = 0
     try:
         try:
-            async for chunk in request.stream():
-                received += len(chunk)
-                if received > max_bytes + FORM_OVERHEAD_BYTES:
-                    raise UploadError(413, f"upload too large: more than {limit_mb:g} MB")
-                parser.write(chunk)
+            with anyio.fail_after(timeout):
+                async for chunk in request.stream():
+                    received += len(chunk)
+                    if received > max_bytes + FORM_OVERHEAD_BYTES:
+                        raise UploadError(413, f"upload too large: more than {limit_mb:g} MB")
+                    parser.write(chunk)
             parser.finalize()
+        except TimeoutError:
+            raise UploadError(408, f"upload too slow: not complete after {timeout:g} s "
+                                   f"({received} bytes received)") from None
         except UploadError:
             raise
         except Exception as err:  # noqa: BLE001 - a malformed multipart body or a dropped connection

@@ -616,3 +616,24 @@ def test_without_a_model_search_works_and_model_routes_say_503(web_catalog, tmp_
         r = requests.get(url + "/api/taggram", params={"id": 0}, timeout=30)
         assert r.status_code == 503 and "without a model" in r.json()["error"]
         assert requests.get(url + "/audio/0", timeout=30).status_code == 200
+
+
+def test_a_trickling_upload_times_out_and_frees_its_place(service, tmp_path):
+    """A client that sends headers and then stalls gets 408 after the upload timeout; its model-job
+    place and temporary file are released."""
+    from tagger_cli.web.app import create_app
+    from tagger_cli.web.server import serve_in_thread
+
+    with serve_in_thread(create_app(service, upload_dir=str(tmp_path), upload_timeout=1.0)) as url:
+        host, port = url.rsplit("//", 1)[1].split(":")
+        with socket.create_connection((host, int(port)), timeout=30) as s:
+            s.sendall((f"POST /api/predict HTTP/1.1\r\nHost: {host}\r\nContent-Length: 100000\r\n"
+                       "Content-Type: multipart/form-data; boundary=xx\r\n\r\n--xx\r\n"
+                       "Content-Disposition: form-data; name=\"file\"; filename=\"slow.mp3\"\r\n\r\nID3").encode())
+            t0 = time.monotonic()
+            reply = s.recv(65536)
+            waited = time.monotonic() - t0
+        assert reply.startswith(b"HTTP/1.1 408") and b"too slow" in reply, reply[:300]
+        assert 0.8 < waited < 20
+        assert requests.get(url + "/healthz", timeout=30).json()["model_jobs"]["admitted"] == 0
+        assert not any(tmp_path.iterdir())
