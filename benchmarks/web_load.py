@@ -68,7 +68,8 @@ SEARCH_LABELS = {"search_tags": "search, tag names (all distinct)",
 def cpu_flags() -> str:
     """The SIMD flags that matter for TF/NumPy speed here, e.g. ``avx2 fma, no avx512f``."""
     try:
-        flags = next(line for line in Path("/proc/cpuinfo").read_text().splitlines() if line.startswith("flags")).split()
+        lines = Path("/proc/cpuinfo").read_text().splitlines()
+        flags = next(line for line in lines if line.startswith("flags")).split()
     except (OSError, StopIteration):
         return "flags unknown"
     have = [f for f in ("avx2", "fma", "avx512f") if f in flags]
@@ -313,7 +314,8 @@ def run(songs: int = SONGS, searches: int = SEARCHES, uploads: int = UPLOADS, co
 
 def markdown(res: dict) -> str:
     rows = []
-    for key, label in (*SEARCH_LABELS.items(), ("upload_burst", f"upload burst ({res['upload_burst']['requests']} at once)"),
+    burst = f"upload burst ({res['upload_burst']['requests']} at once)"
+    for key, label in (*SEARCH_LABELS.items(), ("upload_burst", burst),
                        ("uploads_admitted", "uploads at concurrency 5")):
         r = res[key]
         conc = res["concurrency"] if key.startswith("search") else ("all" if key == "upload_burst" else 5)
@@ -323,7 +325,8 @@ def markdown(res: dict) -> str:
     m = res["machine"]
     return "\n".join([
         f"## Web server load (loopback, {res['songs']:,}-song synthetic catalog)", "",
-        f"`python -m benchmarks.web_load` on {m['cores']} cores ({m['cpu_model']}, {m.get('cpu_flags', '')}), load {m['load_avg_1m']} at the "
+        f"`python -m benchmarks.web_load` on {m['cores']} cores ({m['cpu_model']}, {m.get('cpu_flags', '')}), "
+        f"load {m['load_avg_1m']} at the "
         f"start. Server start-up {res['startup_s']:.1f} s, RSS {res['rss_after_start_mb']:.0f} MB after start-up "
         f"(model, catalog, text encoder), peak {res['peak_rss_mb']:.0f} MB. Uploads: a {res['upload_mb']:.1f} MB "
         "29 s WAV; the server runs 1 model job and queues 4 (503 beyond).", "",
@@ -332,7 +335,7 @@ def markdown(res: dict) -> str:
         f"Search p99 goal ≤ {res['target_p99_ms']:.0f} ms: " + ", ".join(
             f"{SEARCH_LABELS[k].split(' (')[0].replace('search, ', '')}: {'met' if ok else 'NOT met'}"
             for k, ok in res["meets_target"].items()) + ". Other load on the machine moves these numbers "
-        f"(machine busy cores during the searches: " + ", ".join(
+        "(machine busy cores during the searches: " + ", ".join(
             f"{res[k]['machine_busy_cores']:.1f}" for k, _ in SEARCH_PHASES) + ").",
     ])
 

@@ -27,7 +27,6 @@ import mimetypes
 import os
 import tempfile
 from importlib import resources
-from typing import Optional
 
 import anyio
 from fastapi import FastAPI, Request
@@ -69,7 +68,7 @@ def static_dir() -> str:
 
 
 def create_app(service: WebService, *, max_upload_mb: float = DEFAULT_MAX_UPLOAD_MB,
-               upload_dir: Optional[str] = None, upload_timeout: float = UPLOAD_TIMEOUT_S):
+               upload_dir: str | None = None, upload_timeout: float = UPLOAD_TIMEOUT_S):
     """The ASGI app over ``service``. Uploads go to ``upload_dir`` (default: a fresh temporary folder)
     and must arrive within ``upload_timeout`` seconds."""
     max_bytes = int(max_upload_mb * 2 ** 20)
@@ -80,7 +79,7 @@ def create_app(service: WebService, *, max_upload_mb: float = DEFAULT_MAX_UPLOAD
     app.state.max_upload_bytes = max_bytes
     index_html = (resources.files("tagger_cli.web") / "static" / "index.html").read_text(encoding="utf-8")
 
-    def error(status: int, message: str, headers: Optional[dict] = None) -> JSONResponse:
+    def error(status: int, message: str, headers: dict | None = None) -> JSONResponse:
         return JSONResponse({"error": message}, status_code=status, headers=headers)
 
     @app.exception_handler(StarletteHTTPException)

@@ -40,7 +40,7 @@ def load_service(catalog_path: str, model: str | None, no_model: bool = False, w
     catalog = read_catalog(catalog_path)
     tagger = None
     if not no_model:
-        from tagger_cli.inference import load_tagger
+        from mtat.tagging import load_tagger
 
         model_dir = model or catalog.model_dir
         if not model_dir:

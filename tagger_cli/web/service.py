@@ -18,7 +18,8 @@ import contextlib
 import os
 import threading
 from collections import OrderedDict
-from typing import Any, Callable, Iterator, Optional, TypeVar
+from collections.abc import Callable, Iterator
+from typing import Any, TypeVar
 
 import numpy as np
 
@@ -75,7 +76,8 @@ class WorkGate:
         """Hold a place (running or waiting) for the duration of a request; :class:`Busy` when full."""
         with self._lock:
             if self.admitted >= self.workers + self.queue:
-                raise Busy(f"the server is busy ({self.workers} model job(s) running, {self.queue} waiting): retry later")
+                raise Busy(f"the server is busy ({self.workers} model job(s) running, {self.queue} waiting): "
+                           "retry later")
             self.admitted += 1
         try:
             yield
@@ -100,9 +102,9 @@ class WebService:
         self._row_of: dict[str, int] = {}
         for i, p in enumerate(catalog.paths):
             self._row_of.setdefault(p, i)
-        self._searches: "OrderedDict[tuple[str, int], dict]" = OrderedDict()
+        self._searches: OrderedDict[tuple[str, int], dict] = OrderedDict()
         self._search_lock = threading.Lock()
-        self._taggrams: "OrderedDict[int, dict]" = OrderedDict()
+        self._taggrams: OrderedDict[int, dict] = OrderedDict()
         self._taggram_lock = threading.Lock()
 
     # -- start-up -------------------------------------------------------------------------------
@@ -169,7 +171,7 @@ class WebService:
             raise BadRequest(f"query too long ({len(query)} characters, at most {MAX_QUERY_CHARS})")
         return query, n
 
-    def cached_search(self, query: str, top: Any = 10) -> Optional[dict]:
+    def cached_search(self, query: str, top: Any = 10) -> dict | None:
         """The cached answer of :meth:`search` (validating the request), or None: cheap, no model."""
         key = self._search_key(query, top)
         with self._search_lock:
@@ -269,7 +271,7 @@ def taggram_hop(path: str) -> float:
     """The taggram hop for ``path``: the CLI's default, coarser for a long file (at most
     :data:`MAX_TAGGRAM_COLUMNS` columns). Raises :class:`mtat.audio.AudioError` for non-audio."""
     from mtat.audio import open_audio
-    from tagger_cli.inference import TAGGRAM_HOP_SECONDS
+    from mtat.tagging import TAGGRAM_HOP_SECONDS
 
     handle, _ = open_audio(path)
     try:

@@ -14,7 +14,7 @@ import contextlib
 import dataclasses
 import os
 import tempfile
-from typing import AsyncIterator, Optional
+from collections.abc import AsyncIterator
 
 #: Multipart framing allowed on top of the file itself (boundaries, part headers, small fields).
 FORM_OVERHEAD_BYTES = 64 * 1024
@@ -40,7 +40,7 @@ class Upload:
     size: int
 
 
-def display_name(raw: Optional[bytes]) -> str:
+def display_name(raw: bytes | None) -> str:
     """The client's file name, reduced to a printable base name (never used to open anything)."""
     name = (raw or b"").decode("utf-8", "replace")
     name = name.replace("\\", "/").rsplit("/", 1)[-1]
@@ -49,7 +49,7 @@ def display_name(raw: Optional[bytes]) -> str:
 
 
 @contextlib.asynccontextmanager
-async def receive_upload(request, max_bytes: int, upload_dir: Optional[str] = None, field: str = "file",
+async def receive_upload(request, max_bytes: int, upload_dir: str | None = None, field: str = "file",
                          timeout: float = UPLOAD_TIMEOUT_S) -> AsyncIterator[Upload]:
     """Stream the multipart field ``field`` of ``request`` into a temporary file of at most ``max_bytes``,
     arriving within ``timeout`` seconds.

@@ -11,7 +11,6 @@ import signal
 import socket
 import subprocess
 import sys
-import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -286,7 +285,7 @@ def test_upload_limit_is_enforced_while_the_body_streams(server):
                 sent += len(chunk)
                 try:
                     reply += s.recv(65536)
-                except socket.timeout:
+                except TimeoutError:
                     pass
         except (BrokenPipeError, ConnectionResetError):
             pass
@@ -297,7 +296,7 @@ def test_upload_limit_is_enforced_while_the_body_streams(server):
                 if not data:
                     break
                 reply += data
-        except (ConnectionResetError, socket.timeout):
+        except (TimeoutError, ConnectionResetError):
             pass
     assert reply.startswith(b"HTTP/1.1 413"), reply[:200]
     assert sent < 4 * 2 ** 20, f"the server let the client send {sent} bytes past a {UPLOAD_LIMIT_MB} MB limit"
@@ -498,7 +497,8 @@ def test_browser_taggram_and_similar_songs(server, browser, tmp_path):
     button.click()
     canvas = first.find_element("css selector", "canvas.taggram")
     _wait(browser, lambda d: int(canvas.get_attribute("data-columns") or 0) > 10, "taggram drawn")
-    assert button.get_attribute("aria-expanded") == "true" and "most probable tags" in canvas.get_attribute("aria-label")
+    assert button.get_attribute("aria-expanded") == "true"
+    assert "most probable tags" in canvas.get_attribute("aria-label")
     shot = tmp_path / "web.png"
     browser.save_screenshot(str(shot))
     assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
@@ -563,7 +563,8 @@ def test_browser_keyboard_labels_and_phone_width(server, browser):
     order = []
     for _ in range(10):
         ActionChains(browser).send_keys(Keys.TAB).perform()
-        order.append(browser.execute_script("const e = document.activeElement; return e.id || e.className || e.tagName"))
+        order.append(browser.execute_script(
+            "const e = document.activeElement; return e.id || e.className || e.tagName"))
     assert order[:2] == ["top", "search-button"], order
     assert "similar-button" in order and order.index("similar-button") < order.index("taggram-button")
     try:
@@ -584,7 +585,7 @@ def test_listening_socket_disables_nagle(server):
     from tagger_cli.web.server import bind
 
     sock = bind("127.0.0.1", 0)
-    with sock, socket.create_connection(sock.getsockname()) as client:
+    with sock, socket.create_connection(sock.getsockname()):
         conn, _ = sock.accept()
         with conn:
             assert conn.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY)
