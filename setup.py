@@ -11,6 +11,7 @@ setup(
     description="Production TFX pipeline for MagnaTagATune music auto-tagging, serving and tag search",
     python_requires=">=3.10,<3.11",
     packages=find_packages(include=["mtat*", "sample_music*", "components*", "trainer*", "pipelines*", "tagger_cli*"]),
+    package_data={"tagger_cli.web": ["static/*"]},
     entry_points={"console_scripts": ["mtat-tagger=tagger_cli.main:main"]},
     install_requires=[
         "tfx==1.16.0",
@@ -31,6 +32,9 @@ setup(
         "pyarrow",
         "tokenizers",
         "safetensors",
+        "fastapi==0.162.5",
+        "uvicorn==0.54.0",
+        "python-multipart==0.0.32",
     ],
-    extras_require={"test": ["pytest", "hypothesis", "ruff"]},
+    extras_require={"test": ["pytest", "hypothesis", "ruff", "selenium==4.32.0"]},
 )

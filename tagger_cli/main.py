@@ -20,6 +20,7 @@ COMMANDS = {
     "similar": "similar",
     "serve-check": "serve_check",
     "report": "report",
+    "serve": "web.command",
 }
 
 
