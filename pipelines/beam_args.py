@@ -23,3 +23,14 @@ def with_dependency_flag(beam_args: Sequence[str]) -> list[str]:
     if given_flags(beam_args) & DEPENDENCY_FLAGS:
         return list(beam_args)
     return [*beam_args, f"--setup_file={SETUP_FILE}"]
+
+
+def portable_runner_args(job_endpoint: str, environment_config: str, workers: int) -> list[str]:
+    """Beam args that run every Beam component on the portable runner: jobs go to the job service
+    at ``job_endpoint`` (``host:port``, or ``embed`` for one in the driver, which uses one worker),
+    bundles to ``workers`` SDK workers of the external worker pool at ``environment_config``
+    (``host:port``; both from :func:`pipelines.worker_pool.local_worker_pool`)."""
+    if workers < 1:
+        raise ValueError(f"workers must be >= 1, got {workers}")
+    return ["--runner=PortableRunner", f"--job_endpoint={job_endpoint}", "--environment_type=EXTERNAL",
+            f"--environment_config={environment_config}", f"--direct_num_workers={workers}"]

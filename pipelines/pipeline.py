@@ -19,6 +19,8 @@ SCHEMA_FEATURES = (MEL_KEY, MEL_SHAPE_KEY, MEL_CONFIG_KEY, LABEL_KEY, CLIP_ID_KE
 
 PREPROCESSING_FN = "trainer.preprocessing.preprocessing_fn"
 RUN_FN = "trainer.task.run_fn"
+#: The Evaluator's user module: loads the models with Keras 2 in every Beam worker.
+EVAL_MODULE = "pipelines.eval_model_loader"
 
 
 def create_pipeline(config: PipelineConfig) -> tfx.dsl.Pipeline:
@@ -60,7 +62,7 @@ def create_pipeline(config: PipelineConfig) -> tfx.dsl.Pipeline:
         evaluator = tfx.components.Evaluator(
             examples=examples, model=trainer.outputs["model"],
             baseline_model=baseline.outputs["model"] if baseline else None,
-            example_splits=["test"],
+            example_splits=["test"], module_path=EVAL_MODULE,
             eval_config=build_eval_config(config.num_tags, min_auc=config.min_auc,
                                           max_regression=config.max_regression,
                                           class_ids=config.eval_class_ids))

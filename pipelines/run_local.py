@@ -6,12 +6,14 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
+import dataclasses
 import json
 import logging
 import os
 import sys
 import time
-from typing import Optional, Sequence
+from typing import Iterator, Optional, Sequence
 
 # TFX 1.16 needs Keras 2 (tf-keras); set before anything imports TensorFlow.
 os.environ.setdefault("TF_USE_LEGACY_KERAS", "1")
@@ -19,7 +21,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 from mtat.annotations import ANNOTATIONS_FILE
 from mtat.features import MelConfig
-from pipelines.beam_args import with_dependency_flag
+from pipelines.beam_args import portable_runner_args, with_dependency_flag
 from pipelines.config import PipelineConfig, TrainingConfig
 
 DEFAULT_SAMPLE_DIR = os.path.join("data", "sample")
@@ -43,6 +45,20 @@ def default_beam_args(n_clips: int) -> tuple[list[str], list[str]]:
     elif n_clips >= EXTRACTION_THREADS_MIN_CLIPS:
         extraction = ["--direct_running_mode=multi_threading", workers]
     return with_dependency_flag(["--direct_running_mode=in_memory"]), extraction
+
+
+@contextlib.contextmanager
+def _worker_pool(workers: Optional[int]) -> Iterator[list[str]]:
+    """With ``workers``: a local worker pool for the run, and the portable-runner args that use it."""
+    if not workers:
+        yield []
+        return
+    from pipelines.worker_pool import local_worker_pool
+
+    with local_worker_pool() as pool:
+        print(f"Beam job service on {pool.job_endpoint}, worker pool on {pool.address} ({workers} workers; "
+              f"log {pool.log_path})", flush=True)
+        yield portable_runner_args(pool.job_endpoint, pool.address, workers)
 
 
 def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
@@ -78,6 +94,9 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
                    help="Beam pipeline argument, repeatable [in_memory; AudioExampleGen "
                         f"multi_threading on all cores from {EXTRACTION_THREADS_MIN_CLIPS} clips, "
                         f"multi_processing from {EXTRACTION_PROCESSES_MIN_CLIPS}]")
+    p.add_argument("--beam-workers", type=int, metavar="N",
+                   help="run Beam on the portable runner with N worker processes of a local worker pool "
+                        "(started on a free 127.0.0.1 port, stopped at exit): the shape of a cluster run")
     p.add_argument("--no-cache", action="store_true", help="re-run every component")
     p.add_argument("--summary-json", help="write the run summary as JSON here")
     return p.parse_args(argv)
@@ -135,8 +154,11 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         print(f"note: {len(plan_tags) - len(eval_ids)} of {len(plan_tags)} tags have no positive test clip "
               "and are left out of the macro averages", flush=True)
     beam_args, extraction_args = default_beam_args(len(records))
-    if args.beam_arg:
+    if args.beam_arg or args.beam_workers:
         beam_args, extraction_args = with_dependency_flag(args.beam_arg), []
+    if args.beam_workers is not None and args.beam_workers < 1:
+        print(f"error: --beam-workers must be >= 1, got {args.beam_workers}", file=sys.stderr)
+        return 2
     training = TrainingConfig(preset=args.preset, epochs=args.epochs, batch_size=args.batch_size,
                               learning_rate=args.learning_rate)
     config = PipelineConfig(
@@ -153,7 +175,10 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     progress = ComponentProgress().install()
     start = time.time()
     try:
-        with recovery.exclusive_run(metadata_path, config.pipeline_name, pipeline_root):
+        with recovery.exclusive_run(metadata_path, config.pipeline_name, pipeline_root), \
+                _worker_pool(args.beam_workers) as pool_args:
+            if pool_args:
+                config = dataclasses.replace(config, beam_pipeline_args=(*config.beam_pipeline_args, *pool_args))
             tfx.orchestration.LocalDagRunner().run(create_pipeline(config))
     except recovery.StoreInUseError as err:
         print(f"error: {err}", file=sys.stderr)
