@@ -25,6 +25,12 @@ def with_dependency_flag(beam_args: Sequence[str]) -> list[str]:
     return [*beam_args, f"--setup_file={SETUP_FILE}"]
 
 
+#: ``--job_server_timeout`` for the portable runner. Beam uses it as the deadline of the job's state
+#: and message streams too, so with a job service outside the driver the default (60 s) fails every
+#: job that runs longer ("Stream removed (Deadline Exceeded)", seen on Transform).
+JOB_SERVER_TIMEOUT_S = 24 * 3600
+
+
 def portable_runner_args(job_endpoint: str, environment_config: str, workers: int) -> list[str]:
     """Beam args that run every Beam component on the portable runner: jobs go to the job service
     at ``job_endpoint`` (``host:port``, or ``embed`` for one in the driver, which uses one worker),
@@ -33,4 +39,5 @@ def portable_runner_args(job_endpoint: str, environment_config: str, workers: in
     if workers < 1:
         raise ValueError(f"workers must be >= 1, got {workers}")
     return ["--runner=PortableRunner", f"--job_endpoint={job_endpoint}", "--environment_type=EXTERNAL",
-            f"--environment_config={environment_config}", f"--direct_num_workers={workers}"]
+            f"--environment_config={environment_config}", f"--direct_num_workers={workers}",
+            f"--job_server_timeout={JOB_SERVER_TIMEOUT_S}"]

@@ -16,6 +16,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from dataclasses import dataclass
 from typing import Iterator, Mapping, Optional
@@ -65,14 +66,20 @@ def free_port(host: str = "127.0.0.1") -> int:
         return s.getsockname()[1]
 
 
+def _first_on(path_list: Optional[str], entry: str) -> str:
+    """``entry`` first in an ``os.pathsep`` list (moved there if present)."""
+    rest = [p for p in (path_list or "").split(os.pathsep) if p and p != entry]
+    return os.pathsep.join([entry, *rest])
+
+
 def worker_env(base: Optional[Mapping[str, str]] = None) -> dict[str, str]:
     """The pool's environment: ``base`` (default: this process's without :data:`LAUNCHER_ONLY_VARS`)
-    with this project first on
-    ``PYTHONPATH`` and this interpreter's folder first on ``PATH``: the pool starts each worker as
-    plain ``python -c ...`` found on ``PATH``, which outside an activated venv is another Python."""
+    with this project first on ``PYTHONPATH`` and this interpreter's folder first on ``PATH``: the
+    pool starts each worker as plain ``python -c ...`` found on ``PATH``, which outside an activated
+    venv is another Python."""
     env = dict(base) if base is not None else {k: v for k, v in os.environ.items() if k not in LAUNCHER_ONLY_VARS}
-    env["PATH"] = os.pathsep.join(p for p in (os.path.dirname(sys.executable), env.get("PATH")) if p)
-    env["PYTHONPATH"] = os.pathsep.join(p for p in (PROJECT_ROOT, env.get("PYTHONPATH")) if p)
+    env["PATH"] = _first_on(env.get("PATH"), os.path.dirname(sys.executable))
+    env["PYTHONPATH"] = _first_on(env.get("PYTHONPATH"), PROJECT_ROOT)
     return env
 
 
@@ -139,9 +146,10 @@ def _parallel_job_type():
     return ParallelBeamJob
 
 
-def serve(host: str, port: int, job_port: Optional[int] = None) -> None:
+def serve(host: str, port: int, job_port: Optional[int] = None, parent_pid: Optional[int] = None) -> None:
     """Run Beam's worker pool service on ``host:port`` (and, with ``job_port``, a job service on
-    ``host:job_port`` that uses it) until killed.
+    ``host:job_port`` that uses it) until killed, or until process ``parent_pid`` is gone (then
+    the whole process group, workers included, ends: nothing outlives a killed launcher).
 
     ``worker_pool_main`` itself listens on every interface (``[::]``), and whoever reaches it can
     make it start a worker that runs code from any control service: bind to ``host`` alone.
@@ -152,6 +160,7 @@ def serve(host: str, port: int, job_port: Optional[int] = None) -> None:
     from apache_beam.runners.worker.worker_pool_main import BeamFnExternalWorkerPoolServicer
     from apache_beam.utils import thread_pool_executor
 
+    os.environ.update(worker_env(os.environ))  # the workers this process starts inherit it
     server = grpc.server(thread_pool_executor.shared_unbounded_instance(),
                          options=[("grpc.http2.max_pings_without_data", 0), ("grpc.http2.max_ping_strikes", 0)])
     if server.add_insecure_port(f"{host}:{port}") != port:
@@ -167,7 +176,24 @@ def serve(host: str, port: int, job_port: Optional[int] = None) -> None:
 
         JobService(beam_job_type=_parallel_job_type()).start_grpc_server(job_port)
         print(f"Beam job service listening on {host}:{job_port}", flush=True)
-    server.wait_for_termination()
+    if parent_pid is None:
+        server.wait_for_termination()
+        return
+    while os.getppid() == parent_pid:
+        time.sleep(1.0)
+    print(f"launcher {parent_pid} is gone: stopping the pool and its workers", flush=True)
+    os.killpg(os.getpgid(0), signal.SIGKILL)
+
+
+def _exit_on_sigterm():
+    """In the main thread: SIGTERM raises SystemExit (so the pool is stopped); returns the old handler."""
+    if threading.current_thread() is not threading.main_thread():
+        return None
+
+    def handler(signum, frame):
+        raise SystemExit(128 + signum)
+
+    return signal.signal(signal.SIGTERM, handler)
 
 
 @contextlib.contextmanager
@@ -179,6 +205,7 @@ def local_worker_pool(env: Optional[Mapping[str, str]] = None, host: str = "127.
     ``env``: the pool's environment before :func:`worker_env` (default: this process's); the
     workers inherit it. ``log_path``: where the pool's output goes [a temporary file].
     """
+    own_log = log_path is None
     port, job_port = free_port(host), free_port(host)
     while job_port == port:
         job_port = free_port(host)
@@ -188,15 +215,22 @@ def local_worker_pool(env: Optional[Mapping[str, str]] = None, host: str = "127.
     with open(log_path, "ab") as log:
         process = subprocess.Popen(
             [sys.executable, "-m", "pipelines.worker_pool", f"--host={host}", f"--port={port}",
-             f"--job-port={job_port}"],
+             f"--job-port={job_port}", f"--parent-pid={os.getpid()}"],
             env=worker_env(env), stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
             start_new_session=True, cwd=PROJECT_ROOT)
     pool = WorkerPool(host=host, port=port, job_port=job_port, process=process, log_path=log_path)
+    previous = _exit_on_sigterm()
+    ok = False
     try:
         _wait_until_listening(pool, START_TIMEOUT_S)
         yield pool
+        ok = True
     finally:
         stop(pool)
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+        if ok and own_log:
+            os.remove(log_path)  # kept when something failed: the workers' errors are in it
 
 
 if __name__ == "__main__":
@@ -206,5 +240,6 @@ if __name__ == "__main__":
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, required=True, help="worker pool port")
     parser.add_argument("--job-port", type=int, help="also run a job service on this port")
+    parser.add_argument("--parent-pid", type=int, help="stop when this process is gone")
     cli = parser.parse_args()
-    serve(cli.host, cli.port, cli.job_port)
+    serve(cli.host, cli.port, cli.job_port, cli.parent_pid)

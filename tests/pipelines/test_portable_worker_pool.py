@@ -1,5 +1,8 @@
 """The local Beam cluster of pipelines.worker_pool: a job service and worker processes on 127.0.0.1."""
 import os
+import signal
+import subprocess
+import sys
 import time
 
 import apache_beam as beam
@@ -7,7 +10,7 @@ import pytest
 from apache_beam.options.pipeline_options import PipelineOptions
 
 from pipelines.beam_args import portable_runner_args
-from pipelines.worker_pool import is_listening, local_worker_pool
+from pipelines.worker_pool import PROJECT_ROOT, is_listening, local_worker_pool, worker_env
 
 
 def _group_gone(pgid: int, timeout_s: float = 10.0) -> bool:
@@ -57,3 +60,35 @@ def test_pool_is_stopped_when_the_block_fails():
 def test_workers_must_be_positive():
     with pytest.raises(ValueError, match="workers must be >= 1"):
         portable_runner_args("embed", "127.0.0.1:1", workers=0)
+
+
+LAUNCHER = """
+import sys, time
+from pipelines.worker_pool import local_worker_pool
+with local_worker_pool() as pool:
+    print(pool.process.pid, flush=True)
+    time.sleep(600)
+"""
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGKILL])
+def test_pool_does_not_outlive_a_killed_launcher(sig):
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in (PROJECT_ROOT, os.environ.get("PYTHONPATH")) if p)}
+    launcher = subprocess.Popen([sys.executable, "-c", LAUNCHER], stdout=subprocess.PIPE, text=True, env=env)
+    try:
+        pool_pid = int(launcher.stdout.readline())
+        launcher.send_signal(sig)
+        launcher.wait(timeout=30)
+        assert _group_gone(pool_pid, timeout_s=15)
+    finally:
+        launcher.kill()
+
+
+def test_worker_env_drops_the_keras_variable_and_puts_this_python_first(monkeypatch):
+    monkeypatch.setenv("TF_USE_LEGACY_KERAS", "1")
+    monkeypatch.setenv("PATH", "/usr/bin:/bin")
+    env = worker_env()
+    assert "TF_USE_LEGACY_KERAS" not in env
+    assert env["PATH"].split(os.pathsep) == [os.path.dirname(sys.executable), "/usr/bin", "/bin"]
+    assert env["PYTHONPATH"].split(os.pathsep)[0] == PROJECT_ROOT
+    assert worker_env(env) == env  # idempotent (the pool applies it again to itself)
