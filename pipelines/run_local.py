@@ -2,6 +2,7 @@
 
     python pipelines/run_local.py                      # generated sample data set (created when missing)
     python pipelines/run_local.py --data-root ~/mtat --epochs 20
+    python pipelines/run_local.py --beam-workers 2     # portable runner, 2 local worker processes
 """
 from __future__ import annotations
 
@@ -104,6 +105,9 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
     args = parse_args(argv)
+    if args.beam_workers is not None and args.beam_workers < 1:
+        print(f"error: --beam-workers must be >= 1, got {args.beam_workers}", file=sys.stderr)
+        return 2
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     for ours in ("components", "mtat", "pipelines", "trainer"):
         logging.getLogger(ours).setLevel(logging.INFO)
@@ -156,9 +160,6 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     beam_args, extraction_args = default_beam_args(len(records))
     if args.beam_arg or args.beam_workers:
         beam_args, extraction_args = with_dependency_flag(args.beam_arg), []
-    if args.beam_workers is not None and args.beam_workers < 1:
-        print(f"error: --beam-workers must be >= 1, got {args.beam_workers}", file=sys.stderr)
-        return 2
     training = TrainingConfig(preset=args.preset, epochs=args.epochs, batch_size=args.batch_size,
                               learning_rate=args.learning_rate)
     config = PipelineConfig(

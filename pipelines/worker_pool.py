@@ -202,8 +202,9 @@ def local_worker_pool(env: Optional[Mapping[str, str]] = None, host: str = "127.
     """Start a worker pool and a job service using it on free ``host`` ports; stop them and the
     workers on exit.
 
-    ``env``: the pool's environment before :func:`worker_env` (default: this process's); the
-    workers inherit it. ``log_path``: where the pool's output goes [a temporary file].
+    ``env``: the pool's environment before :func:`worker_env` (default: this process's without
+    :data:`LAUNCHER_ONLY_VARS`); the workers inherit it. ``log_path``: where the pool's and the
+    workers' output goes [a temporary file, removed unless the block failed].
     """
     own_log = log_path is None
     port, job_port = free_port(host), free_port(host)
@@ -235,7 +236,9 @@ def local_worker_pool(env: Optional[Mapping[str, str]] = None, host: str = "127.
 
 if __name__ == "__main__":
     import argparse
+    import logging
 
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     parser = argparse.ArgumentParser(description="Beam worker pool bound to one address (for --environment_config)")
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, required=True, help="worker pool port")

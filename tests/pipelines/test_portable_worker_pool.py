@@ -92,3 +92,10 @@ def test_worker_env_drops_the_keras_variable_and_puts_this_python_first(monkeypa
     assert env["PATH"].split(os.pathsep) == [os.path.dirname(sys.executable), "/usr/bin", "/bin"]
     assert env["PYTHONPATH"].split(os.pathsep)[0] == PROJECT_ROOT
     assert worker_env(env) == env  # idempotent (the pool applies it again to itself)
+
+
+def test_run_local_refuses_zero_workers(capsys):
+    from pipelines import run_local
+
+    assert run_local.main(["--beam-workers", "0"]) == 2
+    assert "--beam-workers must be >= 1" in capsys.readouterr().err
