@@ -35,6 +35,9 @@ EXTRACTION_THREADS_MIN_CLIPS = 300
 #: (167 vs 139 clips/s on 2 cores) for ~5 s more start-up and ~1.3 GB more memory, which pays back
 #: past ~4,000 clips (the full MTAT set: ~30 s saved).
 EXTRACTION_PROCESSES_MIN_CLIPS = 5000
+#: ``--beam-workers``: (worker pool, job service) ports used when free. They are part of the Beam
+#: args and so of TFX's cache keys: the same ports on every run let a re-run use the cache.
+BEAM_POOL_PORTS = (50000, 8099)
 
 
 def default_beam_args(n_clips: int) -> tuple[list[str], list[str]]:
@@ -56,7 +59,7 @@ def _worker_pool(workers: Optional[int]) -> Iterator[list[str]]:
         return
     from pipelines.worker_pool import local_worker_pool
 
-    with local_worker_pool() as pool:
+    with local_worker_pool(preferred_ports=BEAM_POOL_PORTS) as pool:
         print(f"Beam job service on {pool.job_endpoint}, worker pool on {pool.address} ({workers} workers; "
               f"log {pool.log_path})", flush=True)
         yield portable_runner_args(pool.job_endpoint, pool.address, workers)

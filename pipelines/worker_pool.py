@@ -59,11 +59,16 @@ class WorkerPool:
             return ""
 
 
-def free_port(host: str = "127.0.0.1") -> int:
-    """A TCP port nobody listens on right now."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind((host, 0))
-        return s.getsockname()[1]
+def free_port(host: str = "127.0.0.1", preferred: int = 0) -> int:
+    """``preferred`` if it is free on ``host`` right now, else a free port the OS picks."""
+    for port in ((preferred, 0) if preferred else (0,)):
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+            try:
+                s.bind((host, port))
+            except OSError:
+                continue
+            return s.getsockname()[1]
+    raise OSError(f"no free port on {host}")
 
 
 def _first_on(path_list: Optional[str], entry: str) -> str:
@@ -198,16 +203,18 @@ def _exit_on_sigterm():
 
 @contextlib.contextmanager
 def local_worker_pool(env: Optional[Mapping[str, str]] = None, host: str = "127.0.0.1",
-                      log_path: Optional[str] = None) -> Iterator[WorkerPool]:
+                      log_path: Optional[str] = None, preferred_ports: tuple[int, int] = (0, 0)) -> Iterator[WorkerPool]:
     """Start a worker pool and a job service using it on free ``host`` ports; stop them and the
     workers on exit.
 
     ``env``: the pool's environment before :func:`worker_env` (default: this process's without
     :data:`LAUNCHER_ONLY_VARS`); the workers inherit it. ``log_path``: where the pool's and the
-    workers' output goes [a temporary file, removed unless the block failed].
+    workers' output goes [a temporary file, removed unless the block failed]. ``preferred_ports``:
+    (pool, job service) ports to use when free (0: any free port).
     """
     own_log = log_path is None
-    port, job_port = free_port(host), free_port(host)
+    port = free_port(host, preferred_ports[0])
+    job_port = free_port(host, preferred_ports[1])
     while job_port == port:
         job_port = free_port(host)
     if log_path is None:

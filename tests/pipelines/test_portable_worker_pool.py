@@ -99,3 +99,17 @@ def test_run_local_refuses_zero_workers(capsys):
 
     assert run_local.main(["--beam-workers", "0"]) == 2
     assert "--beam-workers must be >= 1" in capsys.readouterr().err
+
+
+def test_free_port_prefers_the_given_port_when_free():
+    import socket
+
+    from pipelines.worker_pool import free_port
+
+    port = free_port()
+    assert free_port(preferred=port) == port
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as busy:
+        busy.bind(("127.0.0.1", port))
+        busy.listen()
+        other = free_port(preferred=port)
+        assert other != port and other > 0
