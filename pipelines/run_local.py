@@ -60,7 +60,8 @@ def _worker_pool(workers: Optional[int]) -> Iterator[list[str]]:
     from pipelines.worker_pool import local_worker_pool
 
     with local_worker_pool(preferred_ports=BEAM_POOL_PORTS) as pool:
-        print(f"Beam job service on {pool.job_endpoint}, worker pool on {pool.address} ({workers} workers; "
+        plural = "s" if workers != 1 else ""
+        print(f"Beam job service on {pool.job_endpoint}, worker pool on {pool.address} ({workers} worker{plural}; "
               f"log {pool.log_path})", flush=True)
         yield portable_runner_args(pool.job_endpoint, pool.address, workers)
 

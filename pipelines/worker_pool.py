@@ -63,6 +63,8 @@ def free_port(host: str = "127.0.0.1", preferred: int = 0) -> int:
     """``preferred`` if it is free on ``host`` right now, else a free port the OS picks."""
     for port in ((preferred, 0) if preferred else (0,)):
         with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+            # as gRPC binds: a port whose last connections linger in TIME_WAIT counts as free
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
             try:
                 s.bind((host, port))
             except OSError:
