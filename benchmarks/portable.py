@@ -117,12 +117,11 @@ def markdown(res: dict) -> str:
         "round(s), fastest kept. Other agents load the machine: compare the ratios, not the absolute numbers.", "",
         common.md_table(headers, rows, 2), "",
         *[f"- {line}" for line in summary_lines(res)], "",
-        "Reading it: the portable runner adds start-up per Beam job (a job submission over gRPC, the "
-        "`--setup_file` sdist built and staged, worker processes that import TF and the project), not per-clip "
-        "cost: with one worker its steady state is the DirectRunner's. Two worker processes escape the GIL "
-        "that caps `multi_threading`. When other jobs keep the cores busy, the scheduler also gives a "
-        "contender with more busy processes a larger share of them, which flatters the 2-worker rate; "
-        "compare with the idle-machine scaling table above (multi_processing vs multi_threading).",
+        "Reading it: the portable runner adds start-up to every Beam job (a job submission over gRPC, the "
+        "`--setup_file` sdist built and staged, worker processes that import TF and the project). When other "
+        "jobs keep the cores busy, rates of contenders with different numbers of busy processes are not "
+        "comparable (the scheduler gives more busy processes a larger share of the cores): repeat runs show "
+        "the spread.",
     ])
 
 
