@@ -106,7 +106,8 @@ def markdown(res: dict) -> str:
     m = res["machine"]
     return "\n".join([
         "## Extraction on the portable runner (external worker pool) vs DirectRunner", "",
-        f"{m['cores']} cores ({m['cpu_model']}; {res['cpu_flags']}), load {m['load_avg_1m']} at the start, {m['date']}. "
+        f"{m['cores']} cores ({m['cpu_model']}; {res['cpu_flags']}), load {m['load_avg_1m']} at the start, "
+        f"{m['date']}. "
         "AudioExampleGen's executor as in the extraction benchmark, in a child process per run; portable = "
         "`--runner=PortableRunner --job_endpoint=<local job service> --environment_type=EXTERNAL "
         "--environment_config=127.0.0.1:<pool>` with `--direct_num_workers` 1 or 2 (`pipelines.worker_pool`, "

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import os
-from typing import Sequence
+from collections.abc import Sequence
 
 #: Beam flags that say how workers get the code. Without any of them TFX copies its whole install
 #: (~49 MB) to a temp dir and builds an sdist of it, for every Beam component (~1 s each, and the

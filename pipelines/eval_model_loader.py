@@ -20,7 +20,7 @@ Used by the pipeline's Evaluator as its user module (``module_path``): TFX calls
 from __future__ import annotations
 
 import functools
-from typing import Any, Optional
+from typing import Any
 
 import tensorflow as tf
 import tensorflow_model_analysis as tfma
@@ -29,7 +29,7 @@ import tensorflow_model_analysis as tfma
 MODULE_PATH = __name__
 
 
-def load_model(path: str, model_type: str, tags: Optional[list] = None) -> Any:
+def load_model(path: str, model_type: str, tags: list | None = None) -> Any:
     """The SavedModel at ``path``: Keras 2 (``tf_keras``) for a Keras model, else ``tf.saved_model``."""
     if model_type == tfma.TF_KERAS:
         import tf_keras

@@ -52,7 +52,7 @@ def default_beam_args(n_clips: int) -> tuple[list[str], list[str]]:
 
 
 @contextlib.contextmanager
-def _worker_pool(workers: Optional[int]) -> Iterator[list[str]]:
+def _worker_pool(workers: int | None) -> Iterator[list[str]]:
     """With ``workers``: a local worker pool for the run, and the portable-runner args that use it."""
     if not workers:
         yield []

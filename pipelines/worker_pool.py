@@ -18,8 +18,8 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from typing import Iterator, Mapping, Optional
 
 #: This checkout: the workers must import the same project code as the driver.
 PROJECT_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -73,13 +73,13 @@ def free_port(host: str = "127.0.0.1", preferred: int = 0) -> int:
     raise OSError(f"no free port on {host}")
 
 
-def _first_on(path_list: Optional[str], entry: str) -> str:
+def _first_on(path_list: str | None, entry: str) -> str:
     """``entry`` first in an ``os.pathsep`` list (moved there if present)."""
     rest = [p for p in (path_list or "").split(os.pathsep) if p and p != entry]
     return os.pathsep.join([entry, *rest])
 
 
-def worker_env(base: Optional[Mapping[str, str]] = None) -> dict[str, str]:
+def worker_env(base: Mapping[str, str] | None = None) -> dict[str, str]:
     """The pool's environment: ``base`` (default: this process's without :data:`LAUNCHER_ONLY_VARS`)
     with this project first on ``PYTHONPATH`` and this interpreter's folder first on ``PATH``: the
     pool starts each worker as plain ``python -c ...`` found on ``PATH``, which outside an activated
@@ -153,7 +153,7 @@ def _parallel_job_type():
     return ParallelBeamJob
 
 
-def serve(host: str, port: int, job_port: Optional[int] = None, parent_pid: Optional[int] = None) -> None:
+def serve(host: str, port: int, job_port: int | None = None, parent_pid: int | None = None) -> None:
     """Run Beam's worker pool service on ``host:port`` (and, with ``job_port``, a job service on
     ``host:job_port`` that uses it) until killed, or until process ``parent_pid`` is gone (then
     the whole process group, workers included, ends: nothing outlives a killed launcher).
@@ -204,8 +204,8 @@ def _exit_on_sigterm():
 
 
 @contextlib.contextmanager
-def local_worker_pool(env: Optional[Mapping[str, str]] = None, host: str = "127.0.0.1",
-                      log_path: Optional[str] = None, preferred_ports: tuple[int, int] = (0, 0)) -> Iterator[WorkerPool]:
+def local_worker_pool(env: Mapping[str, str] | None = None, host: str = "127.0.0.1",
+                      log_path: str | None = None, preferred_ports: tuple[int, int] = (0, 0)) -> Iterator[WorkerPool]:
     """Start a worker pool and a job service using it on free ``host`` ports; stop them and the
     workers on exit.
 

@@ -34,8 +34,9 @@ def test_two_workers_in_other_processes_without_the_launchers_keras_variable(mon
                                    "--pickle_library=cloudpickle"])
         out = os.path.join(pool.log_path + ".out")
         with beam.Pipeline(options=options) as p:
-            (p | beam.Create(range(64)) | beam.Reshuffle() | beam.Map(  # in a worker: its process id, and whether it sees the variable
-                lambda _: (__import__("os").getpid(), __import__("os").environ.get("TF_USE_LEGACY_KERAS")))
+            # in a worker: its process id, and whether it sees the variable
+            (p | beam.Create(range(64)) | beam.Reshuffle()
+             | beam.Map(lambda _: (__import__("os").getpid(), __import__("os").environ.get("TF_USE_LEGACY_KERAS")))
              | beam.Map(lambda t: f"{t[0]} {t[1]}") | beam.io.WriteToText(out, shard_name_template=""))
         with open(out) as f:
             seen = [line.split() for line in f]
