@@ -242,7 +242,6 @@ def main(argv=None) -> int:
     _print_route("joint route alone", res["joint_only"])
     if a.json:
         Path(a.json).write_text(json.dumps(res, indent=1) + "\n")
-    common.save_result(f"search_{a.split}", res)
     return 0
 
 

@@ -276,12 +276,18 @@ class Concept:
     weights: Mapping[str, float]
 
 
+_WEIGHT = re.compile(r"@(\w+)|(-?)([a-z][a-z&'\- ]*?):(\d*\.?\d+)")
+
+
 def _parse_weights(spec: str, where: str) -> dict[str, float]:
     """``"tag:.5 -tag:.3 @BUNDLE"`` -> {tag: weight}; explicit tags override bundles."""
     out: dict[str, float] = {}
     explicit: dict[str, float] = {}
     # tags may contain spaces ("new age:.4"): split on the weights, not on blanks
-    for m in re.finditer(r"@(\w+)|(-?)([a-z][a-z&'\- ]*?):(\d*\.?\d+)", spec):
+    rest = _WEIGHT.sub(" ", spec).strip()
+    if rest:
+        raise ValueError(f"{where}: cannot read {rest!r} (expected 'tag:weight', '-tag:weight' or '@BUNDLE')")
+    for m in _WEIGHT.finditer(spec):
         bundle, neg, tag, w = m.groups()
         if bundle:
             if bundle not in BUNDLES:
@@ -297,10 +303,16 @@ def _parse_weights(spec: str, where: str) -> dict[str, float]:
 
 @functools.lru_cache(maxsize=1)
 def concepts() -> tuple[Concept, ...]:
-    """The vocabulary, parsed once (see the module docstring for the format)."""
+    """The vocabulary, parsed once."""
+    return parse_concepts(_CONCEPTS)
+
+
+def parse_concepts(text: str) -> tuple[Concept, ...]:
+    """Concepts from the compact text format (see the module docstring); a bad line is a
+    ``ValueError`` naming it."""
     out: list[Concept] = []
     seen: set[str] = set()
-    for lineno, line in enumerate(_CONCEPTS.splitlines(), 1):
+    for lineno, line in enumerate(text.splitlines(), 1):
         line = line.strip()
         if not line or line.startswith("#"):
             continue
