@@ -7,7 +7,8 @@
 
 Default set: extraction at N = 100 and 400, the parallel modes also at 1,600 (two interleaved rounds),
 train_input and inference quick, scaling (extraction N = 400 with 1 and 2 workers, end to end at 100,
-200 and 400 clips). The first run also renders the 400
+200 and 400 clips), search quality (precision@10 on the held-out queries; the first run trains its reference
+model and indexes its catalog, ~5 min on idle cores, cached in data/search_bench). The first run also renders the 400
 sample clips into BENCH_DATA (/tmp/bench_data; ~2 min on 2 idle cores), reused afterwards.
 Per-benchmark JSON goes to benchmarks/out/; a benchmark that fails is reported, the others run.
 """
@@ -19,9 +20,9 @@ import time
 import traceback
 from pathlib import Path
 
-from benchmarks import common, extract, inference, scaling, train_input
+from benchmarks import common, extract, inference, scaling, search, train_input
 
-BENCHES = ("extract", "train_input", "inference", "scaling")
+BENCHES = ("extract", "train_input", "inference", "scaling", "search")
 #: Hand-kept record of what the numbers changed; appended to results.md.
 BEFORE_AFTER = Path(__file__).with_name("before_after.md")
 
@@ -51,6 +52,11 @@ def _headline(name: str, res: dict) -> list[str]:
                 f"end to end: {per[first]:.2f} s/clip at {first} clips, {per[last]:.2f} s/clip at {last} clips "
                 f"({res['e2e_fixed_s']:.0f} s fixed + {res['e2e_marginal_ms_per_clip']:.0f} ms/clip); marginal "
                 f"ms per added clip {steps}"]
+    if name == "search":
+        joint = res["joint_only"]
+        return [f"search: **precision@10 {res['default']['p10']:.3f}** on the {res['queries']} held-out queries "
+                f"(worst query {res['default']['worst_p10']:.1f}; tag route alone {res['tag']['p10']:.3f}, joint route "
+                f"alone {'n/a' if joint is None else format(joint['p10'], '.3f')}; goal ≥ {search.TARGET_P10})"]
     return []
 
 
@@ -69,8 +75,10 @@ def main(argv=None) -> int:
         "train_input": lambda: train_input.run(quick=not a.full),
         "inference": lambda: inference.run(quick=not a.full),
         "scaling": lambda: scaling.run(sizes=(100, 200, 400, 1600) if a.full else None),
+        "search": lambda: search.run("heldout"),
     }
-    modules = {"extract": extract, "train_input": train_input, "inference": inference, "scaling": scaling}
+    modules = {"extract": extract, "train_input": train_input, "inference": inference, "scaling": scaling,
+               "search": search}
     sections, headlines, seconds = [], [], {}
     for name in a.only:
         t0 = time.perf_counter()

@@ -208,7 +208,8 @@ class TagMatch:
 
 @dataclasses.dataclass(frozen=True)
 class ConceptMatch:
-    """One matched concept. ``how``: "word" (an alias in the query, ``alias`` says which) or
+    """One matched concept. ``how``: "word" (an alias in the query, ``alias`` says which),
+    "negated word" (an alias after "no"/"not"/"without": its tags count against a song) or
     "embedding" (nearest by text embedding, ``similarity`` is the cosine)."""
 
     name: str
@@ -515,8 +516,9 @@ class TagMatcher:
             out.append(close[0] if close else w)
         return out, fixes
 
-    def _exact_concepts(self, words: list[str]) -> tuple[list[tuple[int, str]], set[int]]:
-        """Concepts named by an alias in ``words`` (longest alias first): ``([(concept, alias)], covered word positions)``."""
+    def _exact_concepts(self, words: list[str]) -> tuple[list[tuple[int, str, bool]], set[int]]:
+        """Concepts named by an alias in ``words`` (longest alias first): ``([(concept, alias, negated)],
+        covered word positions)``; an alias right after a negation word ("not sad") is negated."""
         found, covered = [], set()
         i = 0
         while i < len(words):
@@ -524,8 +526,9 @@ class TagMatcher:
                 alias = " ".join(words[i:i + n])
                 ci = self._alias_index.get(alias)
                 if ci is not None and alias not in FILLER_WORDS:
-                    found.append((ci, alias))
-                    covered.update(range(i, i + n))
+                    negated = i > 0 and words[i - 1] in NEGATIONS
+                    found.append((ci, alias, negated))
+                    covered.update(range(i - 1 if negated else i, i + n))
                     i += n
                     break
             else:
@@ -554,14 +557,26 @@ class TagMatcher:
             raise QueryError(f"nothing to search for in {query!r}")
         exact, covered = self._exact_concepts(content)
         chosen: dict[int, ConceptMatch] = {}
-        for ci, alias in exact:
-            chosen.setdefault(ci, ConceptMatch(self._concept_names[ci], EXACT_SIMILARITY, "word", alias))
+        for ci, alias, negated in exact:
+            chosen.setdefault(ci, ConceptMatch(self._concept_names[ci], EXACT_SIMILARITY,
+                                               "negated word" if negated else "word", alias))
         literal_words = {w for m in literal if not m.negated for w in normalize(m.tag).split()}
         uncovered = [w for i, w in enumerate(content) if i not in covered and w not in literal_words]
         if uncovered or not (chosen or literal):
             self._add_embedded(" ".join(content), chosen, literal)
         matches = self._profile(literal, list(chosen.values()), blocked)
-        return QueryMatch(query, "words", matches, tuple(chosen.values()), " ".join(text), fixes)
+        negated = {k for ci, alias, neg in exact if neg for k in self._positions(content, alias, negated=True)}
+        joint_text = " ".join(w for k, w in enumerate(content) if k not in negated) or " ".join(content)
+        return QueryMatch(query, "words", matches, tuple(chosen.values()), joint_text, fixes)
+
+    @staticmethod
+    def _positions(words: list[str], alias: str, negated: bool) -> range:
+        """Word positions of the first ``alias`` in ``words`` (with the negation word before it)."""
+        n = len(alias.split())
+        for i in range(len(words) - n + 1):
+            if " ".join(words[i:i + n]) == alias and (not negated or (i > 0 and words[i - 1] in NEGATIONS)):
+                return range(i - 1 if negated else i, i + n)
+        return range(0)
 
     def _add_embedded(self, text: str, chosen: dict[int, "ConceptMatch"], literal: list[TagMatch]) -> None:
         """Add the concepts nearest to ``text`` by embedding (best first, within the margin, one energy pole)."""
@@ -570,7 +585,8 @@ class TagMatcher:
         top = float(sims[order[0]])
         floor = max(self.min_similarity, top - self.margin)
         pole = next((_pole(m.tag) for m in literal if _pole(m.tag) and not m.negated), None)
-        pole = pole or next((self._concept_poles[ci] for ci in chosen if self._concept_poles[ci]), None)
+        pole = pole or next((self._concept_poles[ci] for ci, c in chosen.items()
+                             if self._concept_poles[ci] and c.how == "word"), None)
         added = 0
         for rank, ci in enumerate(order):
             s = float(sims[ci])
@@ -593,6 +609,8 @@ class TagMatcher:
         total = sum(c.similarity for c in chosen)
         for c in chosen:
             for t, w in self._concept_weights[index[c.name]].items():
+                if c.how == "negated word":  # "not sad": against what the concept wants, nothing more
+                    w = -w if w > 0 else 0.0
                 prof[t] = prof.get(t, 0.0) + c.similarity * w / total
         named: dict[str, TagMatch] = {}
         for m in literal:
