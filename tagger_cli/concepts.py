@@ -188,11 +188,11 @@ india: india, indian, hindustani, carnatic, raga, rag, varanasi, bengal, punjab,
 middle east: middle east, middle eastern, arabic, arab, persian, turkish, belly dance, bazaar, oud | middle eastern:1 arabic:.8 eastern:.7 world:.4 percussion:.3
 far east: japan, japanese, china, chinese, asian, oriental, koto, shamisen, zen garden, bamboo | oriental:.8 eastern:.7 flute:.5 world:.4 ambient:.4 soft:.3
 korea: k-pop, kpop, korean pop, j-pop, jpop | pop:1 dance:.5 electronic:.4 vocal:.4 beat:.4
-america south: american south, southern, texas, tennessee, nashville, kentucky, appalachia, appalachian, dixie | @COUNTRY
+america south: american south, southern, twang, twangy, yeehaw, texas, tennessee, nashville, kentucky, appalachia, appalachian, dixie | @COUNTRY
 wild west: wild west, old west, cowboy, cowboys, western, frontier, prairie | @COUNTRY
 ireland: irish, ireland, celtic, scottish, scotland, gaelic, highlands, bagpipes, jig, reel | celtic:1 irish:.8 flute:.7 fiddle:.6 violin:.4 harp:.5 folk:.5
 spain: spanish, spain, flamenco, andalusia, seville, madrid, tango, latin guitar | spanish:1 guitar:.9 acoustic guitar:.6 classical guitar:.5 acoustic:.4
-latin: latin, latin american, brazil, brazilian, bossa nova, samba, salsa, mexico, mexican, cuba, cuban | guitar:.7 acoustic guitar:.5 percussion:.5 spanish:.5 dance:.3
+latin: latin, latin american, brazil, brazilian, bossa nova, samba, salsa, mexico, mexican, cuba, cuban | guitar:.7 acoustic guitar:.5 percussion:.5 spanish:.5
 andes: andes, andean, peru, bolivia, inca, pan pipes, panpipes, pan flute | flute:1 flutes:.8 world:.5 folk:.3
 native american: native american, first nations, powwow, tribal flute | flute:.8 tribal:.6 drums:.4 chant:.4 world:.4
 africa: africa, african, djembe, congo, kenya, savanna | percussion:.8 tribal:.7 drums:.7 world:.6 bongos:.4
@@ -229,7 +229,7 @@ bass: bass, bassline, sub bass, heavy bass, bass drop, wobble | electronic:.7 te
 # --- voices ------------------------------------------------------------------------------------------
 choir: choir, choirs, chorus, chorale, choral, ensemble singing, voices together, a cappella, acapella, hymn, hymns, psalm, gospel choir | @SACRED
 chant: chant, chanting, gregorian, plainsong, plainchant, monks chanting, mantra, om | @SACRED chant:1 chanting:.8 monks:.6 male:.3 slow:.5
-opera: opera, operatic, aria, arias, soprano, tenor, baritone, mezzo, diva, coloratura, bel canto singing, lieder, art song | @OPERA
+opera: opera, operatic, powerful voice, big voice, vibrato, aria, arias, soprano, tenor, baritone, mezzo, diva, coloratura, bel canto singing, lieder, art song | @OPERA
 female singer: female singer, woman singing, female voice, female vocals, her voice, diva, girl group, chanteuse | female:1 woman:.8 female vocal:.8 female voice:.8 vocal:.6 singing:.5
 male singer: male singer, man singing, male voice, male vocals, his voice, crooner, baritone voice | male:1 man:.8 male vocal:.8 male voice:.8 vocal:.6 singing:.5
 vocals: vocals, singing, singer, sung, lyrics, words, voice, voices, song with lyrics | vocal:1 vocals:.8 singing:.8 voice:.6

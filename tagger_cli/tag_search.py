@@ -347,6 +347,13 @@ class TagMatcher:
                 return tag, n
         return None, 0
 
+    def _alias_at(self, words: list[str], i: int) -> int:
+        """Length in words of the longest concept alias starting at word ``i`` (0 if none)."""
+        for n in range(min(self._alias_max_words, len(words) - i), 0, -1):
+            if " ".join(words[i:i + n]) in self._alias_index:
+                return n
+        return 0
+
     def _phrase_at(self, words: list[str], i: int) -> tuple[Optional[str], int]:
         """Longest known tag phrase (any synonym-group member, in the vocabulary or not) at ``i``."""
         for n in range(min(max(self._max_words, 3), len(words) - i), 0, -1):
@@ -392,6 +399,12 @@ class TagMatcher:
         i = 0
         while i < len(words):
             tag, n = self._tag_at(words, i)
+            n_alias = self._alias_at(words, i)
+            if n_alias > max(n, 1):  # "classical guitar", "heavy metal": the concept is more specific than its tags
+                text.extend(words[i:i + n_alias])
+                leftover.extend(w for w in words[i:i + n_alias] if w not in FILLER_WORDS)
+                i += n_alias
+                continue
             if tag is not None:
                 found.append(TagMatch(tag, EXACT_SIMILARITY, False, "name"))
                 text.extend(words[i:i + n])
@@ -453,8 +466,7 @@ class TagMatcher:
         self._alias_texts = alias_texts
         self._alias_max_words = max(len(k.split()) for k in self._alias_index)
         self._known_words = sorted({w for k in self._alias_index for w in k.split() if len(w) >= FUZZY_MIN_LENGTH}
-                                   | {w for k in self._norm for w in k.split() if len(w) >= FUZZY_MIN_LENGTH}
-                                   | {w for g in SYNONYM_GROUPS for t in g for w in t.split()})
+                                   | {w for k in self._norm for w in k.split() if len(w) >= FUZZY_MIN_LENGTH})
 
     def alias_vectors(self) -> np.ndarray:
         """Embeddings of every concept alias ``[n_aliases, D]`` (cached on disk for the default encoder)."""
@@ -507,7 +519,7 @@ class TagMatcher:
         known = set(self._known_words)
         for w in words:
             if (len(w) < FUZZY_MIN_LENGTH or w in known or w in FILLER_WORDS or w in NEGATIONS
-                    or w in self._norm or w in self._group or not w.isalpha()):
+                    or w in self._norm or not w.isalpha()):
                 out.append(w)
                 continue
             close = difflib.get_close_matches(w, self._known_words, n=1, cutoff=FUZZY_CUTOFF)
@@ -627,8 +639,14 @@ class TagMatcher:
         return tuple(named.get(t) or TagMatch(t, abs(w), w < 0, "concept") for t, w in ranked)
 
 
-def score_songs(probabilities: np.ndarray, tags: Sequence[str], matches: Iterable[TagMatch]) -> np.ndarray:
-    """Similarity-weighted mean of the matched tags' probabilities (``1 - p`` if negated), ``[n]``."""
+def score_songs(probabilities: np.ndarray, tags: Sequence[str], matches: Iterable[TagMatch],
+                standardize: bool = False) -> np.ndarray:
+    """Similarity-weighted mean of the matched tags' probabilities (``1 - p`` if negated), ``[n]``.
+
+    ``standardize``: use each tag's probabilities standardised over the catalog (mean 0, std 1,
+    ``-z`` if negated) instead, so a tag the model predicts with a high base rate everywhere does
+    not outweigh one it predicts sharply; the mean is then mapped to (0, 1) by the normal CDF.
+    """
     probs = np.asarray(probabilities, dtype=np.float64)
     col = {t: i for i, t in enumerate(tags)}
     num = np.zeros(probs.shape[0])
@@ -636,10 +654,19 @@ def score_songs(probabilities: np.ndarray, tags: Sequence[str], matches: Iterabl
     for m in matches:
         p = probs[:, col[m.tag]]
         w = max(float(m.similarity), 1e-6)
-        num += w * ((1.0 - p) if m.negated else p)
+        if standardize:
+            std = float(p.std())
+            z = np.zeros_like(p) if std < 1e-12 else (p - p.mean()) / std
+            num += w * (-z if m.negated else z)
+        else:
+            num += w * ((1.0 - p) if m.negated else p)
         den += w
     if den == 0.0:
-        return np.zeros(probs.shape[0])
+        return np.zeros(probs.shape[0]) + (0.5 if standardize else 0.0)
+    if standardize:
+        from tagger_cli.fusion import normal_cdf
+
+        return normal_cdf(num / den)
     return num / den
 
 
