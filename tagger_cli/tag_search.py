@@ -12,29 +12,35 @@ A query is matched against a tag vocabulary (the catalog's tag names) in two way
    word is accounted for this way the query is a **tag query**: exactly those tags, similarity
    1.0, no text model needed ("piano slow" -> piano, slow).
 
-2. **Free words.** Otherwise the query (minus its negation phrases, which a sentence
-   embedding cannot represent: "no vocals" is 0.80 similar to "vocals") is embedded as
-   ``"{query} music"`` with all-MiniLM-L6-v2 and compared by cosine with one text per tag:
-   ``"a song with {description}"`` where the description is hand-written for tags where it
-   helps (:data:`TAG_DESCRIPTIONS`, e.g. choir -> "choir, church, christmas carols") and the
-   tag name otherwise. Tags are grouped into near-synonym groups (:data:`SYNONYM_GROUPS`:
-   beat/beats, vocal/vocals/voice, male/man/male voice/male vocal, ...); a group's similarity is
-   its best member's, and only that member is matched, so the top matches are distinct ideas.
-   Groups are kept when their similarity is at least :data:`MIN_SIMILARITY` and within
-   :data:`MARGIN` of the best tag (the best one is always kept, so a query never matches
-   nothing), at most ``max_tags`` of them, best first. Tag names that appear literally in a mixed
-   query ("techno club") are always matched (similarity 1.0). Sentence embeddings put antonyms
-   close ("calm music" ~ "loud" 0.61), so matches from the energy pole (:data:`CALM_POLE` /
-   :data:`ENERGETIC_POLE`) opposite to the query's best-ranked pole tag are dropped.
+2. **Free words.** Otherwise the words go to listening concepts (:mod:`tagger_cli.concepts`,
+   plus one concept per catalog tag whose aliases are its name and :data:`TAG_DESCRIPTIONS`):
 
-Song score (:func:`score_songs`): the similarity-weighted mean over the matched tags of the
-song's predicted probability (``1 - p`` for a negated tag)::
+   * misspelled words are first replaced by the closest vocabulary word (difflib ratio >=
+     :data:`FUZZY_CUTOFF`: "joging" -> jogging, "clasical" -> classical);
+   * an alias in the query names its concept ("music for jogging" -> running; the longest alias
+     wins, and a multi-word alias beats the tags inside it: "classical guitar", "string
+     quartet"); an alias after "no"/"not"/"without" is a negated concept ("not sad");
+   * if some words are left unexplained (or nothing matched), the query (minus negations and
+     filler words) is embedded as ``"{query} music"`` with all-MiniLM-L6-v2 and compared by
+     cosine with every alias embedded the same way (a concept's similarity is its best alias's;
+     the ~1,400 alias vectors are computed once and cached on disk, :func:`cache_dir`). Up to
+     :data:`MAX_CONCEPTS` concepts within :data:`MARGIN` of the best and above
+     :data:`MIN_SIMILARITY` are kept (the best always). Sentence embeddings put antonyms close
+     ("calm music" ~ "loud"), so concepts leaning to the energy pole (:data:`CALM_POLE` /
+     :data:`ENERGETIC_POLE`) opposite to the query's first poled concept or named tag are dropped.
+
+   The query's **tag profile** is the similarity-weighted mean of its concepts' tag weights,
+   with tags named in the query at weight 1 and negations at -1; one tag per synonym group
+   (:data:`SYNONYM_GROUPS`), at most ``max_tags``, largest weight first. A negative weight is a
+   :class:`TagMatch` with ``negated=True``.
+
+Song score (:func:`score_songs`): the weighted mean over the matched tags of the song's
+predicted probability (``1 - p`` for a negated tag)::
 
     score = sum_i s_i * q_i / sum_i s_i,   q_i = p_i (or 1 - p_i when negated)
 
 so a one-tag query scores each song by exactly that tag's probability, a tag query by the
-plain mean of its tags' probabilities, and a free-word query leans toward its closest tags.
-Scores are in [0, 1].
+plain mean of its tags' probabilities, and a free-word query by its profile. Scores are in [0, 1].
 """
 from __future__ import annotations
 
@@ -50,16 +56,12 @@ import numpy as np
 
 from tagger_cli.concepts import Concept, concepts, resolve_weights
 
-#: Query-side template (measured best in a small trial: "{query} music" vs bare words).
+#: Template of the query and of every concept alias when embedded (symmetric: both are phrases
+#: a listener types).
 QUERY_TEMPLATE = "{} music"
-#: Tag-side template, filled with the tag's description (or its name).
-TAG_TEMPLATE = "a song with {}"
 
-#: Short descriptions for tags whose bare name embeds poorly (the MTAT top-50 and a few more).
-#: On 40 hand-judged queries over the top-50 tags they raised the share of acceptable tags
-#: among the top 3 from 0.53 (bare "a song with {tag}") to 0.70; with the grouping, thresholds
-#: and energy poles below, 0.84 of all matched tags were acceptable (the same queries were used
-#: to write the descriptions, so these numbers are optimistic).
+#: Short descriptions for tags whose bare name embeds poorly (the MTAT top-50 and a few more):
+#: each catalog tag is also a concept with its name and this description as aliases.
 TAG_DESCRIPTIONS: dict[str, str] = {
     "ambient": "ambient, calm, relaxing, atmospheric",
     "new age": "new age, meditation, relaxing, spa, nature sounds",
@@ -274,11 +276,6 @@ def _concept_pole(weights: dict[str, float]) -> Optional[str]:
     return "energetic" if lean > POLE_LEAN else "calm" if lean < -POLE_LEAN else None
 
 
-def tag_text(tag: str) -> str:
-    """The text embedded for a tag."""
-    return TAG_TEMPLATE.format(TAG_DESCRIPTIONS.get(tag, tag))
-
-
 class TagMatcher:
     """Matches queries to a fixed tag vocabulary.
 
@@ -310,7 +307,6 @@ class TagMatcher:
         self._max_words = max(len(n.split()) for n in self._norm)
         self._group = _group_index(self.tags)
         self._phrases = set(self._norm) | set(self._group)  # what a negation may negate
-        self._tag_vecs: Optional[np.ndarray] = None
         self.max_concepts = max_concepts
         self._vocabulary = tuple(concepts() if vocabulary is None else vocabulary)
         self._alias_vecs: Optional[np.ndarray] = None
@@ -323,16 +319,6 @@ class TagMatcher:
 
             self._encode = TextEncoder.load().encode
         return np.asarray(self._encode(texts), dtype=np.float32)
-
-    def tag_vectors(self) -> np.ndarray:
-        if self._tag_vecs is None:
-            self._tag_vecs = self.encode([tag_text(t) for t in self.tags])
-        return self._tag_vecs
-
-    def similarities(self, text: str) -> np.ndarray:
-        """Cosine similarity of ``"{text} music"`` with every tag text, ``[K]``."""
-        q = self.encode([QUERY_TEMPLATE.format(text)])[0]
-        return self.tag_vectors() @ q
 
     # -- parsing ----------------------------------------------------------------------------
     def _tag_at(self, words: list[str], i: int) -> tuple[Optional[str], int]:
