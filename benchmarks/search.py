@@ -139,7 +139,8 @@ def catalog_for(model_dir: str, cache: Path, clips: int, log: Callable[[str], No
 # ---------------------------------------------------------------------------------------------
 # Evaluation
 
-def evaluate(catalog, styles: dict[str, str], queries: list[dict], route: str, matcher=None) -> dict:
+def evaluate(catalog, styles: dict[str, str], queries: list[dict], route: str, matcher=None,
+             joint_weight: Optional[float] = None) -> dict:
     """precision@10 per query for one route of :func:`tagger_cli.search.search`."""
     from tagger_cli.search import search
 
@@ -150,7 +151,8 @@ def evaluate(catalog, styles: dict[str, str], queries: list[dict], route: str, m
     per_query, seconds = [], 0.0
     for q in queries:
         t0 = time.perf_counter()
-        res = search(catalog, q["query"], top=K, route=route, matcher=matcher)
+        kw = {} if joint_weight is None else {"joint_weight": joint_weight}
+        res = search(catalog, q["query"], top=K, route=route, matcher=matcher, **kw)
         seconds += time.perf_counter() - t0
         key_of = {p: k for p, k in zip(catalog.paths, catalog.keys)}
         ranked = [styles[key_of[r["path"]]] for r in res["results"]]
@@ -178,8 +180,9 @@ def _print_route(label: str, res: Optional[dict], worst: int = 10) -> None:
 
 def run(split: str = "heldout", model: Optional[str] = None, catalog_path: Optional[str] = None,
         data_root: Optional[str] = None, cache: Path = CACHE, clips: int = CATALOG_CLIPS,
-        log: Callable[[str], None] = print) -> dict:
-    """Build what is missing, evaluate the three routes on ``split``; returns the result dict."""
+        log: Callable[[str], None] = print, joint_weights: tuple[float, ...] = ()) -> dict:
+    """Build what is missing, evaluate the three routes on ``split`` (and the fused ranking with
+    each of ``joint_weights``, tag weight 1); returns the result dict."""
     from tagger_cli.catalog import read_catalog
 
     if catalog_path is None:
@@ -196,6 +199,9 @@ def run(split: str = "heldout", model: Optional[str] = None, catalog_path: Optio
            "default": evaluate(catalog, styles, queries, "auto"),
            "tag": evaluate(catalog, styles, queries, "tag"),
            "joint_only": evaluate(catalog, styles, queries, "joint") if has_joint else None}
+    if has_joint:
+        out["sweep"] = {str(w): evaluate(catalog, styles, queries, "auto", joint_weight=w)["p10"]
+                        for w in joint_weights}
     return out
 
 
@@ -225,6 +231,9 @@ def main(argv=None) -> int:
     p.add_argument("--data-root", help="the generated set --catalog was indexed from")
     p.add_argument("--cache", default=str(CACHE), help=f"cache folder [{CACHE}]")
     p.add_argument("--clips", type=int, default=CATALOG_CLIPS, help=f"catalog songs [{CATALOG_CLIPS}]")
+    p.add_argument("--joint-weights", type=float, nargs="+", default=(),
+                   help="also report the fused precision@10 with these joint-route weights (tag weight 1), "
+                        "to choose tagger_cli.fusion.JOINT_WEIGHT on the dev half")
     p.add_argument("--json", help="also write the full result (every query) here")
     a = p.parse_args(argv)
     m = common.machine_info()
@@ -232,7 +241,7 @@ def main(argv=None) -> int:
           flush=True)
     try:
         res = run(a.split, a.model, a.catalog, a.data_root, Path(a.cache), a.clips,
-                  log=lambda s: print(s, file=sys.stderr, flush=True))
+                  log=lambda s: print(s, file=sys.stderr, flush=True), joint_weights=tuple(a.joint_weights))
     except (ValueError, RuntimeError, FileNotFoundError) as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
@@ -243,6 +252,8 @@ def main(argv=None) -> int:
     _print_route(f"default ranking ({'fused' if res['joint'] else 'tag route'})", d)
     _print_route("tag route alone", res["tag"])
     _print_route("joint route alone", res["joint_only"])
+    for w, p10 in res.get("sweep", {}).items():
+        print(f"fused, joint weight {w} (tag weight 1): precision@10: {p10:.3f}")
     if a.json:
         Path(a.json).write_text(json.dumps(res, indent=1) + "\n")
     return 0
