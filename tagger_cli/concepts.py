@@ -40,7 +40,7 @@ BUNDLES: dict[str, str] = {
     "OPERA": "opera:1 operatic:.6 vocal:.5 classical:.5 soprano:.3 -electronic:.5 -drums:.4",
     "ELECTRONIC": "electronic:1 synth:.8 techno:.5 electro:.3 -classical:.4 -acoustic:.3",
     "SPOOKY": "weird:1 strange:.7 eerie:.7 dark:.5 scary:.5 spacey:.3 noise:.3 -happy:.4 -pop:.4",
-    "COUNTRY": "country:1 guitar:.7 acoustic guitar:.4 banjo:.4 fiddle:.3 vocal:.3 -electronic:.4",
+    "COUNTRY": "country:1 guitar:.4 acoustic guitar:.3 banjo:.4 fiddle:.2 vocal:.3 -electronic:.4",
     "INDIAN": "indian:1 sitar:.9 eastern:.4 india:.4 world:.2 -electronic:.3",
     "ACOUSTIC_GUITAR": "guitar:1 acoustic guitar:.6 classical guitar:.5 acoustic:.5 solo:.3 -electronic:.4 -drums:.3",
     "FLUTE": "flute:1 flutes:.4 woodwind:.4 airy:.3 -drums:.3 -electronic:.3",

@@ -50,9 +50,6 @@ SONG_TAGS = 5
 DEFAULT_TOP = 10
 #: How many of the query's matched tags ``--explain`` shows per result (the song's probability of each).
 EXPLAIN_TAGS = 4
-#: Free-word profiles score songs on per-tag standardised probabilities (see
-#: :func:`~tagger_cli.tag_search.score_songs`); tag-name queries always use the probabilities.
-STANDARDIZE_FREE_WORDS = False
 #: Ranking routes: "auto" = fused when possible, else the tag route; "tag" / "joint" = one route alone.
 ROUTES = ("auto", "tag", "joint")
 
@@ -103,8 +100,7 @@ def search(catalog, query: str, top: int = DEFAULT_TOP, max_tags: int = MAX_TAGS
         match = m.match(query)
     except QueryError as err:
         raise CliError(str(err)) from None
-    tag = score_songs(catalog.probabilities, catalog.tags, match.matches,
-                      standardize=STANDARDIZE_FREE_WORDS and match.kind == "words")
+    tag = score_songs(catalog.probabilities, catalog.tags, match.matches)
     joint = None
     if route == "joint" or (route == "auto" and match.kind == "words"):
         joint = joint_scores(catalog, match.text or query, m.encode)

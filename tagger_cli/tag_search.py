@@ -161,12 +161,23 @@ MARGIN = 0.10
 MAX_CONCEPTS = 3
 #: At most this many tags in a free-word query's profile (one per synonym group).
 MAX_TAGS = 12
+#: Tags that say *how* music sounds (tempo, loudness, voice, mood) rather than *what* it is
+#: (instrument, genre, culture): many styles share them, so in a concept's profile they count
+#: GENERIC_WEIGHT times their written weight (a tag named in the query counts fully).
+GENERIC_TAGS = frozenset({
+    "slow", "fast", "quick", "loud", "quiet", "soft", "calm", "mellow", "light", "heavy", "hard", "deep", "low",
+    "upbeat", "happy", "sad", "dark", "airy", "solo", "vocal", "vocals", "voice", "voices", "singing", "singer",
+    "male", "man", "men", "male voice", "male vocal", "male vocals", "female", "woman", "women", "girl",
+    "female voice", "female vocal", "female vocals", "no vocal", "no vocals", "no voice", "no voices",
+    "no singing", "instrumental", "classic", "classical", "modern", "old", "repetitive", "different",
+})
+GENERIC_WEIGHT = 0.25
 #: Profile weights below this are dropped.
 MIN_WEIGHT = 0.05
 #: Misspelling tolerance: a word of at least FUZZY_MIN_LENGTH letters that is not in the
 #: vocabulary is replaced by the closest vocabulary word with difflib ratio >= FUZZY_CUTOFF.
 FUZZY_CUTOFF = 0.8
-FUZZY_MIN_LENGTH = 4
+FUZZY_MIN_LENGTH = 3
 #: Where the concept alias embeddings are cached (override with MTAT_TAGGER_CACHE).
 CACHE_ENV = "MTAT_TAGGER_CACHE"
 #: Similarity reported for a tag named literally in the query.
@@ -292,6 +303,7 @@ class TagMatcher:
         min_similarity: float = MIN_SIMILARITY,
         margin: float = MARGIN,
         max_concepts: int = MAX_CONCEPTS,
+        generic_weight: float = GENERIC_WEIGHT,
         vocabulary: Optional[Sequence[Concept]] = None,
     ):
         self.tags = [str(t) for t in tags]
@@ -308,6 +320,7 @@ class TagMatcher:
         self._group = _group_index(self.tags)
         self._phrases = set(self._norm) | set(self._group)  # what a negation may negate
         self.max_concepts = max_concepts
+        self.generic_weight = generic_weight
         self._vocabulary = tuple(concepts() if vocabulary is None else vocabulary)
         self._alias_vecs: Optional[np.ndarray] = None
         self._build_concepts()
@@ -553,18 +566,20 @@ class TagMatcher:
         content = [w for w in text if w not in FILLER_WORDS] or text
         if not content:
             raise QueryError(f"nothing to search for in {query!r}")
-        exact, covered = self._exact_concepts(content)
+        exact, covered = self._exact_concepts(text)  # fillers included: "house music", "sacred music"
         chosen: dict[int, ConceptMatch] = {}
         for ci, alias, negated in exact:
             chosen.setdefault(ci, ConceptMatch(self._concept_names[ci], EXACT_SIMILARITY,
                                                "negated word" if negated else "word", alias))
         literal_words = {w for m in literal if not m.negated for w in normalize(m.tag).split()}
-        uncovered = [w for i, w in enumerate(content) if i not in covered and w not in literal_words]
+        uncovered = [w for i, w in enumerate(text) if i not in covered and w not in literal_words
+                     and w not in FILLER_WORDS]
         if uncovered or not (chosen or literal):
             self._add_embedded(" ".join(content), chosen, literal)
         matches = self._profile(literal, list(chosen.values()), blocked)
-        negated = {k for ci, alias, neg in exact if neg for k in self._positions(content, alias, negated=True)}
-        joint_text = " ".join(w for k, w in enumerate(content) if k not in negated) or " ".join(content)
+        negated = {k for ci, alias, neg in exact if neg for k in self._positions(text, alias, negated=True)}
+        joint_text = " ".join(w for k, w in enumerate(text) if k not in negated and w not in FILLER_WORDS)
+        joint_text = joint_text or " ".join(content)
         return QueryMatch(query, "words", matches, tuple(chosen.values()), joint_text, fixes)
 
     @staticmethod
@@ -609,6 +624,8 @@ class TagMatcher:
             for t, w in self._concept_weights[index[c.name]].items():
                 if c.how == "negated word":  # "not sad": against what the concept wants, nothing more
                     w = -w if w > 0 else 0.0
+                if t in GENERIC_TAGS:
+                    w *= self.generic_weight
                 prof[t] = prof.get(t, 0.0) + c.similarity * w / total
         named: dict[str, TagMatch] = {}
         for m in literal:
@@ -625,14 +642,8 @@ class TagMatcher:
         return tuple(named.get(t) or TagMatch(t, abs(w), w < 0, "concept") for t, w in ranked)
 
 
-def score_songs(probabilities: np.ndarray, tags: Sequence[str], matches: Iterable[TagMatch],
-                standardize: bool = False) -> np.ndarray:
-    """Similarity-weighted mean of the matched tags' probabilities (``1 - p`` if negated), ``[n]``.
-
-    ``standardize``: use each tag's probabilities standardised over the catalog (mean 0, std 1,
-    ``-z`` if negated) instead, so a tag the model predicts with a high base rate everywhere does
-    not outweigh one it predicts sharply; the mean is then mapped to (0, 1) by the normal CDF.
-    """
+def score_songs(probabilities: np.ndarray, tags: Sequence[str], matches: Iterable[TagMatch]) -> np.ndarray:
+    """Similarity-weighted mean of the matched tags' probabilities (``1 - p`` if negated), ``[n]``."""
     probs = np.asarray(probabilities, dtype=np.float64)
     col = {t: i for i, t in enumerate(tags)}
     num = np.zeros(probs.shape[0])
@@ -640,19 +651,10 @@ def score_songs(probabilities: np.ndarray, tags: Sequence[str], matches: Iterabl
     for m in matches:
         p = probs[:, col[m.tag]]
         w = max(float(m.similarity), 1e-6)
-        if standardize:
-            std = float(p.std())
-            z = np.zeros_like(p) if std < 1e-12 else (p - p.mean()) / std
-            num += w * (-z if m.negated else z)
-        else:
-            num += w * ((1.0 - p) if m.negated else p)
+        num += w * ((1.0 - p) if m.negated else p)
         den += w
     if den == 0.0:
-        return np.zeros(probs.shape[0]) + (0.5 if standardize else 0.0)
-    if standardize:
-        from tagger_cli.fusion import normal_cdf
-
-        return normal_cdf(num / den)
+        return np.zeros(probs.shape[0])
     return num / den
 
 

@@ -104,7 +104,7 @@ def test_free_words(matcher):
     beach = matcher.match("relaxing beach")
     assert beach.kind == "words"
     wanted = [t.tag for t in beach.matches if not t.negated]
-    assert set(wanted[:2]) <= CALM, beach
+    assert wanted[0] in CALM and len(set(wanted[:4]) & CALM) >= 2, beach
     assert not set(wanted) & LOUD, beach  # loud tags only as "not loud"
     sims = [t.similarity for t in beach.matches]
     assert sims == sorted(sims, reverse=True)
