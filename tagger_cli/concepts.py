@@ -221,7 +221,7 @@ flute: flute, flutist, flautist, piccolo, recorder, woodwind, woodwinds, fife, w
 reeds: clarinet, oboe, bassoon, saxophone, sax | woodwind:.8 clarinet:.6 oboe:.5 sax:.5 classical:.4 jazz:.3
 brass: trumpet, trombone, horns, brass, french horn, tuba | horns:.8 trumpet:.7 horn:.6 orchestral:.4 jazz:.3
 sitar: sitar, tanpura, tambura, sarod, veena, shehnai, bansuri | @INDIAN sitar:1
-percussion: percussion, drums, drummer, drum kit, timpani, bongos, congas, tabla drums | drums:1 percussion:.8 beat:.6 beats:.4
+percussion: percussion, drums, drummer, drum kit, timpani, bongos, congas | drums:1 percussion:.8 beat:.6 beats:.4
 drum machine: drum machine, 808, tr-808, 909, sequencer, drum pad, drum loop | techno:.9 electronic:.9 beat:1 beats:.8 drums:.4 synth:.5
 synthesizer: synthesizer, synth, synths, synth pads, pads, analog synth, modular synth, arpeggiator, theremin | synth:1 synthesizer:.8 electronic:.9 ambient:.4 spacey:.4 techno:.4
 bells: bells, chimes, glockenspiel, celesta, music box, singing bowls, gong, wind chimes | bells:.9 chimes:.8 ambient:.7 new age:.6 soft:.4

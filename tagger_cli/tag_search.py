@@ -597,9 +597,9 @@ class TagMatcher:
         order = np.argsort(-sims, kind="stable")
         top = float(sims[order[0]])
         floor = max(self.min_similarity, top - self.margin)
+        # the pole guards against antonyms among the *embedding* matches: it comes from a named
+        # tag or the best-ranked poled embedding match, never from concepts named by their words
         pole = next((_pole(m.tag) for m in literal if _pole(m.tag) and not m.negated), None)
-        pole = pole or next((self._concept_poles[ci] for ci, c in chosen.items()
-                             if self._concept_poles[ci] and c.how == "word"), None)
         added = 0
         for rank, ci in enumerate(order):
             s = float(sims[ci])
