@@ -206,19 +206,24 @@ def run(split: str = "heldout", model: Optional[str] = None, catalog_path: Optio
 
 
 def markdown(res: dict) -> str:
-    rows = [("default (" + ("fused tag + joint" if res["joint"] else "tag route: no joint vectors") + ")",
-             res["default"]["p10"], res["default"]["worst_p10"]),
-            ("tag route alone", res["tag"]["p10"], res["tag"]["worst_p10"])]
+    def row(name: str, r: dict) -> tuple:
+        return (name, r["p10"], r["worst_p10"], sum(q["p10"] < TARGET_WORST for q in r["queries"]))
+
+    rows = [row("default (" + ("fused tag + joint" if res["joint"] else "tag route: no joint vectors") + ")",
+                res["default"]), row("tag route alone", res["tag"])]
     if res["joint_only"]:
-        rows.append(("joint route alone", res["joint_only"]["p10"], res["joint_only"]["worst_p10"]))
+        rows.append(row("joint route alone", res["joint_only"]))
     worst = sorted(res["default"]["queries"], key=lambda r: (r["p10"], r["query"]))[:10]
+    model = os.path.relpath(res["model_dir"], common.REPO) if res["model_dir"].startswith(str(common.REPO)) \
+        else res["model_dir"]
     return "\n".join([
         "## Search quality (precision@10)", "",
         f"`python -m benchmarks.search --split {res['split']}`: {res['queries']} queries of "
         f"`benchmarks/search_queries.json` ({res['split']}), catalog of {res['songs']} generated songs "
-        f"(seed {CATALOG_SEED}, never trained on), model `{res['model_dir']}`. Relevant = the song's "
+        f"(seed {CATALOG_SEED}, never trained on), model `{model}`. Relevant = the song's "
         f"generator style is in the query's set. Goal: ≥ {TARGET_P10} with no query below {TARGET_WORST}.", "",
-        common.md_table(["ranking", "precision@10", "worst query"], rows, digits=3), "",
+        common.md_table(["ranking", "precision@10", "worst query", f"queries < {TARGET_WORST}"], rows,
+                        digits=(0, 3, 1, 0)), "",
         "Ten worst queries (default ranking): " + "; ".join(f"{r['query']!r} {r['p10']:.1f}" for r in worst),
     ])
 
