@@ -172,6 +172,10 @@ GENERIC_TAGS = frozenset({
     "no singing", "instrumental", "classic", "classical", "modern", "old", "repetitive", "different",
 })
 GENERIC_WEIGHT = 0.25
+#: A concept's negative weights ("not loud" for relaxing) count this many times their written
+#: weight: almost every song lacks most tags, so at full weight they add the same large term to
+#: every song and drown the tags the concept wants (a tag negated in the query counts fully).
+NEGATIVE_WEIGHT = 0.5
 #: Profile weights below this are dropped.
 MIN_WEIGHT = 0.05
 #: Misspelling tolerance: a word of at least FUZZY_MIN_LENGTH letters that is not in the
@@ -304,6 +308,7 @@ class TagMatcher:
         margin: float = MARGIN,
         max_concepts: int = MAX_CONCEPTS,
         generic_weight: float = GENERIC_WEIGHT,
+        negative_weight: float = NEGATIVE_WEIGHT,
         vocabulary: Optional[Sequence[Concept]] = None,
     ):
         self.tags = [str(t) for t in tags]
@@ -321,6 +326,7 @@ class TagMatcher:
         self._phrases = set(self._norm) | set(self._group)  # what a negation may negate
         self.max_concepts = max_concepts
         self.generic_weight = generic_weight
+        self.negative_weight = negative_weight
         self._vocabulary = tuple(concepts() if vocabulary is None else vocabulary)
         self._alias_vecs: Optional[np.ndarray] = None
         self._build_concepts()
@@ -626,6 +632,8 @@ class TagMatcher:
                     w = -w if w > 0 else 0.0
                 if t in GENERIC_TAGS:
                     w *= self.generic_weight
+                if w < 0:
+                    w *= self.negative_weight
                 prof[t] = prof.get(t, 0.0) + c.similarity * w / total
         named: dict[str, TagMatch] = {}
         for m in literal:
