@@ -7,10 +7,10 @@
 
 Queries: ``benchmarks/search_queries.json``: outside-user queries (activities, places, times of
 day, moods, eras, cultures, instruments, genres, negations, misspellings), each with the sample
-generator's styles (:data:`mtat.sample_data.STYLES`) that are relevant, split once into ``dev``
+generator's styles (:data:`sample_music.STYLES`) that are relevant, split once into ``dev``
 (tune on it) and ``heldout`` (report it). A song is relevant to a query when the style the
 generator rendered it in is in the query's set; the style of the k-th row of a generated set's
-CSV is :func:`mtat.sample_data.style_of` ``(k)``.
+CSV is :func:`sample_music.style_of` ``(k)``.
 
 What it builds (once, cached under ``data/search_bench/``, gitignored; ``--cache DIR`` elsewhere):
 
@@ -33,8 +33,8 @@ import os
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable, Optional
 
 from benchmarks import common
 
@@ -53,7 +53,7 @@ TARGET_P10, TARGET_WORST = 0.85, 0.3
 
 def load_queries(path: Path = QUERIES, split: str = "all") -> list[dict]:
     """The benchmark queries of one half (``dev``, ``heldout``) or ``all``, validated."""
-    from mtat.sample_data import STYLES
+    from sample_music import STYLES
 
     rows = json.loads(Path(path).read_text(encoding="utf-8"))
     for i, q in enumerate(rows):
@@ -65,14 +65,14 @@ def load_queries(path: Path = QUERIES, split: str = "all") -> list[dict]:
         unknown = [s for s in q.get("relevant") or [None] if s not in STYLES]
         if unknown:
             raise ValueError(f"{where} ({q['query']!r}): relevant styles must be non-empty and in "
-                             f"sample_data.STYLES, got unknown {unknown}")
+                             f"sample_music.STYLES, got unknown {unknown}")
     return [q for q in rows if split == "all" or q["split"] == split]
 
 
 def styles_by_key(data_root: str) -> dict[str, str]:
     """``mp3_path`` -> generator style for a generated set (row k of its CSV has ``style_of(k)``)."""
     from mtat.annotations import ANNOTATIONS_FILE
-    from mtat.sample_data import style_of
+    from sample_music import style_of
 
     with open(os.path.join(data_root, ANNOTATIONS_FILE), encoding="utf-8", newline="") as f:
         rows = list(csv.reader(f, delimiter="\t"))
@@ -103,7 +103,7 @@ def _run(cmd: list[str], log: Callable[[str], None]) -> None:
 
 def generated_set(root: Path, clips: int, seed: int, log: Callable[[str], None]) -> Path:
     from mtat.annotations import ANNOTATIONS_FILE
-    from mtat.sample_data import generate
+    from sample_music import generate
 
     if not (root / ANNOTATIONS_FILE).is_file():
         log(f"generating {clips} clips with seed {seed} in {root} ...")
@@ -140,7 +140,7 @@ def catalog_for(model_dir: str, cache: Path, clips: int, log: Callable[[str], No
 # Evaluation
 
 def evaluate(catalog, styles: dict[str, str], queries: list[dict], route: str, matcher=None,
-             joint_weight: Optional[float] = None) -> dict:
+             joint_weight: float | None = None) -> dict:
     """precision@10 per query for one route of :func:`tagger_cli.search.search`."""
     from tagger_cli.search import search
 
@@ -166,7 +166,7 @@ def evaluate(catalog, styles: dict[str, str], queries: list[dict], route: str, m
             "ms_per_query": 1000 * seconds / max(1, len(per_query)), "queries": per_query}
 
 
-def _print_route(label: str, res: Optional[dict], worst: int = 10) -> None:
+def _print_route(label: str, res: dict | None, worst: int = 10) -> None:
     if res is None:
         print(f"{label}: n/a (the catalog has no joint audio-text vectors)")
         return
@@ -178,8 +178,8 @@ def _print_route(label: str, res: Optional[dict], worst: int = 10) -> None:
               + ", ".join(f"{s} {n}" for s, n in got.items()) + f"  [{' '.join(r['tags'])}]")
 
 
-def run(split: str = "heldout", model: Optional[str] = None, catalog_path: Optional[str] = None,
-        data_root: Optional[str] = None, cache: Path = CACHE, clips: int = CATALOG_CLIPS,
+def run(split: str = "heldout", model: str | None = None, catalog_path: str | None = None,
+        data_root: str | None = None, cache: Path = CACHE, clips: int = CATALOG_CLIPS,
         log: Callable[[str], None] = print, joint_weights: tuple[float, ...] = ()) -> dict:
     """Build what is missing, evaluate the three routes on ``split`` (and the fused ranking with
     each of ``joint_weights``, tag weight 1); returns the result dict."""

@@ -35,7 +35,6 @@ import argparse
 import functools
 import json
 import sys
-from typing import Optional
 
 import numpy as np
 
@@ -65,7 +64,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="auto (default: tag route + joint route when the catalog has joint vectors), "
                              "or one route alone")
     parser.add_argument("--explain", action="store_true",
-                        help="show each result's tag-route score, joint cosine and fused score, and the matched concepts")
+                        help="show the matched concepts and per result the tag-route score, joint cosine, fused score")
     parser.add_argument("--json", action="store_true", help="print one JSON object instead of text")
 
 
@@ -74,7 +73,7 @@ def _matcher(tags: tuple[str, ...], max_tags: int) -> TagMatcher:
     return TagMatcher(list(tags), max_tags=max_tags)
 
 
-def joint_scores(catalog, text: str, encode=None) -> Optional[np.ndarray]:
+def joint_scores(catalog, text: str, encode=None) -> np.ndarray | None:
     """Cosine of each song's joint vector with ``text`` in the joint space, or None without joint vectors."""
     joint = getattr(catalog, "joint", None)
     if joint is None:
@@ -86,7 +85,7 @@ def joint_scores(catalog, text: str, encode=None) -> Optional[np.ndarray]:
 
 def search(catalog, query: str, top: int = DEFAULT_TOP, max_tags: int = MAX_TAGS, min_score: float = 0.0, *,
            route: str = "auto", tag_weight: float = TAG_WEIGHT, joint_weight: float = JOINT_WEIGHT,
-           matcher: Optional[TagMatcher] = None) -> dict:
+           matcher: TagMatcher | None = None) -> dict:
     """The search result as the ``--json`` object (see the module docstring).
 
     ``route``: "auto" (fused when the catalog has joint vectors and the query has free words),
@@ -116,6 +115,7 @@ def search(catalog, query: str, top: int = DEFAULT_TOP, max_tags: int = MAX_TAGS
     else:
         used, scores = ("tags" if match.kind == "tags" else "tag"), tag
     col = {t: k for k, t in enumerate(catalog.tags)}
+    probs = catalog.probabilities
     shown = match.matches[:EXPLAIN_TAGS]
     results = []
     for i in rank_songs(scores, top):
@@ -123,7 +123,7 @@ def search(catalog, query: str, top: int = DEFAULT_TOP, max_tags: int = MAX_TAGS
             break
         parts = {"tag": round(float(tag[i]), 4), "joint": None if joint is None else round(float(joint[i]), 4),
                  "fused": None if fused is None else round(float(fused[i]), 4),
-                 "matched": {("not " if t.negated else "") + t.tag: round(float(catalog.probabilities[i, col[t.tag]]), 4)
+                 "matched": {("not " if t.negated else "") + t.tag: round(float(probs[i, col[t.tag]]), 4)
                              for t in shown}}
         results.append({"path": catalog.paths[i], "score": round(float(scores[i]), 4),
                         "tags": {t: round(p, 4) for t, p in catalog.top_tags(int(i), SONG_TAGS).items()},
@@ -140,7 +140,8 @@ def format_text(result: dict, explain: bool = False) -> str:
     lines.append(f"matched tags: {tags or '(none)'}")
     if explain:
         concepts = ", ".join(f"{c['concept']} ({c['similarity']:.2f}, {c['how']}"
-                             + (f" \"{c['alias']}\"" if c.get("alias") else "") + ")" for c in result.get("concepts", []))
+                             + (f" \"{c['alias']}\"" if c.get("alias") else "") + ")"
+                             for c in result.get("concepts", []))
         lines.append(f"concepts: {concepts or '(none: tag names only)'}")
         if result.get("corrections"):
             lines.append("corrected: " + ", ".join(f"{a} -> {b}" for a, b in result["corrections"].items()))

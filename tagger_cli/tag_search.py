@@ -50,7 +50,7 @@ import hashlib
 import os
 import re
 import sys
-from typing import Callable, Iterable, Optional, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 import numpy as np
 
@@ -281,11 +281,11 @@ def _group_index(tags: Sequence[str]) -> dict[str, int]:
     return index
 
 
-def _pole(tag: str) -> Optional[str]:
+def _pole(tag: str) -> str | None:
     return "calm" if tag in CALM_POLE else "energetic" if tag in ENERGETIC_POLE else None
 
 
-def _concept_pole(weights: dict[str, float]) -> Optional[str]:
+def _concept_pole(weights: dict[str, float]) -> str | None:
     """"calm" / "energetic" when a concept's weights lean clearly to one energy pole, else None."""
     lean = sum(w * (1 if _pole(t) == "energetic" else -1 if _pole(t) == "calm" else 0) for t, w in weights.items())
     return "energetic" if lean > POLE_LEAN else "calm" if lean < -POLE_LEAN else None
@@ -301,7 +301,7 @@ class TagMatcher:
     def __init__(
         self,
         tags: Sequence[str],
-        encode: Optional[Callable[[list[str]], np.ndarray]] = None,
+        encode: Callable[[list[str]], np.ndarray] | None = None,
         *,
         max_tags: int = MAX_TAGS,
         min_similarity: float = MIN_SIMILARITY,
@@ -309,7 +309,7 @@ class TagMatcher:
         max_concepts: int = MAX_CONCEPTS,
         generic_weight: float = GENERIC_WEIGHT,
         negative_weight: float = NEGATIVE_WEIGHT,
-        vocabulary: Optional[Sequence[Concept]] = None,
+        vocabulary: Sequence[Concept] | None = None,
     ):
         self.tags = [str(t) for t in tags]
         if not self.tags:
@@ -328,7 +328,7 @@ class TagMatcher:
         self.generic_weight = generic_weight
         self.negative_weight = negative_weight
         self._vocabulary = tuple(concepts() if vocabulary is None else vocabulary)
-        self._alias_vecs: Optional[np.ndarray] = None
+        self._alias_vecs: np.ndarray | None = None
         self._build_concepts()
 
     # -- embeddings -------------------------------------------------------------------------
@@ -340,7 +340,7 @@ class TagMatcher:
         return np.asarray(self._encode(texts), dtype=np.float32)
 
     # -- parsing ----------------------------------------------------------------------------
-    def _tag_at(self, words: list[str], i: int) -> tuple[Optional[str], int]:
+    def _tag_at(self, words: list[str], i: int) -> tuple[str | None, int]:
         """Longest vocabulary tag (or synonym of one: "guitars" -> guitar) starting at word ``i``:
         (tag, words used) or (None, 0)."""
         for n in range(min(max(self._max_words, 3), len(words) - i), 0, -1):
@@ -359,7 +359,7 @@ class TagMatcher:
                 return n
         return 0
 
-    def _phrase_at(self, words: list[str], i: int) -> tuple[Optional[str], int]:
+    def _phrase_at(self, words: list[str], i: int) -> tuple[str | None, int]:
         """Longest known tag phrase (any synonym-group member, in the vocabulary or not) at ``i``."""
         for n in range(min(max(self._max_words, 3), len(words) - i), 0, -1):
             phrase = " ".join(words[i:i + n])
@@ -375,7 +375,7 @@ class TagMatcher:
             out += [t for t in self.tags if self._group.get(t) == g and t not in out]
         return out
 
-    def _negation(self, phrase: str) -> Optional[TagMatch]:
+    def _negation(self, phrase: str) -> TagMatch | None:
         """The match for "no <phrase>": an explicit negative tag if the vocabulary has one,
         else the phrase's tag negated, else ``None``."""
         g = self._group.get(phrase)
@@ -597,7 +597,7 @@ class TagMatcher:
                 return range(i - 1 if negated else i, i + n)
         return range(0)
 
-    def _add_embedded(self, text: str, chosen: dict[int, "ConceptMatch"], literal: list[TagMatch]) -> None:
+    def _add_embedded(self, text: str, chosen: dict[int, ConceptMatch], literal: list[TagMatch]) -> None:
         """Add the concepts nearest to ``text`` by embedding (best first, within the margin, one energy pole)."""
         sims = self.concept_similarities(text)
         order = np.argsort(-sims, kind="stable")
@@ -620,7 +620,7 @@ class TagMatcher:
             chosen[int(ci)] = ConceptMatch(self._concept_names[ci], s, "embedding", "")
             added += 1
 
-    def _profile(self, literal: list[TagMatch], chosen: list["ConceptMatch"], blocked: set[int]) -> tuple[TagMatch, ...]:
+    def _profile(self, literal: list[TagMatch], chosen: list[ConceptMatch], blocked: set[int]) -> tuple[TagMatch, ...]:
         """The tag weights: the similarity-weighted mean of the concepts' weights, tags named in
         the query at full weight, negations as negative weights; one tag per synonym group."""
         index = {n: i for i, n in enumerate(self._concept_names)}

@@ -11,8 +11,8 @@ import pytest
 
 from benchmarks import search as bench
 from mtat.annotations import ANNOTATIONS_FILE
-from mtat.sample_data import STYLES, compose, style_of
 from mtat.tags import MTAT_TOP50
+from sample_music import STYLES, compose, style_of
 from tagger_cli import catalog as catalog_mod
 
 

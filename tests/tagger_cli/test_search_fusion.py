@@ -4,7 +4,6 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
-from typing import Optional
 
 import numpy as np
 import pytest
@@ -36,7 +35,7 @@ def bag_of_words(texts: list[str]) -> np.ndarray:
 class JointCatalog(Catalog):
     """A catalog with the joint vectors the joint-head branch adds (``joint`` ``[n, 384]``)."""
 
-    joint: Optional[np.ndarray] = None
+    joint: np.ndarray | None = None
 
 
 def _catalog(joint: bool) -> Catalog:
@@ -147,7 +146,8 @@ def test_tag_name_queries_stay_exact_with_joint_vectors(matcher):
     assert res["route"] == "tags" and res["matched_tags"] == [{"tag": "piano", "similarity": 1.0}]
     assert [int(r["path"][-6:-4]) for r in res["results"]] == [39, 38, 37, 36, 35]
     for r in res["results"]:
-        assert r["score"] == pytest.approx(float(cat.probabilities[int(r["path"][-6:-4]), TAGS.index("piano")]), abs=1e-4)
+        piano = float(cat.probabilities[int(r["path"][-6:-4]), TAGS.index("piano")])
+        assert r["score"] == pytest.approx(piano, abs=1e-4)
         assert r["parts"]["joint"] is None
 
 

@@ -270,8 +270,8 @@ def test_similar_errors(synthetic_catalog, tmp_path, monkeypatch):
     _assert_one_line_error(_cli("similar", str(tmp_path / "nope.mp3"), "--catalog", cat["path"]), "file not found")
     _assert_one_line_error(_cli("similar", file, "--catalog", cat["path"]), "not there any more")
 
+    from mtat import tagging
     from mtat.audio import AudioError
-    from tagger_cli import inference
 
     class FakeTagger:
         version = "1"
@@ -279,7 +279,7 @@ def test_similar_errors(synthetic_catalog, tmp_path, monkeypatch):
         def predict_file(self, path):
             raise AudioError("undecodable", f"not decodable as audio: {path}")
 
-    monkeypatch.setattr(inference, "load_tagger", lambda model: FakeTagger())
+    monkeypatch.setattr(tagging, "load_tagger", lambda model: FakeTagger())
     with pytest.raises(CliError, match="cannot read"):
         similar_mod.embed_file(file, "/some/model", catalog_mod.read_catalog(cat["path"]))
 
