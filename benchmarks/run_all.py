@@ -8,8 +8,10 @@
 Default set: extraction at N = 100 and 400, the parallel modes also at 1,600 (two interleaved rounds),
 train_input and inference quick, scaling (extraction N = 400 with 1 and 2 workers, end to end at 100,
 200 and 400 clips), web_load (`mtat-tagger serve` on a 10,000-song catalog: 3 x 500 searches at
-concurrency 8, 2 x 20 uploads; ~2 min), portable (extraction on the portable runner with 1 and 2
-external workers vs the DirectRunner, N = 100 and 1,600). The first run also renders the 400
+concurrency 8, 2 x 20 uploads; ~2 min), search quality (precision@10 on the held-out queries; the first
+run trains its reference model and indexes its catalog, ~5 min on idle cores, cached in
+data/search_bench), portable (extraction on the portable runner with 1 and 2 external workers vs the
+DirectRunner, N = 100 and 1,600). The first run also renders the 400
 sample clips into BENCH_DATA (/tmp/bench_data; ~2 min on 2 idle cores), reused afterwards.
 Per-benchmark JSON goes to benchmarks/out/; a benchmark that fails is reported, the others run.
 """
@@ -21,9 +23,9 @@ import time
 import traceback
 from pathlib import Path
 
-from benchmarks import common, extract, inference, portable, scaling, train_input, web_load
+from benchmarks import common, extract, inference, portable, scaling, search, train_input, web_load
 
-BENCHES = ("extract", "train_input", "inference", "scaling", "web_load", "portable")
+BENCHES = ("extract", "train_input", "inference", "scaling", "web_load", "search", "portable")
 #: Hand-kept record of what the numbers changed; appended to results.md.
 BEFORE_AFTER = Path(__file__).with_name("before_after.md")
 
@@ -58,6 +60,11 @@ def _headline(name: str, res: dict) -> list[str]:
                 f"{res['search_free_words']['p99_ms']:.0f} ms (free words) / {res['search_popular']['p99_ms']:.0f} ms "
                 f"(popular, cached) at {res['songs']:,} songs, concurrency {res['concurrency']} (goal ≤ "
                 f"{res['target_p99_ms']:.0f} ms); server peak RSS {res['peak_rss_mb']:.0f} MB"]
+    if name == "search":
+        joint = res["joint_only"]
+        return [f"search: **precision@10 {res['default']['p10']:.3f}** on the {res['queries']} held-out queries "
+                f"(worst query {res['default']['worst_p10']:.1f}; tag route alone {res['tag']['p10']:.3f}, joint route "
+                f"alone {'n/a' if joint is None else format(joint['p10'], '.3f')}; goal ≥ {search.TARGET_P10})"]
     if name == "portable":
         return [f"portable runner: {line}" for line in portable.summary_lines(res)]
     return []
@@ -79,10 +86,11 @@ def main(argv=None) -> int:
         "inference": lambda: inference.run(quick=not a.full),
         "scaling": lambda: scaling.run(sizes=(100, 200, 400, 1600) if a.full else None),
         "web_load": lambda: web_load.run(),
+        "search": lambda: search.run("heldout"),
         "portable": lambda: portable.run(rounds=2 if a.full else 1),
     }
     modules = {"extract": extract, "train_input": train_input, "inference": inference, "scaling": scaling,
-               "web_load": web_load, "portable": portable}
+               "web_load": web_load, "search": search, "portable": portable}
     sections, headlines, seconds = [], [], {}
     for name in a.only:
         t0 = time.perf_counter()
