@@ -61,7 +61,7 @@ def main(argv=None) -> int:
     a = p.parse_args(argv)
     start = time.perf_counter()
     machine = common.machine_info()
-    print(f"benchmarks on {machine['cores']} cores ({machine['cpu_model']}), load {machine['load_avg_1m']}", flush=True)
+    print(machine["machine_line"], flush=True)
     common.clips_root(100)  # render the clips once, up front (not timed by any benchmark)
     common.clips_root(400)
     runners = {

@@ -4,6 +4,8 @@ from __future__ import annotations
 import dataclasses
 from typing import Any, Dict, Mapping, Optional
 
+from trainer.precision import check_precision, check_xla
+
 
 @dataclasses.dataclass(frozen=True)
 class TrainingConfig:
@@ -16,6 +18,14 @@ class TrainingConfig:
     patience: int = 5
     activation: str = "relu"
     seed: int = 0
+    #: "auto" | "float32" | "mixed_bfloat16" | "mixed_float16" (trainer/precision.py; auto: 16-bit on a GPU)
+    precision: str = "auto"
+    #: "auto" | "on" | "off": XLA ``jit_compile`` of the train step (auto: on with a GPU, off on CPU)
+    xla: str = "auto"
+
+    def __post_init__(self) -> None:
+        check_precision(self.precision)
+        check_xla(self.xla)
 
     def to_custom_config(self) -> Dict[str, Any]:
         return dataclasses.asdict(self)
