@@ -6,7 +6,8 @@
     python -m benchmarks.run_all --only extract inference
 
 Default set: extraction at N = 100 and 400, the parallel modes also at 1,600 (two interleaved rounds),
-train_input and inference quick, scaling (extraction N = 400 with 1 and 2 workers, end to end at 100,
+train_input and inference quick, train_step (small before/after issue #15, fcn4, strong x float32 /
+mixed_bfloat16 / mixed_float16 / XLA, 3 rounds), scaling (extraction N = 400 with 1 and 2 workers, end to end at 100,
 200 and 400 clips). The first run also renders the 400
 sample clips into BENCH_DATA (/tmp/bench_data; ~2 min on 2 idle cores), reused afterwards.
 Per-benchmark JSON goes to benchmarks/out/; a benchmark that fails is reported, the others run.
@@ -19,9 +20,9 @@ import time
 import traceback
 from pathlib import Path
 
-from benchmarks import common, extract, inference, scaling, train_input
+from benchmarks import common, extract, inference, scaling, train_input, train_step
 
-BENCHES = ("extract", "train_input", "inference", "scaling")
+BENCHES = ("extract", "train_input", "train_step", "inference", "scaling")
 #: Hand-kept record of what the numbers changed; appended to results.md.
 BEFORE_AFTER = Path(__file__).with_name("before_after.md")
 
@@ -38,6 +39,15 @@ def _headline(name: str, res: dict) -> list[str]:
                f"{train_input.TARGET:,.0f})"]
         out += [f"input / model step ({p}): {res['input_per_core'] / v['rate']:,.0f}x"
                 for p, v in res["model"].items() if isinstance(v, dict)]
+        return out
+    if name == "train_step":
+        out = [f"train step: small {res['small_speedup']:.1f}x faster than before issue #15"] if "small_speedup" in res else []
+        for preset, r in res["presets"].items():
+            c = r["contenders"]
+            base = c.get("float32", {}).get("step_s")
+            if base:
+                out.append(f"train step {preset} (batch {r['batch']}): float32 {base:.3f} s; " + ", ".join(
+                    f"{k} {base / v['step_s']:.2f}x" for k, v in c.items() if k != "float32" and "step_s" in v))
         return out
     if name == "inference":
         return [f"inference: {k}: {v:.2f}x" for k, v in res["ratios"].items()]
@@ -67,10 +77,11 @@ def main(argv=None) -> int:
     runners = {
         "extract": lambda: extract.run((100, 400), rounds=3 if a.full else 2),
         "train_input": lambda: train_input.run(quick=not a.full),
+        "train_step": lambda: train_step.run(rounds=6 if a.full else 3),
         "inference": lambda: inference.run(quick=not a.full),
         "scaling": lambda: scaling.run(sizes=(100, 200, 400, 1600) if a.full else None),
     }
-    modules = {"extract": extract, "train_input": train_input, "inference": inference, "scaling": scaling}
+    modules = {"extract": extract, "train_input": train_input, "train_step": train_step, "inference": inference, "scaling": scaling}
     sections, headlines, seconds = [], [], {}
     for name in a.only:
         t0 = time.perf_counter()
