@@ -1,7 +1,7 @@
 """TFX Trainer entry point (``run_fn``, referenced by its dotted path ``trainer.task.run_fn``).
 
 ``fn_args.custom_config`` keys: ``preset`` (small | fcn4 | strong), ``epochs``, ``batch_size``
-(per replica), ``learning_rate``, ``patience`` (early stopping on validation ROC-AUC),
+(per replica), ``learning_rate``, ``patience`` (early stopping on validation ROC-AUC; default per preset),
 ``activation``, ``precision`` and ``xla`` (trainer/precision.py; ``auto``: mixed precision and
 XLA on a GPU, float32 without XLA on the CPU), ``mel_config`` (JSON). Runs under a
 ``tf.distribute`` strategy over the visible GPUs (MirroredStrategy), or on the CPU when there is
@@ -91,7 +91,7 @@ def run_fn(fn_args) -> None:
     callbacks = [tf.keras.callbacks.TensorBoard(log_dir=fn_args.model_run_dir, update_freq="epoch")]
     if eval_ds is not None:
         callbacks.append(tf.keras.callbacks.EarlyStopping(
-            monitor="val_roc_auc", mode="max", patience=int(hp.patience), restore_best_weights=True))
+            monitor="val_roc_auc", mode="max", patience=hp.early_stopping_patience(), restore_best_weights=True))
     model.fit(train_ds, validation_data=eval_ds, epochs=int(hp.epochs), callbacks=callbacks, verbose=2)
 
     if policy != "float32":  # serve in float32 (any CPU or GPU): same layers, the trained float32 variables
