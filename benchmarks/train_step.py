@@ -94,7 +94,7 @@ def _child(payload: dict) -> dict:
             loss = built[name].train_on_batch(x, y)[0]
             out[name]["steps_s"].append(time.perf_counter() - t0)
             out[name]["finite"] &= bool(np.isfinite(loss))
-    for name, r in out.items():
+    for r in out.values():
         if "steps_s" in r:
             r["step_s"] = min(r["steps_s"])
             r["median_step_s"] = float(np.median(r["steps_s"]))
@@ -112,7 +112,8 @@ def run(presets=("small_full_res", "small", "fcn4", "strong"), rounds: int = 4,
                                                       "rounds": rnds}, label=f"train_step {preset}", timeout=3600)
         res["presets"][preset] = r
         for name, v in r["contenders"].items():
-            log(f"  {name}: " + (v["error"] if "error" in v else f"{v['step_s']:.3f} s/step, {v['clips_per_s']:.1f} clips/s"))
+            summary = v["error"] if "error" in v else f"{v['step_s']:.3f} s/step, {v['clips_per_s']:.1f} clips/s"
+            log(f"  {name}: {summary}")
     small, old = res["presets"].get("small"), res["presets"].get("small_full_res")
     if small and old and "step_s" in small["contenders"].get("float32", {}):
         res["small_speedup"] = old["contenders"]["float32"]["step_s"] / small["contenders"]["float32"]["step_s"]
@@ -135,7 +136,8 @@ def markdown(res: dict) -> str:
         f"{res['machine'].get('machine_line', '')}. `train_on_batch` on one random batch of 96 x 1366 "
         "log-mels (strong: its 176-frame chunks), 50 tags, after 2 warm-up steps; best step of interleaved "
         "rounds. `small_full_res` is `small` before issue #15 (no input average pool).", "",
-        common.md_table(["preset", "contender", "batch", "best s/step", "median s/step", "clips/s", "× float32", "note"],
+        common.md_table(["preset", "contender", "batch", "best s/step", "median s/step", "clips/s", "× float32",
+                         "note"],
                         rows, (0, 0, 0, 3, 3, 1, 2, 0)), "",
     ]
     if "small_speedup" in res:

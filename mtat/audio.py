@@ -171,3 +171,48 @@ def load_audio(
             "too_short", f"decoded only {seconds:.2f} s (< {min_seconds:.2f} s required; truncated?): {path}"
         )
     return resample(mono, rate, sample_rate)
+
+
+#: Seconds of input audio per libsndfile read in :func:`stream_audio`.
+BLOCK_SECONDS = 30.0
+
+
+def stream_audio(path: str, sample_rate: int, block_seconds: float = BLOCK_SECONDS) -> Iterator[np.ndarray]:
+    """Open ``path`` and return an iterator of mono float32 blocks at ``sample_rate``.
+
+    Same validation and numbers as :func:`load_audio` (missing / empty / undecodable
+    raise :class:`AudioError` here, at once; the concatenated blocks equal ``load_audio``'s array up
+    to float rounding, ~3e-7), but at most ``block_seconds`` of input audio is in memory at a time.
+    Errors found while reading (a corrupt frame late in a file, NaN samples) are raised by the
+    iterator (see :func:`mono_blocks`).
+    """
+    p = str(path)
+    handle, size = open_audio(p)
+    rate = int(handle.samplerate)
+    if handle.frames == 0:
+        handle.close()
+        raise AudioError("no_samples", f"decoded to 0 samples ({size} bytes): {p}")
+    blocks = mono_blocks(handle, p, block_frames=max(1, int(round(block_seconds * rate))))
+    return _resampled_blocks(blocks, rate, sample_rate, p)
+
+
+def _resampled_blocks(blocks: Iterator[np.ndarray], rate_in: int, rate_out: int, path: str) -> Iterator[np.ndarray]:
+    """Resample a block stream with soxr HQ (streaming; identical to one ``soxr.resample`` call)."""
+    if rate_in == rate_out:
+        yield from blocks
+        return
+    import soxr
+
+    stream = soxr.ResampleStream(rate_in, rate_out, 1, dtype="float32", quality="HQ")
+    pending = next(blocks, None)
+    while pending is not None:
+        following = next(blocks, None)
+        out = stream.resample_chunk(pending, last=following is None)
+        if out.size:
+            yield np.asarray(out, dtype=np.float32)
+        pending = following
+
+
+def printable(text: str) -> str:
+    """``text`` safe to print or store as UTF-8: bytes of a non-UTF-8 file name become ``\\xNN``."""
+    return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")

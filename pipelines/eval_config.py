@@ -1,6 +1,6 @@
 """TFMA configuration: macro ROC-AUC / PR-AUC over the tags and the blessing gate.
 
-Verified on TFX 1.16 / TFMA 0.47 (DESIGN.md section 6): per-tag AUCs via ``binarize`` (no gate
+Verified on TFX 1.16 / TFMA 0.47 (docs/design.md): per-tag AUCs via ``binarize`` (no gate
 there: a threshold inside ``binarize`` would gate every tag), the gate on a separate macro spec
 with explicit ``class_weights`` (``macro_average`` without them fails at run time).
 """

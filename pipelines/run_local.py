@@ -108,10 +108,10 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     if data_root is None:
         data_root = DEFAULT_SAMPLE_DIR
         if not os.path.exists(os.path.join(data_root, ANNOTATIONS_FILE)):
-            from mtat import sample_data
+            import sample_music
 
             print(f"generating the sample data set ({args.sample_clips} clips) in {data_root} ...", flush=True)
-            sample_data.generate(data_root, clips=args.sample_clips, seed=0, faults=True)
+            sample_music.generate(data_root, clips=args.sample_clips, seed=0, faults=True)
     if not os.path.isfile(os.path.join(data_root, ANNOTATIONS_FILE)):
         print(f"error: {os.path.join(data_root, ANNOTATIONS_FILE)} not found", file=sys.stderr)
         return 2

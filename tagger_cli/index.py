@@ -155,7 +155,7 @@ def scan(root: str) -> Tuple[List[AudioFile], List[Dict[str, str]]]:
     symlink resolving outside ``root`` (``unsafe_path``), a dangling symlink (``missing``).
     """
     from mtat.annotations import resolves_outside
-    from tagger_cli.inference import printable
+    from mtat.audio import printable
 
     found: List[AudioFile] = []
     rejects: List[Dict[str, str]] = []
@@ -263,7 +263,7 @@ def _read_rows(path: str) -> List[Dict[str, Any]]:
 def run(args) -> int:
     from tqdm import tqdm
 
-    from tagger_cli.inference import load_tagger, map_files
+    from mtat.tagging import load_tagger, map_files
 
     root = os.path.abspath(os.path.expanduser(args.dir))
     out = os.path.abspath(os.path.expanduser(args.out))

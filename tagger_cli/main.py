@@ -20,6 +20,7 @@ COMMANDS = {
     "similar": "similar",
     "serve-check": "serve_check",
     "report": "report",
+    "serve": "web.command",
 }
 
 
@@ -53,9 +54,11 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     os.environ.setdefault("TF_USE_LEGACY_KERAS", "1")
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     args = build_parser().parse_args(argv)
+    from mtat.tagging import ModelError
+
     try:
         return int(args._run(args) or 0)
-    except CliError as err:
+    except (CliError, ModelError) as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

@@ -15,7 +15,7 @@ probable first}, "top": [the --top tags]}``, or ``{"path", "error"}`` for a file
 read. Every file is processed; an unreadable one is one ``error: ...`` line on stderr naming
 it. Exit code: 0 every file tagged, 1 some file failed, 2 a usage, model or server error
 (nothing tagged). ``--plot`` draws a taggram per file (the top tags over time, 3 s windows
-every ``--taggram-hop`` seconds; see tagger_cli.inference).
+every ``--taggram-hop`` seconds; see mtat.tagging).
 """
 from __future__ import annotations
 
@@ -27,6 +27,7 @@ from typing import List, Sequence
 import numpy as np
 
 from tagger_cli.main import CliError
+from tagger_cli.serve_check import DEFAULT_SAMPLE_RATE
 
 HELP = "tag audio files (top tags, JSON lines, taggram plot) with a local model or TF Serving"
 #: Show a progress bar from this many files on.
@@ -43,8 +44,9 @@ def add_arguments(p) -> None:
     src.add_argument("--server", metavar="URL",
                      help="use a running TF Serving REST API instead, e.g. http://localhost:8501")
     p.add_argument("--model-name", default="tagger", help="model name on --server [tagger]")
-    p.add_argument("--sample-rate", type=int, default=12000,
-                   help="with --server: the served model's sample rate (TF Serving does not report it) [12000]")
+    p.add_argument("--sample-rate", type=int, default=DEFAULT_SAMPLE_RATE,
+                   help="with --server: the served model's sample rate (TF Serving does not report it) "
+                        f"[{DEFAULT_SAMPLE_RATE}]")
     p.add_argument("--top", type=int, default=10, metavar="N", help="tags to show per file [10]")
     p.add_argument("--json", action="store_true", help="one JSON object per line and file")
     p.add_argument("--plot", metavar="PNG",
@@ -106,7 +108,7 @@ def plot_taggram(prediction, tags: Sequence[str], out_path: str, top: int, title
 
 
 def json_line(path: str, tags: Sequence[str], probabilities: np.ndarray, top: int) -> str:
-    from tagger_cli.inference import top_tags
+    from mtat.tagging import top_tags
 
     ranked = top_tags(tags, probabilities, len(tags))
     return json.dumps({"path": path, "tags": {t: round(p, 6) for t, p in ranked},
@@ -115,7 +117,7 @@ def json_line(path: str, tags: Sequence[str], probabilities: np.ndarray, top: in
 
 def _error_text(err: BaseException) -> str:
     from mtat.audio import AudioError
-    from tagger_cli.inference import printable
+    from mtat.audio import printable
 
     if isinstance(err, AudioError):
         return printable(str(err))
@@ -126,7 +128,8 @@ def _error_text(err: BaseException) -> str:
 def run(args) -> int:
     from tqdm import tqdm
 
-    from tagger_cli.inference import map_files, printable, top_tags
+    from mtat.audio import printable
+    from mtat.tagging import map_files, top_tags
     from tagger_cli.serve_check import ServingClient, format_top
 
     if args.top < 1:
@@ -143,7 +146,7 @@ def run(args) -> int:
             raise CliError("--plot needs the local model (the taggram is not a served signature): drop --server")
         if args.sample_rate <= 0:
             raise CliError("--sample-rate must be positive")
-        from tagger_cli.inference import stream_audio
+        from mtat.audio import stream_audio
 
         client = ServingClient(args.server, args.model_name)
         client.status()  # fail early: unreachable server, unknown model
@@ -154,7 +157,7 @@ def run(args) -> int:
 
         workers = 1
     else:
-        from tagger_cli.inference import load_tagger
+        from mtat.tagging import load_tagger
 
         tagger = load_tagger(args.model)
 

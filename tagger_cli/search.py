@@ -1,18 +1,33 @@
-"""``search QUERY --catalog catalog.parquet``: free words or tag names -> matched tags -> ranked songs.
+"""``search QUERY --catalog catalog.parquet``: free words or tag names -> songs.
 
-How a query becomes tags and how songs are scored is :mod:`tagger_cli.tag_search` (in short:
-tag names in the query are used as they are; other words are embedded with all-MiniLM-L6-v2
-and matched to the nearest tag descriptions; a song's score is the similarity-weighted mean of
-the matched tags' predicted probabilities, ``1 - p`` for a negated tag).
+Two routes score the songs:
+
+* **tag route** (:mod:`tagger_cli.tag_search`): tag names in the query are used as they are; free
+  words are matched to listening concepts (:mod:`tagger_cli.concepts`: "jogging" -> running ->
+  fast, beat, techno, ...) by their words (misspellings tolerated) or by all-MiniLM-L6-v2 text
+  embedding; a song's score is the weighted mean of the implied tags' predicted probabilities
+  (``1 - p`` for a negated or negative-weight tag).
+* **joint route**, when the catalog has a ``joint`` column (a model with the joint audio-text
+  head): the cosine between the song's joint vector and the query's vector in the same space
+  (:func:`mtat.joint_space.phrase_vectors` of the query without its negations).
+
+A free-word query on a catalog with joint vectors ranks by the fusion of both
+(:mod:`tagger_cli.fusion`); a tag-name query ("piano slow", "no vocals") and any query on a catalog
+without joint vectors uses the tag route alone, so those scores are exactly the tag route's.
 
 ``--json`` prints one object::
 
     {"query": str,
-     "matched_tags": [{"tag": str, "similarity": float}, ...],      best first
-     "results": [{"path": str, "score": float, "tags": {tag: prob}}, ...]}   best first
+     "route": "tags" | "tag" | "fused" | "joint",   how the songs were ranked
+     "matched_tags": [{"tag": str, "similarity": float, "negated"?: true}, ...],  best first
+     "concepts": [{"concept": str, "similarity": float, "how": "word"|"embedding", "alias"?: str}, ...],
+     "corrections": {typed word: vocabulary word},
+     "results": [{"path": str, "score": float, "tags": {tag: prob},
+                  "parts": {"tag": float, "joint": float | null, "fused": float | null}}, ...]}
 
-A negated tag ("without drums") carries ``"negated": true`` as well. ``tags`` is the song's
-:data:`SONG_TAGS` most probable tags, highest first.
+``score`` is the ranking score (the fused score on the fused route, else the tag score). For free
+words ``similarity`` of a tag is its weight in the query's tag profile. ``tags`` is the song's
+:data:`SONG_TAGS` most probable tags. ``--explain`` prints the parts per result as text.
 """
 from __future__ import annotations
 
@@ -21,7 +36,10 @@ import functools
 import json
 import sys
 
+import numpy as np
+
 from tagger_cli.catalog import read_catalog
+from tagger_cli.fusion import JOINT_WEIGHT, TAG_WEIGHT, fuse
 from tagger_cli.main import CliError
 from tagger_cli.tag_search import MAX_TAGS, QueryError, TagMatcher, rank_songs, score_songs
 
@@ -29,6 +47,10 @@ HELP = "find catalog songs by free words or tag names (e.g. \"beach vibes\", \"p
 #: How many of a song's own top tags each result shows.
 SONG_TAGS = 5
 DEFAULT_TOP = 10
+#: How many of the query's matched tags ``--explain`` shows per result (the song's probability of each).
+EXPLAIN_TAGS = 4
+#: Ranking routes: "auto" = fused when possible, else the tag route; "tag" / "joint" = one route alone.
+ROUTES = ("auto", "tag", "joint")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -36,8 +58,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--catalog", required=True, help="catalog Parquet file written by `index`")
     parser.add_argument("--top", type=int, default=DEFAULT_TOP, help=f"songs to show (default {DEFAULT_TOP})")
     parser.add_argument("--max-tags", type=int, default=MAX_TAGS,
-                        help=f"at most this many matched tags for free words (default {MAX_TAGS})")
+                        help=f"at most this many tags in a free-word query's tag profile (default {MAX_TAGS})")
     parser.add_argument("--min-score", type=float, default=0.0, help="omit songs scoring below this (default 0)")
+    parser.add_argument("--route", choices=ROUTES, default="auto",
+                        help="auto (default: tag route + joint route when the catalog has joint vectors), "
+                             "or one route alone")
+    parser.add_argument("--explain", action="store_true",
+                        help="show the matched concepts and per result the tag-route score, joint cosine, fused score")
     parser.add_argument("--json", action="store_true", help="print one JSON object instead of text")
 
 
@@ -46,33 +73,91 @@ def _matcher(tags: tuple[str, ...], max_tags: int) -> TagMatcher:
     return TagMatcher(list(tags), max_tags=max_tags)
 
 
-def search(catalog, query: str, top: int = DEFAULT_TOP, max_tags: int = MAX_TAGS, min_score: float = 0.0) -> dict:
-    """The search result as the ``--json`` object (see the module docstring)."""
+def joint_scores(catalog, text: str, encode=None) -> np.ndarray | None:
+    """Cosine of each song's joint vector with ``text`` in the joint space, or None without joint vectors."""
+    joint = getattr(catalog, "joint", None)
+    if joint is None:
+        return None
+    from mtat.joint_space import cosine_scores, phrase_vectors
+
+    return cosine_scores(np.asarray(joint, np.float32), phrase_vectors([text], encode))[:, 0].astype(np.float64)
+
+
+def search(catalog, query: str, top: int = DEFAULT_TOP, max_tags: int = MAX_TAGS, min_score: float = 0.0, *,
+           route: str = "auto", tag_weight: float = TAG_WEIGHT, joint_weight: float = JOINT_WEIGHT,
+           matcher: TagMatcher | None = None) -> dict:
+    """The search result as the ``--json`` object (see the module docstring).
+
+    ``route``: "auto" (fused when the catalog has joint vectors and the query has free words),
+    "tag" or "joint" (that route alone; "joint" needs joint vectors). ``matcher`` replaces the
+    cached default (tests, benchmarks).
+    """
+    if route not in ROUTES:
+        raise CliError(f"unknown route {route!r}: choose from {', '.join(ROUTES)}")
+    m = matcher or _matcher(tuple(catalog.tags), max_tags)
     try:
-        match = _matcher(tuple(catalog.tags), max_tags).match(query)
+        match = m.match(query)
     except QueryError as err:
         raise CliError(str(err)) from None
-    scores = score_songs(catalog.probabilities, catalog.tags, match.matches)
+    tag = score_songs(catalog.probabilities, catalog.tags, match.matches)
+    joint = None
+    if route == "joint" or (route == "auto" and match.kind == "words"):
+        joint = joint_scores(catalog, match.text or query, m.encode)
+        if joint is None and route == "joint":
+            raise CliError(f"catalog {catalog.source} has no joint audio-text vectors: index it with a model "
+                           "that has the joint head")
+    fused = None
+    if route == "joint":
+        used, scores = "joint", joint
+    elif joint is not None:
+        fused = fuse(tag, joint, tag_weight, joint_weight)
+        used, scores = "fused", fused
+    else:
+        used, scores = ("tags" if match.kind == "tags" else "tag"), tag
+    col = {t: k for k, t in enumerate(catalog.tags)}
+    probs = catalog.probabilities
+    shown = match.matches[:EXPLAIN_TAGS]
     results = []
     for i in rank_songs(scores, top):
         if scores[i] < min_score:
             break
+        parts = {"tag": round(float(tag[i]), 4), "joint": None if joint is None else round(float(joint[i]), 4),
+                 "fused": None if fused is None else round(float(fused[i]), 4),
+                 "matched": {("not " if t.negated else "") + t.tag: round(float(probs[i, col[t.tag]]), 4)
+                             for t in shown}}
         results.append({"path": catalog.paths[i], "score": round(float(scores[i]), 4),
-                        "tags": {t: round(p, 4) for t, p in catalog.top_tags(int(i), SONG_TAGS).items()}})
-    return {"query": query, "matched_tags": [m.to_dict() for m in match.matches], "results": results}
+                        "tags": {t: round(p, 4) for t, p in catalog.top_tags(int(i), SONG_TAGS).items()},
+                        "parts": parts})
+    return {"query": query, "route": used, "matched_tags": [t.to_dict() for t in match.matches],
+            "concepts": [c.to_dict() for c in match.concepts], "corrections": dict(match.corrections),
+            "results": results}
 
 
-def format_text(result: dict) -> str:
+def format_text(result: dict, explain: bool = False) -> str:
     lines = [f"query: {result['query']}"]
     tags = ", ".join(("not " if m.get("negated") else "") + f"{m['tag']} ({m['similarity']:.2f})"
                      for m in result["matched_tags"])
     lines.append(f"matched tags: {tags or '(none)'}")
+    if explain:
+        concepts = ", ".join(f"{c['concept']} ({c['similarity']:.2f}, {c['how']}"
+                             + (f" \"{c['alias']}\"" if c.get("alias") else "") + ")"
+                             for c in result.get("concepts", []))
+        lines.append(f"concepts: {concepts or '(none: tag names only)'}")
+        if result.get("corrections"):
+            lines.append("corrected: " + ", ".join(f"{a} -> {b}" for a, b in result["corrections"].items()))
+        lines.append(f"route: {result.get('route', 'tag')}")
     if not result["results"]:
         lines.append("no songs")
     width = len(str(len(result["results"])))
     for rank, r in enumerate(result["results"], 1):
         top = ", ".join(f"{t} {p:.2f}" for t, p in r["tags"].items())
         lines.append(f"{rank:>{width}}. {r['score']:.3f}  {r['path']}  [{top}]")
+        if explain and "parts" in r:
+            parts = r["parts"]
+            why = ", ".join(f"{t} {p:.2f}" for t, p in parts.get("matched", {}).items())
+            joint = "n/a" if parts["joint"] is None else f"{parts['joint']:.3f}"
+            fused = "n/a" if parts["fused"] is None else f"{parts['fused']:.3f}"
+            lines.append(f"{'':>{width}}   tag route {parts['tag']:.3f} [{why}]  joint cosine {joint}  fused {fused}")
     return "\n".join(lines)
 
 
@@ -84,10 +169,10 @@ def run(args: argparse.Namespace) -> int:
     if not args.query.strip():
         raise CliError("empty query")
     catalog = read_catalog(args.catalog)
-    result = search(catalog, args.query, args.top, args.max_tags, args.min_score)
+    result = search(catalog, args.query, args.top, args.max_tags, args.min_score, route=args.route)
     if args.json:
         json.dump(result, sys.stdout, ensure_ascii=False)
         sys.stdout.write("\n")
     else:
-        print(format_text(result))
+        print(format_text(result, explain=args.explain))
     return 0

@@ -22,12 +22,14 @@ from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple
 
 import numpy as np
 
+from mtat.features import MelConfig
 from tagger_cli.main import CliError
 
 HELP = "send an audio file to a running TF Serving (REST) and print the tags it returns"
-DEFAULT_SAMPLE_RATE = 12000
-#: The model window at the default features: (1366 - 1) * 256 samples (29.12 s at 12 kHz).
-DEFAULT_WINDOW_SAMPLES = 1365 * 256
+#: TF Serving does not report the model's features: the defaults are assumed.
+DEFAULT_SAMPLE_RATE = MelConfig().sample_rate
+#: The model window at the default features (29.12 s).
+DEFAULT_WINDOW_SAMPLES = MelConfig().clip_samples
 WHOLE_FILE_WINDOWS = 3
 INSTANCES_PER_REQUEST = 2
 
@@ -112,11 +114,11 @@ class ServingClient:
         :data:`INSTANCES_PER_REQUEST` per request, while it is decoded: memory holds a few
         windows whatever the file's length.
         """
-        from tagger_cli.inference import _Windower
+        from mtat.windows import Windower
 
         head: List[np.ndarray] = []
         total = 0
-        windower: Optional[_Windower] = None
+        windower: Optional[Windower] = None
         pending: List[np.ndarray] = []
         probs: List[np.ndarray] = []
         tags: Optional[List[str]] = None
@@ -142,7 +144,7 @@ class ServingClient:
             if windower is None:
                 head.append(block)
                 if total > WHOLE_FILE_WINDOWS * window:
-                    windower = _Windower(window, window)
+                    windower = Windower(window, window)
                     take(windower.feed(np.concatenate(head)))
                     head.clear()
             else:
@@ -199,7 +201,8 @@ def add_arguments(p) -> None:
 
 def run(args) -> int:
     from mtat.audio import AudioError
-    from tagger_cli.inference import printable, stream_audio, top_tags
+    from mtat.audio import printable, stream_audio
+    from mtat.tagging import top_tags
 
     if args.top < 1:
         raise CliError("--top must be at least 1")

@@ -82,7 +82,8 @@ def rank_similar(catalog: Catalog, embedding: np.ndarray, top: int, exclude: Opt
 
 def embed_file(path: str, model: Optional[str], catalog: Catalog) -> np.ndarray:
     """The clip-level embedding of ``path`` with the catalog's (or the given) model."""
-    from tagger_cli.inference import AudioError, load_tagger
+    from mtat.audio import AudioError
+    from mtat.tagging import load_tagger
 
     model_dir = model or catalog.model_dir
     if not model_dir:

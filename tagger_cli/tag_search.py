@@ -12,48 +12,56 @@ A query is matched against a tag vocabulary (the catalog's tag names) in two way
    word is accounted for this way the query is a **tag query**: exactly those tags, similarity
    1.0, no text model needed ("piano slow" -> piano, slow).
 
-2. **Free words.** Otherwise the query (minus its negation phrases, which a sentence
-   embedding cannot represent: "no vocals" is 0.80 similar to "vocals") is embedded as
-   ``"{query} music"`` with all-MiniLM-L6-v2 and compared by cosine with one text per tag:
-   ``"a song with {description}"`` where the description is hand-written for tags where it
-   helps (:data:`TAG_DESCRIPTIONS`, e.g. choir -> "choir, church, christmas carols") and the
-   tag name otherwise. Tags are grouped into near-synonym groups (:data:`SYNONYM_GROUPS`:
-   beat/beats, vocal/vocals/voice, male/man/male voice/male vocal, ...); a group's similarity is
-   its best member's, and only that member is matched, so the top matches are distinct ideas.
-   Groups are kept when their similarity is at least :data:`MIN_SIMILARITY` and within
-   :data:`MARGIN` of the best tag (the best one is always kept, so a query never matches
-   nothing), at most ``max_tags`` of them, best first. Tag names that appear literally in a mixed
-   query ("techno club") are always matched (similarity 1.0). Sentence embeddings put antonyms
-   close ("calm music" ~ "loud" 0.61), so matches from the energy pole (:data:`CALM_POLE` /
-   :data:`ENERGETIC_POLE`) opposite to the query's best-ranked pole tag are dropped.
+2. **Free words.** Otherwise the words go to listening concepts (:mod:`tagger_cli.concepts`,
+   plus one concept per catalog tag whose aliases are its name and :data:`TAG_DESCRIPTIONS`):
 
-Song score (:func:`score_songs`): the similarity-weighted mean over the matched tags of the
-song's predicted probability (``1 - p`` for a negated tag)::
+   * misspelled words are first replaced by the closest vocabulary word (difflib ratio >=
+     :data:`FUZZY_CUTOFF`: "joging" -> jogging, "clasical" -> classical);
+   * an alias in the query names its concept ("music for jogging" -> running; the longest alias
+     wins, and a multi-word alias beats the tags inside it: "classical guitar", "string
+     quartet"); an alias after "no"/"not"/"without" is a negated concept ("not sad");
+   * if some words are left unexplained (or nothing matched), the query (minus negations and
+     filler words) is embedded as ``"{query} music"`` with all-MiniLM-L6-v2 and compared by
+     cosine with every alias embedded the same way (a concept's similarity is its best alias's;
+     the ~1,400 alias vectors are computed once and cached on disk, :func:`cache_dir`). Up to
+     :data:`MAX_CONCEPTS` concepts within :data:`MARGIN` of the best and above
+     :data:`MIN_SIMILARITY` are kept (the best always). Sentence embeddings put antonyms close
+     ("calm music" ~ "loud"), so concepts leaning to the energy pole (:data:`CALM_POLE` /
+     :data:`ENERGETIC_POLE`) opposite to the query's first poled concept or named tag are dropped.
+
+   The query's **tag profile** is the similarity-weighted mean of its concepts' tag weights,
+   with tags named in the query at weight 1 and negations at -1; one tag per synonym group
+   (:data:`SYNONYM_GROUPS`), at most ``max_tags``, largest weight first. A negative weight is a
+   :class:`TagMatch` with ``negated=True``.
+
+Song score (:func:`score_songs`): the weighted mean over the matched tags of the song's
+predicted probability (``1 - p`` for a negated tag)::
 
     score = sum_i s_i * q_i / sum_i s_i,   q_i = p_i (or 1 - p_i when negated)
 
 so a one-tag query scores each song by exactly that tag's probability, a tag query by the
-plain mean of its tags' probabilities, and a free-word query leans toward its closest tags.
-Scores are in [0, 1].
+plain mean of its tags' probabilities, and a free-word query by its profile. Scores are in [0, 1].
 """
 from __future__ import annotations
 
 import dataclasses
+import difflib
+import hashlib
+import os
 import re
-from typing import Callable, Iterable, Optional, Sequence
+import sys
+from collections.abc import Callable, Iterable, Sequence
 
 import numpy as np
 
-#: Query-side template (measured best in a small trial: "{query} music" vs bare words).
-QUERY_TEMPLATE = "{} music"
-#: Tag-side template, filled with the tag's description (or its name).
-TAG_TEMPLATE = "a song with {}"
+from tagger_cli.concepts import Concept, concepts, resolve_weights
 
-#: Short descriptions for tags whose bare name embeds poorly (the MTAT top-50 and a few more).
-#: On 40 hand-judged queries over the top-50 tags they raised the share of acceptable tags
-#: among the top 3 from 0.53 (bare "a song with {tag}") to 0.70; with the grouping, thresholds
-#: and energy poles below, 0.84 of all matched tags were acceptable (the same queries were used
-#: to write the descriptions, so these numbers are optimistic).
+#: Template of the query and of every concept alias when embedded (symmetric: both are phrases
+#: a listener types).
+QUERY_TEMPLATE = "{} music"
+
+#: Short descriptions for tags whose bare name embeds poorly (the MTAT top-50 and a few more):
+#: each catalog tag is also a concept with its name and this description as aliases.
 TAG_DESCRIPTIONS: dict[str, str] = {
     "ambient": "ambient, calm, relaxing, atmospheric",
     "new age": "new age, meditation, relaxing, spa, nature sounds",
@@ -143,23 +151,59 @@ SYNONYM_GROUPS: tuple[tuple[str, ...], ...] = (
 CALM_POLE = frozenset({"quiet", "soft", "calm", "ambient", "new age", "slow", "mellow", "light", "airy"})
 ENERGETIC_POLE = frozenset({"loud", "fast", "metal", "heavy metal", "hard rock", "heavy", "punk", "rock",
                             "techno", "dance", "upbeat", "fast beat", "hard"})
+#: A concept belongs to a pole when its weights on that pole exceed the other pole's by this much.
+POLE_LEAN = 1.0
 
-#: Matching thresholds for free words (cosine similarity of the embeddings).
+#: Matching thresholds for free words (cosine similarity of the query and a concept alias).
 MIN_SIMILARITY = 0.45
 MARGIN = 0.10
-MAX_TAGS = 5
+#: At most this many concepts found by embedding per query.
+MAX_CONCEPTS = 3
+#: At most this many tags in a free-word query's profile (one per synonym group).
+MAX_TAGS = 12
+#: Tags that say *how* music sounds (tempo, loudness, voice, mood) rather than *what* it is
+#: (instrument, genre, culture): many styles share them, so in a concept's profile they count
+#: GENERIC_WEIGHT times their written weight (a tag named in the query counts fully).
+GENERIC_TAGS = frozenset({
+    "slow", "fast", "quick", "loud", "quiet", "soft", "calm", "mellow", "light", "heavy", "hard", "deep", "low",
+    "upbeat", "happy", "sad", "dark", "airy", "solo", "vocal", "vocals", "voice", "voices", "singing", "singer",
+    "male", "man", "men", "male voice", "male vocal", "male vocals", "female", "woman", "women", "girl",
+    "female voice", "female vocal", "female vocals", "no vocal", "no vocals", "no voice", "no voices",
+    "no singing", "instrumental", "classic", "classical", "modern", "old", "repetitive", "different",
+})
+GENERIC_WEIGHT = 0.25
+#: A concept's negative weights ("not loud" for relaxing) count this many times their written
+#: weight: almost every song lacks most tags, so at full weight they add the same large term to
+#: every song and drown the tags the concept wants (a tag negated in the query counts fully).
+NEGATIVE_WEIGHT = 0.5
+#: Profile weights below this are dropped.
+MIN_WEIGHT = 0.05
+#: Misspelling tolerance: a word of at least FUZZY_MIN_LENGTH letters that is not in the
+#: vocabulary is replaced by the closest vocabulary word with difflib ratio >= FUZZY_CUTOFF.
+FUZZY_CUTOFF = 0.8
+FUZZY_MIN_LENGTH = 3
+#: Where the concept alias embeddings are cached (override with MTAT_TAGGER_CACHE).
+CACHE_ENV = "MTAT_TAGGER_CACHE"
 #: Similarity reported for a tag named literally in the query.
 EXACT_SIMILARITY = 1.0
 
 NEGATIONS = frozenset({"no", "not", "without", "non"})
 FILLER_WORDS = frozenset({
-    "and", "with", "or", "but", "plus", "a", "an", "the", "some", "of",
-    "music", "song", "songs", "track", "tracks", "tune", "tunes",
+    "and", "with", "or", "but", "plus", "a", "an", "the", "some", "of", "for", "to", "in", "at", "on",
+    "by", "while", "my", "me", "i", "we", "our", "your", "that", "this", "is", "it", "like", "something",
+    "anything", "sounds", "sound", "good", "best", "great", "nice", "playlist", "vibes", "vibe", "mood",
+    "music", "song", "songs", "track", "tracks", "tune", "tunes", "please", "play",
 })
 
 
 class QueryError(ValueError):
     """The query cannot be matched (empty, or no tags to match against)."""
+
+
+def cache_dir() -> str:
+    """Folder for the cached concept embeddings (``$MTAT_TAGGER_CACHE`` or ``~/.cache/mtat-tagger``)."""
+    return os.environ.get(CACHE_ENV) or os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache"), "mtat-tagger")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -180,12 +224,38 @@ class TagMatch:
 
 
 @dataclasses.dataclass(frozen=True)
+class ConceptMatch:
+    """One matched concept. ``how``: "word" (an alias in the query, ``alias`` says which),
+    "negated word" (an alias after "no"/"not"/"without": its tags count against a song) or
+    "embedding" (nearest by text embedding, ``similarity`` is the cosine)."""
+
+    name: str
+    similarity: float
+    how: str
+    alias: str = ""
+
+    def to_dict(self) -> dict:
+        out = {"concept": self.name, "similarity": round(float(self.similarity), 4), "how": self.how}
+        if self.alias:
+            out["alias"] = self.alias
+        return out
+
+
+@dataclasses.dataclass(frozen=True)
 class QueryMatch:
-    """The query's matched tags, best first; ``kind`` is "tags" (every word named a tag) or "words"."""
+    """The query's matched tags, best first; ``kind`` is "tags" (every word named a tag) or "words".
+
+    ``concepts``: the matched concepts (free words only); ``text``: the query's words without its
+    negations, misspellings corrected (what the joint audio-text route embeds); ``corrections``:
+    {typed word: vocabulary word}.
+    """
 
     query: str
     kind: str
     matches: tuple[TagMatch, ...]
+    concepts: tuple[ConceptMatch, ...] = ()
+    text: str = ""
+    corrections: dict = dataclasses.field(default_factory=dict)
 
     @property
     def tags(self) -> list[str]:
@@ -211,13 +281,14 @@ def _group_index(tags: Sequence[str]) -> dict[str, int]:
     return index
 
 
-def _pole(tag: str) -> Optional[str]:
+def _pole(tag: str) -> str | None:
     return "calm" if tag in CALM_POLE else "energetic" if tag in ENERGETIC_POLE else None
 
 
-def tag_text(tag: str) -> str:
-    """The text embedded for a tag."""
-    return TAG_TEMPLATE.format(TAG_DESCRIPTIONS.get(tag, tag))
+def _concept_pole(weights: dict[str, float]) -> str | None:
+    """"calm" / "energetic" when a concept's weights lean clearly to one energy pole, else None."""
+    lean = sum(w * (1 if _pole(t) == "energetic" else -1 if _pole(t) == "calm" else 0) for t, w in weights.items())
+    return "energetic" if lean > POLE_LEAN else "calm" if lean < -POLE_LEAN else None
 
 
 class TagMatcher:
@@ -230,11 +301,15 @@ class TagMatcher:
     def __init__(
         self,
         tags: Sequence[str],
-        encode: Optional[Callable[[list[str]], np.ndarray]] = None,
+        encode: Callable[[list[str]], np.ndarray] | None = None,
         *,
         max_tags: int = MAX_TAGS,
         min_similarity: float = MIN_SIMILARITY,
         margin: float = MARGIN,
+        max_concepts: int = MAX_CONCEPTS,
+        generic_weight: float = GENERIC_WEIGHT,
+        negative_weight: float = NEGATIVE_WEIGHT,
+        vocabulary: Sequence[Concept] | None = None,
     ):
         self.tags = [str(t) for t in tags]
         if not self.tags:
@@ -249,7 +324,12 @@ class TagMatcher:
         self._max_words = max(len(n.split()) for n in self._norm)
         self._group = _group_index(self.tags)
         self._phrases = set(self._norm) | set(self._group)  # what a negation may negate
-        self._tag_vecs: Optional[np.ndarray] = None
+        self.max_concepts = max_concepts
+        self.generic_weight = generic_weight
+        self.negative_weight = negative_weight
+        self._vocabulary = tuple(concepts() if vocabulary is None else vocabulary)
+        self._alias_vecs: np.ndarray | None = None
+        self._build_concepts()
 
     # -- embeddings -------------------------------------------------------------------------
     def encode(self, texts: list[str]) -> np.ndarray:
@@ -259,26 +339,27 @@ class TagMatcher:
             self._encode = TextEncoder.load().encode
         return np.asarray(self._encode(texts), dtype=np.float32)
 
-    def tag_vectors(self) -> np.ndarray:
-        if self._tag_vecs is None:
-            self._tag_vecs = self.encode([tag_text(t) for t in self.tags])
-        return self._tag_vecs
-
-    def similarities(self, text: str) -> np.ndarray:
-        """Cosine similarity of ``"{text} music"`` with every tag text, ``[K]``."""
-        q = self.encode([QUERY_TEMPLATE.format(text)])[0]
-        return self.tag_vectors() @ q
-
     # -- parsing ----------------------------------------------------------------------------
-    def _tag_at(self, words: list[str], i: int) -> tuple[Optional[str], int]:
-        """Longest vocabulary tag starting at word ``i``: (tag, words used) or (None, 0)."""
-        for n in range(min(self._max_words, len(words) - i), 0, -1):
-            tag = self._norm.get(" ".join(words[i:i + n]))
+    def _tag_at(self, words: list[str], i: int) -> tuple[str | None, int]:
+        """Longest vocabulary tag (or synonym of one: "guitars" -> guitar) starting at word ``i``:
+        (tag, words used) or (None, 0)."""
+        for n in range(min(max(self._max_words, 3), len(words) - i), 0, -1):
+            phrase = " ".join(words[i:i + n])
+            tag = self._norm.get(phrase)
+            if tag is None and self._group.get(phrase, len(SYNONYM_GROUPS)) < len(SYNONYM_GROUPS):
+                tag = next(iter(self._members(phrase)), None)
             if tag is not None:
                 return tag, n
         return None, 0
 
-    def _phrase_at(self, words: list[str], i: int) -> tuple[Optional[str], int]:
+    def _alias_at(self, words: list[str], i: int) -> int:
+        """Length in words of the longest concept alias starting at word ``i`` (0 if none)."""
+        for n in range(min(self._alias_max_words, len(words) - i), 0, -1):
+            if " ".join(words[i:i + n]) in self._alias_index:
+                return n
+        return 0
+
+    def _phrase_at(self, words: list[str], i: int) -> tuple[str | None, int]:
         """Longest known tag phrase (any synonym-group member, in the vocabulary or not) at ``i``."""
         for n in range(min(max(self._max_words, 3), len(words) - i), 0, -1):
             phrase = " ".join(words[i:i + n])
@@ -294,7 +375,7 @@ class TagMatcher:
             out += [t for t in self.tags if self._group.get(t) == g and t not in out]
         return out
 
-    def _negation(self, phrase: str) -> Optional[TagMatch]:
+    def _negation(self, phrase: str) -> TagMatch | None:
         """The match for "no <phrase>": an explicit negative tag if the vocabulary has one,
         else the phrase's tag negated, else ``None``."""
         g = self._group.get(phrase)
@@ -323,6 +404,12 @@ class TagMatcher:
         i = 0
         while i < len(words):
             tag, n = self._tag_at(words, i)
+            n_alias = self._alias_at(words, i)
+            if n_alias > max(n, 1):  # "classical guitar", "heavy metal": the concept is more specific than its tags
+                text.extend(words[i:i + n_alias])
+                leftover.extend(w for w in words[i:i + n_alias] if w not in FILLER_WORDS)
+                i += n_alias
+                continue
             if tag is not None:
                 found.append(TagMatch(tag, EXACT_SIMILARITY, False, "name"))
                 text.extend(words[i:i + n])
@@ -351,47 +438,216 @@ class TagMatcher:
             unique.setdefault((m.tag, m.negated), m)
         return list(unique.values()), text, leftover, blocked
 
+    # -- concepts ---------------------------------------------------------------------------
+    def _build_concepts(self) -> None:
+        """The concept table: the general vocabulary plus one concept per catalog tag."""
+        names, weights, poles, alias_rows, alias_texts = [], [], [], [], []
+        self._alias_index: dict[str, int] = {}
+
+        def add(name: str, aliases: Sequence[str], w: dict[str, float]) -> None:
+            if not w or max(w.values()) <= 0:
+                return  # implies no tag this model knows
+            ci = len(names)
+            names.append(name)
+            weights.append(w)
+            poles.append(_concept_pole(w))
+            for a in aliases:
+                key = normalize(a)
+                if key and key not in self._alias_index:
+                    self._alias_index[key] = ci
+                alias_rows.append(ci)
+                alias_texts.append(QUERY_TEMPLATE.format(a))
+
+        synonyms = {t: [m for m in SYNONYM_GROUPS[g] if m != t] for g, grp in enumerate(SYNONYM_GROUPS) for t in grp}
+        for c in self._vocabulary:
+            add(c.name, c.aliases, resolve_weights(c.weights, self.tags, synonyms))
+        for t in self.tags:
+            desc = TAG_DESCRIPTIONS.get(t)
+            add(f"tag:{t}", (t, desc) if desc else (t,), {t: 1.0})
+        self._concept_names = names
+        self._concept_weights = weights
+        self._concept_poles = poles
+        self._alias_rows = np.asarray(alias_rows, dtype=np.int64)
+        self._alias_texts = alias_texts
+        self._alias_max_words = max(len(k.split()) for k in self._alias_index)
+        self._known_words = sorted({w for k in self._alias_index for w in k.split() if len(w) >= FUZZY_MIN_LENGTH}
+                                   | {w for k in self._norm for w in k.split() if len(w) >= FUZZY_MIN_LENGTH})
+
+    def alias_vectors(self) -> np.ndarray:
+        """Embeddings of every concept alias ``[n_aliases, D]`` (cached on disk for the default encoder)."""
+        if self._alias_vecs is None:
+            self._alias_vecs = self._encode_cached(self._alias_texts)
+        return self._alias_vecs
+
+    def _encode_cached(self, texts: list[str]) -> np.ndarray:
+        owner = getattr(self._encode, "__self__", None)  # a TextEncoder's bound encode names its model
+        if self._encode is not None and not isinstance(getattr(owner, "model_dir", None), str):
+            return self.encode(texts)  # a caller's encoder we cannot name: no disk cache
+        if owner is not None:
+            model_dir = owner.model_dir
+        else:
+            from mtat.text_embedding import default_model_dir
+
+            model_dir = default_model_dir()
+        key = hashlib.sha256(("\n".join([os.path.realpath(model_dir), *texts])).encode()).hexdigest()[:20]
+        path = os.path.join(cache_dir(), f"concept_vectors_{key}.npy")
+        try:
+            vecs = np.load(path)
+            if vecs.shape[0] == len(texts):
+                return vecs
+        except (OSError, ValueError):
+            pass
+        vecs = self._encode_with_progress(texts)
+        try:
+            os.makedirs(os.path.dirname(path), exist_ok=True)
+            tmp = f"{path}.{os.getpid()}.tmp.npy"
+            np.save(tmp, vecs)
+            os.replace(tmp, path)
+        except OSError:
+            pass  # a read-only home: recompute next time
+        return vecs
+
+    def _encode_with_progress(self, texts: list[str]) -> np.ndarray:
+        try:
+            from tqdm import tqdm
+        except ModuleNotFoundError:  # pragma: no cover - tqdm ships with the project
+            def tqdm(it, **_kw):  # type: ignore[no-redef]
+                return it
+        chunks = [texts[i:i + 64] for i in range(0, len(texts), 64)]
+        bar = tqdm(chunks, desc="embedding the search vocabulary (once)", unit="batch", file=sys.stderr,
+                   disable=len(chunks) < 4 or not sys.stderr.isatty())
+        return np.concatenate([self.encode(c) for c in bar]) if chunks else np.zeros((0, 0), np.float32)
+
+    def correct(self, words: list[str]) -> tuple[list[str], dict[str, str]]:
+        """Misspelled words replaced by the closest vocabulary word (difflib ratio >= :data:`FUZZY_CUTOFF`)."""
+        out, fixes = [], {}
+        known = set(self._known_words)
+        for w in words:
+            if (len(w) < FUZZY_MIN_LENGTH or w in known or w in FILLER_WORDS or w in NEGATIONS
+                    or w in self._norm or not w.isalpha()):
+                out.append(w)
+                continue
+            close = difflib.get_close_matches(w, self._known_words, n=1, cutoff=FUZZY_CUTOFF)
+            if close:
+                fixes[w] = close[0]
+            out.append(close[0] if close else w)
+        return out, fixes
+
+    def _exact_concepts(self, words: list[str]) -> tuple[list[tuple[int, str, bool]], set[int]]:
+        """Concepts named by an alias in ``words`` (longest alias first): ``([(concept, alias, negated)],
+        covered word positions)``; an alias right after a negation word ("not sad") is negated."""
+        found, covered = [], set()
+        i = 0
+        while i < len(words):
+            for n in range(min(self._alias_max_words, len(words) - i), 0, -1):
+                alias = " ".join(words[i:i + n])
+                ci = self._alias_index.get(alias)
+                if ci is not None and alias not in FILLER_WORDS:
+                    negated = i > 0 and words[i - 1] in NEGATIONS
+                    found.append((ci, alias, negated))
+                    covered.update(range(i - 1 if negated else i, i + n))
+                    i += n
+                    break
+            else:
+                i += 1
+        return found, covered
+
+    def concept_similarities(self, text: str) -> np.ndarray:
+        """Cosine of ``"{text} music"`` with each concept (its best alias), ``[n_concepts]``."""
+        q = self.encode([QUERY_TEMPLATE.format(text)])[0]
+        alias_sims = self.alias_vectors() @ q
+        sims = np.full(len(self._concept_names), -1.0)
+        np.maximum.at(sims, self._alias_rows, alias_sims)
+        return sims
+
     # -- matching ---------------------------------------------------------------------------
     def match(self, query: str) -> QueryMatch:
-        """Matched tags for ``query``, best first (see the module docstring)."""
+        """Matched concepts and the tag profile they imply (see the module docstring)."""
         if not normalize(query):
             raise QueryError("empty query")
-        literal, text, leftover, blocked = self.parse(query)
+        words, fixes = self.correct(normalize(query).split())
+        literal, text, leftover, blocked = self.parse(" ".join(words))
         if literal and not leftover:
-            return QueryMatch(query, "tags", tuple(literal))
+            return QueryMatch(query, "tags", tuple(literal), (), " ".join(text) or " ".join(words), fixes)
         content = [w for w in text if w not in FILLER_WORDS] or text
         if not content:
             raise QueryError(f"nothing to search for in {query!r}")
-        sims = self.similarities(" ".join(content))
-        best_per_group: dict[int, int] = {}
-        for k, t in enumerate(self.tags):
-            g = self._group[t]
-            if g not in best_per_group or sims[k] > sims[best_per_group[g]]:
-                best_per_group[g] = k
-        allowed = [(float(sims[k]), k) for g, k in best_per_group.items() if g not in blocked]
-        if not allowed:
-            return QueryMatch(query, "words", tuple(literal))
-        # the margin counts from the best tag overall, named tags included ("opera house":
-        # opera .76 leaves no room for the weak rest)
-        top = max(allowed)[0]
+        exact, covered = self._exact_concepts(text)  # fillers included: "house music", "sacred music"
+        chosen: dict[int, ConceptMatch] = {}
+        for ci, alias, negated in exact:
+            chosen.setdefault(ci, ConceptMatch(self._concept_names[ci], EXACT_SIMILARITY,
+                                               "negated word" if negated else "word", alias))
+        literal_words = {w for m in literal if not m.negated for w in normalize(m.tag).split()}
+        uncovered = [w for i, w in enumerate(text) if i not in covered and w not in literal_words
+                     and w not in FILLER_WORDS]
+        if uncovered or not (chosen or literal):
+            self._add_embedded(" ".join(content), chosen, literal)
+        matches = self._profile(literal, list(chosen.values()), blocked)
+        negated = {k for ci, alias, neg in exact if neg for k in self._positions(text, alias, negated=True)}
+        joint_text = " ".join(w for k, w in enumerate(text) if k not in negated and w not in FILLER_WORDS)
+        joint_text = joint_text or " ".join(content)
+        return QueryMatch(query, "words", matches, tuple(chosen.values()), joint_text, fixes)
+
+    @staticmethod
+    def _positions(words: list[str], alias: str, negated: bool) -> range:
+        """Word positions of the first ``alias`` in ``words`` (with the negation word before it)."""
+        n = len(alias.split())
+        for i in range(len(words) - n + 1):
+            if " ".join(words[i:i + n]) == alias and (not negated or (i > 0 and words[i - 1] in NEGATIONS)):
+                return range(i - 1 if negated else i, i + n)
+        return range(0)
+
+    def _add_embedded(self, text: str, chosen: dict[int, ConceptMatch], literal: list[TagMatch]) -> None:
+        """Add the concepts nearest to ``text`` by embedding (best first, within the margin, one energy pole)."""
+        sims = self.concept_similarities(text)
+        order = np.argsort(-sims, kind="stable")
+        top = float(sims[order[0]])
         floor = max(self.min_similarity, top - self.margin)
-        taken = {self._group[m.tag] for m in literal}
-        chosen: list[TagMatch] = list(literal)
-        pole = next((_pole(m.tag) for m in literal if _pole(m.tag)), None)
-        for i, (s, k) in enumerate(sorted(allowed, reverse=True)):
-            if len(chosen) >= self.max_tags:
+        # the pole guards against antonyms among the *embedding* matches: it comes from a named
+        # tag or the best-ranked poled embedding match, never from concepts named by their words
+        pole = next((_pole(m.tag) for m in literal if _pole(m.tag) and not m.negated), None)
+        added = 0
+        for rank, ci in enumerate(order):
+            s = float(sims[ci])
+            if added >= self.max_concepts or (s < floor and (rank > 0 or chosen or literal)):
                 break
-            tag = self.tags[k]
-            if self._group[tag] in taken:
+            if ci in chosen:
                 continue
-            if s < floor and (chosen or i > 0):
-                break  # below the floor: only the very best tag is kept, and only if nothing else
-            if _pole(tag):
-                if pole is not None and _pole(tag) != pole:
-                    continue
-                pole = _pole(tag)
-            chosen.append(TagMatch(tag, s, False, "embedding"))
-        return QueryMatch(query, "words", tuple(chosen))
+            cp = self._concept_poles[ci]
+            if cp and pole and cp != pole:
+                continue
+            pole = pole or cp
+            chosen[int(ci)] = ConceptMatch(self._concept_names[ci], s, "embedding", "")
+            added += 1
+
+    def _profile(self, literal: list[TagMatch], chosen: list[ConceptMatch], blocked: set[int]) -> tuple[TagMatch, ...]:
+        """The tag weights: the similarity-weighted mean of the concepts' weights, tags named in
+        the query at full weight, negations as negative weights; one tag per synonym group."""
+        index = {n: i for i, n in enumerate(self._concept_names)}
+        prof: dict[str, float] = {}
+        total = sum(c.similarity for c in chosen)
+        for c in chosen:
+            for t, w in self._concept_weights[index[c.name]].items():
+                if c.how == "negated word":  # "not sad": against what the concept wants, nothing more
+                    w = -w if w > 0 else 0.0
+                if t in GENERIC_TAGS:
+                    w *= self.generic_weight
+                if w < 0:
+                    w *= self.negative_weight
+                prof[t] = prof.get(t, 0.0) + c.similarity * w / total
+        named: dict[str, TagMatch] = {}
+        for m in literal:
+            named[m.tag] = m
+            prof[m.tag] = -EXACT_SIMILARITY if m.negated else EXACT_SIMILARITY
+        best: dict[int, tuple[str, float]] = {}
+        for t, w in prof.items():
+            g = self._group[t]
+            if t not in named and (g in blocked and w > 0 or abs(w) < MIN_WEIGHT):
+                continue
+            if g not in best or t in named or (best[g][0] not in named and abs(w) > abs(best[g][1])):
+                best[g] = (t, w)
+        ranked = sorted(best.values(), key=lambda tw: (-(tw[0] in named), -abs(tw[1])))[: self.max_tags]
+        return tuple(named.get(t) or TagMatch(t, abs(w), w < 0, "concept") for t, w in ranked)
 
 
 def score_songs(probabilities: np.ndarray, tags: Sequence[str], matches: Iterable[TagMatch]) -> np.ndarray:

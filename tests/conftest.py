@@ -18,10 +18,10 @@ SAMPLE_CLIPS = 48
 @pytest.fixture(scope="session")
 def sample_root(tmp_path_factory) -> str:
     """A sample data set with the four fault kinds; generated once per test session."""
-    from mtat import sample_data
+    import sample_music
 
     root = tmp_path_factory.mktemp("mtat_sample")
-    sample_data.generate(root, clips=SAMPLE_CLIPS, seed=7, faults=True, progress=False)
+    sample_music.generate(root, clips=SAMPLE_CLIPS, seed=7, faults=True, progress=False)
     return str(root)
 
 

@@ -11,7 +11,8 @@ natively (compute capability >= 8.0: A100, H100, L4, RTX 30xx+), ``mixed_float16
 """
 from __future__ import annotations
 
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 PRECISIONS: tuple[str, ...] = ("auto", "float32", "mixed_bfloat16", "mixed_float16")
 XLA_MODES: tuple[str, ...] = ("auto", "on", "off")

@@ -203,10 +203,10 @@ def test_audio_example_gen_runs_through_the_kfp_container_entrypoint(tmp_path):
     """What a KFP pod runs: the compiled command line, the executor input the launcher writes."""
     from tfx.orchestration.kubeflow.v2.container import kubeflow_v2_run_executor
 
-    from mtat import sample_data
+    import sample_music
 
     data = tmp_path / "data"
-    sample_data.generate(str(data), clips=8, seed=7, faults=True, progress=False)
+    sample_music.generate(str(data), clips=8, seed=7, faults=True, progress=False)
     faults = json.loads((data / "faults.json").read_text())
     out = tmp_path / "out"
     job, spec = compile_spec(str(tmp_path), "--data-root", str(data), "--data-only",

@@ -92,11 +92,11 @@ def latest_artifact(metadata_path, pipeline_root, type_name):
 @pytest.fixture(scope="module")
 def gate(tmp_path_factory):
     """A good run, then a run on shuffled training labels in the same root, metadata and serving folder."""
-    from mtat import sample_data
+    import sample_music
 
     work = tmp_path_factory.mktemp("gate")
     good_data, bad_data = str(work / "data"), str(work / "shuffled")
-    sample_data.generate(good_data, clips=GATE_CLIPS, seed=7, faults=False, progress=False)
+    sample_music.generate(good_data, clips=GATE_CLIPS, seed=7, faults=False, progress=False)
     moved = shuffle_training_labels(good_data, bad_data, SHUFFLE_SEED)
     pipeline_root, serving = str(work / "pipeline"), str(work / "serving")
     common = ["--pipeline-root", pipeline_root, "--serving-dir", serving, "--epochs", GATE_EPOCHS]

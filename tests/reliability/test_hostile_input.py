@@ -40,7 +40,6 @@ import tensorflow as tf
 from tfx.types import standard_artifacts
 
 import mtat.audio
-import tagger_cli.inference
 from components.audio_example_gen import executor as ex
 from components.audio_example_gen.component import AudioRejects
 from components.audio_example_gen.transforms import ExtractFeaturesDoFn
@@ -49,7 +48,7 @@ from mtat.audio import load_audio
 from mtat.features import CLIP_ID_KEY, MEL_KEY, MelConfig, clip_log_mel, decode_mel
 from tagger_cli import serve_check
 from tagger_cli.catalog import read_catalog
-from tagger_cli.inference import BATCH_WINDOWS, load_tagger
+from mtat.tagging import BATCH_WINDOWS, load_tagger
 from tagger_cli.main import main
 
 CFG = MelConfig()
@@ -318,7 +317,7 @@ def test_predict_tags_good_files_and_gives_one_error_line_per_bad_file(capsys, h
     out, err = capsys.readouterr()
     assert code == 1 and "Traceback" not in err  # 1: some file failed, the others are tagged
     rows = [json.loads(line) for line in out.splitlines()]
-    shown = [tagger_cli.inference.printable(f) for f in files]
+    shown = [mtat.audio.printable(f) for f in files]
     assert [r["path"] for r in rows] == shown  # every file once, in order
     assert "7/caf\\xe9.mp3" in shown[list(PREDICT).index(NON_UTF8)]
     error_lines = [line for line in err.splitlines() if line.startswith("error: ")]
@@ -335,9 +334,9 @@ def test_predict_tags_good_files_and_gives_one_error_line_per_bad_file(capsys, h
 
 def test_index_lists_every_audio_file_once_as_a_row_or_a_reject(capsys, hostile, pushed_model, tmp_path):
     root = hostile["root"]
-    spy = OpenSpy(tagger_cli.inference.open_audio)
+    spy = OpenSpy(mtat.audio.open_audio)
     out = tmp_path / "catalog.parquet"
-    with mock.patch.object(tagger_cli.inference, "open_audio", spy):
+    with mock.patch.object(mtat.audio, "open_audio", spy):
         code = main(["index", root, "--out", str(out), "--model", pushed_model, "--workers", "2", "--no-progress"])
     stdout, err = capsys.readouterr()
     assert code == 0 and "Traceback" not in err
@@ -348,7 +347,7 @@ def test_index_lists_every_audio_file_once_as_a_row_or_a_reject(capsys, hostile,
                         "2/link-out.mp3": "unsafe_path", "9/dangling.mp3": "missing", "7/caf\\xe9.mp3": "bad_name",
                         "0/fifo.mp3": "not_a_file"}
     assert rejects == expected_rejects
-    listed = sorted(tagger_cli.inference.printable(os.path.relpath(os.path.join(d, f), root))
+    listed = sorted(mtat.audio.printable(os.path.relpath(os.path.join(d, f), root))
                     for d, _, fs in os.walk(root) for f in fs if f.endswith((".mp3", ".wav")))
     assert sorted(cat.keys + list(rejects)) == listed  # each audio file under the root exactly once
     assert len(cat.keys) == len(listed) - len(rejects) and not set(cat.keys) & set(rejects)

@@ -1,4 +1,4 @@
-"""``mtat-tagger predict | index | serve-check`` and ``tagger_cli.inference`` on a real exported model.
+"""``mtat-tagger predict | index | serve-check`` and the tagging library (``mtat.tagging``) on a real exported model.
 
 The model is the session fixture ``pushed_model`` (tests/conftest.py); audio is the
 generated sample set, re-encoded here as MP3 / stereo 44.1 kHz WAV / FLAC / OGG and a 3-minute
@@ -23,11 +23,12 @@ import pytest
 import soundfile as sf
 import tensorflow as tf
 
-from mtat.audio import AudioError, load_audio
+from mtat import audio as audio_module
+from mtat.audio import AudioError, load_audio, stream_audio
 from mtat.features import MelConfig, log_mel
-from tagger_cli import inference
+from mtat.tagging import ModelError, load_tagger, resolve_model_dir
+from mtat.windows import Windower
 from tagger_cli.catalog import read_catalog
-from tagger_cli.inference import CliError, _Windower, load_tagger, resolve_model_dir, stream_audio
 from tagger_cli.main import main
 
 CFG = MelConfig()
@@ -115,7 +116,7 @@ def test_windower_matches_the_served_windowing_for_any_chunking():
     for n in (1, 5, 99, 100, 101, 250, 300, 1234):
         x = np.arange(n, dtype=np.float32)
         for hop, length in ((100, 100), (30, 100)):
-            w = _Windower(length, hop)
+            w = Windower(length, hop)
             got, i = [], 0
             while i < n:
                 step = int(rng.integers(1, 170))
@@ -143,15 +144,15 @@ def test_resolve_model_dir_layouts(pushed_model, tmp_path):
     (copy / "11").mkdir()
     (copy / "latest").mkdir()
     assert resolve_model_dir(str(copy)) == str(copy / "10")
-    with pytest.raises(CliError, match="model directory not found"):
+    with pytest.raises(ModelError, match="model directory not found"):
         resolve_model_dir(str(tmp_path / "nope"))
     (tmp_path / "empty").mkdir()
-    with pytest.raises(CliError, match="no SavedModel"):
+    with pytest.raises(ModelError, match="no SavedModel"):
         resolve_model_dir(str(tmp_path / "empty"))
     cwd = os.getcwd()
     os.chdir(tmp_path)
     try:
-        with pytest.raises(CliError, match=r"serving_model/tagger \(the default; pass --model DIR\)"):
+        with pytest.raises(ModelError, match=r"serving_model/tagger \(the default; pass --model DIR\)"):
             resolve_model_dir(None)
     finally:
         os.chdir(cwd)
@@ -193,7 +194,7 @@ def test_embedding_equals_the_analyze_signature(tagger, raw_model, songs):
 
 def test_long_file_is_decoded_in_bounded_blocks(songs):
     blocks = list(stream_audio(songs["long"], CFG.sample_rate))
-    assert len(blocks) >= 6 and max(b.size for b in blocks) <= inference.BLOCK_SECONDS * CFG.sample_rate + 2000
+    assert len(blocks) >= 6 and max(b.size for b in blocks) <= audio_module.BLOCK_SECONDS * CFG.sample_rate + 2000
     np.testing.assert_allclose(np.concatenate(blocks), load_audio(songs["long"], CFG.sample_rate), atol=1e-5)
     for bad, reason in ((songs["text"], "undecodable"), (songs["missing"], "missing")):
         with pytest.raises(AudioError) as err:

@@ -76,7 +76,7 @@ def test_encoder_loads_and_runs_without_network(monkeypatch):
 
 @pytest.fixture(scope="module")
 def matcher(encoder):
-    return TagMatcher(MTAT_TOP50, encoder.encode)
+    return TagMatcher(MTAT_TOP50, encoder.encode)  # concept vectors cached on disk after the first run
 
 
 def _group(tag: str):
@@ -103,8 +103,9 @@ def test_free_words(matcher):
     assert "techno" in techno.tags[:3]
     beach = matcher.match("relaxing beach")
     assert beach.kind == "words"
-    assert set(beach.tags[:2]) <= CALM, beach
-    assert not set(beach.tags) & LOUD, beach
+    wanted = [t.tag for t in beach.matches if not t.negated]
+    assert wanted[0] in CALM and len(set(wanted[:4]) & CALM) >= 2, beach
+    assert not set(wanted) & LOUD, beach  # loud tags only as "not loud"
     sims = [t.similarity for t in beach.matches]
     assert sims == sorted(sims, reverse=True)
     assert {"choir", "choral"} & set(matcher.match("christmas").tags)
@@ -181,15 +182,15 @@ def _index(result_path: str) -> int:
 
 def test_search_free_words_ranks_calm_songs_first(synthetic_catalog, capsys):
     res = _run_json(capsys, ["search", "relaxing beach", "--catalog", synthetic_catalog["path"], "--json"])
-    assert set(res) == {"query", "matched_tags", "results"}
+    assert {"query", "matched_tags", "results"} <= set(res)
     assert res["query"] == "relaxing beach"
-    assert res["matched_tags"] and all(set(m) == {"tag", "similarity"} for m in res["matched_tags"])
+    assert res["matched_tags"] and all({"tag", "similarity"} <= set(m) for m in res["matched_tags"])
     sims = [m["similarity"] for m in res["matched_tags"]]
     assert sims == sorted(sims, reverse=True)
     assert len(res["results"]) == 10
     assert {_index(r["path"]) for r in res["results"]} == set(range(10))  # exactly the calm songs
     for r in res["results"]:
-        assert set(r) == {"path", "score", "tags"}
+        assert {"path", "score", "tags"} <= set(r)
         assert os.path.isabs(r["path"])
         assert len(r["tags"]) == 5 and list(r["tags"].values()) == sorted(r["tags"].values(), reverse=True)
     scores = [r["score"] for r in res["results"]]
@@ -269,8 +270,8 @@ def test_similar_errors(synthetic_catalog, tmp_path, monkeypatch):
     _assert_one_line_error(_cli("similar", str(tmp_path / "nope.mp3"), "--catalog", cat["path"]), "file not found")
     _assert_one_line_error(_cli("similar", file, "--catalog", cat["path"]), "not there any more")
 
+    from mtat import tagging
     from mtat.audio import AudioError
-    from tagger_cli import inference
 
     class FakeTagger:
         version = "1"
@@ -278,7 +279,7 @@ def test_similar_errors(synthetic_catalog, tmp_path, monkeypatch):
         def predict_file(self, path):
             raise AudioError("undecodable", f"not decodable as audio: {path}")
 
-    monkeypatch.setattr(inference, "load_tagger", lambda model: FakeTagger())
+    monkeypatch.setattr(tagging, "load_tagger", lambda model: FakeTagger())
     with pytest.raises(CliError, match="cannot read"):
         similar_mod.embed_file(file, "/some/model", catalog_mod.read_catalog(cat["path"]))
 

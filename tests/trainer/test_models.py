@@ -36,7 +36,7 @@ def test_parameter_counts(built):
     # PyTorch counts no BN moving statistics: the 17.37 M reference is our trainable count.
     assert abs(_trainable(fcn4) - 17.37e6) / 17.37e6 < 0.001
     assert 10_000 <= built["small"].count_params() <= 100_000
-    # ShortChunkCNN_Res of Won et al. (12.1 M in DESIGN's PyTorch reference).
+    # ShortChunkCNN_Res of Won et al. (12.1 M in the authors' PyTorch code).
     assert abs(_trainable(built["strong"]) - 12.1e6) / 12.1e6 < 0.01
 
 

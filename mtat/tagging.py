@@ -1,4 +1,7 @@
-"""The model side of the CLI: find and load a pushed model, tag a waveform or an audio file.
+"""The tagging library: find and load a pushed model once, tag a waveform, a file or many files.
+
+Used by the ``mtat-tagger`` commands and the web page; errors about the model are
+:class:`ModelError`, unreadable audio is :class:`mtat.audio.AudioError`.
 
 Clip-level outputs (what ``predict``, ``index`` and ``similar`` report) are exactly what TF
 Serving's ``serving_default`` / ``analyze`` signatures compute for the whole file: the audio is
@@ -10,11 +13,11 @@ at most :data:`BATCH_WINDOWS`, each batch row being exactly one window, so the n
 single ``serving_default`` call on the whole waveform (up to float rounding) while memory stays
 bounded.
 
-Long files are never decoded into one array: :func:`stream_audio` reads blocks of
-:data:`BLOCK_SECONDS` with libsndfile, downmixes them to mono and resamples them with a
+Long files are never decoded into one array: :func:`mtat.audio.stream_audio` reads blocks of
+:data:`mtat.audio.BLOCK_SECONDS` with libsndfile, downmixes them to mono and resamples them with a
 streaming soxr resampler (the same numbers as ``mtat.audio.load_audio`` on the whole file, up
 to float rounding), and
-a window scheduler keeps only the samples a pending window still needs.
+the window rule (:class:`mtat.windows.Windower`) keeps only the samples a pending window still needs.
 
 Taggram (``taggram=True``): the served windows are 29.12 s long, one row per half minute is
 useless for a 30 s clip. The taggram instead rates short *segments* of
@@ -41,9 +44,9 @@ from typing import Any, Callable, Dict, Iterable, Iterator, List, Optional, Sequ
 
 import numpy as np
 
-from mtat.audio import AUDIO_EXTENSIONS, AudioError, mono_blocks, open_audio
+from mtat.audio import AUDIO_EXTENSIONS, AudioError, stream_audio
 from mtat.features import MelConfig
-from tagger_cli.main import CliError
+from mtat.windows import Windower
 
 #: Where ``run_local.py`` pushes by default (``--serving-dir serving_model --model-name tagger``).
 DEFAULT_MODEL_DIR = os.path.join("serving_model", "tagger")
@@ -52,13 +55,15 @@ DEFAULT_MODEL_DIR = os.path.join("serving_model", "tagger")
 BATCH_WINDOWS = 4
 #: Taggram segments per ``log_mel`` call.
 BATCH_SEGMENTS = 16
-#: Decoding block length (seconds of input audio per libsndfile read).
-BLOCK_SECONDS = 30.0
 TAGGRAM_SEGMENT_SECONDS = 3.0
 TAGGRAM_HOP_SECONDS = 1.5
 
-__all__ = ["AUDIO_EXTENSIONS", "AudioError", "DEFAULT_MODEL_DIR", "FilePrediction", "Tagger", "load_tagger",
-           "map_files", "printable", "resolve_model_dir", "stream_audio", "top_tags"]
+__all__ = ["AUDIO_EXTENSIONS", "AudioError", "DEFAULT_MODEL_DIR", "FilePrediction", "ModelError", "Tagger",
+           "load_tagger", "map_files", "resolve_model_dir", "top_tags"]
+
+
+class ModelError(Exception):
+    """No usable model where one was asked for (missing, not exported by this project, corrupt)."""
 
 
 @dataclasses.dataclass
@@ -122,7 +127,7 @@ def resolve_model_dir(path: Optional[str]) -> str:
     ``path`` may be a version folder (has ``saved_model.pb``), a model base folder (the newest
     all-digit version in it), or a serving folder holding ``<name>/<version>/`` (its only model,
     or ``tagger`` if there are several). ``None`` means ``serving_model/tagger`` (where
-    ``pipelines/run_local.py`` pushes). Raises :class:`CliError` when nothing loadable is there.
+    ``pipelines/run_local.py`` pushes). Raises :class:`ModelError` when nothing loadable is there.
     """
     import tensorflow as tf
 
@@ -131,7 +136,7 @@ def resolve_model_dir(path: Optional[str]) -> str:
     if "://" not in target:
         target = os.path.abspath(os.path.expanduser(target))
     if not tf.io.gfile.exists(target):
-        raise CliError(f"model directory not found: {shown}")
+        raise ModelError(f"model directory not found: {shown}")
     if _is_saved_model(target):
         return target
     versions = _versions(target)
@@ -144,8 +149,8 @@ def resolve_model_dir(path: Optional[str]) -> str:
         base = os.path.join(target, names[0])
         return os.path.join(base, str(_versions(base)[-1]))
     if names:
-        raise CliError(f"{shown} holds several models ({', '.join(names)}): pass one of them with --model")
-    raise CliError(f"no SavedModel in {shown}: expected saved_model.pb, numeric version folders "
+        raise ModelError(f"{shown} holds several models ({', '.join(names)}): pass one of them with --model")
+    raise ModelError(f"no SavedModel in {shown}: expected saved_model.pb, numeric version folders "
                    "(<model>/<version>/) or a serving folder with <model>/<version>/")
 
 
@@ -158,89 +163,6 @@ def model_fingerprint(model_dir: str) -> str:
     except Exception:  # noqa: BLE001 - older SavedModels have no fingerprint.pb
         return ""
     return f"{fp.saved_model_checksum:x}-{fp.checkpoint_hash:x}"
-
-
-# --------------------------------------------------------------------------------------------
-# decoding
-
-
-def stream_audio(path: str, sample_rate: int, block_seconds: float = BLOCK_SECONDS) -> Iterator[np.ndarray]:
-    """Open ``path`` and return an iterator of mono float32 blocks at ``sample_rate``.
-
-    Same validation and numbers as :func:`mtat.audio.load_audio` (missing / empty / undecodable
-    raise :class:`AudioError` here, at once; the concatenated blocks equal ``load_audio``'s array up
-    to float rounding, ~3e-7), but at most ``block_seconds`` of input audio is in memory at a time.
-    Errors found while reading (a corrupt frame late in a file, NaN samples) are raised by the
-    iterator (see :func:`mtat.audio.mono_blocks`).
-    """
-    p = str(path)
-    handle, size = open_audio(p)
-    rate = int(handle.samplerate)
-    if handle.frames == 0:
-        handle.close()
-        raise AudioError("no_samples", f"decoded to 0 samples ({size} bytes): {p}")
-    blocks = mono_blocks(handle, p, block_frames=max(1, int(round(block_seconds * rate))))
-    return _resampled_blocks(blocks, rate, sample_rate, p)
-
-
-def _resampled_blocks(blocks: Iterator[np.ndarray], rate_in: int, rate_out: int, path: str) -> Iterator[np.ndarray]:
-    """Resample a block stream with soxr HQ (streaming; identical to one ``soxr.resample`` call)."""
-    if rate_in == rate_out:
-        yield from blocks
-        return
-    import soxr
-
-    stream = soxr.ResampleStream(rate_in, rate_out, 1, dtype="float32", quality="HQ")
-    pending = next(blocks, None)
-    while pending is not None:
-        following = next(blocks, None)
-        out = stream.resample_chunk(pending, last=following is None)
-        if out.size:
-            yield np.asarray(out, dtype=np.float32)
-        pending = following
-
-
-class _Windower:
-    """Cuts a sample stream into windows of ``length`` every ``hop`` samples, keeping a small buffer.
-
-    Regular windows start at ``0, hop, 2 hop, ...`` while they fit; at the end one more window
-    aligned to the end of the stream is added if the last one did not reach it (the served
-    windowing when ``hop == length``). A stream shorter than ``length`` gives one short window
-    (the caller pads or tiles it).
-    """
-
-    def __init__(self, length: int, hop: int):
-        self.length, self.hop = int(length), int(hop)
-        self.buf = np.zeros(0, np.float32)
-        self.offset = 0  # stream index of buf[0]
-        self.total = 0
-        self.next = 0  # start of the next regular window
-        self.covered = 0  # end of the last window handed out
-        self.count = 0
-
-    def feed(self, chunk: np.ndarray) -> List[Tuple[int, np.ndarray]]:
-        self.buf = np.concatenate([self.buf, chunk]) if self.buf.size else np.asarray(chunk, np.float32)
-        self.total += len(chunk)
-        out = []
-        while self.next + self.length <= self.total:
-            i = self.next - self.offset
-            out.append((self.next, self.buf[i:i + self.length].copy()))
-            self.covered, self.next, self.count = self.next + self.length, self.next + self.hop, self.count + 1
-        keep = max(self.offset, min(self.next, self.total - self.length))
-        if keep > self.offset:
-            self.buf = self.buf[keep - self.offset:]
-            self.offset = keep
-        return out
-
-    def finish(self) -> List[Tuple[int, np.ndarray]]:
-        if self.total == 0:
-            return []
-        if self.count == 0:
-            return [(0, self.buf.copy())]
-        if self.covered < self.total:
-            start = self.total - self.length
-            return [(start, self.buf[start - self.offset:].copy())]
-        return []
 
 
 # --------------------------------------------------------------------------------------------
@@ -259,15 +181,15 @@ class Tagger:
         try:
             self.info: Dict[str, Any] = read_model_info(model_dir)
         except Exception as err:  # noqa: BLE001
-            raise CliError(f"{model_dir} has no readable assets.extra/model_info.json "
+            raise ModelError(f"{model_dir} has no readable assets.extra/model_info.json "
                            f"(not exported by this project's trainer?): {err}") from None
         try:
             self.model = tf.saved_model.load(model_dir)
         except Exception as err:  # noqa: BLE001 - corrupt / incompatible SavedModel
-            raise CliError(f"cannot load the SavedModel in {model_dir}: {str(err).splitlines()[0]}") from None
+            raise ModelError(f"cannot load the SavedModel in {model_dir}: {str(err).splitlines()[0]}") from None
         missing = [s for s in ("analyze", "log_mel", "serving_default") if s not in self.model.signatures]
         if missing:
-            raise CliError(f"the model in {model_dir} lacks the signature(s) {', '.join(missing)}")
+            raise ModelError(f"the model in {model_dir} lacks the signature(s) {', '.join(missing)}")
         self.tags: List[str] = list(self.info["tags"])
         self.config = MelConfig.from_dict(self.info["mel_config"])
         self.preset: str = self.info.get("preset", "")
@@ -333,11 +255,11 @@ class Tagger:
 
         rate = self.sample_rate
         window = self.config.clip_samples
-        clip = _Windower(window, window)
+        clip = Windower(window, window)
         seg_len = max(1, int(round(TAGGRAM_SEGMENT_SECONDS * rate)))
         if taggram and not (taggram_hop > 0):
             raise ValueError(f"taggram hop must be positive, got {taggram_hop}")
-        segs = _Windower(seg_len, max(1, int(round(taggram_hop * rate)))) if taggram else None
+        segs = Windower(seg_len, max(1, int(round(taggram_hop * rate)))) if taggram else None
         win_batch: List[np.ndarray] = []
         seg_batch: List[np.ndarray] = []
         win_starts: List[int] = []
@@ -407,11 +329,6 @@ def load_tagger(path: Optional[str]) -> Tagger:
 
 # --------------------------------------------------------------------------------------------
 # many files
-
-
-def printable(text: str) -> str:
-    """``text`` safe to print or store as UTF-8: bytes of a non-UTF-8 file name become ``\\xNN``."""
-    return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
 def map_files(fn: Callable[[str], Any], paths: Sequence[str], workers: int = 2, ordered: bool = True

@@ -1,19 +1,24 @@
-"""Tests of mtat/sample_data.py: MTAT layout, decodable MP3s, tags that follow the music,
-determinism across runs and worker counts, and the deliberate faults."""
+"""Tests of the sample_music package: MTAT layout, decodable MP3s, tags that follow the music,
+determinism across runs and worker counts, the deliberate faults, and the CLI."""
 from __future__ import annotations
 
 import json
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
 import soundfile as sf
 
-from mtat import sample_data as sd
+import sample_music as sd
+from mtat.annotations import ANNOTATIONS_FILE
 from mtat.tags import MTAT_TAGS
 
 CLIPS, SEED = 24, 7
+REPO = Path(__file__).resolve().parents[2]
 HEADER = ["clip_id", *MTAT_TAGS, "mp3_path"]
 PATH_RE = re.compile(r"^[0-9a-f]/[a-z0-9_]+-[a-z0-9_]+-\d\d-[a-z0-9_]+-\d+-\d+\.mp3$")
 VOICES = {52, 53}
@@ -59,7 +64,7 @@ def data(tmp_path_factory) -> tuple[Path, dict]:
 
 @pytest.fixture(scope="module")
 def rows(data) -> list[list[str]]:
-    return read_csv(data[0] / sd.ANNOTATIONS_FILE)
+    return read_csv(data[0] / ANNOTATIONS_FILE)
 
 
 def test_summary(data):
@@ -178,7 +183,7 @@ def test_deterministic_across_runs_and_workers(data, tmp_path):
 
     other = tmp_path / "other"
     sd.generate(other, clips=2, seed=SEED + 1, workers=1, progress=False)
-    first, first_here = read_csv(other / sd.ANNOTATIONS_FILE)[1], read_csv(out / sd.ANNOTATIONS_FILE)[1]
+    first, first_here = read_csv(other / ANNOTATIONS_FILE)[1], read_csv(out / ANNOTATIONS_FILE)[1]
     assert first[-1] != first_here[-1]
     assert (other / first[-1]).read_bytes() != (out / first_here[-1]).read_bytes()
     assert not (other / sd.FAULTS_FILE).exists()
@@ -187,5 +192,29 @@ def test_deterministic_across_runs_and_workers(data, tmp_path):
 def test_cli(tmp_path, capsys):
     assert sd.main([str(tmp_path), "--clips", "1", "--seed", "3", "--workers", "1", "--no-progress"]) == 0
     assert "wrote 1 rows (1 good clips, 0 faults)" in capsys.readouterr().out
-    assert len(read_csv(tmp_path / sd.ANNOTATIONS_FILE)) == 2
+    assert len(read_csv(tmp_path / ANNOTATIONS_FILE)) == 2
     assert sd.main([str(tmp_path), "--clips", "0"]) == 2
+
+
+def test_python_m_sample_music(data, rows, tmp_path):
+    """``python -m sample_music`` in a child process: its 2 clips are the first 2 of the same seed's set."""
+    out, _ = data
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(REPO), os.environ.get("PYTHONPATH", "")]))
+    proc = subprocess.run([sys.executable, "-m", "sample_music", str(tmp_path), "--clips", "2", "--seed",
+                           str(SEED), "--workers", "1", "--no-progress"], cwd=REPO, env=env,
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    assert "wrote 2 rows (2 good clips, 0 faults)" in proc.stdout
+    here = read_csv(tmp_path / ANNOTATIONS_FILE)
+    assert here == rows[:3]
+    for r in here[1:]:
+        assert (tmp_path / r[-1]).read_bytes() == (out / r[-1]).read_bytes(), r[-1]
+
+
+def test_missing_tinysoundfont_names_the_requirements_file(tmp_path, monkeypatch, capsys):
+    monkeypatch.setitem(sys.modules, "tinysoundfont", None)  # makes ``import tinysoundfont`` fail
+    with pytest.raises(ModuleNotFoundError, match=r"pip install --no-deps .*-r requirements-nodeps\.txt"):
+        sd.generate(tmp_path, clips=1, seed=0, workers=1, progress=False)
+    assert not list(tmp_path.rglob("*.mp3"))
+    assert sd.main([str(tmp_path), "--clips", "1", "--workers", "1", "--no-progress"]) == 2
+    assert "requirements-nodeps.txt" in capsys.readouterr().err

@@ -1,0 +1,161 @@
+"""The FastAPI application of ``mtat-tagger serve``.
+
+Routes::
+
+    GET  /                     the page (static/index.html; ``/?q=...`` runs the query on load)
+    GET  /static/...           its CSS and JS (package data, nothing from a CDN)
+    GET  /api/search?q=&top=   search --json's object, results with "id" and "audio_url"
+    GET  /api/similar?id=&top= similar --json's object for catalog song ``id``
+    GET  /api/taggram?id=      the song's taggram (top tags x time) as JSON, drawn by the page
+    POST /api/predict          multipart field "file" -> predict --json's object
+                               (``?taggram=1`` adds "taggram"; ``?top=N`` as predict --top)
+    GET  /audio/{id}           the song's audio file, with HTTP Range (206, Content-Range)
+    GET  /healthz              status, catalog and model summary
+
+Every error is JSON ``{"error": message}`` with 400 (bad request), 404 (no such song / page),
+408 (upload too slow), 413 (upload too large), 415 (not multipart), 422 (not audio) or 503 (model busy or absent).
+
+Why FastAPI/Starlette + uvicorn: the routes are a thin JSON layer over NumPy/TF code that
+releases the GIL, so a thread-pooled ASGI server serves searches while a model job runs;
+Starlette brings a tested FileResponse with Range support and a path-safe StaticFiles, and
+the raw request stream lets uploads be size-checked while they arrive. The stack needs only
+pydantic 2 / anyio versions already pinned by TFX's dependencies (checked with pip).
+"""
+from __future__ import annotations
+
+import mimetypes
+import os
+import tempfile
+from importlib import resources
+
+import anyio
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from mtat.audio import AudioError
+from tagger_cli.web.service import MAX_TOP, PREDICT_TOP, BadRequest, Busy, NoModel, NotFound, WebService
+from tagger_cli.web.uploads import UPLOAD_TIMEOUT_S, UploadError, receive_upload
+
+#: Content types by extension for the formats libsndfile reads (mimetypes lacks some).
+AUDIO_TYPES = {".mp3": "audio/mpeg", ".wav": "audio/wav", ".flac": "audio/flac", ".ogg": "audio/ogg",
+               ".oga": "audio/ogg", ".aiff": "audio/aiff", ".aif": "audio/aiff", ".au": "audio/basic"}
+#: Content types by the first bytes (a catalog file's name need not say what it is).
+AUDIO_MAGIC = ((b"ID3", "audio/mpeg"), (b"\xff\xfb", "audio/mpeg"), (b"\xff\xf3", "audio/mpeg"),
+               (b"\xff\xf2", "audio/mpeg"), (b"RIFF", "audio/wav"), (b"fLaC", "audio/flac"),
+               (b"OggS", "audio/ogg"), (b"FORM", "audio/aiff"), (b".snd", "audio/basic"))
+DEFAULT_MAX_UPLOAD_MB = 50.0
+
+
+def audio_content_type(path: str) -> str:
+    """The audio MIME type of ``path``, from its first bytes, else its extension, else audio/mpeg."""
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(4)
+    except OSError:
+        head = b""
+    for magic, ctype in AUDIO_MAGIC:
+        if head.startswith(magic):
+            return ctype
+    ext = os.path.splitext(path)[1].lower()
+    return AUDIO_TYPES.get(ext) or mimetypes.guess_type(path)[0] or "audio/mpeg"
+
+
+def static_dir() -> str:
+    return str(resources.files("tagger_cli.web") / "static")
+
+
+def create_app(service: WebService, *, max_upload_mb: float = DEFAULT_MAX_UPLOAD_MB,
+               upload_dir: str | None = None, upload_timeout: float = UPLOAD_TIMEOUT_S):
+    """The ASGI app over ``service``. Uploads go to ``upload_dir`` (default: a fresh temporary folder)
+    and must arrive within ``upload_timeout`` seconds."""
+    max_bytes = int(max_upload_mb * 2 ** 20)
+    uploads = upload_dir or tempfile.mkdtemp(prefix="mtat-web-uploads-")
+    app = FastAPI(title="mtat-tagger", docs_url=None, redoc_url=None, openapi_url=None)
+    app.state.service = service
+    app.state.upload_dir = uploads
+    app.state.max_upload_bytes = max_bytes
+    index_html = (resources.files("tagger_cli.web") / "static" / "index.html").read_text(encoding="utf-8")
+
+    def error(status: int, message: str, headers: dict | None = None) -> JSONResponse:
+        return JSONResponse({"error": message}, status_code=status, headers=headers)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(_request, exc):
+        text = {404: "not found", 405: "method not allowed"}.get(exc.status_code, str(exc.detail))
+        return error(exc.status_code, text)
+
+    @app.exception_handler(RequestValidationError)
+    async def validation_error(_request, exc):
+        first = exc.errors()[0] if exc.errors() else {}
+        where = ".".join(str(x) for x in first.get("loc", ()) if x != "query")
+        return error(400, f"{where}: {first.get('msg', 'invalid request')}")
+
+    @app.exception_handler(NotFound)
+    async def not_found(_request, exc):
+        return error(404, str(exc))
+
+    @app.exception_handler(BadRequest)
+    async def bad_request(_request, exc):
+        return error(400, str(exc))
+
+    @app.exception_handler(Busy)
+    async def busy(_request, exc):
+        return error(503, str(exc), {"Retry-After": "2"})
+
+    @app.exception_handler(NoModel)
+    async def no_model(_request, exc):
+        return error(503, str(exc))
+
+    @app.exception_handler(AudioError)
+    async def not_audio(_request, exc):
+        return error(422, str(exc))
+
+    @app.get("/", response_class=HTMLResponse)
+    def page():
+        return HTMLResponse(index_html, headers={"Cache-Control": "no-cache"})
+
+    app.mount("/static", StaticFiles(directory=static_dir()), name="static")
+
+    @app.get("/healthz")
+    def healthz():
+        return {**service.health(), "max_upload_bytes": max_bytes}
+
+    @app.get("/api/search")
+    async def api_search(q: str = "", top: int = 10):
+        # a cached answer is returned on the event loop; the rest (encoder, NumPy) runs in a worker thread.
+        # plain JSON types: JSONResponse, no jsonable_encoder pass
+        hit = service.cached_search(q, top)
+        return JSONResponse(hit if hit is not None else await anyio.to_thread.run_sync(service.search, q, top))
+
+    @app.get("/api/similar")
+    def api_similar(id: str = "", top: int = 10):  # noqa: A002 - the API's parameter name
+        return JSONResponse(service.similar(id, top))
+
+    @app.get("/api/taggram")
+    def api_taggram(id: str = ""):  # noqa: A002
+        return service.taggram(id)
+
+    @app.get("/audio/{song_id}")
+    def audio(song_id: str):
+        path = service.audio_path(song_id)
+        return FileResponse(path, media_type=audio_content_type(path),
+                            headers={"Cache-Control": "private, max-age=3600"})
+
+    @app.post("/api/predict")
+    async def api_predict(request: Request, top: int = PREDICT_TOP, taggram: bool = False):
+        if not 1 <= top <= MAX_TOP:
+            raise BadRequest(f"top must be between 1 and {MAX_TOP}, got {top}")
+        if service.tagger is None:
+            raise NoModel("this server runs without a model: tagging uploads is not available")
+        try:
+            with service.gate.admit():  # before reading the body: a refused burst costs no disk
+                async with receive_upload(request, max_bytes, uploads, timeout=upload_timeout) as up:
+                    return await anyio.to_thread.run_sync(
+                        lambda: service.predict_file(up.path, up.filename, top, taggram))
+        except UploadError as err:
+            return error(err.status, err.message, {"Connection": "close"} if err.status in (408, 413) else None)
+
+    return app

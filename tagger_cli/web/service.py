@@ -1,0 +1,294 @@
+"""What the web server does, without the web: a catalog and a model loaded once, shared by all requests.
+
+Songs are addressed by their catalog row (``id``, 0-based); the client never names a path. A
+song's audio file is the catalog's own record of it (``root`` + row key when the catalog has a
+root, else the absolute path stored at indexing time) and is served only while it is a regular
+file (a symlink resolving out of ``root`` is refused).
+
+Thread safety: search is NumPy on read-only arrays plus the shared text encoder, whose forward
+pass is serialised by its own lock (``mtat.text_embedding.TextEncoder.encode``); the encoder and
+the tag vectors are loaded by :meth:`WebService.warm_up` before the first request, so no two
+requests race to load them. Model work (predicting an upload, a song's taggram) goes through a
+:class:`WorkGate`: at most ``workers`` jobs run, at most ``queue`` more wait, the rest are refused
+with :class:`Busy` (HTTP 503) so a burst of uploads cannot pile up decoded audio in memory.
+"""
+from __future__ import annotations
+
+import contextlib
+import os
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Iterator
+from typing import Any, TypeVar
+
+import numpy as np
+
+from tagger_cli.catalog import Catalog
+from tagger_cli.main import CliError
+
+T = TypeVar("T")
+
+#: Most results one search or similar request may ask for.
+MAX_TOP = 100
+#: Longest accepted query (characters).
+MAX_QUERY_CHARS = 500
+#: Tag rows in a taggram.
+TAGGRAM_TAGS = 12
+#: Most taggram columns: a long upload gets a coarser hop instead of thousands of model calls.
+MAX_TAGGRAM_COLUMNS = 120
+#: Catalog taggrams kept in memory.
+TAGGRAM_CACHE = 256
+#: Search results kept per server (the catalog never changes while it runs, so a cached answer is exact).
+SEARCH_CACHE = 2048
+#: Tags listed in ``predict``'s ``top`` (``mtat-tagger predict``'s default ``--top``).
+PREDICT_TOP = 10
+
+
+class NotFound(LookupError):
+    """No such song (HTTP 404)."""
+
+
+class BadRequest(ValueError):
+    """The request itself is wrong (HTTP 400)."""
+
+
+class Busy(RuntimeError):
+    """Too much model work queued (HTTP 503)."""
+
+
+class NoModel(RuntimeError):
+    """The server runs without a model (HTTP 503)."""
+
+
+class WorkGate:
+    """Bounded model work: ``workers`` jobs at a time, ``queue`` more waiting, anything beyond refused."""
+
+    def __init__(self, workers: int = 1, queue: int = 4):
+        if workers < 1 or queue < 0:
+            raise ValueError(f"workers must be >= 1 and queue >= 0, got {workers}, {queue}")
+        self.workers, self.queue = workers, queue
+        self._running = threading.BoundedSemaphore(workers)
+        self._lock = threading.Lock()
+        self.admitted = 0
+
+    @contextlib.contextmanager
+    def admit(self) -> Iterator[None]:
+        """Hold a place (running or waiting) for the duration of a request; :class:`Busy` when full."""
+        with self._lock:
+            if self.admitted >= self.workers + self.queue:
+                raise Busy(f"the server is busy ({self.workers} model job(s) running, {self.queue} waiting): "
+                           "retry later")
+            self.admitted += 1
+        try:
+            yield
+        finally:
+            with self._lock:
+                self.admitted -= 1
+
+    def run(self, fn: Callable[[], T]) -> T:
+        """Run ``fn`` once a worker slot is free (call inside :meth:`admit`)."""
+        with self._running:
+            return fn()
+
+
+class WebService:
+    """A catalog (and optionally the model that tags uploads and draws taggrams), shared by all requests."""
+
+    def __init__(self, catalog: Catalog, tagger=None, *, workers: int = 1, queue: int = 4):
+        self.catalog = catalog
+        self.tagger = tagger
+        self.gate = WorkGate(workers, queue)
+        self.root = str(catalog.meta.get("root") or "")
+        self._row_of: dict[str, int] = {}
+        for i, p in enumerate(catalog.paths):
+            self._row_of.setdefault(p, i)
+        self._searches: OrderedDict[tuple[str, int], dict] = OrderedDict()
+        self._search_lock = threading.Lock()
+        self._taggrams: OrderedDict[int, dict] = OrderedDict()
+        self._taggram_lock = threading.Lock()
+
+    # -- start-up -------------------------------------------------------------------------------
+    def warm_up(self) -> None:
+        """Load the text encoder and the tag vectors now (a free-word query), not in the first request."""
+        self.search("warm up music", 1)
+
+    def health(self) -> dict:
+        t = self.tagger
+        return {"status": "ok", "songs": len(self.catalog), "tags": len(self.catalog.tags),
+                "embeddings": self.catalog.embeddings is not None, "catalog": self.catalog.source,
+                "model": None if t is None else {"dir": t.model_dir, "version": t.version, "tags": len(t.tags)},
+                "model_jobs": {"admitted": self.gate.admitted, "workers": self.gate.workers, "queue": self.gate.queue}}
+
+    # -- songs ----------------------------------------------------------------------------------
+    def row(self, song_id: Any) -> int:
+        """The catalog row of ``song_id`` (an int or its decimal string), else :class:`NotFound`."""
+        text = str(song_id)
+        if not text.isascii() or not text.isdigit() or len(text) > 12:
+            raise NotFound(f"no song {text[:40]!r} in the catalog (ids are 0..{len(self.catalog) - 1})")
+        i = int(text)
+        if i >= len(self.catalog):
+            raise NotFound(f"no song {i} in the catalog (ids are 0..{len(self.catalog) - 1})")
+        return i
+
+    def audio_path(self, song_id: Any) -> str:
+        """The file of song ``song_id`` as the catalog records it; :class:`NotFound` if it is gone or unsafe."""
+        i = self.row(song_id)
+        key = self.catalog.keys[i]
+        if self.root and not os.path.isabs(key):
+            path = os.path.join(self.root, key)
+            real_root = os.path.realpath(self.root)
+            if os.path.commonpath([real_root, os.path.realpath(path)]) != real_root:
+                raise NotFound(f"song {i}: its file resolves outside the catalog's folder")
+        else:
+            path = self.catalog.paths[i]
+        if "://" in path or not os.path.isfile(path):
+            raise NotFound(f"song {i}: its audio file is not available on this server")
+        return path
+
+    def _song(self, result: dict) -> dict:
+        i = self._row_of.get(result["path"])
+        out = dict(result)
+        out["id"] = i
+        out["audio_url"] = None if i is None else f"/audio/{i}"
+        return out
+
+    @staticmethod
+    def _top(top: Any) -> int:
+        try:
+            n = int(top)
+        except (TypeError, ValueError):
+            raise BadRequest(f"top must be an integer, got {str(top)[:20]!r}") from None
+        if not 1 <= n <= MAX_TOP:
+            raise BadRequest(f"top must be between 1 and {MAX_TOP}, got {n}")
+        return n
+
+    def _search_key(self, query: str, top: Any) -> tuple[str, int]:
+        n = self._top(top)
+        query = (query or "").strip()
+        if not query:
+            raise BadRequest("empty query: type tag names (\"piano slow\") or free words (\"rainy night\")")
+        if len(query) > MAX_QUERY_CHARS:
+            raise BadRequest(f"query too long ({len(query)} characters, at most {MAX_QUERY_CHARS})")
+        return query, n
+
+    def cached_search(self, query: str, top: Any = 10) -> dict | None:
+        """The cached answer of :meth:`search` (validating the request), or None: cheap, no model."""
+        key = self._search_key(query, top)
+        with self._search_lock:
+            if key in self._searches:
+                self._searches.move_to_end(key)
+                return self._searches[key]
+        return None
+
+    def clear_search_cache(self) -> None:
+        with self._search_lock:
+            self._searches.clear()
+
+    def search(self, query: str, top: Any = 10) -> dict:
+        """``search --json``'s object; every result also has ``id`` and ``audio_url``.
+
+        Answers are cached by (query, top) (:data:`SEARCH_CACHE` most recent): a repeated free-word
+        query skips the sentence encoder. Treat the returned dict as read-only."""
+        from tagger_cli.search import search
+
+        hit = self.cached_search(query, top)
+        if hit is not None:
+            return hit
+        key = self._search_key(query, top)
+        try:
+            result = search(self.catalog, key[0], key[1])
+        except CliError as err:
+            raise BadRequest(str(err)) from None
+        result["results"] = [self._song(r) for r in result["results"]]
+        with self._search_lock:
+            self._searches[key] = result
+            while len(self._searches) > SEARCH_CACHE:
+                self._searches.popitem(last=False)
+        return result
+
+    def similar(self, song_id: Any, top: Any = 10) -> dict:
+        """``similar --json``'s object for catalog song ``song_id`` (itself left out), results with ids."""
+        from tagger_cli.similar import rank_similar
+
+        i = self.row(song_id)
+        n = self._top(top)
+        if self.catalog.embeddings is None:
+            raise BadRequest(f"catalog {self.catalog.source} has no audio embeddings: re-index it with "
+                             "`mtat-tagger index --reindex`")
+        try:
+            results = rank_similar(self.catalog, self.catalog.embeddings[i], n, exclude=i)
+        except CliError as err:
+            raise BadRequest(str(err)) from None
+        return {"file": self.catalog.paths[i], "id": i, "results": [self._song(r) for r in results]}
+
+    # -- model work -----------------------------------------------------------------------------
+    def _need_model(self):
+        if self.tagger is None:
+            raise NoModel("this server runs without a model (start it with --model DIR): "
+                          "tagging and taggrams are not available")
+        return self.tagger
+
+    def taggram(self, song_id: Any) -> dict:
+        """The song's taggram (see :func:`taggram_json`), computed with the model once and cached."""
+        i = self.row(song_id)
+        with self._taggram_lock:
+            if i in self._taggrams:
+                self._taggrams.move_to_end(i)
+                return self._taggrams[i]
+        path = self.audio_path(i)
+        tagger = self._need_model()
+        with self.gate.admit():
+            pred = self.gate.run(lambda: tagger.predict_file(path, taggram=True, taggram_hop=taggram_hop(path)))
+        out = {"id": i, "path": self.catalog.paths[i], **taggram_json(pred, tagger.tags)}
+        with self._taggram_lock:
+            self._taggrams[i] = out
+            while len(self._taggrams) > TAGGRAM_CACHE:
+                self._taggrams.popitem(last=False)
+        return out
+
+    def predict_file(self, path: str, shown: str, top: int = PREDICT_TOP, taggram: bool = False) -> dict:
+        """``predict --json``'s object for the (uploaded) file ``path``, named ``shown`` in the output
+        and in errors; with ``taggram`` also ``"taggram"``. Call inside ``gate.admit()``.
+        Raises :class:`mtat.audio.AudioError` (message naming ``shown``) for a file that is not audio."""
+        import json
+
+        from mtat.audio import AudioError
+        from tagger_cli.predict import json_line
+
+        tagger = self._need_model()
+        try:
+            pred = self.gate.run(lambda: tagger.predict_file(
+                path, taggram=taggram, **({"taggram_hop": taggram_hop(path)} if taggram else {})))
+        except AudioError as err:
+            raise AudioError(err.reason, str(err).replace(path, shown)) from None
+        out = json.loads(json_line(shown, tagger.tags, pred.probabilities, top))
+        if taggram:
+            out["taggram"] = taggram_json(pred, tagger.tags)
+        return out
+
+
+def taggram_hop(path: str) -> float:
+    """The taggram hop for ``path``: the CLI's default, coarser for a long file (at most
+    :data:`MAX_TAGGRAM_COLUMNS` columns). Raises :class:`mtat.audio.AudioError` for non-audio."""
+    from mtat.audio import open_audio
+    from mtat.tagging import TAGGRAM_HOP_SECONDS
+
+    handle, _ = open_audio(path)
+    try:
+        seconds = handle.frames / float(handle.samplerate)
+    finally:
+        handle.close()
+    return max(TAGGRAM_HOP_SECONDS, seconds / MAX_TAGGRAM_COLUMNS)
+
+
+def taggram_json(pred, tags, n: int = TAGGRAM_TAGS) -> dict:
+    """The ``n`` most probable tags over time, for drawing: ``{"tags", "probabilities" (clip level),
+    "starts" (s), "window_seconds", "duration", "values" [tag][column]}``, values in 0..1."""
+    order = np.argsort(-np.asarray(pred.probabilities), kind="stable")[:n]
+    values = np.asarray(pred.window_probabilities)[:, order].T
+    return {"tags": [tags[k] for k in order],
+            "probabilities": [round(float(pred.probabilities[k]), 4) for k in order],
+            "starts": [round(float(s), 3) for s in pred.window_starts],
+            "window_seconds": round(float(pred.window_seconds), 3),
+            "duration": round(float(pred.duration), 3),
+            "values": np.round(values, 3).tolist()}

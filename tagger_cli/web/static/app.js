@@ -1,0 +1,280 @@
+// mtat-tagger serve: the page's behaviour. Plain JS, no libraries, nothing fetched from other hosts.
+// Every text from the server is inserted with textContent (file names may contain markup).
+"use strict";
+
+const $ = (id) => document.getElementById(id);
+let maxUploadBytes = null;
+
+function baseName(path) {
+  const parts = String(path).split("/");
+  return parts[parts.length - 1] || String(path);
+}
+
+async function getJSON(url, options) {
+  const response = await fetch(url, options);
+  let body = null;
+  try { body = await response.json(); } catch (e) { body = null; }
+  if (!response.ok) {
+    const message = body && body.error ? body.error : `HTTP ${response.status}`;
+    const err = new Error(message);
+    err.status = response.status;
+    throw err;
+  }
+  return body;
+}
+
+function fillBars(list, tags) {
+  list.replaceChildren();
+  for (const [tag, p] of Object.entries(tags)) {
+    const li = document.createElement("li");
+    const name = document.createElement("span");
+    name.className = "tag";
+    name.textContent = tag;
+    const bar = document.createElement("span");
+    bar.className = "bar";
+    bar.setAttribute("aria-hidden", "true");
+    const fill = document.createElement("span");
+    fill.style.width = `${Math.max(0, Math.min(1, p)) * 100}%`;
+    bar.appendChild(fill);
+    const value = document.createElement("span");
+    value.className = "value";
+    value.textContent = p.toFixed(2);
+    li.append(name, bar, value);
+    list.appendChild(li);
+  }
+}
+
+// magma-like colour map: 0 = black, 1 = pale yellow
+const STOPS = [[0, [0, 0, 4]], [0.25, [81, 18, 124]], [0.5, [183, 55, 121]], [0.75, [252, 137, 97]], [1, [252, 253, 191]]];
+function colour(v) {
+  v = Math.max(0, Math.min(1, v));
+  for (let i = 1; i < STOPS.length; i++) {
+    const [x1, c1] = STOPS[i];
+    const [x0, c0] = STOPS[i - 1];
+    if (v <= x1) {
+      const t = (v - x0) / (x1 - x0);
+      return `rgb(${c0.map((c, k) => Math.round(c + t * (c1[k] - c))).join(",")})`;
+    }
+  }
+  return "rgb(252,253,191)";
+}
+
+function drawTaggram(canvas, t) {
+  const rows = t.tags.length, cols = t.starts.length;
+  const labelW = 170, axisH = 24, rowH = 20;
+  canvas.width = 800;
+  canvas.height = rows * rowH + axisH + 6;
+  const ctx = canvas.getContext("2d");
+  ctx.fillStyle = "#fff";
+  ctx.fillRect(0, 0, canvas.width, canvas.height);
+  const plotW = canvas.width - labelW - 8;
+  const duration = Math.max(t.duration, 1e-6);
+  // colour scale 0..the largest value (a weak model's 0.2 would be black on a 0..1 scale)
+  const vmax = Math.max(0.05, ...t.values.map((row) => Math.max(...row)));
+  ctx.font = "12px system-ui, sans-serif";
+  ctx.textBaseline = "middle";
+  for (let r = 0; r < rows; r++) {
+    ctx.fillStyle = "#1d1d1f";
+    ctx.textAlign = "right";
+    ctx.fillText(`${t.tags[r]} (${t.probabilities[r].toFixed(2)})`, labelW - 6, r * rowH + rowH / 2);
+    for (let c = 0; c < cols; c++) {
+      // each column spans from the midpoint with the previous window centre to the next one
+      const centre = t.starts[c] + t.window_seconds / 2;
+      const prev = c === 0 ? 0 : (t.starts[c - 1] + t.window_seconds / 2 + centre) / 2;
+      const next = c === cols - 1 ? duration : (centre + t.starts[c + 1] + t.window_seconds / 2) / 2;
+      const x0 = labelW + (prev / duration) * plotW, x1 = labelW + (Math.min(next, duration) / duration) * plotW;
+      ctx.fillStyle = colour(t.values[r][c] / vmax);
+      ctx.fillRect(x0, r * rowH, Math.max(1, x1 - x0 + 0.5), rowH - 1);
+    }
+  }
+  ctx.fillStyle = "#5f6368";
+  ctx.textAlign = "center";
+  const step = duration > 120 ? 30 : duration > 40 ? 10 : 5;
+  for (let s = 0; s <= duration + 1e-6; s += step) {
+    ctx.fillText(`${s}s`, labelW + (s / duration) * plotW, rows * rowH + axisH / 2 + 2);
+  }
+  const best = t.tags.slice(0, 3).join(", ");
+  canvas.setAttribute("aria-label", `taggram over ${t.duration.toFixed(1)} s; most probable tags: ${best}`);
+  canvas.dataset.columns = String(cols);
+  canvas.dataset.vmax = vmax.toFixed(2);
+  return vmax;
+}
+
+function songItem(result, rank, mode) {
+  const node = $("song-template").content.firstElementChild.cloneNode(true);
+  node.dataset.id = result.id;
+  node.querySelector(".rank").textContent = `${rank}.`;
+  node.querySelector(".title").textContent = baseName(result.path);
+  node.querySelector(".path").textContent = result.path;
+  const score = mode === "similar" ? result.similarity : result.score;
+  node.querySelector(".score").textContent = `${mode === "similar" ? "similarity" : "score"} ${score.toFixed(3)}`;
+  fillBars(node.querySelector(".bars"), result.tags);
+  const audio = node.querySelector("audio");
+  if (result.audio_url) {
+    audio.src = result.audio_url;
+    audio.setAttribute("aria-label", `play ${baseName(result.path)}`);
+  } else {
+    audio.remove();
+  }
+  const similar = node.querySelector(".similar-button");
+  similar.setAttribute("aria-label", `songs similar to ${baseName(result.path)}`);
+  similar.addEventListener("click", () => { navigate({ similar: result.id }); });
+  const button = node.querySelector(".taggram-button");
+  const box = node.querySelector(".taggram-box");
+  button.addEventListener("click", async () => {
+    const open = box.hidden;
+    box.hidden = !open;
+    button.setAttribute("aria-expanded", String(open));
+    button.textContent = open ? "Hide taggram" : "Show taggram";
+    if (!open || box.dataset.loaded) return;
+    const status = box.querySelector(".taggram-status");
+    status.textContent = "computing the taggram…";
+    button.disabled = true;
+    try {
+      const t = await getJSON(`/api/taggram?id=${encodeURIComponent(result.id)}`);
+      const vmax = drawTaggram(box.querySelector("canvas"), t);
+      box.dataset.loaded = "1";
+      status.textContent = `${t.starts.length} windows of ${t.window_seconds} s over ${t.duration.toFixed(1)} s; ` +
+        `colour from black (0) to pale yellow (${vmax.toFixed(2)})`;
+    } catch (err) {
+      status.textContent = `taggram failed: ${err.message}`;
+      status.classList.add("error");
+    } finally {
+      button.disabled = false;
+    }
+  });
+  return node;
+}
+
+function showSongs(results, mode) {
+  const list = $("results");
+  list.replaceChildren(...results.map((r, i) => songItem(r, i + 1, mode)));
+}
+
+function showMatched(matched) {
+  const p = $("matched");
+  p.replaceChildren();
+  if (!matched || !matched.length) return;
+  p.append("Matched tags: ");
+  for (const m of matched) {
+    const chip = document.createElement("span");
+    chip.className = "chip" + (m.negated ? " negated" : "");
+    chip.textContent = `${m.negated ? "not " : ""}${m.tag} ${m.similarity.toFixed(2)}`;
+    p.appendChild(chip);
+  }
+}
+
+async function runSearch(q, top) {
+  const status = $("status");
+  $("results-heading").textContent = "Results";
+  status.classList.remove("error");
+  status.textContent = "searching…";
+  try {
+    const res = await getJSON(`/api/search?q=${encodeURIComponent(q)}&top=${encodeURIComponent(top)}`);
+    showMatched(res.matched_tags);
+    showSongs(res.results, "search");
+    status.textContent = res.results.length ? `${res.results.length} songs for “${res.query}”` : `no songs for “${res.query}”`;
+  } catch (err) {
+    showMatched([]);
+    showSongs([], "search");
+    status.textContent = `search failed: ${err.message}`;
+    status.classList.add("error");
+  }
+}
+
+async function runSimilar(id, top) {
+  const status = $("status");
+  status.classList.remove("error");
+  status.textContent = "finding similar songs…";
+  try {
+    const res = await getJSON(`/api/similar?id=${encodeURIComponent(id)}&top=${encodeURIComponent(top)}`);
+    $("results-heading").textContent = `Songs that sound like ${baseName(res.file)}`;
+    showMatched([]);
+    showSongs(res.results, "similar");
+    status.textContent = `${res.results.length} songs similar to ${baseName(res.file)}`;
+    $("results-heading").focus();
+  } catch (err) {
+    showSongs([], "similar");
+    status.textContent = `similar songs failed: ${err.message}`;
+    status.classList.add("error");
+  }
+}
+
+function fromURL() {
+  const params = new URLSearchParams(window.location.search);
+  const top = params.get("top");
+  if (top && [...$("top").options].some((o) => o.value === top)) $("top").value = top;
+  if (params.has("similar")) return runSimilar(params.get("similar"), $("top").value);
+  const q = params.get("q");
+  if (q) {
+    $("q").value = q;
+    return runSearch(q, $("top").value);
+  }
+  return null;
+}
+
+function navigate(params) {
+  const query = new URLSearchParams({ ...params, top: $("top").value });
+  history.pushState(null, "", `/?${query}`);
+  fromURL();
+}
+
+async function upload(event) {
+  event.preventDefault();
+  const file = $("file").files[0];
+  const status = $("upload-status"), errorBox = $("upload-error");
+  errorBox.hidden = true;
+  $("upload-result").hidden = true;
+  if (!file) {
+    errorBox.textContent = "Choose an audio file first.";
+    errorBox.hidden = false;
+    return;
+  }
+  if (maxUploadBytes !== null && file.size > maxUploadBytes) {
+    errorBox.textContent = `${file.name} is ${(file.size / 1048576).toFixed(1)} MB; the limit is ${(maxUploadBytes / 1048576).toFixed(0)} MB.`;
+    errorBox.hidden = false;
+    return;
+  }
+  const form = new FormData();
+  form.append("file", file, file.name);
+  $("upload-button").disabled = true;
+  status.textContent = `tagging ${file.name}…`;
+  try {
+    const res = await getJSON("/api/predict?taggram=1&top=10", { method: "POST", body: form });
+    $("upload-name").textContent = res.path;
+    const top = {};
+    for (const tag of res.top) top[tag] = res.tags[tag];
+    fillBars($("upload-tags"), top);
+    const vmax = drawTaggram($("upload-taggram"), res.taggram);
+    $("upload-scale").textContent = `Colour from black (0) to pale yellow (${vmax.toFixed(2)}).`;
+    $("upload-result").hidden = false;
+    status.textContent = `tagged ${res.path}`;
+  } catch (err) {
+    status.textContent = "";
+    errorBox.textContent = `Could not tag ${file.name}: ${err.message}`;
+    errorBox.hidden = false;
+  } finally {
+    $("upload-button").disabled = false;
+  }
+}
+
+document.addEventListener("DOMContentLoaded", () => {
+  $("results-heading").tabIndex = -1;
+  $("search-form").addEventListener("submit", (event) => {
+    event.preventDefault();
+    const q = $("q").value.trim();
+    if (!q) {
+      $("status").textContent = "Type tag names or free words first.";
+      return;
+    }
+    navigate({ q });
+  });
+  $("upload-form").addEventListener("submit", upload);
+  window.addEventListener("popstate", fromURL);
+  getJSON("/healthz").then((h) => {
+    maxUploadBytes = h.max_upload_bytes;
+    const model = h.model ? `model version ${h.model.version || "?"}` : "no model (uploads disabled)";
+    $("catalog-info").textContent = `${h.songs} songs, ${h.tags} tags, ${model}`;
+  }).catch(() => { $("catalog-info").textContent = "catalog status unavailable"; });
+  fromURL();
+});

@@ -1,0 +1,97 @@
+"""The public search benchmark: its query file and ``benchmarks/search.py`` on a small catalog."""
+from __future__ import annotations
+
+import collections
+import csv
+import hashlib
+import json
+
+import numpy as np
+import pytest
+
+from benchmarks import search as bench
+from mtat.annotations import ANNOTATIONS_FILE
+from mtat.tags import MTAT_TOP50
+from sample_music import STYLES, compose, style_of
+from tagger_cli import catalog as catalog_mod
+
+
+def test_query_file_has_two_fixed_halves_of_real_styles():
+    rows = json.loads(bench.QUERIES.read_text(encoding="utf-8"))
+    assert len(rows) >= 150
+    queries = [r["query"] for r in rows]
+    assert len(set(q.lower() for q in queries)) == len(queries), "duplicate queries"
+    halves = collections.Counter(r["split"] for r in rows)
+    assert set(halves) == {"dev", "heldout"} and min(halves.values()) >= 60, halves
+    for r in rows:
+        assert r["relevant"] and set(r["relevant"]) <= set(STYLES), r
+        assert len(set(r["relevant"])) == len(r["relevant"]), r
+        # the split was made once by this rule and is stored; it must not drift
+        parity = int(hashlib.sha256(r["query"].encode()).hexdigest(), 16) % 2
+        assert r["split"] == ("dev" if parity == 0 else "heldout"), r
+    kinds = collections.Counter(r["kind"] for r in rows)
+    assert {"activity", "place", "time", "mood", "era", "culture", "instrument", "genre", "negation",
+            "misspelling"} <= set(kinds), kinds
+    assert len(bench.load_queries(split="dev")) == halves["dev"]
+    assert len(bench.load_queries(split="all")) == len(rows)
+
+
+def test_bad_query_files_name_the_query(tmp_path):
+    bad = tmp_path / "q.json"
+    bad.write_text(json.dumps([{"query": "jazz night", "relevant": ["jazz"], "split": "dev"}]))
+    with pytest.raises(ValueError, match=r"query 1 \('jazz night'\).*unknown \['jazz'\]"):
+        bench.load_queries(bad)
+    bad.write_text(json.dumps([{"query": "x", "relevant": ["rock"], "split": "test"}]))
+    with pytest.raises(ValueError, match="split must be"):
+        bench.load_queries(bad)
+
+
+def test_precision_at_k():
+    assert bench.precision_at_k(["rock"] * 7 + ["pop"] * 3, {"rock"}) == pytest.approx(0.7)
+    assert bench.precision_at_k(["rock", "pop"], {"pop"}) == pytest.approx(0.1)  # k stays 10
+    assert bench.precision_at_k([], {"pop"}) == 0.0
+
+
+@pytest.fixture(scope="module")
+def oracle_catalog(tmp_path_factory):
+    """A generated set's CSV (no audio needed) and a catalog whose probabilities are the generator's
+    own tag probabilities: what a perfect tagger would predict."""
+    root = tmp_path_factory.mktemp("bench_set")
+    n, tags = 90, list(MTAT_TOP50)
+    keys = [f"{i % 16:x}/clip_{i:03d}.mp3" for i in range(n)]
+    with open(root / ANNOTATIONS_FILE, "w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f, delimiter="\t")
+        w.writerow(["clip_id", *tags, "mp3_path"])
+        for i, k in enumerate(keys):
+            w.writerow([i, *["0"] * len(tags), k])
+    probs = np.zeros((n, len(tags)), np.float32)
+    for i in range(n):
+        for t, p in compose(1, i).tag_probs.items():
+            if t in tags:
+                probs[i, tags.index(t)] = p
+    path = str(root / "catalog.parquet")
+    catalog_mod.write_catalog(path, keys, probs, tags)
+    return {"path": path, "root": str(root), "keys": keys}
+
+
+def test_styles_follow_the_generator(oracle_catalog):
+    styles = bench.styles_by_key(oracle_catalog["root"])
+    assert [styles[k] for k in oracle_catalog["keys"]] == [style_of(i) for i in range(len(oracle_catalog["keys"]))]
+
+
+@pytest.mark.slow
+def test_benchmark_on_an_oracle_catalog(oracle_catalog, capsys):
+    res = bench.run("dev", catalog_path=oracle_catalog["path"], data_root=oracle_catalog["root"])
+    assert res["queries"] == len(bench.load_queries(split="dev")) and res["joint"] is False
+    assert res["joint_only"] is None and res["default"]["p10"] == pytest.approx(res["tag"]["p10"])
+    # with a perfect tagger the tag route must find the right styles for most queries
+    assert res["tag"]["p10"] >= 0.6, sorted((q["p10"], q["query"]) for q in res["tag"]["queries"])[:10]
+    assert all(0 <= q["p10"] <= 1 for q in res["tag"]["queries"])
+    code = bench.main(["--split", "dev", "--catalog", oracle_catalog["path"], "--data-root", oracle_catalog["root"]])
+    out = capsys.readouterr().out.splitlines()
+    assert code == 0 and out[0].startswith("search benchmark on ") and "cores" in out[0]
+    assert out[2].startswith("precision@10: ")
+    assert any(ln.startswith("tag route alone: precision@10: ") for ln in out)
+    assert any(ln.startswith("joint route alone: n/a") for ln in out)
+    assert bench.main(["--catalog", oracle_catalog["path"]]) == 2  # needs --data-root
+    assert "--data-root" in capsys.readouterr().err

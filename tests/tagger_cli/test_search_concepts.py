@@ -1,0 +1,108 @@
+"""The concept layer of free-word search: vocabulary, word and embedding matches, misspellings, negation."""
+from __future__ import annotations
+
+import pytest
+
+from mtat.tags import MTAT_TAGS, MTAT_TOP50
+from tagger_cli.concepts import concepts, parse_concepts, resolve_weights
+from tagger_cli.tag_search import CALM_POLE, ENERGETIC_POLE, TagMatcher
+
+
+def _boom(texts):
+    raise AssertionError(f"the text model must not run here (asked for {texts[:2]})")
+
+
+def _wanted(match) -> list[str]:
+    """The tags a match wants (positive weight), best first."""
+    return [t.tag for t in match.matches if not t.negated]
+
+
+@pytest.fixture(scope="module")
+def matcher():
+    from mtat.text_embedding import TextEncoder
+
+    return TagMatcher(MTAT_TOP50, TextEncoder.load().encode)  # alias vectors cached on disk after the first run
+
+
+def test_vocabulary_is_general_and_uses_real_tags():
+    vocab = concepts()
+    assert len(vocab) >= 200 and sum(len(c.aliases) for c in vocab) >= 1000
+    for c in vocab:
+        assert set(c.weights) <= set(MTAT_TAGS), (c.name, sorted(set(c.weights) - set(MTAT_TAGS)))
+        assert any(w > 0 for w in c.weights.values()) and all(-1 <= w <= 1 for w in c.weights.values()), c
+    names = {c.name for c in vocab}
+    assert {"running", "christmas", "medieval", "india", "sitar", "metal", "sleep", "beach"} <= names
+
+
+def test_vocabulary_format_errors_name_the_line():
+    good = parse_concepts("run: running, jogging | fast:.8 -slow:.4 @CALM\n# comment\n\nx: y | pop:1")
+    assert [c.name for c in good] == ["run", "x"]
+    assert good[0].weights["fast"] == 0.8 and good[0].weights["slow"] == -0.4  # explicit beats the bundle
+    assert good[0].weights["ambient"] > 0  # from the bundle
+    for bad, fragment in [("x: a | fast=.8", "cannot read 'fast=.8'"), ("x: a | @NOPE", "unknown bundle"),
+                          ("x a | fast:.5", "expected 'name: aliases | weights'"),
+                          ("x: a | -fast:.5", "positive tag weight"), ("x: a | pop:1\nx: b | pop:1", "line 2")]:
+        with pytest.raises(ValueError, match="concepts line"):
+            parse_concepts(bad)
+        with pytest.raises(ValueError, match=fragment):
+            parse_concepts(bad)
+
+
+def test_weights_follow_the_model_tags():
+    w = {"vocals": 0.8, "fast": 0.5, "banjo": 0.4}
+    # "vocals" is missing from this model: its weight goes to a trained synonym; banjo is dropped
+    assert resolve_weights(w, ["vocal", "fast"], {"vocals": ["vocal"]}) == {"vocal": 0.8, "fast": 0.5}
+    assert resolve_weights({"vocals": 0.8, "vocal": 0.3}, ["vocal"], {"vocals": ["vocal"]}) == {"vocal": 0.3}
+
+
+def test_an_alias_in_the_query_needs_no_text_model():
+    m = TagMatcher(MTAT_TOP50, _boom)
+    jog = m.match("music for jogging")
+    assert jog.kind == "words" and [(c.name, c.how, c.alias) for c in jog.concepts] == [("running", "word", "jogging")]
+    assert {"fast", "beat", "techno"} <= set(_wanted(jog)[:8]), jog
+    assert not set(_wanted(jog)) & CALM_POLE and {"slow", "quiet"} <= {t.tag for t in jog.matches if t.negated}
+    xmas = m.match("xmas")
+    assert _wanted(xmas)[0] == "choir"
+    assert _wanted(m.match("nashville"))[0] == "country"
+    assert _wanted(m.match("ravi shankar"))[:2] == ["indian", "sitar"]
+
+
+def test_misspellings_are_corrected():
+    m = TagMatcher(MTAT_TOP50, _boom)
+    jog = m.match("joging")
+    assert jog.corrections == {"joging": "jogging"} and jog.concepts[0].name == "running"
+    med = m.match("meditatoin")
+    assert med.corrections == {"meditatoin": "meditation"} and "new age" in _wanted(med)[:4]
+    tech = m.match("tecnho")
+    assert tech.kind == "tags" and tech.tags == ["techno"]  # corrected to a tag name: an exact tag query
+    assert m.match("harpsicord").tags == ["harpsichord"]  # a known misspelling of a tag
+    assert m.match("guitars").tags == ["guitar"]
+
+
+def test_negation_still_works_with_concepts():
+    m = TagMatcher(MTAT_TOP50, _boom)
+    party = m.match("party without guitars")
+    assert ("guitar", True) in [(t.tag, t.negated) for t in party.matches]
+    assert "guitar" not in _wanted(party) and "dance" in _wanted(party)
+    study = m.match("studying, no vocals")
+    assert "no vocals" in _wanted(study) and "vocal" not in _wanted(study)
+    assert m.match("piano without drums").kind == "tags"
+
+
+def test_words_nobody_listed_go_by_embedding(matcher):
+    sprint = matcher.match("sprinting on a treadmill")
+    assert sprint.concepts and sprint.concepts[0].how == "embedding"
+    assert sprint.concepts[0].name in {"running", "workout", "cycling", "motivation", "energetic"}, sprint.concepts
+    assert set(_wanted(sprint)[:4]) & ENERGETIC_POLE and not set(_wanted(sprint)[:4]) & CALM_POLE, sprint
+    sims = [c.similarity for c in sprint.concepts]
+    assert sims == sorted(sims, reverse=True) and all(0 < s <= 1 for s in sims)
+    calm = matcher.match("unwinding in a hammock")
+    assert set(_wanted(calm)[:3]) <= CALM_POLE | {"new age", "no vocals", "harp", "piano", "guitar"}, calm
+    assert not set(_wanted(calm)) & {"loud", "metal", "fast"}, calm
+
+
+def test_max_tags_caps_the_profile(matcher):
+    full = matcher.match("gym workout")
+    assert len(full.matches) > 3
+    short = TagMatcher(MTAT_TOP50, _boom, max_tags=3).match("gym workout")
+    assert [t.tag for t in short.matches] == [t.tag for t in full.matches[:3]]

@@ -1,0 +1,183 @@
+"""Fusion of the tag route and the joint audio-text route in ``search``."""
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+
+import numpy as np
+import pytest
+
+from mtat.joint_space import JOINT_DIM, phrase_vectors
+from mtat.tags import MTAT_TOP50
+from tagger_cli import catalog as catalog_mod
+from tagger_cli.catalog import Catalog
+from tagger_cli.fusion import fuse, normal_cdf, standardize
+from tagger_cli.main import CliError, main
+from tagger_cli.search import format_text, search
+from tagger_cli.tag_search import TagMatcher, score_songs
+
+TAGS = list(MTAT_TOP50)
+N = 40
+
+
+def bag_of_words(texts: list[str]) -> np.ndarray:
+    """A deterministic stand-in text encoder: hashed words -> unit vectors (shared words = similar)."""
+    out = np.zeros((len(texts), JOINT_DIM), np.float32)
+    for i, t in enumerate(texts):
+        for w in t.lower().split():
+            h = int(hashlib.md5(w.encode()).hexdigest(), 16)
+            out[i, h % JOINT_DIM] += 1.0 + (h >> 200) % 3
+    return out / np.maximum(np.linalg.norm(out, axis=1, keepdims=True), 1e-12)
+
+
+@dataclasses.dataclass
+class JointCatalog(Catalog):
+    """A catalog with the joint vectors the joint-head branch adds (``joint`` ``[n, 384]``)."""
+
+    joint: np.ndarray | None = None
+
+
+def _catalog(joint: bool) -> Catalog:
+    rng = np.random.default_rng(1)
+    probs = rng.uniform(0.0, 0.3, (N, len(TAGS))).astype(np.float32)
+    for i in range(0, 10):  # 0-9: energetic (running-like)
+        for t in ("fast", "beat", "techno", "drums", "loud"):
+            probs[i, TAGS.index(t)] = rng.uniform(0.5, 0.9)
+    for i in range(10, 20):  # 10-19: calm
+        for t in ("ambient", "soft", "quiet", "slow"):
+            probs[i, TAGS.index(t)] = rng.uniform(0.5, 0.9)
+    probs[:, TAGS.index("piano")] = np.linspace(0.05, 0.95, N)
+    paths = [f"/music/song_{i:02d}.mp3" for i in range(N)]
+    kw = dict(source="synthetic", paths=paths, tags=TAGS, probabilities=probs, embeddings=None,
+              keys=[p[1:] for p in paths])
+    if not joint:
+        return Catalog(**kw)
+    vec = rng.normal(size=(N, JOINT_DIM)).astype(np.float32)
+    running = phrase_vectors(["jogging"], bag_of_words)[0]
+    vec[25:30] = running + 0.05 * vec[25:30]  # 25-29: the joint head hears "jogging" in them
+    vec /= np.linalg.norm(vec, axis=1, keepdims=True)
+    return JointCatalog(**kw, joint=vec)
+
+
+@pytest.fixture(scope="module")
+def matcher():
+    return TagMatcher(TAGS, bag_of_words)
+
+
+def _rank(scores: np.ndarray, i: int) -> int:
+    return int(np.sum(scores > scores[i]))
+
+
+def test_standardize_and_cdf():
+    x = np.array([1.0, 2.0, 3.0, 6.0])
+    z = standardize(x)
+    assert abs(z.mean()) < 1e-12 and abs(z.std() - 1) < 1e-12
+    assert np.all(standardize(np.full(5, 0.3)) == 0)
+    np.testing.assert_allclose(normal_cdf(np.array([0.0, 1.0, -1.96])), [0.5, 0.841345, 0.024998], atol=1e-5)
+
+
+@pytest.mark.parametrize("part", [0, 1])
+def test_fusion_is_monotone_in_each_part(part):
+    rng = np.random.default_rng(part)
+    for _ in range(50):
+        parts = [rng.uniform(0, 1, 30), rng.normal(0.2, 0.05, 30)]
+        base = fuse(*parts)
+        i = int(rng.integers(30))
+        parts[part] = parts[part].copy()
+        parts[part][i] += rng.uniform(0.001, 0.5) * (1 if part == 0 else 0.1)
+        raised = fuse(*parts)
+        assert raised[i] >= base[i] - 1e-12 and _rank(raised, i) <= _rank(base, i)
+        assert np.all((raised > 0) & (raised < 1))
+
+
+def test_fusion_puts_the_parts_on_one_scale():
+    rng = np.random.default_rng(3)
+    tag = rng.uniform(0, 1, 200)
+    # the opposite ranking on a 250x narrower scale counts as much as the tag route
+    joint = 0.3 - 0.004 * tag
+    fused = fuse(tag, joint)
+    assert np.allclose(fused, 0.5, atol=1e-9)  # opposite, equally weighted: a tie everywhere
+    assert np.array_equal(np.argsort(fuse(tag, 0.3 + 0.004 * tag)), np.argsort(tag))
+    assert np.array_equal(np.argsort(fuse(tag, joint, joint_weight=0.0)), np.argsort(tag))
+    with pytest.raises(ValueError, match="weights"):
+        fuse(tag, joint, 0.0, 0.0)
+    with pytest.raises(ValueError, match="shape"):
+        fuse(tag, joint[:5])
+
+
+def test_without_joint_vectors_search_is_the_tag_route(matcher):
+    cat = _catalog(joint=False)
+    res = search(cat, "music for jogging", top=N, matcher=matcher)
+    assert res["route"] == "tag" and [c["concept"] for c in res["concepts"]] == ["running"]
+    m = matcher.match("music for jogging")
+    expected = score_songs(cat.probabilities, TAGS, m.matches)
+    for r in res["results"]:
+        i = int(r["path"][-6:-4])
+        assert r["score"] == pytest.approx(expected[i], abs=1e-4)
+        assert r["parts"]["joint"] is None and r["parts"]["fused"] is None
+    assert {int(r["path"][-6:-4]) for r in res["results"][:10]} == set(range(10))
+
+
+def test_fusion_ranks_by_both_routes(matcher):
+    cat = _catalog(joint=True)
+    tag_only = search(cat, "music for jogging", top=N, route="tag", matcher=matcher)
+    fused = search(cat, "music for jogging", top=N, matcher=matcher)
+    joint_only = search(cat, "music for jogging", top=N, route="joint", matcher=matcher)
+    assert fused["route"] == "fused" and tag_only["route"] == "tag" and joint_only["route"] == "joint"
+    pos = {name: [int(r["path"][-6:-4]) for r in res["results"]]
+           for name, res in (("tag", tag_only), ("fused", fused), ("joint", joint_only))}
+    assert set(pos["joint"][:5]) == set(range(25, 30))  # the joint route alone finds its five
+    assert set(pos["tag"][:10]) == set(range(10))  # the tag route alone finds the energetic ten
+    # fused: the joint five climb, the tag route's best stay near the top
+    assert max(pos["fused"].index(i) for i in range(25, 30)) < min(pos["tag"].index(i) for i in range(25, 30))
+    assert len(set(pos["fused"][:10]) & set(range(10))) >= 5
+    for r in fused["results"]:
+        parts = r["parts"]
+        assert r["score"] == parts["fused"] and 0 < parts["fused"] < 1
+        assert parts["tag"] is not None and -1 <= parts["joint"] <= 1
+    scores = [r["score"] for r in fused["results"]]
+    assert scores == sorted(scores, reverse=True)
+
+
+def test_tag_name_queries_stay_exact_with_joint_vectors(matcher):
+    cat = _catalog(joint=True)
+    res = search(cat, "piano", top=5, matcher=matcher)
+    assert res["route"] == "tags" and res["matched_tags"] == [{"tag": "piano", "similarity": 1.0}]
+    assert [int(r["path"][-6:-4]) for r in res["results"]] == [39, 38, 37, 36, 35]
+    for r in res["results"]:
+        piano = float(cat.probabilities[int(r["path"][-6:-4]), TAGS.index("piano")])
+        assert r["score"] == pytest.approx(piano, abs=1e-4)
+        assert r["parts"]["joint"] is None
+
+
+def test_negation_still_applies_in_the_fused_ranking(matcher):
+    cat = _catalog(joint=True)
+    plain = search(cat, "music for jogging", top=N, matcher=matcher)
+    negated = search(cat, "music for jogging without piano", top=N, matcher=matcher)
+    assert negated["route"] == "fused"
+    assert ("piano", True) in [(m["tag"], m.get("negated", False)) for m in negated["matched_tags"]]
+    order = [int(r["path"][-6:-4]) for r in negated["results"]]
+    before = [int(r["path"][-6:-4]) for r in plain["results"]]
+    # songs 0-9 have rising piano probability: the negation pushes the high-piano ones down
+    assert np.mean([order.index(i) for i in range(5, 10)]) > np.mean([before.index(i) for i in range(5, 10)])
+
+
+def test_explain_and_json_show_the_parts(matcher, tmp_path, capsys):
+    cat = _catalog(joint=True)
+    text = format_text(search(cat, "music for jogging", top=3, matcher=matcher), explain=True)
+    lines = text.splitlines()
+    assert lines[2].startswith("concepts: running (1.00, word \"jogging\")") and lines[3] == "route: fused"
+    assert sum("tag route" in ln and "joint cosine" in ln and "fused" in ln for ln in lines) == 3
+    # the CLI on a catalog file (no joint column): the joint part is n/a
+    rng = np.random.default_rng(0)
+    path = str(tmp_path / "c.parquet")
+    catalog_mod.write_catalog(path, [f"s{i}.mp3" for i in range(6)], rng.uniform(0, 1, (6, len(TAGS))), TAGS)
+    assert main(["search", "jogging", "--catalog", path, "--top", "2", "--explain"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[3] == "route: tag" and "joint cosine n/a  fused n/a" in out[5]
+    assert main(["search", "jogging", "--catalog", path, "--top", "2", "--json"]) == 0
+    res = json.loads(capsys.readouterr().out)
+    assert res["route"] == "tag" and set(res["results"][0]["parts"]) == {"tag", "joint", "fused", "matched"}
+    with pytest.raises(CliError, match="no joint audio-text vectors"):
+        search(_catalog(joint=False), "jogging", route="joint", matcher=matcher)

@@ -1,0 +1,645 @@
+"""``mtat-tagger serve``: the JSON API against a real uvicorn server on 127.0.0.1 (real catalog built
+with ``index``, real SavedModel, real MP3s), and the page in headless Chromium driven by Selenium."""
+from __future__ import annotations
+
+import http.client
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from types import SimpleNamespace
+
+import numpy as np
+import pytest
+
+requests = pytest.importorskip("requests")
+pytest.importorskip("fastapi")
+
+from tagger_cli.main import main  # noqa: E402
+
+REPO = Path(__file__).resolve().parents[2]
+#: A catalog file name with markup: the page must show it as text.
+MARKUP_NAME = "<img src=x onerror=alert(1)> & co.mp3"
+UPLOAD_LIMIT_MB = 1.0
+
+
+# ------------------------------------------------------------------------------------------
+# fixtures: a catalog made by the real `index`, a service, a server in a thread
+
+
+@pytest.fixture(scope="module")
+def web_catalog(pushed_model, catalog_audio_dir, tmp_path_factory):
+    """``index`` over a copy of the shared songs, one renamed to contain HTML markup."""
+    root = tmp_path_factory.mktemp("web_music")
+    library = root / "music"
+    shutil.copytree(catalog_audio_dir, library)
+    first = sorted(library.rglob("*.mp3"))[0]
+    first.rename(first.with_name(MARKUP_NAME))
+    out = str(root / "catalog.parquet")
+    assert main(["index", str(library), "--out", out, "--model", pushed_model, "--no-progress", "--workers", "1"]) == 0
+    return out
+
+
+@pytest.fixture(scope="module")
+def service(web_catalog, pushed_model):
+    from tagger_cli.web.command import load_service
+
+    return load_service(web_catalog, pushed_model, workers=1, queue=2)
+
+
+@pytest.fixture(scope="module")
+def server(service, tmp_path_factory):
+    from tagger_cli.web.app import create_app
+    from tagger_cli.web.server import serve_in_thread
+
+    uploads = tmp_path_factory.mktemp("uploads")
+    app = create_app(service, max_upload_mb=UPLOAD_LIMIT_MB, upload_dir=str(uploads))
+    with serve_in_thread(app) as url:
+        yield SimpleNamespace(url=url, uploads=uploads, service=service, catalog=service.catalog)
+
+
+def _raw_get(url: str, path: str, headers: dict | None = None) -> tuple[int, dict, bytes]:
+    """GET exactly ``path`` (no client-side normalisation of ``..`` or percent escapes)."""
+    host, port = url.rsplit("//", 1)[1].split(":")
+    conn = http.client.HTTPConnection(host, int(port), timeout=30)
+    try:
+        conn.putrequest("GET", path, skip_accept_encoding=True)
+        for k, v in (headers or {}).items():
+            conn.putheader(k, v)
+        conn.endheaders()
+        resp = conn.getresponse()
+        return resp.status, {k.lower(): v for k, v in resp.getheaders()}, resp.read()
+    finally:
+        conn.close()
+
+
+def _song_file(server, song_id: int) -> Path:
+    return Path(server.service.audio_path(song_id))
+
+
+# ------------------------------------------------------------------------------------------
+# API
+
+
+def test_healthz_and_page(server):
+    h = requests.get(server.url + "/healthz", timeout=30).json()
+    assert h["status"] == "ok" and h["songs"] == len(server.catalog) == 12
+    assert h["model"]["version"] == "1" and h["model"]["tags"] == 50 and h["embeddings"] is True
+    assert h["max_upload_bytes"] == int(UPLOAD_LIMIT_MB * 2 ** 20)
+    page = requests.get(server.url + "/?q=piano", timeout=30)
+    assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+    assert '<input id="q"' in page.text and "/static/app.js" in page.text
+    for name in ("app.js", "style.css"):
+        r = requests.get(f"{server.url}/static/{name}", timeout=30)
+        assert r.status_code == 200 and len(r.content) > 500
+
+
+def test_static_files_reference_no_other_host():
+    """The page must work offline: no CDN, no absolute URLs in the shipped HTML/CSS/JS."""
+    from tagger_cli.web.app import static_dir
+
+    files = sorted(Path(static_dir()).iterdir())
+    assert {f.name for f in files} >= {"index.html", "app.js", "style.css"}
+    for f in files:
+        text = f.read_text()
+        assert not re.search(r"(https?:)?//[a-z0-9.-]+\.[a-z]{2,}", text, re.I), f.name
+    setup = (REPO / "setup.py").read_text()
+    assert '"tagger_cli.web": ["static/*"]' in setup  # shipped by a non-editable install
+
+
+@pytest.mark.parametrize("query", ["piano", "guitar slow", "relaxing beach", "guitar without vocals"])
+def test_search_api_is_the_cli_search_plus_ids(server, query):
+    from tagger_cli.search import search
+
+    got = requests.get(server.url + "/api/search", params={"q": query, "top": 5}, timeout=60).json()
+    want = search(server.catalog, query, 5)
+    assert got["query"] == want["query"] and got["matched_tags"] == want["matched_tags"]
+    assert [r["path"] for r in got["results"]] == [r["path"] for r in want["results"]]
+    for g, w in zip(got["results"], want["results"]):
+        assert g["score"] == pytest.approx(w["score"], abs=1e-6)
+        assert g["tags"] == pytest.approx(w["tags"], abs=1e-6)
+        assert server.catalog.paths[g["id"]] == g["path"] and g["audio_url"] == f"/audio/{g['id']}"
+    scores = [r["score"] for r in got["results"]]
+    assert len(scores) == 5 and scores == sorted(scores, reverse=True)
+
+
+@pytest.mark.parametrize("params, fragment", [
+    ({"q": "", "top": 5}, "empty query"),
+    ({"q": "   "}, "empty query"),
+    ({"q": "piano", "top": 0}, "top must be between 1 and"),
+    ({"q": "piano", "top": 101}, "top must be between 1 and"),
+    ({"q": "piano", "top": "ten"}, "top"),
+    ({"q": "x" * 501}, "query too long"),
+])
+def test_search_api_bad_requests_are_json_400(server, params, fragment):
+    r = requests.get(server.url + "/api/search", params=params, timeout=30)
+    assert r.status_code == 400 and r.headers["content-type"] == "application/json"
+    assert fragment in r.json()["error"]
+
+
+def test_audio_is_served_with_ranges(server):
+    body = _song_file(server, 3).read_bytes()
+    r = requests.get(server.url + "/audio/3", timeout=30)
+    assert r.status_code == 200 and r.headers["content-type"] == "audio/mpeg"
+    assert r.headers["accept-ranges"] == "bytes" and r.content == body
+    r = requests.get(server.url + "/audio/3", headers={"Range": "bytes=100-1123"}, timeout=30)
+    assert r.status_code == 206 and r.content == body[100:1124]
+    assert r.headers["content-range"] == f"bytes 100-1123/{len(body)}"
+    r = requests.get(server.url + "/audio/3", headers={"Range": "bytes=-200"}, timeout=30)
+    assert r.status_code == 206 and r.content == body[-200:]
+    r = requests.get(server.url + "/audio/3", headers={"Range": f"bytes={len(body)}-"}, timeout=30)
+    assert r.status_code == 416
+
+
+@pytest.mark.parametrize("path", [
+    "/audio/../../../../etc/passwd", "/audio/..%2f..%2f..%2fetc%2fpasswd", "/audio/%2e%2e/%2e%2e/etc/passwd",
+    "/audio/%2Fetc%2Fpasswd", "/audio//etc/passwd", "/audio/-1", "/audio/12", "/audio/1.0", "/audio/0x1",
+    "/audio/%EF%BC%91", "/audio/99999999999999999999", "/audio/0/../../etc/passwd", "/audio/",
+    "/static/../app.py", "/static/..%2fapp.py", "/static/%2e%2e/app.py", "/static/%2e%2e%2f%2e%2e%2fmain.py",
+    "/static//etc/passwd", "/static/../../catalog.py", "/../../etc/passwd", "/etc/passwd",
+])
+def test_nothing_outside_the_catalog_is_served(server, path):
+    status, headers, body = _raw_get(server.url, path)
+    assert status == 404, (path, status, body[:200])
+    assert b"root:" not in body and b"import " not in body
+    assert headers["content-type"] == "application/json" and "error" in json.loads(body)
+
+
+def test_audio_by_absolute_catalog_path_is_refused(server):
+    path = str(_song_file(server, 2))
+    status, _, body = _raw_get(server.url, "/audio/" + requests.utils.quote(path, safe=""))
+    assert status == 404 and b"ID3" not in body
+
+
+def test_similar_api_is_rank_similar_without_the_song(server):
+    from tagger_cli.similar import rank_similar
+
+    cat = server.catalog
+    got = requests.get(server.url + "/api/similar", params={"id": 4, "top": 20}, timeout=30).json()
+    want = rank_similar(cat, cat.embeddings[4], 20, exclude=4)
+    assert got["file"] == cat.paths[4] and got["id"] == 4
+    assert [r["id"] for r in got["results"]] == [cat.paths.index(r["path"]) for r in want]
+    assert [r["similarity"] for r in got["results"]] == pytest.approx([r["similarity"] for r in want], abs=1e-6)
+    assert len(got["results"]) == 11 and 4 not in [r["id"] for r in got["results"]]
+    for bad, status in (("12", 404), ("-1", 404), ("abc", 404), ("../0", 404)):
+        r = requests.get(server.url + "/api/similar", params={"id": bad}, timeout=30)
+        assert r.status_code == status and "no song" in r.json()["error"]
+
+
+def test_taggram_api(server):
+    t = requests.get(server.url + "/api/taggram", params={"id": 1}, timeout=120).json()
+    values = np.asarray(t["values"])
+    assert values.shape == (len(t["tags"]), len(t["starts"])) and len(t["tags"]) == 12
+    assert np.all((values >= 0) & (values <= 1)) and 15 <= len(t["starts"]) <= 25  # 29 s at 1.5 s hops
+    # rows are the clip's most probable tags, in the order of the catalog's clip-level probabilities
+    probs = server.catalog.probabilities[1]
+    assert t["probabilities"] == pytest.approx(sorted(probs, reverse=True)[:12], abs=1e-3)
+    assert t["duration"] == pytest.approx(29.1, abs=0.2)
+
+
+def _post_file(url: str, name: str, data: bytes, **params):
+    return requests.post(url + "/api/predict", params=params, files={"file": (name, data, "application/octet-stream")},
+                         timeout=300)
+
+
+def test_predict_api_is_predict_json(server, capsys, pushed_model):
+    song = _song_file(server, 5)
+    r = _post_file(server.url, "my song.mp3", song.read_bytes())
+    assert r.status_code == 200, r.text
+    got = r.json()
+    assert main(["predict", str(song), "--model", pushed_model, "--json"]) == 0
+    want = json.loads(capsys.readouterr().out.strip())
+    assert got["path"] == "my song.mp3" and set(got) == {"path", "tags", "top"}
+    assert list(got["tags"]) == list(want["tags"]) or got["tags"] == pytest.approx(want["tags"], abs=1e-5)
+    assert got["tags"] == pytest.approx(want["tags"], abs=1e-5) and len(got["top"]) == 10
+    # the catalog (index) agrees too
+    row = server.catalog.paths.index(str(song)) if str(song) in server.catalog.paths else 5
+    assert [got["tags"][t] for t in server.catalog.tags] == pytest.approx(server.catalog.probabilities[row], abs=1e-4)
+    r = _post_file(server.url, "x.mp3", song.read_bytes(), taggram=1, top=3)
+    t = r.json()["taggram"]
+    assert len(r.json()["top"]) == 3 and np.asarray(t["values"]).shape == (12, len(t["starts"]))
+    # the client's file name is only shown (base name), never used as a path
+    r = _post_file(server.url, "../../etc/evil.mp3", song.read_bytes(), top=1)
+    assert r.status_code == 200 and r.json()["path"] == "evil.mp3"
+    assert not any(server.uploads.iterdir()), "temporary upload files left behind"
+
+
+def test_upload_display_name_is_a_printable_base_name():
+    from tagger_cli.web.uploads import MAX_NAME_CHARS, display_name
+
+    assert display_name(b"../../etc/evil\r\n.mp3") == "evil.mp3"
+    assert display_name(b"C:\\Users\\me\\song.flac") == "song.flac"
+    assert display_name("caf\u00e9 \u266b.mp3".encode()) == "caf\u00e9 \u266b.mp3"
+    assert display_name(b"\xff\xfe.wav") == "\ufffd\ufffd.wav"
+    assert display_name(None) == display_name(b"../") == "upload"
+    assert len(display_name(b"a" * 1000)) == MAX_NAME_CHARS
+
+
+def test_predict_rejects_bad_uploads_with_json_errors(server):
+    r = _post_file(server.url, "notes.mp3", b"these are not the droids " * 40)
+    assert r.status_code == 422 and "not decodable as audio" in r.json()["error"]
+    assert "notes.mp3" in r.json()["error"] and str(server.uploads) not in r.json()["error"]
+    r = _post_file(server.url, "notes.mp3", b"still not audio " * 40, taggram=1)
+    assert r.status_code == 422 and "notes.mp3" in r.json()["error"] and "upload-" not in r.json()["error"]
+    r = _post_file(server.url, "empty.wav", b"")
+    assert r.status_code == 422 and "empty" in r.json()["error"]
+    r = requests.post(server.url + "/api/predict", data=b"abc", headers={"Content-Type": "audio/mpeg"}, timeout=30)
+    assert r.status_code == 415 and "multipart/form-data" in r.json()["error"]
+    r = requests.post(server.url + "/api/predict", files={"other": ("a.mp3", b"123")}, timeout=30)
+    assert r.status_code == 400 and "no file" in r.json()["error"]
+    r = requests.post(server.url + "/api/predict", data=b"--xx\r\ngarbage", timeout=30,
+                      headers={"Content-Type": "multipart/form-data; boundary=xx"})
+    assert r.status_code == 400 and "error" in r.json()
+    big = os.urandom(int(UPLOAD_LIMIT_MB * 2 ** 20) + 1)
+    r = _post_file(server.url, "big.mp3", big)
+    assert r.status_code == 413 and "too large" in r.json()["error"]
+    assert requests.get(server.url + "/healthz", timeout=30).json()["model_jobs"]["admitted"] == 0
+    assert not any(server.uploads.iterdir()), "temporary upload files left behind"
+
+
+def test_upload_limit_is_enforced_while_the_body_streams(server):
+    """A chunked upload with no Content-Length: the server answers 413 once the limit is passed, while
+    the client still has (much) more to send; it does not wait for the whole body."""
+    host, port = server.url.rsplit("//", 1)[1].split(":")
+    boundary = "b0undary"
+    head = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"endless.mp3\"\r\n"
+            "Content-Type: audio/mpeg\r\n\r\n").encode()
+    chunk = b"\x00" * 65536
+    sent = 0
+    with socket.create_connection((host, int(port)), timeout=30) as s:
+        s.sendall((f"POST /api/predict HTTP/1.1\r\nHost: {host}\r\nTransfer-Encoding: chunked\r\n"
+                   f"Content-Type: multipart/form-data; boundary={boundary}\r\n\r\n").encode())
+        s.sendall(b"%x\r\n%s\r\n" % (len(head), head))
+        s.settimeout(0.05)
+        reply = b""
+        try:
+            while sent < 20 * 2 ** 20 and b"\r\n\r\n" not in reply:  # would stream 20 MB against a 1 MB limit
+                s.sendall(b"%x\r\n%s\r\n" % (len(chunk), chunk))
+                sent += len(chunk)
+                try:
+                    reply += s.recv(65536)
+                except TimeoutError:
+                    pass
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+        s.settimeout(10)
+        try:
+            while b"\r\n\r\n" not in reply:
+                data = s.recv(65536)
+                if not data:
+                    break
+                reply += data
+        except (TimeoutError, ConnectionResetError):
+            pass
+    assert reply.startswith(b"HTTP/1.1 413"), reply[:200]
+    assert sent < 4 * 2 ** 20, f"the server let the client send {sent} bytes past a {UPLOAD_LIMIT_MB} MB limit"
+    time.sleep(0.2)
+    assert not any(server.uploads.iterdir())
+
+
+def test_model_jobs_are_bounded_503_when_full(server):
+    gate = server.service.gate
+    song = _song_file(server, 6).read_bytes()
+    holds = [gate.admit() for _ in range(gate.workers + gate.queue)]
+    for h in holds:
+        h.__enter__()
+    try:
+        r = _post_file(server.url, "a.mp3", song)
+        assert r.status_code == 503 and "busy" in r.json()["error"] and r.headers["retry-after"]
+        r = requests.get(server.url + "/api/taggram", params={"id": 7}, timeout=30)
+        assert r.status_code == 503
+    finally:
+        for h in holds:
+            h.__exit__(None, None, None)
+    assert _post_file(server.url, "a.mp3", song).status_code == 200
+
+
+def test_concurrent_requests_give_the_sequential_answers(server):
+    """Searches (shared text encoder) and uploads (shared TF model) at once: every answer equals the
+    one-at-a-time answer; uploads beyond workers + queue get 503, never a wrong result."""
+    queries = ["piano", "relaxing beach", "fast drums", "guitar without vocals", "dark night", "classical violin"]
+    want = {q: requests.get(server.url + "/api/search", params={"q": q}, timeout=60).json() for q in queries}
+    song = _song_file(server, 8).read_bytes()
+    ref = _post_file(server.url, "s.mp3", song).json()
+    server.service.clear_search_cache()  # the concurrent searches below really run (encoder included)
+
+    def search(q):
+        return q, requests.get(server.url + "/api/search", params={"q": q}, timeout=60).json()
+
+    with ThreadPoolExecutor(12) as pool:
+        uploads = [pool.submit(_post_file, server.url, "s.mp3", song) for _ in range(6)]
+        found = list(pool.map(search, queries * 4))
+        answers = [u.result() for u in uploads]
+    for q, got in found:
+        assert [r["path"] for r in got["results"]] == [r["path"] for r in want[q]["results"]]
+        assert [r["score"] for r in got["results"]] == pytest.approx([r["score"] for r in want[q]["results"]], abs=1e-6)
+    codes = sorted(a.status_code for a in answers)
+    assert set(codes) <= {200, 503} and codes.count(200) >= server.service.gate.workers + server.service.gate.queue
+    for a in answers:
+        if a.status_code == 200:
+            assert a.json()["tags"] == pytest.approx(ref["tags"], abs=1e-5)
+
+
+@pytest.mark.slow
+def test_serve_command_starts_on_loopback(web_catalog, pushed_model, tmp_path):
+    """The real ``mtat-tagger serve`` process: loads, binds 127.0.0.1 by default, answers, stops on SIGINT."""
+    env = {**os.environ, "PYTHONPATH": str(REPO) + os.pathsep + os.environ.get("PYTHONPATH", "")}
+    proc = subprocess.Popen([sys.executable, "-m", "tagger_cli", "serve", "--catalog", web_catalog, "--model",
+                             pushed_model, "--port", "0"], stderr=subprocess.PIPE, text=True, env=env, cwd=tmp_path)
+    try:
+        url = None
+        deadline = time.monotonic() + 180
+        lines = []
+        while time.monotonic() < deadline and url is None:
+            line = proc.stderr.readline()
+            if not line:
+                break
+            lines.append(line)
+            m = re.search(r"on (http://[\d.]+:\d+)/", line)
+            url = m.group(1) if m else None
+        assert url and url.startswith("http://127.0.0.1:"), "".join(lines)
+        h = requests.get(url + "/healthz", timeout=30).json()
+        assert h["songs"] == 12 and h["model"]["dir"] == pushed_model
+        r = requests.get(url + "/api/search", params={"q": "piano", "top": 2}, timeout=30)
+        assert r.status_code == 200 and len(r.json()["results"]) == 2
+    finally:
+        proc.send_signal(signal.SIGINT)
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+    assert proc.returncode in (0, -signal.SIGINT, 130)
+    bad = subprocess.run([sys.executable, "-m", "tagger_cli", "serve", "--catalog", str(tmp_path / "none.parquet")],
+                         capture_output=True, text=True, env=env, timeout=120)
+    assert bad.returncode == 2 and bad.stderr.strip().startswith("error: catalog not found")
+
+
+# ------------------------------------------------------------------------------------------
+# the page in headless Chromium (Debian's chromium + chromium-driver; Selenium downloads nothing)
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMEDRIVER = "/usr/bin/chromedriver"
+WAIT_S = 90
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not (os.path.exists(CHROMIUM) and os.path.exists(CHROMEDRIVER)):
+        pytest.skip("needs Debian's chromium and chromium-driver (.ci/run installs them)")
+    webdriver = pytest.importorskip("selenium.webdriver")
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for arg in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu", "--mute-audio",
+                "--window-size=1280,1400", "--no-first-run", "--disable-extensions"):
+        options.add_argument(arg)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    driver = webdriver.Chrome(service=Service(executable_path=CHROMEDRIVER), options=options)
+    driver.set_script_timeout(WAIT_S)
+    try:
+        yield driver
+    finally:
+        driver.quit()
+
+
+def _wait(driver, condition, message: str):
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    return WebDriverWait(driver, WAIT_S, poll_frequency=0.1).until(lambda d: condition(d), message)
+
+
+def _css(driver, selector: str):
+    from selenium.webdriver.common.by import By
+
+    return driver.find_elements(By.CSS_SELECTOR, selector)
+
+
+def _songs(driver) -> list:
+    return _css(driver, "#results li.song")
+
+
+def _no_script_errors(driver) -> None:
+    errors = [e for e in driver.get_log("browser") if e.get("source") == "javascript" or "Uncaught" in e["message"]]
+    assert not errors, errors
+
+
+def test_browser_typing_a_query_shows_results(server, browser):
+    from selenium.webdriver.common.keys import Keys
+    from selenium.webdriver.support.ui import Select
+
+    browser.get(server.url + "/")
+    _wait(browser, lambda d: "12 songs" in _css(d, "#catalog-info")[0].text, "catalog info")
+    box = _css(browser, "#q")[0]
+    box.send_keys("piano slow", Keys.ENTER)  # Enter submits
+    _wait(browser, lambda d: len(_songs(d)) == 10, "10 results")
+    assert "q=piano+slow" in browser.current_url
+    want = requests.get(server.url + "/api/search", params={"q": "piano slow", "top": 10}, timeout=30).json()
+    titles = [s.find_element("css selector", ".title").text for s in _songs(browser)]
+    assert titles == [os.path.basename(r["path"]) for r in want["results"]]
+    first = _songs(browser)[0]
+    assert first.find_element("css selector", ".score").text == f"score {want['results'][0]['score']:.3f}"
+    assert len(first.find_elements("css selector", ".bars li")) == 5
+    assert [c.text for c in _css(browser, "#matched .chip")] == [
+        f"{m['tag']} {m['similarity']:.2f}" for m in want["matched_tags"]]
+    # every song listed, one has markup in its name: shown as text, never parsed as HTML
+    Select(_css(browser, "#top")[0]).select_by_visible_text("20")
+    box = _css(browser, "#q")[0]
+    box.clear()
+    box.send_keys("guitar", Keys.ENTER)
+    _wait(browser, lambda d: len(_songs(d)) == 12, "12 results")
+    titles = [s.find_element("css selector", ".title").text for s in _songs(browser)]
+    assert MARKUP_NAME in titles and not _css(browser, "#results img")
+    # a bad query is a readable error, not a broken page
+    browser.get(server.url + "/?q=" + "x" * 600)
+    _wait(browser, lambda d: "search failed: query too long" in _css(d, "#status")[0].text, "error shown")
+    _no_script_errors(browser)
+
+
+def test_browser_player_loads_and_seeks_the_served_audio(server, browser):
+    browser.get(server.url + "/?q=piano")
+    _wait(browser, lambda d: len(_songs(d)) == 10, "results")
+    audio = _songs(browser)[0].find_element("css selector", "audio")
+    src = audio.get_attribute("src")
+    assert re.fullmatch(re.escape(server.url) + r"/audio/\d+", src)
+    status, ctype, crange = browser.execute_async_script(
+        "const done = arguments[arguments.length - 1];"
+        "fetch(arguments[0], {headers: {Range: 'bytes=0-1023'}})"
+        ".then(r => done([r.status, r.headers.get('content-type'), r.headers.get('content-range')]));", src)
+    assert status == 206 and ctype == "audio/mpeg" and crange.startswith("bytes 0-1023/")
+    # the browser itself decodes the served file and can seek in it (needs Range support)
+    duration, seekable_end, position = browser.execute_async_script(
+        "const [a, done] = [arguments[0], arguments[arguments.length - 1]];"
+        "a.addEventListener('error', () => done([-1, -1, a.error && a.error.code]));"
+        "a.addEventListener('loadedmetadata', () => {"
+        "  a.addEventListener('seeked', () => done([a.duration, a.seekable.length ? a.seekable.end(0) : 0,"
+        "                                          a.currentTime]), {once: true});"
+        "  a.currentTime = 20; }, {once: true});"
+        "a.preload = 'metadata'; a.load();", audio)
+    assert duration == pytest.approx(29.1, abs=0.6) and seekable_end > 25 and position == pytest.approx(20, abs=0.5)
+    _no_script_errors(browser)
+
+
+def test_browser_taggram_and_similar_songs(server, browser, tmp_path):
+    browser.get(server.url + "/?q=piano")
+    _wait(browser, lambda d: len(_songs(d)) == 10, "results")
+    first = _songs(browser)[0]
+    first_id = first.get_attribute("data-id")
+    button = first.find_element("css selector", ".taggram-button")
+    button.click()
+    canvas = first.find_element("css selector", "canvas.taggram")
+    _wait(browser, lambda d: int(canvas.get_attribute("data-columns") or 0) > 10, "taggram drawn")
+    assert button.get_attribute("aria-expanded") == "true"
+    assert "most probable tags" in canvas.get_attribute("aria-label")
+    shot = tmp_path / "web.png"
+    browser.save_screenshot(str(shot))
+    assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    if os.environ.get("MTAT_UPDATE_SCREENSHOT") == "1":  # refresh the README's picture
+        shutil.copy(shot, REPO / "docs" / "web.png")
+
+    first.find_element("css selector", ".similar-button").click()
+    _wait(browser, lambda d: _css(d, "#results-heading")[0].text.startswith("Songs that sound like"), "similar")
+    _wait(browser, lambda d: len(_songs(d)) == 10, "similar results")
+    ids = [s.get_attribute("data-id") for s in _songs(browser)]
+    want = requests.get(server.url + "/api/similar", params={"id": first_id, "top": 10}, timeout=30).json()
+    assert ids == [str(r["id"]) for r in want["results"]] and first_id not in ids
+    assert f"similar={first_id}" in browser.current_url
+    assert _songs(browser)[0].find_element("css selector", ".score").text.startswith("similarity ")
+    browser.back()  # back to the search
+    _wait(browser, lambda d: _css(d, "#results-heading")[0].text == "Results" and len(_songs(d)) == 10, "back")
+    assert _songs(browser)[0].get_attribute("data-id") == first_id
+    _no_script_errors(browser)
+
+
+def test_browser_upload_shows_tags_and_errors(server, browser, tmp_path):
+    song = _song_file(server, 9)
+    browser.get(server.url + "/")
+    _wait(browser, lambda d: "songs" in _css(d, "#catalog-info")[0].text, "health loaded")
+    _css(browser, "#file")[0].send_keys(str(song))
+    _css(browser, "#upload-button")[0].click()
+    _wait(browser, lambda d: _css(d, "#upload-result")[0].is_displayed(), "upload result")
+    want = _post_file(server.url, song.name, song.read_bytes()).json()
+    assert _css(browser, "#upload-name")[0].text == song.name
+    shown = [li.find_element("css selector", ".tag").text for li in _css(browser, "#upload-tags li")]
+    assert shown == want["top"]
+    assert int(_css(browser, "#upload-taggram")[0].get_attribute("data-columns")) > 10
+    assert not _css(browser, "#upload-error")[0].is_displayed()
+
+    notes = tmp_path / "notes.mp3"
+    notes.write_text("not music at all\n" * 50)
+    _css(browser, "#file")[0].send_keys(str(notes))
+    _css(browser, "#upload-button")[0].click()
+    _wait(browser, lambda d: _css(d, "#upload-error")[0].is_displayed(), "error shown")
+    text = _css(browser, "#upload-error")[0].text
+    assert "Could not tag notes.mp3" in text and "not decodable as audio" in text
+    assert not _css(browser, "#upload-result")[0].is_displayed()
+
+    big = tmp_path / "big.wav"
+    big.write_bytes(b"\x00" * int(2 * UPLOAD_LIMIT_MB * 2 ** 20))
+    _css(browser, "#file")[0].send_keys(str(big))
+    _css(browser, "#upload-button")[0].click()
+    _wait(browser, lambda d: "the limit is 1 MB" in _css(d, "#upload-error")[0].text, "too large")
+    _no_script_errors(browser)
+
+
+def test_browser_keyboard_labels_and_phone_width(server, browser):
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.keys import Keys
+
+    browser.get(server.url + "/?q=piano")
+    _wait(browser, lambda d: len(_songs(d)) == 10, "results")
+    unlabeled = browser.execute_script(
+        "return [...document.querySelectorAll('input, select')].filter(e => !e.labels.length).map(e => e.id)")
+    assert unlabeled == []
+    _css(browser, "#q")[0].click()
+    order = []
+    for _ in range(10):
+        ActionChains(browser).send_keys(Keys.TAB).perform()
+        order.append(browser.execute_script(
+            "const e = document.activeElement; return e.id || e.className || e.tagName"))
+    assert order[:2] == ["top", "search-button"], order
+    assert "similar-button" in order and order.index("similar-button") < order.index("taggram-button")
+    try:
+        browser.set_window_size(390, 844)
+        browser.get(server.url + "/?q=piano")
+        _wait(browser, lambda d: len(_songs(d)) == 10, "results on a phone")
+        overflow = browser.execute_script("return document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 0, f"the page is {overflow} px wider than a phone screen"
+        assert _css(browser, "#search-button")[0].is_displayed()
+    finally:
+        browser.set_window_size(1280, 1400)
+    _no_script_errors(browser)
+
+
+def test_listening_socket_disables_nagle(server):
+    """Regression: a socket made without IPPROTO_TCP kept Nagle on (asyncio skips it), and each
+    keep-alive response waited ~40 ms for the client's delayed ACK (found by benchmarks/web_load.py)."""
+    from tagger_cli.web.server import bind
+
+    sock = bind("127.0.0.1", 0)
+    with sock, socket.create_connection(sock.getsockname()):
+        conn, _ = sock.accept()
+        with conn:
+            assert conn.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY)
+    host, port = server.url.rsplit("//", 1)[1].split(":")
+    conn = http.client.HTTPConnection(host, int(port), timeout=30)
+    times = []
+    for _ in range(30):
+        t0 = time.perf_counter()
+        conn.request("GET", "/api/search?q=piano&top=3")
+        assert conn.getresponse().read()
+        times.append(time.perf_counter() - t0)
+    conn.close()
+    assert np.median(times) < 0.035, f"median {np.median(times) * 1000:.0f} ms per keep-alive request"
+
+
+def test_without_a_model_search_works_and_model_routes_say_503(web_catalog, tmp_path):
+    from tagger_cli.catalog import read_catalog
+    from tagger_cli.web.app import create_app
+    from tagger_cli.web.server import serve_in_thread
+    from tagger_cli.web.service import WebService
+
+    service = WebService(read_catalog(web_catalog), None)
+    with serve_in_thread(create_app(service, upload_dir=str(tmp_path))) as url:
+        assert requests.get(url + "/healthz", timeout=30).json()["model"] is None
+        r = requests.get(url + "/api/search", params={"q": "piano", "top": 3}, timeout=60)
+        assert r.status_code == 200 and len(r.json()["results"]) == 3
+        r = _post_file(url, "a.mp3", b"ID3" + b"\x00" * 100)
+        assert r.status_code == 503 and "without a model" in r.json()["error"]
+        r = requests.get(url + "/api/taggram", params={"id": 0}, timeout=30)
+        assert r.status_code == 503 and "without a model" in r.json()["error"]
+        assert requests.get(url + "/audio/0", timeout=30).status_code == 200
+
+
+def test_a_trickling_upload_times_out_and_frees_its_place(service, tmp_path):
+    """A client that sends headers and then stalls gets 408 after the upload timeout; its model-job
+    place and temporary file are released."""
+    from tagger_cli.web.app import create_app
+    from tagger_cli.web.server import serve_in_thread
+
+    with serve_in_thread(create_app(service, upload_dir=str(tmp_path), upload_timeout=1.0)) as url:
+        host, port = url.rsplit("//", 1)[1].split(":")
+        with socket.create_connection((host, int(port)), timeout=30) as s:
+            s.sendall((f"POST /api/predict HTTP/1.1\r\nHost: {host}\r\nContent-Length: 100000\r\n"
+                       "Content-Type: multipart/form-data; boundary=xx\r\n\r\n--xx\r\n"
+                       "Content-Disposition: form-data; name=\"file\"; filename=\"slow.mp3\"\r\n\r\nID3").encode())
+            t0 = time.monotonic()
+            reply = s.recv(65536)
+            waited = time.monotonic() - t0
+            while True:  # headers and body may come in separate packets; the server closes after them
+                data = s.recv(65536)
+                if not data:
+                    break
+                reply += data
+        assert reply.startswith(b"HTTP/1.1 408") and b"too slow" in reply, reply[:300]
+        assert 0.8 < waited < 20
+        assert requests.get(url + "/healthz", timeout=30).json()["model_jobs"]["admitted"] == 0
+        assert not any(tmp_path.iterdir())
