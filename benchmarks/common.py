@@ -58,6 +58,36 @@ def cpu_model() -> str:
     return platform.processor() or "unknown"
 
 
+#: The CPU flags that decide TensorFlow's speed (oneDNN picks its kernels by them).
+SIMD_FLAGS = ("sse4_2", "avx", "avx2", "fma", "avx512f", "avx512_bf16", "avx512_vnni", "amx_bf16")
+
+
+def cpu_flags() -> list[str]:
+    """The :data:`SIMD_FLAGS` this CPU has (from ``/proc/cpuinfo``; empty where unavailable)."""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("flags"):
+                present = set(line.split(":", 1)[1].split())
+                return [f for f in SIMD_FLAGS if f in present]
+    except OSError:
+        pass
+    return []
+
+
+def machine_line() -> str:
+    """One line naming the machine every figure below it was measured on: CPU, SIMD flags, cores."""
+    flags = cpu_flags()
+    simd = " ".join(flags) if flags else "flags unknown"
+    no512 = "" if not flags or "avx512f" in flags else ", no AVX-512"
+    return (f"machine: {cpu_model()} ({simd}{no512}), {usable_cores()} usable cores of {os.cpu_count()}, "
+            f"load {load_avg()}")
+
+
+def print_machine_line() -> None:
+    """Print :func:`machine_line` first: figures from another machine are not yours."""
+    print(machine_line(), flush=True)
+
+
 def usable_cores() -> int:
     try:
         return len(os.sched_getaffinity(0))
@@ -69,6 +99,7 @@ def machine_info() -> dict:
     """Core count, CPU model, memory, load, versions and the date: the header of every result."""
     info = {"date": datetime.datetime.now().astimezone().isoformat(timespec="seconds"),
             "cores": usable_cores(), "cpu_count": os.cpu_count(), "cpu_model": cpu_model(),
+            "cpu_flags": cpu_flags(), "machine_line": machine_line(),
             "python": platform.python_version(), "load_avg_1m": round(os.getloadavg()[0], 2)}
     try:
         import psutil

@@ -429,6 +429,7 @@ def main(argv=None) -> int:
     p.add_argument("--rounds", type=int, default=2, help="interleaved repetitions, best kept [2]")
     p.add_argument("--profile", action="store_true", help="py-spy the in_memory run")
     a = p.parse_args(argv)
+    common.print_machine_line()
     sizes = a.sizes or ((50, 100) if a.quick else (100, 400))
     res = run(sizes, a.modes, a.rounds, a.profile, long_n=None if a.quick else a.long_n)
     common.publish("extract", res, markdown)

@@ -141,6 +141,7 @@ def main(argv=None) -> int:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--quick", action="store_true")
     a = p.parse_args(argv)
+    common.print_machine_line()
     res = run(a.quick)
     common.publish("inference", res, markdown)
     for k, v in res["ratios"].items():

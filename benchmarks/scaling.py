@@ -160,6 +160,7 @@ def main(argv=None) -> int:
     p.add_argument("--sizes", type=int, nargs="+", help=f"end-to-end sizes [{' '.join(map(str, DEFAULT_SIZES))}]")
     p.add_argument("--compare-beam-args", help="space-separated Beam args for one more end-to-end run")
     a = p.parse_args(argv)
+    common.print_machine_line()
     res = run(a.quick, a.compare_beam_args.split() if a.compare_beam_args else None, sizes=a.sizes)
     common.publish("scaling", res, markdown)
     for m, v in res["speedup_2_workers"].items():

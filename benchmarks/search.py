@@ -228,17 +228,6 @@ def markdown(res: dict) -> str:
     ])
 
 
-def simd_flags() -> str:
-    """The CPU's AVX family flags from /proc/cpuinfo (e.g. "avx avx2"), "" where unknown."""
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("flags"):
-                return " ".join(sorted(f for f in line.split(":", 1)[1].split() if f.startswith("avx")))
-    except OSError:
-        pass
-    return ""
-
-
 def main(argv=None) -> int:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--split", choices=SPLITS, default="heldout", help="query half to report [heldout]")
@@ -253,7 +242,8 @@ def main(argv=None) -> int:
     p.add_argument("--json", help="also write the full result (every query) here")
     a = p.parse_args(argv)
     m = common.machine_info()
-    print(f"search benchmark on {m['cores']} cores ({m['cpu_model']}; {simd_flags() or 'no AVX flags'}), "
+    flags = " ".join(common.cpu_flags()) or "SIMD flags unknown"
+    print(f"search benchmark on {m['cores']} cores ({m['cpu_model']}; {flags}), "
           f"load {m['load_avg_1m']}, {m['date']}", flush=True)
     try:
         res = run(a.split, a.model, a.catalog, a.data_root, Path(a.cache), a.clips,

@@ -214,6 +214,7 @@ def main(argv=None) -> int:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--quick", action="store_true")
     a = p.parse_args(argv)
+    common.print_machine_line()
     res = run(a.quick)
     common.publish("train_input", res, markdown)
     print(f"input: {res['input_per_core']:,.0f} clips/s/core")

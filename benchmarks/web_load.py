@@ -65,17 +65,6 @@ SEARCH_LABELS = {"search_tags": "search, tag names (all distinct)",
                  "search_popular": "search, 64 popular phrases repeated (cached)"}
 
 
-def cpu_flags() -> str:
-    """The SIMD flags that matter for TF/NumPy speed here, e.g. ``avx2 fma, no avx512f``."""
-    try:
-        lines = Path("/proc/cpuinfo").read_text().splitlines()
-        flags = next(line for line in lines if line.startswith("flags")).split()
-    except (OSError, StopIteration):
-        return "flags unknown"
-    have = [f for f in ("avx2", "fma", "avx512f") if f in flags]
-    return " ".join(have) + ("" if "avx512f" in flags else ", no avx512f")
-
-
 def _model_dir(log) -> str:
     try:
         return common.latest_model_dir()
@@ -263,9 +252,7 @@ def _queries(tags: list[str], n: int, kind: str, seed: int = 2) -> list:
 def run(songs: int = SONGS, searches: int = SEARCHES, uploads: int = UPLOADS, concurrency: int = CONCURRENCY,
         timeout: float = 600.0, log=print) -> dict:
     machine = common.machine_info()
-    machine["cpu_flags"] = cpu_flags()
-    log(f"machine: {machine['cores']} cores ({machine['cpu_model']}, {machine['cpu_flags']}), "
-        f"load {machine['load_avg_1m']}")
+    log(machine["machine_line"])
     model_dir = _model_dir(log)
     work = common.DATA_DIR / "web_load"
     work.mkdir(parents=True, exist_ok=True)
@@ -312,6 +299,11 @@ def run(songs: int = SONGS, searches: int = SEARCHES, uploads: int = UPLOADS, co
     return res
 
 
+def _flags_text(flags) -> str:
+    """``common.cpu_flags()`` as text (older result files stored a string)."""
+    return flags if isinstance(flags, str) else " ".join(flags)
+
+
 def markdown(res: dict) -> str:
     rows = []
     burst = f"upload burst ({res['upload_burst']['requests']} at once)"
@@ -325,7 +317,8 @@ def markdown(res: dict) -> str:
     m = res["machine"]
     return "\n".join([
         f"## Web server load (loopback, {res['songs']:,}-song synthetic catalog)", "",
-        f"`python -m benchmarks.web_load` on {m['cores']} cores ({m['cpu_model']}, {m.get('cpu_flags', '')}), "
+        f"`python -m benchmarks.web_load` on {m['cores']} cores ({m['cpu_model']}, "
+        f"{_flags_text(m.get('cpu_flags', ''))}), "
         f"load {m['load_avg_1m']} at the "
         f"start. Server start-up {res['startup_s']:.1f} s, RSS {res['rss_after_start_mb']:.0f} MB after start-up "
         f"(model, catalog, text encoder), peak {res['peak_rss_mb']:.0f} MB. Uploads: a {res['upload_mb']:.1f} MB "

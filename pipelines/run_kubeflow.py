@@ -28,6 +28,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 from pipelines.beam_args import DEPENDENCY_FLAGS, given_flags
 from pipelines.config import PipelineConfig, TrainingConfig
+from trainer.precision import PRECISIONS, XLA_MODES
 
 TRAINER_ID = "Trainer"
 BEAM_RUNNERS = ("DirectRunner", "DataflowRunner", "FlinkRunner", "SparkRunner", "PortableRunner")
@@ -61,6 +62,11 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
     p.add_argument("--batch-size", type=int, default=TrainingConfig.batch_size,
                    help=f"per replica (GPU) [{TrainingConfig.batch_size}]")
     p.add_argument("--learning-rate", type=float, help="Adam learning rate [preset default]")
+    p.add_argument("--precision", default=TrainingConfig.precision, choices=PRECISIONS,
+                   help="training precision; auto = mixed_bfloat16 on Ampere+ GPUs, mixed_float16 on older "
+                        f"GPUs, float32 on CPU [{TrainingConfig.precision}]")
+    p.add_argument("--xla", default=TrainingConfig.xla, choices=XLA_MODES,
+                   help=f"XLA jit_compile of the train step; auto = on with a GPU, off on CPU [{TrainingConfig.xla}]")
     p.add_argument("--top-k", type=int, default=50, help="number of most frequent tags to learn [50]")
     p.add_argument("--tags", help="comma-separated fixed tag list instead of the top-k rule")
     p.add_argument("--split-dir", help="folder with train/valid/test split files [folder split]")
@@ -260,7 +266,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     pipeline_root = args.pipeline_root.rstrip("/")
     tags = [t.strip() for t in args.tags.split(",")] if args.tags else None
     training = TrainingConfig(preset=args.preset, epochs=args.epochs, batch_size=args.batch_size,
-                              learning_rate=args.learning_rate)
+                              learning_rate=args.learning_rate, precision=args.precision, xla=args.xla)
     # The data is on a bucket: the tags are not counted here. The model predicts len(tags) or
     # top_k tags, so a data set with fewer than --top-k tags needs --tags or a smaller --top-k.
     config = PipelineConfig(

@@ -24,6 +24,7 @@ from mtat.annotations import ANNOTATIONS_FILE
 from mtat.features import MelConfig
 from pipelines.beam_args import portable_runner_args, with_dependency_flag
 from pipelines.config import PipelineConfig, TrainingConfig
+from trainer.precision import PRECISIONS, XLA_MODES
 
 DEFAULT_SAMPLE_DIR = os.path.join("data", "sample")
 #: The whole pipeline runs Beam in-memory: for StatisticsGen, Transform and Evaluator it was
@@ -90,6 +91,11 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
     p.add_argument("--batch-size", type=int, default=TrainingConfig.batch_size,
                    help=f"per replica [{TrainingConfig.batch_size}]")
     p.add_argument("--learning-rate", type=float, help="Adam learning rate [preset default]")
+    p.add_argument("--precision", default=TrainingConfig.precision, choices=PRECISIONS,
+                   help="training precision; auto = mixed_bfloat16 on Ampere+ GPUs, mixed_float16 on older "
+                        f"GPUs, float32 on CPU [{TrainingConfig.precision}]")
+    p.add_argument("--xla", default=TrainingConfig.xla, choices=XLA_MODES,
+                   help=f"XLA jit_compile of the train step; auto = on with a GPU, off on CPU [{TrainingConfig.xla}]")
     p.add_argument("--min-auc", type=float, default=PipelineConfig.min_auc,
                    help=f"gate: lowest macro ROC-AUC that gets blessed [{PipelineConfig.min_auc}]")
     p.add_argument("--max-regression", type=float, default=PipelineConfig.max_regression,
@@ -165,7 +171,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     if args.beam_arg or args.beam_workers:
         beam_args, extraction_args = with_dependency_flag(args.beam_arg), []
     training = TrainingConfig(preset=args.preset, epochs=args.epochs, batch_size=args.batch_size,
-                              learning_rate=args.learning_rate)
+                              learning_rate=args.learning_rate, precision=args.precision, xla=args.xla)
     config = PipelineConfig(
         pipeline_name=args.pipeline_name, pipeline_root=pipeline_root, data_root=os.path.abspath(data_root),
         serving_dir=os.path.abspath(args.serving_dir), model_name=args.model_name, metadata_path=metadata_path,

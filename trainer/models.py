@@ -6,9 +6,10 @@ Every model takes a *normalised* log-mel batch ``[batch, n_mels, n_frames]`` flo
 per-clip vector (see :func:`embedding_model`). All presets are built from one
 :func:`conv_block`.
 
-- ``small``: a 4-layer FCN-like net with 16-48 filters (~31 k parameters at 50 tags), global
-  max pooling, so any input of at least 16 x 128 works; Adam 1e-2, output biases initialised
-  to a 0.1 tag prior. The local CPU default.
+- ``small``: the log-mel averaged over 2 bands x 4 frames (48 x 341 at the default 96 x 1366),
+  then a 4-layer FCN-like net with 16-48 filters (~31 k parameters at 50 tags), global max
+  pooling, so any input of at least 32 x 256 works; Adam 1e-2, output biases initialised to a
+  0.1 tag prior. The local CPU default.
 - ``fcn4``: FCN-4 of Choi, Fazekas & Sandler 2016 (~17.37 M parameters). A GPU preset.
 - ``strong``: the short-chunk ResNet of Won et al. 2020 (~12.1 M parameters), trained on
   random ~3.7 s chunks (:func:`random_chunk`), predictions averaged over the chunks of a clip
@@ -22,6 +23,7 @@ from typing import Sequence
 import tensorflow as tf
 
 from trainer.autograph_setup import skip_autograph_for_tf_keras
+from trainer.precision import resolve_precision
 
 skip_autograph_for_tf_keras()
 
@@ -35,9 +37,13 @@ EMBEDDING_NAME = "embedding"
 #: (59,049 samples at 16 kHz) of Won et al. 2020.
 STRONG_CHUNK_FRAMES = 176
 
+#: ``small`` starts with an average pool over (mel bands, frames) of the input: every conv then
+#: runs on 1/8 of the pixels. On a 2-core AVX2 CPU the train step is ~9x faster than the same
+#: blocks at full 96 x 1366 resolution, at the same test ROC-AUC (benchmarks/results.md).
+_SMALL_INPUT_POOL = (2, 4)
 # (filters, max-pool) per conv block.
 _SMALL_BLOCKS: tuple[tuple[int, tuple[int, int]], ...] = (
-    (16, (2, 4)), (32, (2, 4)), (32, (2, 4)), (48, (2, 2)),
+    (16, (2, 4)), (32, (2, 4)), (32, (2, 2)), (48, (2, 2)),
 )
 _FCN4_BLOCKS: tuple[tuple[int, tuple[int, int]], ...] = (
     (128, (2, 4)), (384, (4, 5)), (768, (3, 8)), (2048, (4, 8)),
@@ -102,6 +108,8 @@ def build_model(
     activation: str = "relu",
     dropout: float | None = None,
     learning_rate: float | None = None,
+    precision: str = "float32",
+    jit_compile: bool = False,
 ) -> tf.keras.Model:
     """Build and compile a tagging model (Adam, binary cross-entropy, ROC-AUC and PR-AUC).
 
@@ -111,6 +119,9 @@ def build_model(
     conv block of small/fcn4, 0.5 in the head of strong); ``learning_rate`` defaults per preset
     (1e-2 for small, 1e-3 for fcn4/strong). The output biases of ``small`` start at the log-odds
     of 0.1 (a typical tag frequency), the others at zero.
+    ``precision`` is a Keras policy (``float32``, ``mixed_bfloat16``, ``mixed_float16`` with a
+    loss-scaling optimizer, or ``auto``: see trainer/precision.py); the variables and the
+    sigmoid output stay float32. ``jit_compile`` compiles the train step with XLA.
     Raises ``ValueError`` for an unknown preset, bad arguments or an input too small for the
     preset's pooling.
     """
@@ -130,11 +141,36 @@ def build_model(
         raise ValueError(f"learning_rate must be positive, got {learning_rate!r}")
 
     n_mels, n_frames, n_tags = int(n_mels), int(n_frames), int(n_tags)
+    policy = resolve_precision(precision)
+    previous_policy = tf.keras.mixed_precision.global_policy()
+    tf.keras.mixed_precision.set_global_policy(policy)  # read by every layer built below
+    try:
+        model = _build_layers(preset, n_mels, n_frames, n_tags, activation, rate)
+    finally:
+        tf.keras.mixed_precision.set_global_policy(previous_policy)
+    optimizer = tf.keras.optimizers.Adam(learning_rate=lr)
+    if policy == "mixed_float16":  # float16 gradients underflow without a dynamic loss scale
+        optimizer = tf.keras.mixed_precision.LossScaleOptimizer(optimizer)
+    model.compile(
+        optimizer=optimizer,
+        loss=tf.keras.losses.BinaryCrossentropy(),
+        metrics=[
+            tf.keras.metrics.AUC(multi_label=True, curve="ROC", name="roc_auc"),
+            tf.keras.metrics.AUC(multi_label=True, curve="PR", name="pr_auc"),
+        ],
+        jit_compile=bool(jit_compile),
+    )
+    return model
+
+
+def _build_layers(preset: str, n_mels: int, n_frames: int, n_tags: int, activation: str,
+                  rate: float) -> tf.keras.Model:
+    """The uncompiled model of ``preset`` under the current global dtype policy."""
     width = chunk_frames(preset, n_frames)
     inputs = tf.keras.Input(shape=(n_mels, width), name=INPUT_NAME, dtype=tf.float32)
     x = tf.keras.layers.Reshape((n_mels, width, 1), name="add_channel")(inputs)
     if preset == "small":
-        embedding = _fcn_body(x, _SMALL_BLOCKS, preset, activation, rate)
+        embedding = _fcn_body(x, _SMALL_BLOCKS, preset, activation, rate, input_pool=_SMALL_INPUT_POOL)
     elif preset == "fcn4":
         # Batch norm over the frequency axis of the input, as in Choi et al.'s code.
         x = tf.keras.layers.BatchNormalization(axis=1, name="input_bn_freq")(x)
@@ -143,18 +179,10 @@ def build_model(
         embedding = _short_chunk_resnet_body(x, activation, rate)
     prior = _DEFAULT_OUTPUT_PRIOR[preset]
     bias = "zeros" if prior is None else tf.keras.initializers.Constant(math.log(prior / (1 - prior)))
+    # float32 output under any policy: sigmoid + cross-entropy in 16 bits lose small probabilities.
     outputs = tf.keras.layers.Dense(n_tags, activation="sigmoid", bias_initializer=bias,
-                                    name=OUTPUT_NAME)(embedding)
-    model = tf.keras.Model(inputs, outputs, name=preset)
-    model.compile(
-        optimizer=tf.keras.optimizers.Adam(learning_rate=lr),
-        loss=tf.keras.losses.BinaryCrossentropy(),
-        metrics=[
-            tf.keras.metrics.AUC(multi_label=True, curve="ROC", name="roc_auc"),
-            tf.keras.metrics.AUC(multi_label=True, curve="PR", name="pr_auc"),
-        ],
-    )
-    return model
+                                    dtype="float32", name=OUTPUT_NAME)(embedding)
+    return tf.keras.Model(inputs, outputs, name=preset)
 
 
 def _fcn_body(
@@ -163,15 +191,20 @@ def _fcn_body(
     preset: str,
     activation: str,
     dropout: float,
+    input_pool: tuple[int, int] | None = None,
 ) -> tf.Tensor:
-    """Fully convolutional stack (small, fcn4) ending in a global max pool ("embedding").
+    """Fully convolutional stack (small, fcn4) ending in a global max pool ("embedding"),
+    after an average pool of the input by ``input_pool`` (small) when given.
 
     FCN-4: Choi, Fazekas & Sandler, "Automatic tagging using deep convolutional neural
     networks", ISMIR 2016 (arXiv:1606.00298). At 96 x 1366 its pools leave exactly 1 x 1
     (96/2/4/3/4 = 1; 1366//4//5//8//8 = 1), so the global pool equals the paper's flatten;
     larger inputs also work. ``small`` is the same design with few filters.
     """
-    _check_pooling(preset, tuple(x.shape[1:3]), [pool for _, pool in blocks])
+    pools = [pool for _, pool in blocks]
+    _check_pooling(preset, tuple(x.shape[1:3]), [input_pool, *pools] if input_pool else pools)
+    if input_pool:
+        x = tf.keras.layers.AveragePooling2D(input_pool, name="input_pool")(x)
     for i, (filters, pool) in enumerate(blocks, start=1):
         x = conv_block(x, filters, name=f"block{i}", activation=activation, pool=pool,
                        dropout=dropout)

@@ -1,10 +1,12 @@
 """TFX Trainer entry point (``run_fn``, referenced by its dotted path ``trainer.task.run_fn``).
 
 ``fn_args.custom_config`` keys: ``preset`` (small | fcn4 | strong), ``epochs``, ``batch_size``
-(per replica), ``learning_rate``, ``patience`` (early stopping on validation ROC-AUC),
-``activation``, ``mel_config`` (JSON). Runs under a ``tf.distribute`` strategy over the visible
-GPUs (MirroredStrategy), or on the CPU when there is none: the same code on a laptop and on a
-Kubeflow GPU worker.
+(per replica), ``learning_rate``, ``patience`` (early stopping on validation ROC-AUC; default per preset),
+``activation``, ``precision`` and ``xla`` (trainer/precision.py; ``auto``: mixed precision and
+XLA on a GPU, float32 without XLA on the CPU), ``mel_config`` (JSON). Runs under a
+``tf.distribute`` strategy over the visible GPUs (MirroredStrategy), or on the CPU when there is
+none: the same code on a laptop and on a Kubeflow GPU worker. The exported model computes in
+float32 whatever the training precision.
 """
 from __future__ import annotations
 
@@ -18,7 +20,7 @@ import tensorflow as tf
 
 from components.audio_example_gen.executor import METADATA_FILE
 from mtat.features import LABEL_KEY, MelConfig
-from trainer import data, export, models
+from trainer import data, export, models, precision
 from trainer.hparams import TrainingConfig
 from trainer.preprocessing import MEAN_KEY, STD_KEY, mel_config_from
 
@@ -65,6 +67,9 @@ def run_fn(fn_args) -> None:
     mean, std = normalisation_stats(tft_output, train_pattern)
 
     strategy = distribution_strategy()
+    gpus = precision.visible_gpus()
+    policy = precision.resolve_precision(hp.precision, gpus)
+    jit_compile = precision.resolve_jit_compile(hp.xla, gpus)
     replicas = strategy.num_replicas_in_sync
     batch = int(hp.batch_size) * replicas
     preset = hp.preset
@@ -72,8 +77,8 @@ def run_fn(fn_args) -> None:
     train_chunk = chunk if chunk < config.n_frames else None
     n_train = meta["examples"]["train"]
     n_eval = meta["examples"]["eval"]
-    log.info("training %s on %d clips (%d for validation), %d tags, batch %d on %d replica(s)",
-             preset, n_train, n_eval, len(tags), batch, replicas)
+    log.info("training %s on %d clips (%d for validation), %d tags, batch %d on %d replica(s), %s, XLA %s",
+             preset, n_train, n_eval, len(tags), batch, replicas, policy, "on" if jit_compile else "off")
     common = dict(config=config, num_tags=len(tags), mean=mean, std=std, batch_size=batch)
     train_ds = data.make_dataset(train_pattern, training=True, chunk=train_chunk, seed=hp.seed, **common)
     eval_ds = data.make_dataset(eval_pattern, training=False, chunk=train_chunk, seed=hp.seed, **common) if n_eval else None
@@ -81,13 +86,19 @@ def run_fn(fn_args) -> None:
     tf.keras.utils.set_random_seed(int(hp.seed))
     with strategy.scope():
         model = models.build_model(preset, config.n_mels, train_chunk or config.n_frames, len(tags),
-                                   activation=hp.activation, learning_rate=hp.learning_rate)
+                                   activation=hp.activation, learning_rate=hp.learning_rate,
+                                   precision=policy, jit_compile=jit_compile)
     callbacks = [tf.keras.callbacks.TensorBoard(log_dir=fn_args.model_run_dir, update_freq="epoch")]
     if eval_ds is not None:
         callbacks.append(tf.keras.callbacks.EarlyStopping(
-            monitor="val_roc_auc", mode="max", patience=int(hp.patience), restore_best_weights=True))
+            monitor="val_roc_auc", mode="max", patience=hp.early_stopping_patience(), restore_best_weights=True))
     model.fit(train_ds, validation_data=eval_ds, epochs=int(hp.epochs), callbacks=callbacks, verbose=2)
 
+    if policy != "float32":  # serve in float32 (any CPU or GPU): same layers, the trained float32 variables
+        trained = model
+        model = models.build_model(preset, config.n_mels, train_chunk or config.n_frames, len(tags),
+                                   activation=hp.activation, precision="float32")
+        model.set_weights(trained.get_weights())
     # The exported model always sees whole clips (chunk models average their windows).
     info = {"tags": tags, "mel_config": config.to_dict(), "preset": preset, "chunk_frames": train_chunk,
             "num_train_examples": n_train, "signatures": ["serving_default", "analyze", "log_mel",

@@ -138,6 +138,29 @@ def test_parameters_as_given(gpu):
     assert AudioRejects.TYPE_NAME == "AudioRejects"  # renamed only while compiling
 
 
+def test_precision_and_xla_flags_reach_the_trainer(tmp_path, gpu):
+    """Default auto/auto (decided on the worker by what it sees); explicit values pass unchanged."""
+    _, default_spec = gpu
+    custom = json.loads(constant(default_spec, "Trainer", "custom_config"))
+    assert (custom["precision"], custom["xla"]) == ("auto", "auto")
+    _, spec = compile_spec(str(tmp_path), "--precision", "mixed_float16", "--xla", "off", "--no-baseline")
+    custom = json.loads(constant(spec, "Trainer", "custom_config"))
+    assert (custom["precision"], custom["xla"]) == ("mixed_float16", "off")
+    from trainer.hparams import TrainingConfig
+
+    config = TrainingConfig.from_custom_config(custom)  # what run_fn reads on the worker
+    assert (config.precision, config.xla, config.preset) == ("mixed_float16", "off", "fcn4")
+
+
+@pytest.mark.parametrize("flags", [["--precision", "fp8"], ["--xla", "yes"]])
+def test_bad_precision_or_xla_is_a_usage_error(flags, tmp_path, capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        run_kubeflow.main([*BASE, "--output", str(tmp_path / "p.json"), *flags])
+    assert exit_info.value.code == 2
+    assert f"{flags[0]}: invalid choice: '{flags[1]}'" in capsys.readouterr().err
+    assert not list(tmp_path.iterdir())
+
+
 def test_cpu_trainer_one_image_direct_runner(tmp_path):
     _, spec = compile_spec(str(tmp_path), "--gpus", "0", "--no-baseline")
     assert "Evaluator" in spec.root.dag.tasks

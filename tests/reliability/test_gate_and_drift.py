@@ -24,7 +24,8 @@ pytestmark = pytest.mark.slow
 #: The gate needs a good model that is clearly better than chance. On the shared 48-clip set
 #: (36 train / 3 valid / 9 test clips) early stopping on 3 validation clips keeps the first
 #: epoch's weights: test macro ROC-AUC 0.53, no better than a model trained on shuffled labels.
-#: On 96 clips (72 / 6 / 18) 20 epochs give 0.78 and shuffled labels 0.55 (two shuffles).
+#: On 96 clips (72 / 6 / 18) 20 epochs give 0.78 and shuffled labels 0.55 (two shuffles); with
+#: the input-pooled ``small`` of issue #15, 0.70 and 0.56 (one run).
 GATE_CLIPS = 96
 GATE_EPOCHS = "20"
 SHUFFLE_SEED = 0
@@ -128,7 +129,7 @@ def test_worse_model_is_not_blessed_and_the_evaluator_says_why(gate):
     assert bad["blessed"] is False and bad["pushed_model"] is None
     assert bad["tags"] == good["tags"]
     regression = bad["metrics"]["macro_roc_auc"] - good["metrics"]["macro_roc_auc"]
-    assert regression < -0.1  # measured: 0.55 - 0.78
+    assert regression < -0.1  # measured: 0.55 - 0.78; 0.56 - 0.70 with the input-pooled small
 
     blessing = latest_artifact(gate["metadata"], gate["root"], "ModelBlessing")
     assert blessing.custom_properties["blessed"].int_value == 0

@@ -82,6 +82,20 @@ def test_chunk_frames():
         models.chunk_frames("huge", 1366)
 
 
+def test_small_convolves_an_average_pooled_input(built):
+    """small: conv blocks on the log-mel averaged over 2 bands x 4 frames; fcn4 at full resolution."""
+    small = built["small"]
+    pool = small.get_layer("input_pool")
+    assert isinstance(pool, tf.keras.layers.AveragePooling2D) and pool.pool_size == (2, 4)
+    assert small.get_layer("block1_conv").input_shape == (None, N_MELS // 2, N_FRAMES // 4, 1)
+    assert small.get_layer(models.EMBEDDING_NAME).input_shape == (None, 3, 5, 48)
+    mel = _mel(1)
+    pooled = tf.keras.Model(small.inputs, pool.output)(mel).numpy()[0, :, :, 0]
+    np.testing.assert_allclose(pooled[1, 2], mel[0, 2:4, 8:12].mean(), rtol=1e-5)
+    assert not [l for l in built["fcn4"].layers if "pool" in l.name and "block" not in l.name]
+    assert built["fcn4"].get_layer("block1_conv").input_shape == (None, N_MELS, N_FRAMES, 1)
+
+
 def test_small_other_input_size():
     model = models.build_model("small", 64, 500, 7, activation="elu")
     probs = model(_mel(3, 64, 500), training=False).numpy()
@@ -108,7 +122,7 @@ def test_bad_arguments_raise(preset, n_mels, n_frames, kwargs):
 
 
 def test_too_small_message():
-    with pytest.raises(ValueError, match=r"too small.*at least 16 mels x 128 frames"):
+    with pytest.raises(ValueError, match=r"too small.*at least 32 mels x 256 frames"):
         models.build_model("small", 8, 500, 5)
 
 
@@ -165,8 +179,8 @@ def test_strong_prediction_is_mean_of_chunk_predictions():
 
 def test_small_save_load_round_trip(tmp_path):
     tf.keras.utils.set_random_seed(2)
-    model = models.build_model("small", 32, 200, 6)
-    mel = _mel(3, 32, 200, seed=4)
+    model = models.build_model("small", 32, 256, 6)
+    mel = _mel(3, 32, 256, seed=4)
     expected = model(mel, training=False).numpy()
     path = str(tmp_path / "small")
     model.save(path, save_format="tf")
@@ -186,7 +200,7 @@ def test_small_learns_a_separable_problem():
     """Tag 0 = extra energy in the low mel bands, tag 1 = in the high bands."""
     tf.keras.utils.set_random_seed(3)
     rng = np.random.default_rng(5)
-    n_mels, n_frames = 32, 128
+    n_mels, n_frames = 32, 256
 
     def make(n: int) -> tuple[np.ndarray, np.ndarray]:
         labels = (rng.random((n, 2)) < 0.5).astype("float32")
