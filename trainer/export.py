@@ -99,9 +99,9 @@ def build_signatures(model: tf.keras.Model, *, config: MelConfig, tags: Sequence
         if vectors.shape[0] != len(unseen):
             raise ValueError(f"unseen_vectors has {vectors.shape[0]} rows for {len(unseen)} unseen tags")
         unseen_c = tf.constant(vectors)
-        # column j of [probabilities | zero-shot scores] for each label tag
-        order = tf.constant([list(tags).index(t) if t in tags else len(tags) + unseen.index(t)
-                             for t in label_tags], tf.int32)
+    # column of [probabilities | zero-shot scores] for each label tag
+    order = tf.constant([list(tags).index(t) if t in tags else len(tags) + unseen.index(t)
+                         for t in label_tags], tf.int32)
 
     def with_tags(probs):
         return {OUTPUT_NAME: probs, TAGS_OUTPUT: tf.tile(tag_names[None, :], [tf.shape(probs)[0], 1])}
