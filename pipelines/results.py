@@ -72,6 +72,7 @@ def read_tfma_metrics(eval_uri: str, tags: list[str]) -> dict[str, Any]:
     macro: dict[str, float] = {}
     per_tag_roc: dict[str, float] = {}
     per_tag_pr: dict[str, float] = {}
+    positive_rate: dict[str, float] = {}
     for slice_metrics in tfma.load_metrics(eval_uri):
         if slice_metrics.slice_key.single_slice_keys:
             continue  # overall slice only
@@ -83,11 +84,12 @@ def read_tfma_metrics(eval_uri: str, tags: list[str]) -> dict[str, Any]:
             if key.aggregation_type.macro_average:
                 macro[key.name] = value
             elif key.HasField("sub_key") and key.sub_key.HasField("class_id"):
-                target = per_tag_roc if key.name == "roc_auc" else per_tag_pr
+                target = {"roc_auc": per_tag_roc, "mean_label": positive_rate}.get(key.name, per_tag_pr)
                 target[tags[key.sub_key.class_id.value]] = value
     return {"macro_roc_auc": macro.get("roc_auc"), "macro_pr_auc": macro.get("pr_auc"),
             "per_tag_roc_auc": {t: per_tag_roc[t] for t in tags if t in per_tag_roc},
-            "per_tag_pr_auc": {t: per_tag_pr[t] for t in tags if t in per_tag_pr}}
+            "per_tag_pr_auc": {t: per_tag_pr[t] for t in tags if t in per_tag_pr},
+            "per_tag_positive_rate": {t: positive_rate[t] for t in tags if t in positive_rate}}
 
 
 def split_zero_shot(metrics: dict[str, Any], unseen: list[str], joint: bool) -> tuple[dict[str, Any], Optional[dict]]:
@@ -96,10 +98,14 @@ def split_zero_shot(metrics: dict[str, Any], unseen: list[str], joint: bool) -> 
     None without unseen tags or without a joint head (nothing scores them)."""
     if not unseen:
         return metrics, None
-    zero_shot = summarize_zero_shot(metrics["per_tag_roc_auc"], metrics["per_tag_pr_auc"], unseen) if joint else None
+    rate = metrics.get("per_tag_positive_rate")
+    scorable = None if rate is None else [t for t, r in rate.items() if 0 < r < 1]
+    zero_shot = (summarize_zero_shot(metrics["per_tag_roc_auc"], metrics["per_tag_pr_auc"], unseen, scorable)
+                 if joint else None)
     seen = {k: v for k, v in metrics.items() if not k.startswith("per_tag")}
-    for key in ("per_tag_roc_auc", "per_tag_pr_auc"):
-        seen[key] = {t: v for t, v in metrics[key].items() if t not in unseen}
+    for key in ("per_tag_roc_auc", "per_tag_pr_auc", "per_tag_positive_rate"):
+        if key in metrics:
+            seen[key] = {t: v for t, v in metrics[key].items() if t not in unseen}
     return seen, zero_shot
 
 

@@ -23,11 +23,16 @@ import numpy as np
 
 
 def summarize_zero_shot(per_tag_roc: Mapping[str, float], per_tag_pr: Mapping[str, float],
-                        unseen: Sequence[str]) -> Optional[dict[str, Any]]:
+                        unseen: Sequence[str], scorable: Optional[Sequence[str]] = None) -> Optional[dict[str, Any]]:
     """The summary's ``zero_shot`` entry from per-tag AUCs of *all* tags (seen ones included).
 
-    ``None`` when no unseen tag could be scored (no positive test clip for any of them).
+    ``scorable``: the tags with a positive and a negative test clip (default: every tag given);
+    the others are left out. ``None`` when no unseen tag could be scored.
     """
+    if scorable is not None:
+        keep = set(scorable)
+        per_tag_roc = {t: v for t, v in per_tag_roc.items() if t in keep}
+        per_tag_pr = {t: v for t, v in per_tag_pr.items() if t in keep}
     roc = {t: per_tag_roc[t] for t in unseen if t in per_tag_roc}
     pr = {t: per_tag_pr[t] for t in unseen if t in per_tag_pr}
     if not roc:

@@ -58,6 +58,11 @@ def test_split_zero_shot_keeps_seen_tags_in_the_metrics(scored):
     assert zero_shot["per_tag_roc_auc"] == {t: per_roc[t] for t in UNSEEN}
     assert zero_shot["gzsl_macro_roc_auc"] == pytest.approx(np.mean(list(per_roc.values())))
     assert results.split_zero_shot(metrics, UNSEEN, joint=False)[1] is None
+    # TFMA also reports tags without a positive test clip (AUC 0 there): the positive rate leaves them out
+    metrics["per_tag_roc_auc"]["techno"] = 0.0
+    metrics["per_tag_positive_rate"] = {t: (0.0 if t == "techno" else 0.3) for t in TAGS}
+    assert results.split_zero_shot(metrics, UNSEEN, joint=True)[1] == zero_shot
+    del metrics["per_tag_positive_rate"], metrics["per_tag_roc_auc"]["techno"]
     assert results.split_zero_shot(metrics, [], joint=True) == (metrics, None)
     text = results.format_summary({"metrics": seen, "zero_shot": zero_shot})
     assert "zero-shot (2 unseen tags): macro ROC-AUC" in text and "choral" in text
