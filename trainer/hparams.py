@@ -17,7 +17,10 @@ class TrainingConfig:
     activation: str = "relu"
     seed: int = 0
     #: Weight of the joint audio-text loss (trainer.joint_loss) beside the tags' BCE; 0 = no joint
-    #: head (the single-output model).
+    #: head (the single-output model). Measured on the 300-clip sample set (small, 10 epochs, seed 0,
+    #: 6 unseen tags; python -m benchmarks.joint_head): test seen-tag macro ROC-AUC 0.827 without the
+    #: head, 0.859 at weight 1 (margin), 0.817 at weight 3; zero-shot macro ROC-AUC 0.717 (margin,
+    #: weight 1), 0.752 (margin, 3), 0.791 (infonce, 1; seen 0.840).
     joint_weight: float = 1.0
     joint_loss: str = "margin"  # margin | infonce
     #: Zero-shot protocol: tags whose labels no head is trained on (they are scored on the test
