@@ -52,7 +52,9 @@ def build_eval_config(num_tags: int, *, min_auc: float, max_regression: float = 
             tfma.MetricsSpec(metrics=[tfma.MetricConfig(class_name="ExampleCount")]),
             tfma.MetricsSpec(
                 metrics=[tfma.MetricConfig(class_name="AUC", config=ROC),
-                         _pr_auc()],
+                         _pr_auc(),
+                         # positive rate per tag: which tags the test split can score at all
+                         tfma.MetricConfig(class_name="MeanLabel")],
                 binarize=tfma.BinarizationOptions(class_ids={"values": list(range(num_tags))})),
             tfma.MetricsSpec(
                 metrics=[tfma.MetricConfig(class_name="AUC", config=ROC, threshold=gate),

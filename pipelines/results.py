@@ -9,6 +9,7 @@ from typing import Any, Optional
 from tfx import v1 as tfx
 
 from components.audio_example_gen.executor import COUNTS_FILE, METADATA_FILE, REJECTS_FILE, read_counts, read_rejects
+from pipelines.zero_shot import format_zero_shot, summarize_zero_shot
 
 
 def latest_artifact_uri(metadata_path: str, type_name: str, pipeline_root: str) -> Optional[str]:
@@ -56,18 +57,22 @@ def format_summary(summary: dict[str, Any]) -> str:
     metrics = summary.get("metrics")
     if metrics:
         lines.append(f"macro ROC-AUC {metrics['macro_roc_auc']:.4f}, macro PR-AUC {metrics['macro_pr_auc']:.4f}")
+    if summary.get("zero_shot"):
+        lines.append(format_zero_shot(summary["zero_shot"]))
     if "blessed" in summary:
         lines.append(f"blessed: {summary['blessed']}; pushed model: {summary.get('pushed_model')}")
     return "\n".join(lines)
 
 
 def read_tfma_metrics(eval_uri: str, tags: list[str]) -> dict[str, Any]:
-    """Macro ROC-AUC / PR-AUC and per-tag ROC-AUC of the candidate model from an Evaluator output."""
+    """Macro ROC-AUC / PR-AUC and per-tag ROC-AUC / PR-AUC (every tag of the labels, unseen ones
+    included) of the candidate model from an Evaluator output."""
     import tensorflow_model_analysis as tfma
 
     macro: dict[str, float] = {}
     per_tag_roc: dict[str, float] = {}
     per_tag_pr: dict[str, float] = {}
+    positive_rate: dict[str, float] = {}
     for slice_metrics in tfma.load_metrics(eval_uri):
         if slice_metrics.slice_key.single_slice_keys:
             continue  # overall slice only
@@ -79,21 +84,45 @@ def read_tfma_metrics(eval_uri: str, tags: list[str]) -> dict[str, Any]:
             if key.aggregation_type.macro_average:
                 macro[key.name] = value
             elif key.HasField("sub_key") and key.sub_key.HasField("class_id"):
-                target = per_tag_roc if key.name == "roc_auc" else per_tag_pr
+                target = {"roc_auc": per_tag_roc, "mean_label": positive_rate}.get(key.name, per_tag_pr)
                 target[tags[key.sub_key.class_id.value]] = value
     return {"macro_roc_auc": macro.get("roc_auc"), "macro_pr_auc": macro.get("pr_auc"),
             "per_tag_roc_auc": {t: per_tag_roc[t] for t in tags if t in per_tag_roc},
-            "per_tag_pr_auc": {t: per_tag_pr[t] for t in tags if t in per_tag_pr}}
+            "per_tag_pr_auc": {t: per_tag_pr[t] for t in tags if t in per_tag_pr},
+            "per_tag_positive_rate": {t: positive_rate[t] for t in tags if t in positive_rate}}
 
 
-def model_summary(metadata_path: str, pipeline_root: str, tags: list[str]) -> dict[str, Any]:
-    """``metrics``, ``blessed`` and ``pushed_model`` of the latest Evaluator / Pusher outputs."""
+def split_zero_shot(metrics: dict[str, Any], unseen: list[str], joint: bool) -> tuple[dict[str, Any], Optional[dict]]:
+    """(seen-tag ``metrics``, ``zero_shot`` entry) from :func:`read_tfma_metrics` of a run with
+    ``unseen`` tags (the TFMA macro averages already cover the seen tags only). ``zero_shot`` is
+    None without unseen tags or without a joint head (nothing scores them)."""
+    if not unseen:
+        return metrics, None
+    rate = metrics.get("per_tag_positive_rate")
+    scorable = None if rate is None else [t for t, r in rate.items() if 0 < r < 1]
+    zero_shot = (summarize_zero_shot(metrics["per_tag_roc_auc"], metrics["per_tag_pr_auc"], unseen, scorable)
+                 if joint else None)
+    seen = {k: v for k, v in metrics.items() if not k.startswith("per_tag")}
+    for key in ("per_tag_roc_auc", "per_tag_pr_auc", "per_tag_positive_rate"):
+        if key in metrics:
+            seen[key] = {t: v for t, v in metrics[key].items() if t not in unseen}
+    return seen, zero_shot
+
+
+def model_summary(metadata_path: str, pipeline_root: str, tags: list[str], unseen: Optional[list[str]] = None,
+                  joint: bool = True) -> dict[str, Any]:
+    """``metrics`` (seen tags), ``zero_shot`` (with ``unseen`` tags), ``blessed`` and ``pushed_model``
+    of the latest Evaluator / Pusher outputs."""
     from ml_metadata.metadata_store import metadata_store
 
     out: dict[str, Any] = {"metrics": None, "blessed": False, "pushed_model": None}
+    if unseen:
+        out["zero_shot"] = None
     eval_uri = latest_artifact_uri(metadata_path, "ModelEvaluation", pipeline_root)
     if eval_uri:
-        out["metrics"] = read_tfma_metrics(eval_uri, tags)
+        out["metrics"], zero_shot = split_zero_shot(read_tfma_metrics(eval_uri, tags), list(unseen or []), joint)
+        if unseen:
+            out["zero_shot"] = zero_shot
     store = metadata_store.MetadataStore(tfx.orchestration.metadata.sqlite_metadata_connection_config(metadata_path))
     for type_name, key in (("ModelBlessing", "blessed"), ("PushedModel", "pushed")):
         uri = latest_artifact_uri(metadata_path, type_name, pipeline_root)
