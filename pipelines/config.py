@@ -45,8 +45,26 @@ class PipelineConfig:
     #: Stop after ExampleGen + statistics/schema/validation (data checks only).
     data_only: bool = False
 
+    def __post_init__(self) -> None:
+        if self.training.unseen_tags and self.eval_class_ids is None:
+            # the gate's macro must leave the unseen tags out, which needs their label columns
+            if not self.tags:
+                raise ValueError("--unseen-tags needs the tag list (--tags) when the data cannot be read here")
+            object.__setattr__(self, "eval_class_ids", tuple(seen_class_ids(self.tags, self.training.unseen_tags)))
+
     @property
     def num_tags(self) -> int:
         if self.expected_num_tags is not None:
             return self.expected_num_tags
         return len(self.tags) if self.tags else self.top_k
+
+
+def seen_class_ids(tags: Sequence[str], unseen: Sequence[str], candidates: Optional[Sequence[int]] = None) -> list[int]:
+    """Label columns of ``tags`` (among ``candidates``, default all) that are not ``unseen``: the
+    tags the seen-tag macro averages and the gate cover. Raises ValueError naming an unknown
+    unseen tag."""
+    unknown = [t for t in unseen if t not in tags]
+    if unknown:
+        raise ValueError(f"unseen tag(s) {', '.join(map(repr, unknown))} not among the tags ({', '.join(tags)})")
+    ids = range(len(tags)) if candidates is None else candidates
+    return [i for i in ids if tags[i] not in set(unseen)]

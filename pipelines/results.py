@@ -9,6 +9,7 @@ from typing import Any, Optional
 from tfx import v1 as tfx
 
 from components.audio_example_gen.executor import COUNTS_FILE, METADATA_FILE, REJECTS_FILE, read_counts, read_rejects
+from pipelines.zero_shot import format_zero_shot, summarize_zero_shot
 
 
 def latest_artifact_uri(metadata_path: str, type_name: str, pipeline_root: str) -> Optional[str]:
@@ -56,13 +57,16 @@ def format_summary(summary: dict[str, Any]) -> str:
     metrics = summary.get("metrics")
     if metrics:
         lines.append(f"macro ROC-AUC {metrics['macro_roc_auc']:.4f}, macro PR-AUC {metrics['macro_pr_auc']:.4f}")
+    if summary.get("zero_shot"):
+        lines.append(format_zero_shot(summary["zero_shot"]))
     if "blessed" in summary:
         lines.append(f"blessed: {summary['blessed']}; pushed model: {summary.get('pushed_model')}")
     return "\n".join(lines)
 
 
 def read_tfma_metrics(eval_uri: str, tags: list[str]) -> dict[str, Any]:
-    """Macro ROC-AUC / PR-AUC and per-tag ROC-AUC of the candidate model from an Evaluator output."""
+    """Macro ROC-AUC / PR-AUC and per-tag ROC-AUC / PR-AUC (every tag of the labels, unseen ones
+    included) of the candidate model from an Evaluator output."""
     import tensorflow_model_analysis as tfma
 
     macro: dict[str, float] = {}
@@ -86,14 +90,33 @@ def read_tfma_metrics(eval_uri: str, tags: list[str]) -> dict[str, Any]:
             "per_tag_pr_auc": {t: per_tag_pr[t] for t in tags if t in per_tag_pr}}
 
 
-def model_summary(metadata_path: str, pipeline_root: str, tags: list[str]) -> dict[str, Any]:
-    """``metrics``, ``blessed`` and ``pushed_model`` of the latest Evaluator / Pusher outputs."""
+def split_zero_shot(metrics: dict[str, Any], unseen: list[str], joint: bool) -> tuple[dict[str, Any], Optional[dict]]:
+    """(seen-tag ``metrics``, ``zero_shot`` entry) from :func:`read_tfma_metrics` of a run with
+    ``unseen`` tags (the TFMA macro averages already cover the seen tags only). ``zero_shot`` is
+    None without unseen tags or without a joint head (nothing scores them)."""
+    if not unseen:
+        return metrics, None
+    zero_shot = summarize_zero_shot(metrics["per_tag_roc_auc"], metrics["per_tag_pr_auc"], unseen) if joint else None
+    seen = {k: v for k, v in metrics.items() if not k.startswith("per_tag")}
+    for key in ("per_tag_roc_auc", "per_tag_pr_auc"):
+        seen[key] = {t: v for t, v in metrics[key].items() if t not in unseen}
+    return seen, zero_shot
+
+
+def model_summary(metadata_path: str, pipeline_root: str, tags: list[str], unseen: Optional[list[str]] = None,
+                  joint: bool = True) -> dict[str, Any]:
+    """``metrics`` (seen tags), ``zero_shot`` (with ``unseen`` tags), ``blessed`` and ``pushed_model``
+    of the latest Evaluator / Pusher outputs."""
     from ml_metadata.metadata_store import metadata_store
 
     out: dict[str, Any] = {"metrics": None, "blessed": False, "pushed_model": None}
+    if unseen:
+        out["zero_shot"] = None
     eval_uri = latest_artifact_uri(metadata_path, "ModelEvaluation", pipeline_root)
     if eval_uri:
-        out["metrics"] = read_tfma_metrics(eval_uri, tags)
+        out["metrics"], zero_shot = split_zero_shot(read_tfma_metrics(eval_uri, tags), list(unseen or []), joint)
+        if unseen:
+            out["zero_shot"] = zero_shot
     store = metadata_store.MetadataStore(tfx.orchestration.metadata.sqlite_metadata_connection_config(metadata_path))
     for type_name, key in (("ModelBlessing", "blessed"), ("PushedModel", "pushed")):
         uri = latest_artifact_uri(metadata_path, type_name, pipeline_root)

@@ -61,6 +61,10 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
     p.add_argument("--batch-size", type=int, default=TrainingConfig.batch_size,
                    help=f"per replica (GPU) [{TrainingConfig.batch_size}]")
     p.add_argument("--learning-rate", type=float, help="Adam learning rate [preset default]")
+    p.add_argument("--joint-weight", type=float, default=TrainingConfig.joint_weight,
+                   help=f"weight of the joint audio-text loss; 0 = no joint head [{TrainingConfig.joint_weight}]")
+    p.add_argument("--unseen-tags", help="comma-separated tags left out of training and scored zero-shot on the "
+                                         "test split (needs --tags: the data is not read here)")
     p.add_argument("--top-k", type=int, default=50, help="number of most frequent tags to learn [50]")
     p.add_argument("--tags", help="comma-separated fixed tag list instead of the top-k rule")
     p.add_argument("--split-dir", help="folder with train/valid/test split files [folder split]")
@@ -240,6 +244,15 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     if not GPU_TYPE_RE.fullmatch(args.gpu_type):
         errors.append(f"--gpu-type {args.gpu_type!r}: a resource name like nvidia.com/gpu (open-source KFP) "
                       "or a Vertex AI type like NVIDIA_TESLA_T4")
+    unseen = tuple(t.strip() for t in (args.unseen_tags or "").split(",") if t.strip())
+    if unseen and not args.tags:
+        errors.append("--unseen-tags needs --tags (the full tag list, unseen ones included): the data is on a "
+                      "bucket, so the label columns of the unseen tags are not known here")
+    elif unseen:
+        try:
+            TrainingConfig(unseen_tags=unseen).seen_tags([t.strip() for t in args.tags.split(",")])
+        except ValueError as err:
+            errors.append(str(err))
     if args.endpoint and not args.no_baseline and not args.data_only:
         errors.append("open-source KFP cannot run TFX resolver nodes ('resolver executors not implemented'): "
                       "add --no-baseline to submit there (the gate is then --min-auc only)")
@@ -260,7 +273,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     pipeline_root = args.pipeline_root.rstrip("/")
     tags = [t.strip() for t in args.tags.split(",")] if args.tags else None
     training = TrainingConfig(preset=args.preset, epochs=args.epochs, batch_size=args.batch_size,
-                              learning_rate=args.learning_rate)
+                              learning_rate=args.learning_rate, joint_weight=args.joint_weight, unseen_tags=unseen)
     # The data is on a bucket: the tags are not counted here. The model predicts len(tags) or
     # top_k tags, so a data set with fewer than --top-k tags needs --tags or a smaller --top-k.
     config = PipelineConfig(

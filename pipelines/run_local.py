@@ -20,7 +20,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 from mtat.annotations import ANNOTATIONS_FILE
 from mtat.features import MelConfig
 from pipelines.beam_args import with_dependency_flag
-from pipelines.config import PipelineConfig, TrainingConfig
+from pipelines.config import PipelineConfig, TrainingConfig, seen_class_ids
 
 DEFAULT_SAMPLE_DIR = os.path.join("data", "sample")
 #: The whole pipeline runs Beam in-memory: for StatisticsGen, Transform and Evaluator it was
@@ -69,6 +69,11 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
     p.add_argument("--batch-size", type=int, default=TrainingConfig.batch_size,
                    help=f"per replica [{TrainingConfig.batch_size}]")
     p.add_argument("--learning-rate", type=float, help="Adam learning rate [preset default]")
+    p.add_argument("--joint-weight", type=float, default=TrainingConfig.joint_weight,
+                   help="weight of the joint audio-text loss; 0 = no joint head "
+                        f"[{TrainingConfig.joint_weight}]")
+    p.add_argument("--unseen-tags", help="comma-separated tags left out of training and scored zero-shot "
+                                         "(through the joint space) on the test split")
     p.add_argument("--min-auc", type=float, default=PipelineConfig.min_auc,
                    help=f"gate: lowest macro ROC-AUC that gets blessed [{PipelineConfig.min_auc}]")
     p.add_argument("--max-regression", type=float, default=PipelineConfig.max_regression,
@@ -130,15 +135,29 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     except ValueError as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
+    unseen = tuple(t.strip() for t in (args.unseen_tags or "").split(",") if t.strip())
+    try:
+        training = TrainingConfig(preset=args.preset, epochs=args.epochs, batch_size=args.batch_size,
+                                  learning_rate=args.learning_rate, joint_weight=args.joint_weight,
+                                  unseen_tags=unseen)
+        training.seen_tags(plan_tags)
+    except ValueError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    if unseen and not training.joint_weight:
+        print("note: --joint-weight 0: no joint head, the unseen tags are not scored", flush=True)
     eval_ids = sorted({i for r in records if r["split"] == "test" for i, v in enumerate(r["labels"]) if v})
-    if len(eval_ids) < len(plan_tags):
-        print(f"note: {len(plan_tags) - len(eval_ids)} of {len(plan_tags)} tags have no positive test clip "
+    unscored = [t for t in unseen if plan_tags.index(t) not in eval_ids]
+    if unscored:
+        print(f"note: unseen tag(s) {', '.join(unscored)} have no positive test clip and cannot be scored", flush=True)
+    eval_ids = seen_class_ids(plan_tags, unseen, eval_ids)
+    if len(eval_ids) < len(plan_tags) - len(unseen):
+        print(f"note: {len(plan_tags) - len(unseen) - len(eval_ids)} of {len(plan_tags) - len(unseen)} trained tags "
+              "have no positive test clip "
               "and are left out of the macro averages", flush=True)
     beam_args, extraction_args = default_beam_args(len(records))
     if args.beam_arg:
         beam_args, extraction_args = with_dependency_flag(args.beam_arg), []
-    training = TrainingConfig(preset=args.preset, epochs=args.epochs, batch_size=args.batch_size,
-                              learning_rate=args.learning_rate)
     config = PipelineConfig(
         pipeline_name=args.pipeline_name, pipeline_root=pipeline_root, data_root=os.path.abspath(data_root),
         serving_dir=os.path.abspath(args.serving_dir), model_name=args.model_name, metadata_path=metadata_path,
@@ -167,7 +186,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     rejects_uri = results.latest_artifact_uri(metadata_path, "AudioRejects", pipeline_root)
     summary = results.data_summary(examples_uri, rejects_uri)
     if not config.data_only:
-        summary.update(results.model_summary(metadata_path, pipeline_root, summary["tags"]))
+        summary.update(results.model_summary(metadata_path, pipeline_root, summary["tags"], unseen=list(unseen),
+                                             joint=training.joint_weight > 0))
     summary["seconds"] = round(elapsed, 1)
     summary["component_seconds"] = progress.timings
     print(f"\n=== run summary ({elapsed:.0f} s) ===\n{results.format_summary(summary)}", flush=True)

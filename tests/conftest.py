@@ -26,8 +26,8 @@ def sample_root(tmp_path_factory) -> str:
 
 
 # ---- a real exported model and a folder of songs (used by tests/tagger_cli and tests/reliability)
-# ``pushed_model`` is a genuine SavedModel written by ``trainer.export.export_model`` (all four
-# serving signatures, ``assets.extra/model_info.json``) in the TF Serving layout
+# ``pushed_model`` is a genuine SavedModel written by ``trainer.export.export_model`` (all five
+# serving signatures, the joint audio-text head, ``assets.extra/model_info.json``) in the TF Serving layout
 # ``<tmp>/serving/tagger/1/``, from the ``small`` preset trained for a few epochs on the shared
 # generated sample set (``sample_root``): about 30 s instead of the ~2 min of a pipeline run. The
 # only stand-in is the tf.Transform layer of the ``serving_examples`` signature, replaced by the
@@ -54,10 +54,13 @@ def pushed_model(sample_root, tmp_path_factory) -> str:
     import tensorflow as tf
 
     from components.audio_example_gen.executor import plan_clips
+    from mtat import joint_space
     from mtat.audio import load_audio
     from mtat.features import MEL_KEY, MelConfig, clip_log_mel
     from trainer import export, models
+    from trainer.joint_loss import JointLoss
     from trainer.preprocessing import decode_stored_mel, normalize_mel
+    from trainer.signatures import JOINT_NAME, OUTPUT_NAME, signature_names
 
     config = MelConfig()
     tags, records, _ = plan_clips(sample_root, top_k=50, tags=None, split_dir=None)
@@ -73,10 +76,14 @@ def pushed_model(sample_root, tmp_path_factory) -> str:
     std = np.sqrt(mels.var(axis=(0, 2)) + 1e-6).astype(np.float32)
     x = (mels - mean[None, :, None]) / std[None, :, None]
     tf.keras.utils.set_random_seed(0)
-    model = models.build_model("small", config.n_mels, config.n_frames, len(tags))
+    vectors = joint_space.phrase_vectors(tags)
+    model = models.build_model("small", config.n_mels, config.n_frames, len(tags), joint_weight=1.0,
+                               tag_vectors=vectors)
     # without the two multi-label AUC metrics: their first-epoch graph build alone takes ~50 s on 2 cores
-    model.compile(optimizer=tf.keras.optimizers.Adam(1e-3), loss=tf.keras.losses.BinaryCrossentropy())
-    model.fit(x, np.asarray(labels, np.float32), batch_size=8, epochs=FIXTURE_EPOCHS, verbose=0)
+    model.compile(optimizer=tf.keras.optimizers.Adam(1e-3),
+                  loss={OUTPUT_NAME: tf.keras.losses.BinaryCrossentropy(), JOINT_NAME: JointLoss(vectors)})
+    y = np.asarray(labels, np.float32)
+    model.fit(x, {OUTPUT_NAME: y, JOINT_NAME: y}, batch_size=8, epochs=FIXTURE_EPOCHS, verbose=0)
 
     mean_c, std_c = tf.constant(mean), tf.constant(std)
 
@@ -84,8 +91,8 @@ def pushed_model(sample_root, tmp_path_factory) -> str:
         return {MEL_KEY: normalize_mel(decode_stored_mel(features[MEL_KEY], config), mean_c, std_c)}
 
     info = {"tags": tags, "mel_config": config.to_dict(), "preset": "small", "chunk_frames": None,
-            "num_train_examples": int(len(x)),
-            "signatures": ["serving_default", "analyze", "log_mel", export.EXAMPLES_SIGNATURE]}
+            "num_train_examples": int(len(x)), "signatures": signature_names(True), "unseen_tags": [],
+            "label_tags": tags, "joint": export.joint_info(tags, vectors)}
     version_dir = tmp_path_factory.mktemp("serving") / "tagger" / "1"
     export.export_model(model, str(version_dir), info=info, config=config, tags=tags, mean=mean, std=std,
                         chunk=None, tft_layer=stand_in_transform,

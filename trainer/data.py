@@ -60,8 +60,14 @@ def make_dataset(
     shuffle_buffer: int = 1024,
     seed: int | None = None,
     cache: bool | None = None,
+    label_columns: Sequence[int] | None = None,
+    output_names: Sequence[str] | None = None,
 ) -> tf.data.Dataset:
     """Batches of ``(mel [b, n_mels, frames] normalised, labels [b, K] float32)``.
+
+    ``label_columns``: keep only these columns of the stored ``num_tags`` labels (the zero-shot
+    protocol: unseen tags' labels never reach the model). ``output_names``: the labels as a dict
+    ``{name: labels}`` (one entry per model output, e.g. the tag head and the joint head).
 
     Parallel interleaved reads, batch-level parsing, optional in-memory cache of the raw records
     (default: when the files are smaller than ``CACHE_MAX_BYTES``), random ``chunk``-frame crops
@@ -83,6 +89,10 @@ def make_dataset(
         ds = ds.shuffle(shuffle_buffer, seed=seed, reshuffle_each_iteration=True)
     ds = ds.batch(batch_size, drop_remainder=False)
     spec = parse_spec(num_tags)
+    if label_columns is not None:
+        if not label_columns or min(label_columns) < 0 or max(label_columns) >= num_tags:
+            raise ValueError(f"label_columns must be a non-empty subset of 0..{num_tags - 1}, got {label_columns}")
+        columns = tf.constant(list(label_columns), tf.int32)
     mean = tf.constant(mean, tf.float32)
     std = tf.constant(std, tf.float32)
 
@@ -91,7 +101,10 @@ def make_dataset(
         mel = normalize_mel(decode_stored_mel(features[MEL_KEY], config), mean, std)
         if chunk is not None and chunk < config.n_frames:
             mel = batch_random_chunks(mel, chunk, seed)
-        return mel, tf.cast(features[LABEL_KEY], tf.float32)
+        labels = tf.cast(features[LABEL_KEY], tf.float32)
+        if label_columns is not None:
+            labels = tf.gather(labels, columns, axis=1)
+        return mel, ({n: labels for n in output_names} if output_names else labels)
 
     ds = ds.map(parse, num_parallel_calls=tf.data.AUTOTUNE, deterministic=not training)
     return ds.prefetch(tf.data.AUTOTUNE)

@@ -1,5 +1,7 @@
 """Serving signatures of the exported SavedModel (stock TF ops only, loadable by TF Serving).
 
+Names: :mod:`trainer.signatures`.
+
 - ``serving_default``: raw mono ``waveform`` float32 ``[batch, samples]`` at the feature sample rate,
   any length: cut into clip-length windows (the last one aligned to the end; audio shorter than a
   window is zero-padded), log-mel inside the graph, window predictions averaged. Returns
@@ -7,36 +9,59 @@
 - ``log_mel``: an un-normalised log-mel ``[batch, n_mels, n_frames]`` (as AudioExampleGen computes
   it) -> ``probabilities``, ``tags``.
 - ``analyze``: ``waveform`` -> ``probabilities``, per-window ``window_probabilities`` ``[batch,
-  windows, K]`` (a coarse taggram) and the clip ``embedding`` (penultimate layer, window mean).
+  windows, K]`` (a coarse taggram) and the clip ``embedding`` (penultimate layer, window mean);
+  with the joint head also ``joint`` ``[batch, JOINT_DIM]`` and ``window_joint`` ``[batch, windows,
+  JOINT_DIM]``.
+- ``joint`` (joint head only): ``waveform`` -> ``joint`` ``[batch, JOINT_DIM]``: unit vectors in the
+  joint audio-text space (:mod:`mtat.joint_space`), the window vectors averaged and renormalised.
 - ``serving_examples``: serialised tf.Examples -> ``probabilities``, through the Transform graph
-  (what the Evaluator calls).
+  (what the Evaluator calls). With ``label_tags`` (the K tags of the examples' labels) it is K
+  wide in label order: trained tags get their probability, zero-shot (unseen) tags
+  :func:`zero_shot_scores` of the joint vector (a model without the joint head gives them a
+  constant 0.5: no information, ROC-AUC 0.5).
 """
 from __future__ import annotations
 
 import json
 import os
-from typing import Any, Dict, Sequence
+from typing import Any, Dict, Optional, Sequence
 
 import numpy as np
 import tensorflow as tf
 
 from mtat.features import MEL_KEY, MelConfig, log_mel_graph
-from trainer.models import EMBEDDING_NAME, OUTPUT_NAME, average_over_chunks, chunk_starts, split_chunks
+from trainer.models import average_over_chunks, chunk_starts, has_joint_head, split_chunks
 from trainer.preprocessing import normalize_mel
+from trainer.signatures import (ANALYZE, EMBEDDING_NAME, EXAMPLES_INPUT, EXAMPLES_SIGNATURE, JOINT_NAME,
+                                JOINT_SIGNATURE, LOG_MEL, OUTPUT_NAME, SERVING_DEFAULT, TAGS_OUTPUT,
+                                WAVEFORM_INPUT, WINDOW_JOINT, WINDOW_PROBABILITIES)
 
 MODEL_INFO_FILE = "model_info.json"
-EXAMPLES_SIGNATURE = "serving_examples"
 
 
-def clip_outputs(two_headed: tf.keras.Model, mel: tf.Tensor, chunk: int | None) -> tuple[tf.Tensor, tf.Tensor]:
-    """(probabilities, embedding) per clip of a normalised ``[b, n_mels, frames]`` mel.
+def unit(x: tf.Tensor) -> tf.Tensor:
+    """L2-normalise the last axis (a zero vector stays zero)."""
+    return tf.math.l2_normalize(x, axis=-1, epsilon=1e-12)
+
+
+def zero_shot_scores(joint: tf.Tensor, vectors: tf.Tensor) -> tf.Tensor:
+    """Score ``[b, n]`` in [0, 1] of phrases with unit text ``vectors`` ``[n, D]`` for unit clip
+    vectors ``joint`` ``[b, D]``: ``(cosine + 1) / 2`` (a monotone map of the cosine, so the
+    per-tag ROC/PR-AUC are those of the cosine, on the [0, 1] scale TFMA's thresholds span)."""
+    return (tf.matmul(joint, vectors, transpose_b=True) + 1.0) / 2.0
+
+
+def clip_outputs(heads: tf.keras.Model, mel: tf.Tensor, chunk: int | None) -> tuple[tf.Tensor, ...]:
+    """(probabilities, embedding[, joint]) per clip of a normalised ``[b, n_mels, frames]`` mel.
 
     With ``chunk`` (short-chunk models) the window outputs are averaged over the clip
-    (:func:`average_over_chunks`); otherwise the model sees the whole clip.
+    (:func:`average_over_chunks`), the joint vector renormalised after averaging; otherwise the
+    model sees the whole clip.
     """
     if chunk is None:
-        return tuple(two_headed(mel, training=False))
-    return tuple(average_over_chunks(lambda x: two_headed(x, training=False), mel, chunk))
+        return tuple(heads(mel, training=False))
+    out = tuple(average_over_chunks(lambda x: heads(x, training=False), mel, chunk))
+    return out[:2] + tuple(unit(j) for j in out[2:])
 
 
 def waveform_windows(waveform: tf.Tensor, window: int) -> tuple[tf.Tensor, tf.Tensor]:
@@ -47,59 +72,100 @@ def waveform_windows(waveform: tf.Tensor, window: int) -> tuple[tf.Tensor, tf.Te
 
 
 def build_signatures(model: tf.keras.Model, *, config: MelConfig, tags: Sequence[str], mean: np.ndarray,
-                     std: np.ndarray, chunk: int | None, tft_layer: Any, raw_feature_spec: Dict[str, Any]
+                     std: np.ndarray, chunk: int | None, tft_layer: Any, raw_feature_spec: Dict[str, Any],
+                     label_tags: Optional[Sequence[str]] = None,
+                     unseen_vectors: Optional[np.ndarray] = None,
                      ) -> Dict[str, tf.types.experimental.ConcreteFunction]:
-    """The four serving functions, closed over the trained model and the training statistics."""
-    two_headed = tf.keras.Model(model.inputs, [model.get_layer(OUTPUT_NAME).output,
-                                               model.get_layer(EMBEDDING_NAME).output])
-    model.two_headed = two_headed  # tracked, so the SavedModel holds it
+    """The serving functions, closed over the trained model and the training statistics.
+
+    ``tags``: the trained tags (the sigmoid head's columns). ``label_tags``: the tags of the
+    examples' labels in order (default ``tags``); the ones not in ``tags`` are zero-shot tags, scored
+    in ``serving_examples`` with their text vectors ``unseen_vectors`` (in ``label_tags`` order).
+    """
+    joint = has_joint_head(model)
+    head_names = [OUTPUT_NAME, EMBEDDING_NAME] + ([JOINT_NAME] if joint else [])
+    heads = tf.keras.Model(model.inputs, [model.get_layer(n).output for n in head_names])
+    model.two_headed = heads  # tracked, so the SavedModel holds it
     model.tft_layer = tft_layer
     tag_names = tf.constant(list(tags))
     mean_c = tf.constant(mean, tf.float32)
     std_c = tf.constant(std, tf.float32)
     window = config.clip_samples
     example_spec = {k: v for k, v in raw_feature_spec.items() if k == MEL_KEY}
+    label_tags = list(tags) if label_tags is None else list(label_tags)
+    unseen = [t for t in label_tags if t not in set(tags)]
+    if unseen and joint:
+        vectors = np.asarray(unseen_vectors, np.float32)
+        if vectors.shape[0] != len(unseen):
+            raise ValueError(f"unseen_vectors has {vectors.shape[0]} rows for {len(unseen)} unseen tags")
+        unseen_c = tf.constant(vectors)
+    # column of [probabilities | zero-shot scores] for each label tag
+    order = tf.constant([list(tags).index(t) if t in tags else len(tags) + unseen.index(t)
+                         for t in label_tags], tf.int32)
 
     def with_tags(probs):
-        return {OUTPUT_NAME: probs, "tags": tf.tile(tag_names[None, :], [tf.shape(probs)[0], 1])}
+        return {OUTPUT_NAME: probs, TAGS_OUTPUT: tf.tile(tag_names[None, :], [tf.shape(probs)[0], 1])}
 
     def windows_of(waveform):
+        """Per-window outputs ``[b, n, ...]`` of each clip-length window of the waveforms."""
         batch = tf.shape(waveform)[0]
         wins, n = waveform_windows(waveform, window)
         mel = normalize_mel(log_mel_graph(wins, config), mean_c, std_c)
-        probs, emb = clip_outputs(two_headed, mel, chunk)
-        return tf.reshape(probs, [batch, n, -1]), tf.reshape(emb, [batch, n, -1])
+        return tuple(tf.reshape(o, tf.concat([[batch, n], tf.shape(o)[1:]], 0))
+                     for o in clip_outputs(heads, mel, chunk))
 
-    @tf.function(input_signature=[tf.TensorSpec([None, None], tf.float32, name="waveform")])
+    waveform_spec = tf.TensorSpec([None, None], tf.float32, name=WAVEFORM_INPUT)
+
+    @tf.function(input_signature=[waveform_spec])
     def serve_waveform(waveform):
-        probs, _ = windows_of(waveform)
-        return with_tags(tf.reduce_mean(probs, axis=1))
+        return with_tags(tf.reduce_mean(windows_of(waveform)[0], axis=1))
 
-    @tf.function(input_signature=[tf.TensorSpec([None, None], tf.float32, name="waveform")])
+    @tf.function(input_signature=[waveform_spec])
     def analyze(waveform):
-        probs, emb = windows_of(waveform)
-        out = with_tags(tf.reduce_mean(probs, axis=1))
-        out.update({"window_probabilities": probs, EMBEDDING_NAME: tf.reduce_mean(emb, axis=1)})
+        outs = windows_of(waveform)
+        out = with_tags(tf.reduce_mean(outs[0], axis=1))
+        out.update({WINDOW_PROBABILITIES: outs[0], EMBEDDING_NAME: tf.reduce_mean(outs[1], axis=1)})
+        if joint:
+            out.update({WINDOW_JOINT: outs[2], JOINT_NAME: unit(tf.reduce_mean(outs[2], axis=1))})
         return out
+
+    @tf.function(input_signature=[waveform_spec])
+    def serve_joint(waveform):
+        return {JOINT_NAME: unit(tf.reduce_mean(windows_of(waveform)[2], axis=1))}
 
     @tf.function(input_signature=[tf.TensorSpec([None, config.n_mels, config.n_frames], tf.float32, name=MEL_KEY)])
     def serve_log_mel(log_mel):
-        probs, _ = clip_outputs(two_headed, normalize_mel(log_mel, mean_c, std_c), chunk)
-        return with_tags(probs)
+        return with_tags(clip_outputs(heads, normalize_mel(log_mel, mean_c, std_c), chunk)[0])
 
-    @tf.function(input_signature=[tf.TensorSpec([None], tf.string, name="examples")])
+    @tf.function(input_signature=[tf.TensorSpec([None], tf.string, name=EXAMPLES_INPUT)])
     def serve_examples(examples):
         features = tf.io.parse_example(examples, example_spec)
         transformed = model.tft_layer(features)
-        probs, _ = clip_outputs(two_headed, transformed[MEL_KEY], chunk)
-        return {OUTPUT_NAME: probs}
+        outs = clip_outputs(heads, transformed[MEL_KEY], chunk)
+        if not unseen:
+            return {OUTPUT_NAME: outs[0]}
+        scores = (zero_shot_scores(outs[2], unseen_c) if joint
+                  else tf.fill([tf.shape(outs[0])[0], len(unseen)], 0.5))
+        columns = tf.concat([outs[0], scores], axis=1)
+        return {OUTPUT_NAME: tf.gather(columns, order, axis=1)}
 
-    return {
-        "serving_default": serve_waveform.get_concrete_function(),
-        "analyze": analyze.get_concrete_function(),
-        "log_mel": serve_log_mel.get_concrete_function(),
+    signatures = {
+        SERVING_DEFAULT: serve_waveform.get_concrete_function(),
+        ANALYZE: analyze.get_concrete_function(),
+        LOG_MEL: serve_log_mel.get_concrete_function(),
         EXAMPLES_SIGNATURE: serve_examples.get_concrete_function(),
     }
+    if joint:
+        signatures[JOINT_SIGNATURE] = serve_joint.get_concrete_function()
+    return signatures
+
+
+def joint_info(tags: Sequence[str], tag_vectors: np.ndarray) -> Dict[str, Any]:
+    """``model_info.json``'s ``joint`` entry: the text space and the trained tags' vectors in it."""
+    from mtat.joint_space import JOINT_DIM, PHRASE_TEMPLATE, TEXT_MODEL
+
+    return {"text_model": TEXT_MODEL, "template": PHRASE_TEMPLATE, "dim": JOINT_DIM, "tags": list(tags),
+            "tag_vectors": np.round(np.asarray(tag_vectors, np.float64), 7).tolist()}
 
 
 def export_model(model: tf.keras.Model, export_dir: str, *, info: Dict[str, Any], **signature_args) -> None:

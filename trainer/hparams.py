@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import dataclasses
-from typing import Any, Dict, Mapping, Optional
+from typing import Any, Dict, Mapping, Optional, Sequence, Tuple
 
 
 @dataclasses.dataclass(frozen=True)
@@ -16,9 +16,37 @@ class TrainingConfig:
     patience: int = 5
     activation: str = "relu"
     seed: int = 0
+    #: Weight of the joint audio-text loss (trainer.joint_loss) beside the tags' BCE; 0 = no joint
+    #: head (the single-output model).
+    joint_weight: float = 1.0
+    joint_loss: str = "margin"  # margin | infonce
+    #: Zero-shot protocol: tags whose labels no head is trained on (they are scored on the test
+    #: split through the joint space only).
+    unseen_tags: Tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "unseen_tags", tuple(self.unseen_tags))
+        if self.joint_weight < 0:
+            raise ValueError(f"joint_weight must be >= 0, got {self.joint_weight}")
+
+    def seen_tags(self, tags: Sequence[str]) -> list[str]:
+        """The tags the model is trained on: ``tags`` without ``unseen_tags``.
+
+        Raises ValueError naming an unseen tag that is not in ``tags``, or when nothing is left.
+        """
+        unknown = [t for t in self.unseen_tags if t not in tags]
+        if unknown:
+            raise ValueError(f"unseen tag(s) {', '.join(map(repr, unknown))} not among the {len(tags)} tags "
+                             f"of the data set ({', '.join(tags)})")
+        seen = [t for t in tags if t not in self.unseen_tags]
+        if not seen:
+            raise ValueError("every tag is unseen: nothing left to train on")
+        return seen
 
     def to_custom_config(self) -> Dict[str, Any]:
-        return dataclasses.asdict(self)
+        config = dataclasses.asdict(self)
+        config["unseen_tags"] = list(self.unseen_tags)
+        return config
 
     @classmethod
     def from_custom_config(cls, custom_config: Optional[Mapping[str, Any]]) -> "TrainingConfig":

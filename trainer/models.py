@@ -4,7 +4,9 @@ Every model takes a *normalised* log-mel batch ``[batch, n_mels, n_frames]`` flo
 ``"log_mel"``), adds the channel axis itself, and returns sigmoid tag probabilities
 ``[batch, n_tags]`` (output ``"probabilities"``). The layer ``"embedding"`` is the penultimate
 per-clip vector (see :func:`embedding_model`). All presets are built from one
-:func:`conv_block`.
+:func:`conv_block`. With ``joint_weight > 0`` a second output ``"joint"`` projects the clip
+features into the joint audio-text space (:mod:`mtat.joint_space`): Dense(JOINT_DIM), L2
+normalised, trained with :class:`trainer.joint_loss.JointLoss` toward the tags' text vectors.
 
 - ``small``: a 4-layer FCN-like net with 16-48 filters (~31 k parameters at 50 tags), global
   max pooling, so any input of at least 16 x 128 works; Adam 1e-2, output biases initialised
@@ -19,17 +21,18 @@ from __future__ import annotations
 import math
 from typing import Sequence
 
+import numpy as np
 import tensorflow as tf
 
+from mtat.joint_space import JOINT_DIM
 from trainer.autograph_setup import skip_autograph_for_tf_keras
+from trainer.signatures import EMBEDDING_NAME, JOINT_NAME, OUTPUT_NAME  # noqa: F401 (re-exported)
 
 skip_autograph_for_tf_keras()
 
 PRESETS: tuple[str, ...] = ("small", "fcn4", "strong")
 
 INPUT_NAME = "log_mel"
-OUTPUT_NAME = "probabilities"
-EMBEDDING_NAME = "embedding"
 
 #: Frames per training chunk of ``strong``: 176 x 256 / 12 kHz = 3.75 s, close to the 3.69 s
 #: (59,049 samples at 16 kHz) of Won et al. 2020.
@@ -102,8 +105,15 @@ def build_model(
     activation: str = "relu",
     dropout: float | None = None,
     learning_rate: float | None = None,
+    joint_weight: float = 0.0,
+    tag_vectors: np.ndarray | None = None,
+    joint_loss: str = "margin",
 ) -> tf.keras.Model:
     """Build and compile a tagging model (Adam, binary cross-entropy, ROC-AUC and PR-AUC).
+
+    ``joint_weight > 0`` adds the joint head (output ``"joint"``, unit vectors of ``JOINT_DIM``)
+    and the loss ``BCE + joint_weight * JointLoss(tag_vectors, joint_loss)``; ``tag_vectors``
+    ``[n_tags, JOINT_DIM]`` are then required. ``joint_weight == 0`` builds the single-output model.
 
     ``n_frames`` is the clip length; the ``strong`` model's input is
     ``chunk_frames("strong", n_frames)`` frames wide. ``activation`` is any Keras activation
@@ -128,6 +138,11 @@ def build_model(
     lr = _DEFAULT_LEARNING_RATE[preset] if learning_rate is None else float(learning_rate)
     if lr <= 0:
         raise ValueError(f"learning_rate must be positive, got {learning_rate!r}")
+    if joint_weight < 0:
+        raise ValueError(f"joint_weight must be >= 0, got {joint_weight!r}")
+    if joint_weight > 0 and (tag_vectors is None or np.shape(tag_vectors) != (int(n_tags), JOINT_DIM)):
+        raise ValueError(f"the joint head needs tag_vectors of shape ({n_tags}, {JOINT_DIM}), got "
+                         f"{None if tag_vectors is None else np.shape(tag_vectors)}")
 
     n_mels, n_frames, n_tags = int(n_mels), int(n_frames), int(n_tags)
     width = chunk_frames(preset, n_frames)
@@ -145,16 +160,38 @@ def build_model(
     bias = "zeros" if prior is None else tf.keras.initializers.Constant(math.log(prior / (1 - prior)))
     outputs = tf.keras.layers.Dense(n_tags, activation="sigmoid", bias_initializer=bias,
                                     name=OUTPUT_NAME)(embedding)
-    model = tf.keras.Model(inputs, outputs, name=preset)
-    model.compile(
-        optimizer=tf.keras.optimizers.Adam(learning_rate=lr),
-        loss=tf.keras.losses.BinaryCrossentropy(),
-        metrics=[
-            tf.keras.metrics.AUC(multi_label=True, curve="ROC", name="roc_auc"),
-            tf.keras.metrics.AUC(multi_label=True, curve="PR", name="pr_auc"),
-        ],
-    )
+    metrics = [tf.keras.metrics.AUC(multi_label=True, curve="ROC", name="roc_auc"),
+               tf.keras.metrics.AUC(multi_label=True, curve="PR", name="pr_auc")]
+    bce = tf.keras.losses.BinaryCrossentropy()
+    if not joint_weight:
+        model = tf.keras.Model(inputs, outputs, name=preset)
+        model.compile(optimizer=tf.keras.optimizers.Adam(learning_rate=lr), loss=bce, metrics=metrics)
+        return model
+    from trainer.joint_loss import JointLoss
+
+    joint = tf.keras.layers.Dense(JOINT_DIM, name=f"{JOINT_NAME}_projection")(embedding)
+    joint = tf.keras.layers.UnitNormalization(axis=-1, name=JOINT_NAME)(joint)
+    model = tf.keras.Model(inputs, [outputs, joint], name=preset)
+    model.compile(optimizer=tf.keras.optimizers.Adam(learning_rate=lr),
+                  loss={OUTPUT_NAME: bce, JOINT_NAME: JointLoss(tag_vectors, kind=joint_loss)},
+                  loss_weights={OUTPUT_NAME: 1.0, JOINT_NAME: float(joint_weight)},
+                  metrics={OUTPUT_NAME: metrics})
     return model
+
+
+def has_joint_head(model: tf.keras.Model) -> bool:
+    """Whether ``model`` was built with the joint head (output ``"joint"``)."""
+    return JOINT_NAME in model.output_names
+
+
+def validation_monitor(model: tf.keras.Model) -> str:
+    """Keras history key of the validation macro ROC-AUC of the tag head (prefixed when 2 outputs)."""
+    return f"val_{OUTPUT_NAME}_roc_auc" if has_joint_head(model) else "val_roc_auc"
+
+
+def tag_probabilities(outputs) -> tf.Tensor:
+    """The tag probabilities among a model's outputs (the first output of a two-headed model)."""
+    return outputs[0] if isinstance(outputs, (list, tuple)) else outputs
 
 
 def _fcn_body(
@@ -275,8 +312,9 @@ def predict_clip_probabilities(model: tf.keras.Model, mel: tf.Tensor, preset: st
     _check_preset(preset)
     mel = tf.convert_to_tensor(mel, tf.float32)
     if preset != "strong":
-        return model(mel, training=False)
-    return average_over_chunks(lambda x: model(x, training=False), mel, int(model.input_shape[-1]))
+        return tag_probabilities(model(mel, training=False))
+    return average_over_chunks(lambda x: tag_probabilities(model(x, training=False)), mel,
+                               int(model.inputs[0].shape[-1]))
 
 
 def _check_preset(preset: str) -> None:

@@ -2,7 +2,9 @@
 
 ``fn_args.custom_config`` keys: ``preset`` (small | fcn4 | strong), ``epochs``, ``batch_size``
 (per replica), ``learning_rate``, ``patience`` (early stopping on validation ROC-AUC),
-``activation``, ``mel_config`` (JSON). Runs under a ``tf.distribute`` strategy over the visible
+``activation``, ``joint_weight`` / ``joint_loss`` (the joint audio-text head, 0 = none),
+``unseen_tags`` (zero-shot protocol: those label columns are dropped from what the model is fit
+on; the exported ``serving_examples`` scores them through the joint space), ``mel_config`` (JSON). Runs under a ``tf.distribute`` strategy over the visible
 GPUs (MirroredStrategy), or on the CPU when there is none: the same code on a laptop and on a
 Kubeflow GPU worker.
 """
@@ -18,8 +20,10 @@ import tensorflow as tf
 
 from components.audio_example_gen.executor import METADATA_FILE
 from mtat.features import LABEL_KEY, MelConfig
+from mtat import joint_space
 from trainer import data, export, models
 from trainer.hparams import TrainingConfig
+from trainer.signatures import JOINT_NAME, OUTPUT_NAME, signature_names
 from trainer.preprocessing import MEAN_KEY, STD_KEY, mel_config_from
 
 log = logging.getLogger(__name__)
@@ -72,27 +76,36 @@ def run_fn(fn_args) -> None:
     train_chunk = chunk if chunk < config.n_frames else None
     n_train = meta["examples"]["train"]
     n_eval = meta["examples"]["eval"]
-    log.info("training %s on %d clips (%d for validation), %d tags, batch %d on %d replica(s)",
-             preset, n_train, n_eval, len(tags), batch, replicas)
-    common = dict(config=config, num_tags=len(tags), mean=mean, std=std, batch_size=batch)
+    seen = hp.seen_tags(tags)
+    joint = hp.joint_weight > 0
+    tag_vectors = joint_space.phrase_vectors(seen) if joint else None
+    unseen_vectors = joint_space.phrase_vectors(hp.unseen_tags) if joint and hp.unseen_tags else None
+    log.info("training %s on %d clips (%d for validation), %d tags (%d unseen), joint weight %g, batch %d on %d "
+             "replica(s)", preset, n_train, n_eval, len(seen), len(hp.unseen_tags), hp.joint_weight, batch, replicas)
+    common = dict(config=config, num_tags=len(tags), mean=mean, std=std, batch_size=batch,
+                  label_columns=[tags.index(t) for t in seen],
+                  output_names=[OUTPUT_NAME, JOINT_NAME] if joint else None)
     train_ds = data.make_dataset(train_pattern, training=True, chunk=train_chunk, seed=hp.seed, **common)
     eval_ds = data.make_dataset(eval_pattern, training=False, chunk=train_chunk, seed=hp.seed, **common) if n_eval else None
 
     tf.keras.utils.set_random_seed(int(hp.seed))
     with strategy.scope():
-        model = models.build_model(preset, config.n_mels, train_chunk or config.n_frames, len(tags),
-                                   activation=hp.activation, learning_rate=hp.learning_rate)
+        model = models.build_model(preset, config.n_mels, train_chunk or config.n_frames, len(seen),
+                                   activation=hp.activation, learning_rate=hp.learning_rate,
+                                   joint_weight=hp.joint_weight, tag_vectors=tag_vectors, joint_loss=hp.joint_loss)
     callbacks = [tf.keras.callbacks.TensorBoard(log_dir=fn_args.model_run_dir, update_freq="epoch")]
     if eval_ds is not None:
         callbacks.append(tf.keras.callbacks.EarlyStopping(
-            monitor="val_roc_auc", mode="max", patience=int(hp.patience), restore_best_weights=True))
+            monitor=models.validation_monitor(model), mode="max", patience=int(hp.patience), restore_best_weights=True))
     model.fit(train_ds, validation_data=eval_ds, epochs=int(hp.epochs), callbacks=callbacks, verbose=2)
 
     # The exported model always sees whole clips (chunk models average their windows).
-    info = {"tags": tags, "mel_config": config.to_dict(), "preset": preset, "chunk_frames": train_chunk,
-            "num_train_examples": n_train, "signatures": ["serving_default", "analyze", "log_mel",
-                                                          export.EXAMPLES_SIGNATURE]}
-    export.export_model(model, fn_args.serving_model_dir, info=info, config=config, tags=tags, mean=mean,
+    info = {"tags": seen, "mel_config": config.to_dict(), "preset": preset, "chunk_frames": train_chunk,
+            "num_train_examples": n_train, "signatures": signature_names(joint),
+            "unseen_tags": list(hp.unseen_tags), "label_tags": tags,
+            "joint": export.joint_info(seen, tag_vectors) if joint else None}
+    export.export_model(model, fn_args.serving_model_dir, info=info, config=config, tags=seen, mean=mean,
                         std=std, chunk=train_chunk, tft_layer=tft_output.transform_features_layer(),
-                        raw_feature_spec=tft_output.raw_feature_spec())
+                        raw_feature_spec=tft_output.raw_feature_spec(), label_tags=tags,
+                        unseen_vectors=unseen_vectors)
     log.info("exported to %s", fn_args.serving_model_dir)

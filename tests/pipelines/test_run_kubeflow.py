@@ -138,6 +138,17 @@ def test_parameters_as_given(gpu):
     assert AudioRejects.TYPE_NAME == "AudioRejects"  # renamed only while compiling
 
 
+def test_unseen_tags_reach_the_trainer_and_leave_the_gate(tmp_path):
+    _, spec = compile_spec(str(tmp_path), "--tags", "guitar,choir,piano,choral", "--unseen-tags", "choral",
+                           "--joint-weight", "0.5")
+    custom = json.loads(constant(spec, "Trainer", "custom_config"))
+    assert (custom["unseen_tags"], custom["joint_weight"]) == (["choral"], 0.5)
+    eval_config = json.loads(constant(spec, "Evaluator", "eval_config"))
+    assert eval_config["metrics_specs"][1]["binarize"]["class_ids"]["values"] == [0, 1, 2, 3]  # per tag: all
+    weights = eval_config["metrics_specs"][2]["aggregate"]["class_weights"]
+    assert sorted(int(k) for k in weights) == [0, 1, 2]  # the gate's macro: the trained tags only
+
+
 def test_cpu_trainer_one_image_direct_runner(tmp_path):
     _, spec = compile_spec(str(tmp_path), "--gpus", "0", "--no-baseline")
     assert "Evaluator" in spec.root.dag.tasks
@@ -169,6 +180,8 @@ def test_beam_defaults_per_runner():
     ["--beam-arg=--runner=DataflowRunner"], ["--gpu-type", "t4"], ["--pipeline-name", "mtat_tagging"],
     ["--output", "p.yaml"], ["--gpus", "-1"],
     ["--endpoint", "http://127.0.0.1:9"],  # open-source KFP: the resolver needs --no-baseline
+    ["--unseen-tags", "choral"],  # without --tags the label column of 'choral' is unknown here
+    ["--tags", "guitar,choir", "--unseen-tags", "choral"],  # not among the tags
 ])
 def test_bad_flags_exit_2_before_compiling(flags, tmp_path, capsys):
     assert run_kubeflow.main([*BASE, "--output", str(tmp_path / "p.json"), *flags]) == 2

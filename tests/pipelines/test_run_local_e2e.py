@@ -12,20 +12,36 @@ from mtat.audio import load_audio
 from mtat.annotations import load_annotations
 from mtat.features import MelConfig, clip_log_mel, decode_mel
 from pipelines import run_local
+from pipelines.zero_shot import zero_shot_metrics
+from trainer.export import read_model_info
 
 pytestmark = pytest.mark.slow
 CFG = MelConfig()
 FAULT_REASONS = {"empty": "empty", "missing": "missing", "not_audio": "undecodable", "truncated": "too_short"}
+#: Zero-shot tags of the run, each with a related trained tag (classical, choir, female, beat, ...):
+#: the first two the sample set has with a positive and a negative test clip.
+ZERO_SHOT_CANDIDATES = ("classic", "choral", "woman", "beats", "male voice", "sitar")
+
+
+def _unseen_tags(sample_root):
+    from components.audio_example_gen.executor import plan_clips
+
+    tags, records, _ = plan_clips(sample_root, top_k=50, tags=None, split_dir=None)
+    test = np.array([r["labels"] for r in records if r["split"] == "test"])
+    return [t for t in ZERO_SHOT_CANDIDATES if t in tags and 0 < test[:, tags.index(t)].sum() < len(test)][:2]
 
 
 @pytest.fixture(scope="module")
 def run(sample_root, tmp_path_factory):
     out = tmp_path_factory.mktemp("run")
+    unseen = _unseen_tags(sample_root)
+    assert len(unseen) == 2
     args = ["--data-root", sample_root, "--pipeline-root", str(out / "pipeline"), "--serving-dir",
-            str(out / "serving"), "--epochs", "3", "--min-auc", "0.0", "--summary-json", str(out / "summary.json")]
+            str(out / "serving"), "--epochs", "3", "--min-auc", "0.0", "--summary-json", str(out / "summary.json"),
+            "--unseen-tags", ",".join(unseen)]
     assert run_local.main(args) == 0
     with open(out / "summary.json") as f:
-        return {"dir": out, "args": args, "summary": json.load(f)}
+        return {"dir": out, "args": args, "summary": json.load(f), "unseen": unseen}
 
 
 def test_every_clip_is_an_example_or_a_reject(run, sample_root):
@@ -35,7 +51,7 @@ def test_every_clip_is_an_example_or_a_reject(run, sample_root):
         int(c): FAULT_REASONS[k] for c, k in faults.items()}
     n_rows = len(load_annotations(sample_root).rows)
     assert sum(summary["examples"].values()) == n_rows - len(faults)
-    assert set(summary) >= {"examples", "rejects", "tags", "metrics", "blessed", "pushed_model"}
+    assert set(summary) >= {"examples", "rejects", "tags", "metrics", "blessed", "pushed_model", "zero_shot"}
 
 
 def _version_dir(run):
@@ -62,15 +78,43 @@ def test_evaluator_metrics_equal_sklearn(run):
     serialized = tf.constant([e.SerializeToString() for e in examples])
     probs = model.signatures["serving_examples"](examples=serialized)["probabilities"].numpy()
     labels = np.array([list(e.features.feature["labels"].int64_list.value) for e in examples])
-    keep = labels.sum(axis=0) > 0  # tags with no positive test clip are left out of the macro
+    tags = run["summary"]["tags"]
+    assert probs.shape == labels.shape == (len(examples), len(tags))  # TFMA: label width == prediction width
+    # tags with no positive test clip are left out of the macro, and the zero-shot tags out of the seen metrics
+    keep = (labels.sum(axis=0) > 0) & np.array([t not in run["unseen"] for t in tags])
     metrics = run["summary"]["metrics"]
     assert metrics["macro_roc_auc"] == pytest.approx(roc_auc_score(labels[:, keep], probs[:, keep], average="macro"),
                                                      abs=0.005)
     assert metrics["macro_pr_auc"] == pytest.approx(
         average_precision_score(labels[:, keep], probs[:, keep], average="macro"), abs=0.005)
-    tags = run["summary"]["tags"]
     i = int(np.argmax(keep))
     assert metrics["per_tag_roc_auc"][tags[i]] == pytest.approx(roc_auc_score(labels[:, i], probs[:, i]), abs=0.005)
+    assert not set(run["unseen"]) & set(metrics["per_tag_roc_auc"])
+
+
+def test_zero_shot_metrics_equal_sklearn_and_beat_chance(run):
+    model = tf.saved_model.load(_version_dir(run))
+    examples = _test_examples(run)
+    scores = model.signatures["serving_examples"](
+        examples=tf.constant([e.SerializeToString() for e in examples]))["probabilities"].numpy()
+    labels = np.array([list(e.features.feature["labels"].int64_list.value) for e in examples])
+    tags = run["summary"]["tags"]
+    expected = zero_shot_metrics(labels, scores, tags, run["unseen"])
+    got = run["summary"]["zero_shot"]
+    assert got["tags"] == run["unseen"] and set(got["per_tag_roc_auc"]) == set(expected["per_tag_roc_auc"])
+    for key in ("macro_roc_auc", "macro_pr_auc", "gzsl_macro_roc_auc"):
+        assert got[key] == pytest.approx(expected[key], abs=0.005), key
+    for tag, value in expected["per_tag_roc_auc"].items():
+        assert got["per_tag_roc_auc"][tag] == pytest.approx(value, abs=0.005)
+        assert got["per_tag_pr_auc"][tag] == pytest.approx(expected["per_tag_pr_auc"][tag], abs=0.005)
+    unseen_ids = [tags.index(t) for t in run["unseen"]]
+    assert np.all((scores[:, unseen_ids] >= 0) & (scores[:, unseen_ids] <= 1))
+    assert got["macro_roc_auc"] > 0.5  # beats chance after 3 epochs on 48 clips
+
+    info = read_model_info(_version_dir(run))
+    assert info["unseen_tags"] == run["unseen"] and info["label_tags"] == tags
+    assert info["tags"] == [t for t in tags if t not in run["unseen"]] == info["joint"]["tags"]
+    assert "joint" in model.signatures
 
 
 def test_serving_default_with_tf_serving_json(run, sample_root):
@@ -81,9 +125,9 @@ def test_serving_default_with_tf_serving_json(run, sample_root):
     request = json.loads(json.dumps({"instances": [wave[:40000].tolist(), wave[40000:80000].tolist()]}))
     out = model.signatures["serving_default"](waveform=tf.constant(request["instances"], tf.float32))
     probs = out["probabilities"].numpy()
-    k = len(run["summary"]["tags"])
-    assert probs.shape == (2, k) and np.all((probs >= 0) & (probs <= 1))
-    assert [t.decode() for t in out["tags"].numpy()[0]] == run["summary"]["tags"]
+    trained = [t for t in run["summary"]["tags"] if t not in run["unseen"]]  # the sigmoid head's tags
+    assert probs.shape == (2, len(trained)) and np.all((probs >= 0) & (probs <= 1))
+    assert [t.decode() for t in out["tags"].numpy()[0]] == trained
 
     # the served waveform path and the Beam extraction path agree on the same MP3
     served = model.signatures["serving_default"](waveform=tf.constant(wave[None]))["probabilities"].numpy()[0]
@@ -102,7 +146,8 @@ def test_serving_default_with_tf_serving_json(run, sample_root):
     # The float16 rounding (<= 0.031 dB) alone moves a tag of a trained model by up to ~0.04.
     np.testing.assert_allclose(served, beam, atol=0.06)
     columnar = model.signatures["serving_examples"](examples=tf.constant([example.SerializeToString()]))
-    np.testing.assert_allclose(columnar["probabilities"].numpy()[0], beam, atol=1e-4)
+    seen_ids = [i for i, t in enumerate(run["summary"]["tags"]) if t not in run["unseen"]]
+    np.testing.assert_allclose(columnar["probabilities"].numpy()[0][seen_ids], beam, atol=1e-4)
 
 
 def test_rerun_reuses_the_cache(run, capsys):
