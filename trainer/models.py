@@ -26,7 +26,7 @@ import tensorflow as tf
 
 from mtat.joint_space import JOINT_DIM
 from trainer.autograph_setup import skip_autograph_for_tf_keras
-from trainer.signatures import EMBEDDING_NAME, JOINT_NAME, OUTPUT_NAME  # noqa: F401 (re-exported)
+from mtat.signatures import EMBEDDING_NAME, JOINT_NAME, OUTPUT_NAME  # noqa: F401 (re-exported)
 
 skip_autograph_for_tf_keras()
 
