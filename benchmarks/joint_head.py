@@ -26,7 +26,7 @@ from mtat import joint_space  # noqa: E402
 from mtat.features import MelConfig  # noqa: E402
 from trainer import data, models  # noqa: E402
 from trainer.hparams import TrainingConfig  # noqa: E402
-from trainer.signatures import JOINT_NAME, OUTPUT_NAME  # noqa: E402
+from mtat.signatures import JOINT_NAME, OUTPUT_NAME  # noqa: E402
 from pipelines.zero_shot import zero_shot_metrics  # noqa: E402
 
 

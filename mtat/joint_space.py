@@ -42,3 +42,9 @@ def cosine_scores(clip_vectors: np.ndarray, phrase_vecs: np.ndarray) -> np.ndarr
     clips = np.asarray(clip_vectors, dtype=np.float32)
     clips = clips / np.maximum(np.linalg.norm(clips, axis=-1, keepdims=True), 1e-12)
     return clips @ np.asarray(phrase_vecs, dtype=np.float32).T
+
+
+def zero_shot_scores(clip_vectors: np.ndarray, phrase_vecs: np.ndarray) -> np.ndarray:
+    """Scores in [0, 1] of phrases for clips: ``(cosine + 1) / 2`` (the Evaluator's zero-shot score,
+    ``trainer.export.zero_shot_scores`` in the graph; a monotone map, so rankings are the cosine's)."""
+    return (cosine_scores(clip_vectors, phrase_vecs) + 1.0) / 2.0

@@ -47,6 +47,8 @@ import numpy as np
 from mtat.audio import AUDIO_EXTENSIONS, AudioError, stream_audio
 from mtat.features import MelConfig
 from mtat.windows import Windower
+from mtat.signatures import (ANALYZE, EMBEDDING_NAME, JOINT_NAME, LOG_MEL, OUTPUT_NAME, SERVING_DEFAULT,
+                             WAVEFORM_INPUT)
 
 #: Where ``run_local.py`` pushes by default (``--serving-dir serving_model --model-name tagger``).
 DEFAULT_MODEL_DIR = os.path.join("serving_model", "tagger")
@@ -84,10 +86,25 @@ class FilePrediction:
     duration: float
     window_seconds: float = 0.0
     taggram: bool = False
+    #: Unit vector ``[D]`` in the joint audio-text space, and one per row of ``window_probabilities``
+    #: (``[n, D]``); None for a model without the joint head.
+    joint: Optional[np.ndarray] = None
+    window_joint: Optional[np.ndarray] = None
 
     def top(self, tags: Sequence[str], n: int) -> List[Tuple[str, float]]:
         """The ``n`` most probable ``(tag, probability)``, highest first."""
         return top_tags(tags, self.probabilities, n)
+
+    def phrase_scores(self, phrase_vecs: np.ndarray) -> "FilePrediction":
+        """This prediction with ``probabilities`` / ``window_probabilities`` replaced by zero-shot
+        scores of phrases (unit text vectors ``[P, D]``, :func:`mtat.joint_space.phrase_vectors`)."""
+        from mtat.joint_space import zero_shot_scores
+
+        if self.joint is None or self.window_joint is None:
+            raise ModelError("the model has no joint audio-text head (trained with --joint-weight 0): "
+                             "it cannot score free phrases")
+        return dataclasses.replace(self, probabilities=zero_shot_scores(self.joint, phrase_vecs),
+                                   window_probabilities=zero_shot_scores(self.window_joint, phrase_vecs))
 
 
 def top_tags(tags: Sequence[str], probabilities: np.ndarray, n: int) -> List[Tuple[str, float]]:
@@ -187,7 +204,7 @@ class Tagger:
             self.model = tf.saved_model.load(model_dir)
         except Exception as err:  # noqa: BLE001 - corrupt / incompatible SavedModel
             raise ModelError(f"cannot load the SavedModel in {model_dir}: {str(err).splitlines()[0]}") from None
-        missing = [s for s in ("analyze", "log_mel", "serving_default") if s not in self.model.signatures]
+        missing = [s for s in (ANALYZE, LOG_MEL, SERVING_DEFAULT) if s not in self.model.signatures]
         if missing:
             raise ModelError(f"the model in {model_dir} lacks the signature(s) {', '.join(missing)}")
         self.tags: List[str] = list(self.info["tags"])
@@ -197,11 +214,12 @@ class Tagger:
         self.version: str = base if base.isdigit() else ""
         self.name: str = os.path.basename(os.path.dirname(os.path.normpath(model_dir))) if self.version else base
         self.fingerprint = model_fingerprint(model_dir)
-        self._analyze = self.model.signatures["analyze"]
-        self._log_mel = self.model.signatures["log_mel"]
-        self._serving_default = self.model.signatures["serving_default"]
-        warm = self._analyze(waveform=tf.zeros([1, self.config.clip_samples]))  # also traces the graph once
-        self.embedding_dim = int(warm["embedding"].shape[-1])
+        self.has_joint = bool(self.info.get("joint")) and JOINT_NAME in self.model.signatures[ANALYZE].structured_outputs
+        self._analyze = self.model.signatures[ANALYZE]
+        self._log_mel = self.model.signatures[LOG_MEL]
+        self._serving_default = self.model.signatures[SERVING_DEFAULT]
+        warm = self._analyze(**{WAVEFORM_INPUT: tf.zeros([1, self.config.clip_samples])})  # also traces the graph once
+        self.embedding_dim = int(warm[EMBEDDING_NAME].shape[-1])
         config = self.config
 
         @tf.function(input_signature=[tf.TensorSpec([None, None], tf.float32)])
@@ -245,7 +263,7 @@ class Tagger:
         import tensorflow as tf
 
         x = np.asarray(waveform, dtype=np.float32)
-        return self._serving_default(waveform=tf.constant(x if x.ndim == 2 else x[None]))["probabilities"].numpy()
+        return self._serving_default(waveform=tf.constant(x if x.ndim == 2 else x[None]))[OUTPUT_NAME].numpy()
 
     # -- internals ----------------------------------------------------------------------------
 
@@ -266,7 +284,9 @@ class Tagger:
         seg_starts: List[int] = []
         probs: List[np.ndarray] = []
         embs: List[np.ndarray] = []
+        joints: List[np.ndarray] = []
         seg_probs: List[np.ndarray] = []
+        seg_joints: List[np.ndarray] = []
         total = 0
 
         def run_windows():
@@ -276,8 +296,10 @@ class Tagger:
                     row[:w.size] = w
                 win_batch.clear()  # at most two copies of a batch alive: this one and TF's
                 out = self._analyze(waveform=tf.constant(batch))
-                probs.append(out["probabilities"].numpy())
-                embs.append(out["embedding"].numpy())
+                probs.append(out[OUTPUT_NAME].numpy())
+                embs.append(out[EMBEDDING_NAME].numpy())
+                if self.has_joint:
+                    joints.append(out[JOINT_NAME].numpy())
 
         def run_segments():
             # rows of one call must have equal length: a short (whole-file) segment goes alone
@@ -287,7 +309,10 @@ class Tagger:
                 while k < len(seg_batch) and seg_batch[k].size == n:
                     k += 1
                 mel = self._segment_mels(tf.constant(np.stack(seg_batch[:k])))
-                seg_probs.append(self._log_mel(log_mel=mel)["probabilities"].numpy())
+                out = self._log_mel(log_mel=mel)
+                seg_probs.append(out[OUTPUT_NAME].numpy())
+                if self.has_joint:
+                    seg_joints.append(out[JOINT_NAME].numpy())
                 del seg_batch[:k]
 
         def take(batch, starts, limit, run, pieces):
@@ -310,16 +335,25 @@ class Tagger:
         window_probs = np.concatenate(probs)
         probabilities = window_probs.mean(axis=0)
         embedding = np.concatenate(embs).mean(axis=0)
-        if not (np.all(np.isfinite(window_probs)) and np.all(np.isfinite(embedding))):
+        window_joint = np.concatenate(joints) if joints else None
+        joint = _unit(window_joint.mean(axis=0)) if joints else None
+        if not (np.all(np.isfinite(window_probs)) and np.all(np.isfinite(embedding))
+                and (window_joint is None or np.all(np.isfinite(window_joint)))):
             raise AudioError("non_finite", f"the model's output has NaN/Inf (sample values out of range?): {path}")
         if segs is not None:
             take(seg_batch, seg_starts, BATCH_SEGMENTS, run_segments, segs.finish())
             run_segments()
             return FilePrediction(path, probabilities, embedding, np.concatenate(seg_probs),
                                   np.asarray(seg_starts, np.float64) / rate, float(duration),
-                                  min(seg_len, total) / rate, True)
+                                  min(seg_len, total) / rate, True, joint,
+                                  np.concatenate(seg_joints) if seg_joints else None)
         return FilePrediction(path, probabilities, embedding, window_probs, np.asarray(win_starts, np.float64) / rate,
-                              float(duration), window / rate, False)
+                              float(duration), window / rate, False, joint, window_joint)
+
+
+def _unit(v: np.ndarray) -> np.ndarray:
+    """``v`` scaled to unit length (the served clip vector: window vectors averaged, renormalised)."""
+    return (v / max(float(np.linalg.norm(v)), 1e-12)).astype(np.float32)
 
 
 def load_tagger(path: Optional[str]) -> Tagger:

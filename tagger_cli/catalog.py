@@ -6,9 +6,11 @@ The format is defined by :mod:`tagger_cli.index`. What is read here (one row per
     abs_path        string          absolute path when indexed (optional; shown when present)
     probabilities   list<float32>   K clip-level tag probabilities, in the order of meta["tags"]
     embedding       list<float32>   D-dim clip audio embedding (optional: ``similar`` needs it)
+    joint           list<float32>   unit vector in the joint audio-text space (optional: models with
+                                    the joint head; free-word search uses it)
 
 and the schema metadata ``mtat_tagger.catalog`` (JSON) with ``tags`` (required), ``model_dir``,
-``model_version`` and ``embedding_dim``. Every problem (missing file, not Parquet, not a
+``model_version``, ``embedding_dim`` and ``joint_dim``. Every problem (missing file, not Parquet, not a
 catalog, no rows, inconsistent widths, NaN) is a one-line :class:`~tagger_cli.main.CliError`.
 """
 from __future__ import annotations
@@ -26,7 +28,8 @@ from tagger_cli.main import CliError
 
 @dataclasses.dataclass
 class Catalog:
-    """An indexed catalog as arrays: ``probabilities`` ``[n, K]`` over ``tags``; ``embeddings`` ``[n, D]`` or None.
+    """An indexed catalog as arrays: ``probabilities`` ``[n, K]`` over ``tags``; ``embeddings`` ``[n, D]``
+    or None; ``joint`` ``[n, JOINT_DIM]`` unit vectors in the joint audio-text space or None.
 
     ``paths`` are what results show: the absolute path recorded at indexing time when the
     catalog has one, else the row key.
@@ -41,6 +44,7 @@ class Catalog:
     model_dir: str = ""
     model_version: str = ""
     meta: dict[str, Any] = dataclasses.field(default_factory=dict)
+    joint: Optional[np.ndarray] = None
 
     def __len__(self) -> int:
         return len(self.paths)
@@ -130,13 +134,16 @@ def read_catalog(path: str, require_embeddings: bool = False) -> Catalog:
             embeddings = None
     if require_embeddings and embeddings is None:
         raise CliError(f"catalog {path} has no audio embeddings: re-index it with `mtat-tagger index --reindex`")
+    joint = None
+    if "joint" in names and table.column("joint").null_count == 0:
+        joint = _matrix(table, "joint", meta.get("joint_dim"), path)
     keys = [str(p) for p in table.column("path").to_pylist()]
     shown = keys
     if "abs_path" in names:
         shown = [a if a else k for a, k in zip(table.column("abs_path").to_pylist(), keys)]
     return Catalog(source=path, paths=[str(p) for p in shown], tags=tags, probabilities=probs,
                    embeddings=embeddings, keys=keys, model_dir=str(meta.get("model_dir") or ""),
-                   model_version=str(meta.get("model_version") or ""), meta=meta)
+                   model_version=str(meta.get("model_version") or ""), meta=meta, joint=joint)
 
 
 def write_catalog(path: str, paths: Sequence[str], probabilities, tags: Sequence[str], embeddings=None, *,

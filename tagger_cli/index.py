@@ -10,13 +10,15 @@ Catalog schema (one row per readable file, sorted by ``path``):
     probabilities   list<float32>   K clip-level tag probabilities (served numbers), in the order
                                     of the metadata's "tags"
     embedding       list<float32>   D-dim clip embedding (penultimate layer, mean over windows)
+    joint           list<float32>   unit vector in the joint audio-text space (window mean,
+                                    renormalised); null for a model without the joint head
     size            int64           file size in bytes  } together: the file has not changed
     mtime_ns        int64           modification time   } since it was indexed
     model_version   string          the model's version folder name
     model_dir       string          the model's version folder
     indexed_at      timestamp[us, UTC]
 
-Schema metadata ``mtat_tagger.catalog`` (JSON): ``format``, ``tags``, ``embedding_dim``,
+Schema metadata ``mtat_tagger.catalog`` (JSON): ``format``, ``tags``, ``embedding_dim``, ``joint_dim``,
 ``model_version``, ``model_dir``, ``model_fingerprint`` (content hash of the SavedModel),
 ``preset``, ``mel_config``, ``root`` (absolute DIR), ``created_at``, ``files``, and ``rejects``:
 ``[{"path", "reason", "error"}]`` for the files that could not be read (``reason`` as in
@@ -109,6 +111,7 @@ def _schema(meta: Dict[str, Any]):
     return pa.schema([
         ("path", pa.string()), ("abs_path", pa.string()), ("duration", pa.float64()),
         ("probabilities", pa.list_(pa.float32())), ("embedding", pa.list_(pa.float32())),
+        ("joint", pa.list_(pa.float32())),
         ("size", pa.int64()), ("mtime_ns", pa.int64()), ("model_version", pa.string()),
         ("model_dir", pa.string()), ("indexed_at", pa.timestamp("us", tz="UTC")),
     ], metadata={META_KEY: json.dumps(meta)})
@@ -118,7 +121,7 @@ def _table(rows: List[Dict[str, Any]], meta: Dict[str, Any]):
     import pyarrow as pa
 
     schema = _schema(meta)
-    columns = {f.name: [r[f.name] for r in rows] for f in schema}
+    columns = {f.name: [r.get(f.name) for r in rows] for f in schema}  # rows of older catalogs lack "joint"
     return pa.Table.from_pydict(columns, schema=schema)
 
 
@@ -276,6 +279,7 @@ def run(args) -> int:
     os.makedirs(os.path.dirname(out), exist_ok=True)
     tagger = load_tagger(args.model)
     meta = {"format": FORMAT, "tags": tagger.tags, "embedding_dim": tagger.embedding_dim,
+            "joint_dim": int(tagger.info["joint"]["dim"]) if tagger.has_joint else None,
             "model_version": tagger.version, "model_dir": tagger.model_dir,
             "model_fingerprint": tagger.fingerprint, "preset": tagger.preset,
             "mel_config": tagger.config.to_dict(), "root": root,
@@ -365,6 +369,7 @@ def run(args) -> int:
                     "path": f.rel, "abs_path": f.abs, "duration": float(pred.duration),
                     "probabilities": np.asarray(pred.probabilities, np.float32).tolist(),
                     "embedding": np.asarray(pred.embedding, np.float32).tolist(),
+                    "joint": None if pred.joint is None else np.asarray(pred.joint, np.float32).tolist(),
                     "size": f.size, "mtime_ns": f.mtime_ns, "model_version": tagger.version,
                     "model_dir": tagger.model_dir, "indexed_at": dt.datetime.now(dt.timezone.utc)})
                 if len(pending) >= args.part_size or time.monotonic() - last_flush > PART_SECONDS:

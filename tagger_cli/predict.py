@@ -4,6 +4,7 @@
     mtat-tagger predict *.mp3 --json > tags.jsonl
     mtat-tagger predict song.mp3 --plot taggram.png
     mtat-tagger predict song.mp3 --server http://localhost:8501 --model-name tagger
+    mtat-tagger predict song.mp3 --tags "rave, lullaby, church choir" [--plot taggram.png]
 
 Any length and format libsndfile reads (mp3, wav, flac, ogg, aiff, au; recognised from the
 content, not the name); stereo and any sample rate are downmixed and resampled to the model's
@@ -16,6 +17,12 @@ read. Every file is processed; an unreadable one is one ``error: ...`` line on s
 it. Exit code: 0 every file tagged, 1 some file failed, 2 a usage, model or server error
 (nothing tagged). ``--plot`` draws a taggram per file (the top tags over time, 3 s windows
 every ``--taggram-hop`` seconds; see mtat.tagging).
+
+``--tags "a, b c"`` scores any words or phrases zero-shot instead of the trained tags: the
+cosine of the clip's vector in the joint audio-text space and the phrase's text vector, mapped to
+[0, 1] as ``(cosine + 1) / 2`` (:func:`mtat.joint_space.zero_shot_scores`, the score the
+Evaluator reports for unseen tags). The output keeps its form, keyed by exactly the given phrases;
+the taggram plots the phrases over time.
 """
 from __future__ import annotations
 
@@ -48,6 +55,9 @@ def add_arguments(p) -> None:
                    help="with --server: the served model's sample rate (TF Serving does not report it) "
                         f"[{DEFAULT_SAMPLE_RATE}]")
     p.add_argument("--top", type=int, default=10, metavar="N", help="tags to show per file [10]")
+    p.add_argument("--tags", metavar="PHRASES",
+                   help='score these comma-separated words or phrases instead of the trained tags, zero-shot '
+                        '(e.g. "rave, lullaby, church choir"; needs a model with the joint audio-text head)')
     p.add_argument("--json", action="store_true", help="one JSON object per line and file")
     p.add_argument("--plot", metavar="PNG",
                    help="write a taggram (top tags x time) here; with several files one PNG each, "
@@ -75,8 +85,13 @@ def plot_paths(plot: str, files: Sequence[str]) -> List[str]:
     return out
 
 
-def plot_taggram(prediction, tags: Sequence[str], out_path: str, top: int, title: str = "") -> None:
-    """Save a taggram PNG: the ``top`` most probable tags (rows, best first) over time in seconds."""
+def plot_taggram(prediction, tags: Sequence[str], out_path: str, top: int, title: str = "",
+                 label: str = "probability") -> None:
+    """Save a taggram PNG: the ``top`` most probable tags (rows, best first) over time in seconds.
+
+    ``tags`` name the columns of ``prediction.probabilities`` (the trained tags, or ``--tags``
+    phrases with their zero-shot scores); ``label`` names the colour scale.
+    """
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
@@ -100,11 +115,23 @@ def plot_taggram(prediction, tags: Sequence[str], out_path: str, top: int, title
     kind = (f"{prediction.window_seconds:g} s windows{every}" if prediction.taggram
             else f"{prediction.window_seconds:.1f} s model windows")
     ax.set_title(f"{title}  ({kind})" if title else kind, fontsize=10)
-    fig.colorbar(mesh, ax=ax, label="probability", pad=0.01)
+    fig.colorbar(mesh, ax=ax, label=label, pad=0.01)
     fig.tight_layout()
     parent = os.path.dirname(os.path.abspath(out_path))
     os.makedirs(parent, exist_ok=True)
     fig.savefig(out_path, dpi=100, format="png")
+
+
+def parse_phrases(text: str) -> List[str]:
+    """The phrases of ``--tags``: comma-separated, spaces collapsed, empty and repeated ones dropped."""
+    phrases: List[str] = []
+    for part in str(text).split(","):
+        phrase = " ".join(part.split())
+        if phrase and phrase not in phrases:
+            phrases.append(phrase)
+    if not phrases:
+        raise CliError(f"--tags has no phrase in {text!r}: give words separated by commas, e.g. \"rave, lullaby\"")
+    return phrases
 
 
 def json_line(path: str, tags: Sequence[str], probabilities: np.ndarray, top: int) -> str:
@@ -141,7 +168,10 @@ def run(args) -> int:
     files: List[str] = list(args.files)
     plots = plot_paths(args.plot, files) if args.plot else None
 
+    phrases = parse_phrases(args.tags) if args.tags is not None else None
     if args.server:
+        if phrases:
+            raise CliError("--tags needs the local model (zero-shot scores use the text encoder): drop --server")
         if args.plot:
             raise CliError("--plot needs the local model (the taggram is not a served signature): drop --server")
         if args.sample_rate <= 0:
@@ -160,10 +190,21 @@ def run(args) -> int:
         from mtat.tagging import load_tagger
 
         tagger = load_tagger(args.model)
+        labels = tagger.tags
+        if phrases:
+            from mtat.joint_space import phrase_vectors
+
+            if not tagger.has_joint:
+                raise CliError(f"the model in {tagger.model_dir} has no joint audio-text head (trained with "
+                               "--joint-weight 0): --tags cannot score free phrases with it")
+            vectors = phrase_vectors(phrases)
+            labels = phrases
 
         def tag(path: str):
             pred = tagger.predict_file(path, taggram=bool(plots), taggram_hop=args.taggram_hop)
-            return tagger.tags, pred.probabilities, pred.duration, pred
+            if phrases:
+                pred = pred.phrase_scores(vectors)
+            return labels, pred.probabilities, pred.duration, pred
 
         workers = args.workers
 
@@ -203,7 +244,8 @@ def run(args) -> int:
             first = False
             if plots:
                 try:
-                    plot_taggram(pred, tags, plots[i], args.top, title=os.path.basename(shown))
+                    plot_taggram(pred, tags, plots[i], args.top, title=os.path.basename(shown),
+                                 label="zero-shot score" if phrases else "probability")
                 except (OSError, ValueError) as err:
                     failed += 1
                     err_line(f"error: cannot write the taggram {plots[i]}: {err}")

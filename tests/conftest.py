@@ -60,7 +60,7 @@ def pushed_model(sample_root, tmp_path_factory) -> str:
     from trainer import export, models
     from trainer.joint_loss import JointLoss
     from trainer.preprocessing import decode_stored_mel, normalize_mel
-    from trainer.signatures import JOINT_NAME, OUTPUT_NAME, signature_names
+    from mtat.signatures import JOINT_NAME, OUTPUT_NAME, signature_names
 
     config = MelConfig()
     tags, records, _ = plan_clips(sample_root, top_k=50, tags=None, split_dir=None)

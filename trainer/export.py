@@ -1,13 +1,13 @@
 """Serving signatures of the exported SavedModel (stock TF ops only, loadable by TF Serving).
 
-Names: :mod:`trainer.signatures`.
+Names: :mod:`mtat.signatures`.
 
 - ``serving_default``: raw mono ``waveform`` float32 ``[batch, samples]`` at the feature sample rate,
   any length: cut into clip-length windows (the last one aligned to the end; audio shorter than a
   window is zero-padded), log-mel inside the graph, window predictions averaged. Returns
   ``probabilities`` ``[batch, K]`` and ``tags`` ``[batch, K]`` (the tag names, for clients).
 - ``log_mel``: an un-normalised log-mel ``[batch, n_mels, n_frames]`` (as AudioExampleGen computes
-  it) -> ``probabilities``, ``tags``.
+  it) -> ``probabilities``, ``tags`` (with the joint head also ``joint``).
 - ``analyze``: ``waveform`` -> ``probabilities``, per-window ``window_probabilities`` ``[batch,
   windows, K]`` (a coarse taggram) and the clip ``embedding`` (penultimate layer, window mean);
   with the joint head also ``joint`` ``[batch, JOINT_DIM]`` and ``window_joint`` ``[batch, windows,
@@ -32,7 +32,7 @@ import tensorflow as tf
 from mtat.features import MEL_KEY, MelConfig, log_mel_graph
 from trainer.models import average_over_chunks, chunk_starts, has_joint_head, split_chunks
 from trainer.preprocessing import normalize_mel
-from trainer.signatures import (ANALYZE, EMBEDDING_NAME, EXAMPLES_INPUT, EXAMPLES_SIGNATURE, JOINT_NAME,
+from mtat.signatures import (ANALYZE, EMBEDDING_NAME, EXAMPLES_INPUT, EXAMPLES_SIGNATURE, JOINT_NAME,
                                 JOINT_SIGNATURE, LOG_MEL, OUTPUT_NAME, SERVING_DEFAULT, TAGS_OUTPUT,
                                 WAVEFORM_INPUT, WINDOW_JOINT, WINDOW_PROBABILITIES)
 
@@ -135,7 +135,11 @@ def build_signatures(model: tf.keras.Model, *, config: MelConfig, tags: Sequence
 
     @tf.function(input_signature=[tf.TensorSpec([None, config.n_mels, config.n_frames], tf.float32, name=MEL_KEY)])
     def serve_log_mel(log_mel):
-        return with_tags(clip_outputs(heads, normalize_mel(log_mel, mean_c, std_c), chunk)[0])
+        outs = clip_outputs(heads, normalize_mel(log_mel, mean_c, std_c), chunk)
+        out = with_tags(outs[0])
+        if joint:  # zero-shot taggrams score short segments through this signature
+            out[JOINT_NAME] = outs[2]
+        return out
 
     @tf.function(input_signature=[tf.TensorSpec([None], tf.string, name=EXAMPLES_INPUT)])
     def serve_examples(examples):

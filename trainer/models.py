@@ -26,9 +26,9 @@ import numpy as np
 import tensorflow as tf
 
 from mtat.joint_space import JOINT_DIM
+from mtat.signatures import EMBEDDING_NAME, JOINT_NAME, OUTPUT_NAME  # noqa: F401 (re-exported)
 from trainer.autograph_setup import skip_autograph_for_tf_keras
 from trainer.precision import resolve_precision
-from trainer.signatures import EMBEDDING_NAME, JOINT_NAME, OUTPUT_NAME  # noqa: F401 (re-exported)
 
 skip_autograph_for_tf_keras()
 

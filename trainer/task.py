@@ -25,7 +25,7 @@ from mtat.features import LABEL_KEY, MelConfig
 from mtat import joint_space
 from trainer import data, export, models, precision
 from trainer.hparams import TrainingConfig
-from trainer.signatures import JOINT_NAME, OUTPUT_NAME, signature_names
+from mtat.signatures import JOINT_NAME, OUTPUT_NAME, signature_names
 from trainer.preprocessing import MEAN_KEY, STD_KEY, mel_config_from
 
 log = logging.getLogger(__name__)

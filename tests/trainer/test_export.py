@@ -14,7 +14,7 @@ from mtat.audio import load_audio
 from mtat.features import MEL_KEY, MelConfig
 from trainer import export, models
 from trainer.preprocessing import decode_stored_mel, normalize_mel
-from trainer.signatures import (ANALYZE, EMBEDDING_NAME, EXAMPLES_SIGNATURE, JOINT_NAME, JOINT_SIGNATURE, OUTPUT_NAME,
+from mtat.signatures import (ANALYZE, EMBEDDING_NAME, EXAMPLES_SIGNATURE, JOINT_NAME, JOINT_SIGNATURE, OUTPUT_NAME,
                                 TAGS_OUTPUT, WINDOW_JOINT, WINDOW_PROBABILITIES, signature_names)
 
 CFG = MelConfig()

@@ -13,7 +13,7 @@ from mtat.features import MelConfig
 from trainer import data, export, models
 from trainer.hparams import TrainingConfig
 from trainer.joint_loss import JOINT_LOSSES, JointLoss, joint_loss_values
-from trainer.signatures import JOINT_NAME, OUTPUT_NAME
+from mtat.signatures import JOINT_NAME, OUTPUT_NAME
 
 TAGS = ["guitar", "piano", "choir", "techno", "violin", "drums"]
 
