@@ -27,8 +27,8 @@ os.environ.setdefault("TF_USE_LEGACY_KERAS", "1")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 from pipelines.beam_args import DEPENDENCY_FLAGS, given_flags
+from pipelines import flags
 from pipelines.config import PipelineConfig, TrainingConfig
-from trainer.precision import PRECISIONS, XLA_MODES
 
 TRAINER_ID = "Trainer"
 BEAM_RUNNERS = ("DirectRunner", "DataflowRunner", "FlinkRunner", "SparkRunner", "PortableRunner")
@@ -57,33 +57,14 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
                    help="compiled PipelineJob (.json); the KFP package is written beside it as .yaml [mtat_pipeline.json]")
     p.add_argument("--pipeline-name", default="mtat-tagging", help="[mtat-tagging]")
     p.add_argument("--model-name", default="tagger", help="[tagger]")
-    p.add_argument("--preset", default="fcn4", choices=("small", "fcn4", "strong"), help="model preset [fcn4]")
-    p.add_argument("--epochs", type=int, default=20, help="[20]")
-    p.add_argument("--batch-size", type=int, default=TrainingConfig.batch_size,
-                   help=f"per replica (GPU) [{TrainingConfig.batch_size}]")
-    p.add_argument("--learning-rate", type=float, help="Adam learning rate [preset default]")
-    p.add_argument("--precision", default=TrainingConfig.precision, choices=PRECISIONS,
-                   help="training precision; auto = mixed_bfloat16 on Ampere+ GPUs, mixed_float16 on older "
-                        f"GPUs, float32 on CPU [{TrainingConfig.precision}]")
-    p.add_argument("--xla", default=TrainingConfig.xla, choices=XLA_MODES,
-                   help=f"XLA jit_compile of the train step; auto = on with a GPU, off on CPU [{TrainingConfig.xla}]")
-    p.add_argument("--joint-weight", type=float, default=TrainingConfig.joint_weight,
-                   help=f"weight of the joint audio-text loss; 0 = no joint head [{TrainingConfig.joint_weight}]")
-    p.add_argument("--unseen-tags", help="comma-separated tags left out of training and scored zero-shot on the "
-                                         "test split (needs --tags: the data is not read here)")
-    p.add_argument("--top-k", type=int, default=50, help="number of most frequent tags to learn [50]")
-    p.add_argument("--tags", help="comma-separated fixed tag list instead of the top-k rule")
+    flags.add_training_flags(p, preset="fcn4", epochs=20)
+    flags.add_tag_flags(p)
     p.add_argument("--split-dir", help="folder with train/valid/test split files [folder split]")
     p.add_argument("--schema", help="curated schema.pbtxt the pods can read (e.g. gs://BUCKET/schema.pbtxt); the data "
                                     "must match it (python -m pipelines.schema export) [inferred from each run]")
-    p.add_argument("--min-auc", type=float, default=PipelineConfig.min_auc,
-                   help=f"gate: lowest macro ROC-AUC that gets blessed [{PipelineConfig.min_auc}]")
-    p.add_argument("--max-regression", type=float, default=PipelineConfig.max_regression,
-                   help=f"gate: allowed drop vs the last blessed model [{PipelineConfig.max_regression}]")
     p.add_argument("--no-baseline", action="store_true",
                    help="no latest-blessed-model resolver (required on open-source KFP); the gate is --min-auc only")
-    p.add_argument("--data-only", action="store_true", help="stop after the data checks (no training)")
-    p.add_argument("--no-cache", action="store_true", help="re-run every component")
+    flags.add_gate_and_run_flags(p)
     p.add_argument("--gpus", type=int, default=1, help="GPUs for the Trainer, 0 = CPU trainer [1]")
     p.add_argument("--gpu-type", default="nvidia.com/gpu",
                    help="open-source KFP: the Kubernetes resource name (nvidia.com/gpu); Vertex AI: the accelerator "
@@ -250,13 +231,13 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     if not GPU_TYPE_RE.fullmatch(args.gpu_type):
         errors.append(f"--gpu-type {args.gpu_type!r}: a resource name like nvidia.com/gpu (open-source KFP) "
                       "or a Vertex AI type like NVIDIA_TESLA_T4")
-    unseen = tuple(t.strip() for t in (args.unseen_tags or "").split(",") if t.strip())
+    unseen = flags.unseen_tags(args)
     if unseen and not args.tags:
         errors.append("--unseen-tags needs --tags (the full tag list, unseen ones included): the data is on a "
                       "bucket, so the label columns of the unseen tags are not known here")
     elif unseen:
         try:
-            TrainingConfig(unseen_tags=unseen).seen_tags([t.strip() for t in args.tags.split(",")])
+            TrainingConfig(unseen_tags=unseen).seen_tags(flags.tag_list(args.tags))
         except ValueError as err:
             errors.append(str(err))
     if args.endpoint and not args.no_baseline and not args.data_only:
@@ -277,10 +258,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     from pipelines.pipeline import create_pipeline
 
     pipeline_root = args.pipeline_root.rstrip("/")
-    tags = [t.strip() for t in args.tags.split(",")] if args.tags else None
-    training = TrainingConfig(preset=args.preset, epochs=args.epochs, batch_size=args.batch_size,
-                              learning_rate=args.learning_rate, precision=args.precision, xla=args.xla,
-                              joint_weight=args.joint_weight, unseen_tags=unseen)
+    tags = flags.tag_list(args.tags)
+    training = flags.training_config(args)
     # The data is on a bucket: the tags are not counted here. The model predicts len(tags) or
     # top_k tags, so a data set with fewer than --top-k tags needs --tags or a smaller --top-k.
     config = PipelineConfig(

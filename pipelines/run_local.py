@@ -23,8 +23,8 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 from mtat.annotations import ANNOTATIONS_FILE
 from mtat.features import MelConfig
 from pipelines.beam_args import portable_runner_args, with_dependency_flag
+from pipelines import flags
 from pipelines.config import PipelineConfig, TrainingConfig, seen_class_ids
-from trainer.precision import PRECISIONS, XLA_MODES
 
 DEFAULT_SAMPLE_DIR = os.path.join("data", "sample")
 #: The whole pipeline runs Beam in-memory: for StatisticsGen, Transform and Evaluator it was
@@ -76,8 +76,7 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
     p.add_argument("--metadata-path", help="MLMD SQLite file [<pipeline-root>/metadata.sqlite]")
     p.add_argument("--serving-dir", default="serving_model", help="[serving_model]")
     p.add_argument("--model-name", default="tagger", help="[tagger]")
-    p.add_argument("--top-k", type=int, default=50, help="number of most frequent tags to learn [50]")
-    p.add_argument("--tags", help="comma-separated fixed tag list instead of the top-k rule")
+    flags.add_tag_flags(p)
     p.add_argument("--split-dir", help="folder with Won et al. split files train/valid/test .npy [folder split]")
     p.add_argument("--schema", help="curated schema.pbtxt the data must match (python -m pipelines.schema export) "
                                     "[inferred from each run]")
@@ -86,26 +85,8 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
     p.add_argument("--n-fft", type=int, default=MelConfig.n_fft)
     p.add_argument("--hop-length", type=int, default=MelConfig.hop_length)
     p.add_argument("--n-frames", type=int, default=MelConfig.n_frames)
-    p.add_argument("--preset", default="small", choices=("small", "fcn4", "strong"), help="model preset [small]")
-    p.add_argument("--epochs", type=int, default=TrainingConfig.epochs, help=f"[{TrainingConfig.epochs}]")
-    p.add_argument("--batch-size", type=int, default=TrainingConfig.batch_size,
-                   help=f"per replica [{TrainingConfig.batch_size}]")
-    p.add_argument("--learning-rate", type=float, help="Adam learning rate [preset default]")
-    p.add_argument("--precision", default=TrainingConfig.precision, choices=PRECISIONS,
-                   help="training precision; auto = mixed_bfloat16 on Ampere+ GPUs, mixed_float16 on older "
-                        f"GPUs, float32 on CPU [{TrainingConfig.precision}]")
-    p.add_argument("--xla", default=TrainingConfig.xla, choices=XLA_MODES,
-                   help=f"XLA jit_compile of the train step; auto = on with a GPU, off on CPU [{TrainingConfig.xla}]")
-    p.add_argument("--joint-weight", type=float, default=TrainingConfig.joint_weight,
-                   help="weight of the joint audio-text loss; 0 = no joint head "
-                        f"[{TrainingConfig.joint_weight}]")
-    p.add_argument("--unseen-tags", help="comma-separated tags left out of training and scored zero-shot "
-                                         "(through the joint space) on the test split")
-    p.add_argument("--min-auc", type=float, default=PipelineConfig.min_auc,
-                   help=f"gate: lowest macro ROC-AUC that gets blessed [{PipelineConfig.min_auc}]")
-    p.add_argument("--max-regression", type=float, default=PipelineConfig.max_regression,
-                   help=f"gate: allowed drop vs the last blessed model [{PipelineConfig.max_regression}]")
-    p.add_argument("--data-only", action="store_true", help="stop after the data checks (no training)")
+    flags.add_training_flags(p, preset=TrainingConfig.preset, epochs=TrainingConfig.epochs)
+    flags.add_gate_and_run_flags(p)
     p.add_argument("--beam-arg", action="append", default=[],
                    help="Beam pipeline argument, repeatable [in_memory; AudioExampleGen "
                         f"multi_threading on all cores from {EXTRACTION_THREADS_MIN_CLIPS} clips, "
@@ -113,7 +94,6 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
     p.add_argument("--beam-workers", type=int, metavar="N",
                    help="run Beam on the portable runner with N worker processes of a local worker pool "
                         "(started on a free 127.0.0.1 port, stopped at exit): the shape of a cluster run")
-    p.add_argument("--no-cache", action="store_true", help="re-run every component")
     p.add_argument("--summary-json", help="write the run summary as JSON here")
     return p.parse_args(argv)
 
@@ -156,7 +136,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     pipeline_root = os.path.abspath(args.pipeline_root)
     metadata_path = os.path.abspath(args.metadata_path or os.path.join(pipeline_root, "metadata.sqlite"))
     os.makedirs(os.path.dirname(metadata_path), exist_ok=True)
-    tags = [t.strip() for t in args.tags.split(",")] if args.tags else None
+    tags = flags.tag_list(args.tags)
     split_dir = os.path.abspath(args.split_dir) if args.split_dir else None
     try:
         schema_path = prepare_schema(args.schema, pipeline_root) if args.schema else None
@@ -168,11 +148,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     except ValueError as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
-    unseen = tuple(t.strip() for t in (args.unseen_tags or "").split(",") if t.strip())
+    unseen = flags.unseen_tags(args)
     try:
-        training = TrainingConfig(preset=args.preset, epochs=args.epochs, batch_size=args.batch_size,
-                                  learning_rate=args.learning_rate, precision=args.precision, xla=args.xla,
-                                  joint_weight=args.joint_weight, unseen_tags=unseen)
+        training = flags.training_config(args)
         training.seen_tags(plan_tags)
     except ValueError as err:
         print(f"error: {err}", file=sys.stderr)

@@ -6,6 +6,8 @@ from typing import Any, Dict, Mapping, Optional, Sequence, Tuple
 
 from trainer.precision import check_precision, check_xla
 
+#: The model presets (trainer/models.py builds them).
+PRESETS: tuple[str, ...] = ("small", "fcn4", "strong")
 #: Early-stopping patience per preset. ``small``: its epochs are cheap since the input pool, and
 #: validation ROC-AUC on a small eval split is noisy; test macro ROC-AUC on the 300-clip sample
 #: set (3 seeds, early stopping replayed on the per-epoch validation AUC): 0.872 / 0.854 / 0.879

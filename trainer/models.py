@@ -28,11 +28,11 @@ import tensorflow as tf
 from mtat.joint_space import JOINT_DIM
 from mtat.signatures import EMBEDDING_NAME, JOINT_NAME, OUTPUT_NAME  # noqa: F401 (re-exported)
 from trainer.autograph_setup import skip_autograph_for_tf_keras
+from trainer.hparams import PRESETS
 from trainer.precision import resolve_precision
 
 skip_autograph_for_tf_keras()
 
-PRESETS: tuple[str, ...] = ("small", "fcn4", "strong")
 
 INPUT_NAME = "log_mel"
 

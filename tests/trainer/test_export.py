@@ -5,7 +5,6 @@ import json
 import os
 
 import numpy as np
-import pytest
 import tensorflow as tf
 
 from components.audio_example_gen.transforms import make_example
