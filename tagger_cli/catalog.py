@@ -147,25 +147,28 @@ def read_catalog(path: str, require_embeddings: bool = False) -> Catalog:
 
 
 def write_catalog(path: str, paths: Sequence[str], probabilities, tags: Sequence[str], embeddings=None, *,
-                  model_dir: str = "", model_version: str = "", root: str = "") -> None:
-    """Write a minimal catalog in ``index``'s format (path, abs_path, duration, probabilities,
-    embedding + metadata), e.g. for tests and tools; ``index`` itself writes the full one."""
-    import pyarrow as pa
-    import pyarrow.parquet as pq
+                  model_dir: str = "", model_version: str = "", root: str = "", joint=None) -> None:
+    """Write a catalog of given predictions (synthetic catalogs for tests and benchmarks) with
+    ``index``'s own schema and writer; the columns ``index`` measures (duration, size, mtime) are empty."""
+    import datetime as dt
+
+    from tagger_cli.index import FORMAT, table_of, write_atomic
 
     n = len(paths)
     probabilities = np.asarray(probabilities, np.float32).reshape(n, len(tags))
-    cols = {
-        "path": pa.array([str(p) for p in paths], pa.string()),
-        "abs_path": pa.array([_canonical(os.path.join(root, p)) if root else str(p) for p in paths], pa.string()),
-        "duration": pa.array([float("nan")] * n, pa.float64()),
-        "probabilities": pa.array(probabilities.tolist(), pa.list_(pa.float32())),
-    }
-    meta: dict[str, Any] = {"format": 1, "tags": list(tags), "model_dir": model_dir,
+    meta: dict[str, Any] = {"format": FORMAT, "tags": list(tags), "model_dir": model_dir,
                             "model_version": str(model_version), "root": root, "files": n}
     if embeddings is not None:
         embeddings = np.asarray(embeddings, np.float32)
-        cols["embedding"] = pa.array(embeddings.tolist(), pa.list_(pa.float32()))
         meta["embedding_dim"] = int(embeddings.shape[1])
-    table = pa.table(cols).replace_schema_metadata({META_KEY: json.dumps(meta)})
-    pq.write_table(table, path)
+    if joint is not None:
+        joint = np.asarray(joint, np.float32)
+        meta["joint_dim"] = int(joint.shape[1])
+    now = dt.datetime.now(dt.timezone.utc)
+    rows = [{"path": str(p), "abs_path": _canonical(os.path.join(root, p)) if root else str(p),
+             "duration": float("nan"), "probabilities": probabilities[i].tolist(),
+             "embedding": None if embeddings is None else embeddings[i].tolist(),
+             "joint": None if joint is None else joint[i].tolist(),
+             "model_version": str(model_version), "model_dir": model_dir, "indexed_at": now}
+            for i, p in enumerate(paths)]
+    write_atomic(table_of(rows, meta), path)

@@ -43,7 +43,6 @@ error instead of mixing them; ``--reindex`` discards them and rebuilds with the 
 """
 from __future__ import annotations
 
-import argparse
 import dataclasses
 import datetime as dt
 import json
@@ -83,7 +82,6 @@ def add_arguments(p) -> None:
     p.add_argument("--reindex", action="store_true",
                    help="discard an existing catalog / unfinished parts (other model or folder) and start over")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
-    p.add_argument("--stop-after", type=int, help=argparse.SUPPRESS)  # test hook: Ctrl-C after N files
 
 
 # --------------------------------------------------------------------------------------------
@@ -117,7 +115,7 @@ def _schema(meta: Dict[str, Any]):
     ], metadata={META_KEY: json.dumps(meta)})
 
 
-def _table(rows: List[Dict[str, Any]], meta: Dict[str, Any]):
+def table_of(rows: List[Dict[str, Any]], meta: Dict[str, Any]):
     import pyarrow as pa
 
     schema = _schema(meta)
@@ -125,7 +123,7 @@ def _table(rows: List[Dict[str, Any]], meta: Dict[str, Any]):
     return pa.Table.from_pydict(columns, schema=schema)
 
 
-def _write_atomic(table, path: str) -> None:
+def write_atomic(table, path: str) -> None:
     import pyarrow.parquet as pq
 
     d, name = os.path.split(os.path.abspath(path))
@@ -226,7 +224,7 @@ class _Parts:
 
     def start(self, meta: Dict[str, Any]) -> None:
         os.makedirs(self.dir, exist_ok=True)
-        # half-written parts or catalog of a killed run (the temporary files of _write_atomic)
+        # half-written parts or catalog of a killed run (the temporary files of write_atomic)
         out_dir, out_name = os.path.split(self.out)
         stale = [os.path.join(self.dir, n) for n in os.listdir(self.dir) if n.startswith(".") and n.endswith(".tmp")]
         stale += [os.path.join(out_dir, n) for n in os.listdir(out_dir)
@@ -242,7 +240,7 @@ class _Parts:
     def write(self, table) -> str:
         seq = len(self.files())
         path = os.path.join(self.dir, f"part-{seq:06d}-{uuid.uuid4().hex[:8]}.parquet")
-        _write_atomic(table, path)
+        write_atomic(table, path)
         return path
 
     def remove(self) -> None:
@@ -263,11 +261,8 @@ def _read_rows(path: str) -> List[Dict[str, Any]]:
     return pq.read_table(path).to_pylist()
 
 
-def run(args) -> int:
-    from tqdm import tqdm
-
-    from mtat.tagging import load_tagger, map_files
-
+def _paths(args) -> Tuple[str, str]:
+    """(absolute DIR, absolute --out), checked."""
     root = os.path.abspath(os.path.expanduser(args.dir))
     out = os.path.abspath(os.path.expanduser(args.out))
     if not os.path.isdir(root):
@@ -277,85 +272,95 @@ def run(args) -> int:
     if os.path.isdir(out):
         raise CliError(f"--out must be a file name, {args.out} is a folder")
     os.makedirs(os.path.dirname(out), exist_ok=True)
-    tagger = load_tagger(args.model)
-    meta = {"format": FORMAT, "tags": tagger.tags, "embedding_dim": tagger.embedding_dim,
+    return root, out
+
+
+def _catalog_meta_for(tagger, root: str) -> Dict[str, Any]:
+    """The metadata naming the model and folder of a catalog (its identity: :data:`IDENTITY`)."""
+    return {"format": FORMAT, "tags": tagger.tags, "embedding_dim": tagger.embedding_dim,
             "joint_dim": int(tagger.info["joint"]["dim"]) if tagger.has_joint else None,
             "model_version": tagger.version, "model_dir": tagger.model_dir,
             "model_fingerprint": tagger.fingerprint, "preset": tagger.preset,
             "mel_config": tagger.config.to_dict(), "root": root,
             "clip_scheme": "mean over the served model windows (serving_default)"}
-    files, scan_rejects = scan(root)
-    if not files and not scan_rejects:
-        raise CliError(f"no audio files ({', '.join(AUDIO_EXTENSIONS)}) under {args.dir}")
+
+
+def _already_indexed(args, out: str, parts: _Parts, meta: Dict[str, Any],
+                     files: List[AudioFile]) -> Tuple[Dict[str, Dict[str, Any]], int]:
+    """Rows of unchanged files in an existing catalog and in unfinished parts: ``(path -> row,
+    files resumed from parts)``. Raises CliError when they belong to another model or folder."""
     current = {f.rel: f for f in files}
-    parts = _Parts(out)
 
     def unchanged(row: Dict[str, Any]) -> bool:
         f = current.get(row["path"])
         return f is not None and f.size == row["size"] and f.mtime_ns == row["mtime_ns"]
 
-    done: Dict[str, Dict[str, Any]] = {}  # path -> row, later sources override earlier ones
-    resumed = 0
+    done: Dict[str, Dict[str, Any]] = {}  # later sources override earlier ones
     if args.reindex:
         parts.remove()
-    else:
-        if os.path.exists(out):
-            old = catalog_meta(out)
-            why = _mismatch(old, meta) if old else "it is not a catalog written by 'mtat-tagger index'"
-            if why:
-                raise CliError(f"{args.out} cannot be extended: {why}. Pass --reindex to rebuild it with "
-                               "this model and folder, or choose another --out")
-            for row in _read_rows(out):
-                if unchanged(row):
-                    done[row["path"]] = row
-        if parts.resumable():
-            why = _mismatch(parts.manifest(), meta) if parts.manifest() else "its manifest is missing"
-            if why:
-                raise CliError(f"unfinished index parts in {parts.dir} cannot be resumed: {why}. "
-                               "Pass --reindex to discard them")
-            before = set(done)
-            for part in parts.files():
-                try:
-                    rows = _read_rows(part)
-                except Exception:  # noqa: BLE001 - unreadable part: its files are simply indexed again
-                    print(f"warning: ignoring unreadable part {part}", file=sys.stderr)
-                    os.remove(part)
-                    continue
-                for row in rows:
-                    if unchanged(row):
-                        done[row["path"]] = row
-            resumed = len(set(done) - before)
-    todo = [f for f in files if f.rel not in done]
-    parts.start(meta)
-    if resumed:
-        print(f"resuming: {resumed} file(s) already indexed in {parts.dir}", file=sys.stderr)
+        return done, 0
+    if os.path.exists(out):
+        old = catalog_meta(out)
+        why = _mismatch(old, meta) if old else "it is not a catalog written by 'mtat-tagger index'"
+        if why:
+            raise CliError(f"{args.out} cannot be extended: {why}. Pass --reindex to rebuild it with "
+                           "this model and folder, or choose another --out")
+        done.update((row["path"], row) for row in _read_rows(out) if unchanged(row))
+    if not parts.resumable():
+        return done, 0
+    why = _mismatch(parts.manifest(), meta) if parts.manifest() else "its manifest is missing"
+    if why:
+        raise CliError(f"unfinished index parts in {parts.dir} cannot be resumed: {why}. "
+                       "Pass --reindex to discard them")
+    before = set(done)
+    for part in parts.files():
+        try:
+            rows = _read_rows(part)
+        except Exception:  # noqa: BLE001 - unreadable part: its files are simply indexed again
+            print(f"warning: ignoring unreadable part {part}", file=sys.stderr)
+            os.remove(part)
+            continue
+        done.update((row["path"], row) for row in rows if unchanged(row))
+    return done, len(set(done) - before)
 
-    rejects: List[Dict[str, str]] = list(scan_rejects)
-    for r in scan_rejects:
-        print(f"skipped {r['path']}: {r['error']}", file=sys.stderr)
+
+def _row(f: AudioFile, pred, tagger) -> Dict[str, Any]:
+    """The catalog row of one tagged file."""
+    return {"path": f.rel, "abs_path": f.abs, "duration": float(pred.duration),
+            "probabilities": np.asarray(pred.probabilities, np.float32).tolist(),
+            "embedding": np.asarray(pred.embedding, np.float32).tolist(),
+            "joint": None if pred.joint is None else np.asarray(pred.joint, np.float32).tolist(),
+            "size": f.size, "mtime_ns": f.mtime_ns, "model_version": tagger.version,
+            "model_dir": tagger.model_dir, "indexed_at": dt.datetime.now(dt.timezone.utc)}
+
+
+def _index_files(args, tagger, todo: List[AudioFile], total: int, parts: _Parts, meta: Dict[str, Any],
+                 done: Dict[str, Dict[str, Any]]) -> Tuple[List[Dict[str, str]], int]:
+    """Tag ``todo`` in parallel, saving a part every ``--part-size`` files (or PART_SECONDS) and adding
+    the saved rows to ``done``. Returns (rejects, files processed). On Ctrl-C the finished files are
+    saved first, then KeyboardInterrupt propagates."""
+    from tqdm import tqdm
+
+    from mtat.tagging import map_files
+
+    rejects: List[Dict[str, str]] = []
     pending: List[Dict[str, Any]] = []
     last_flush = time.monotonic()
     processed = 0
-    start = time.monotonic()
-    show = not args.no_progress
     by_abs = {f.abs: f for f in todo}
 
     def flush() -> None:
         nonlocal last_flush
         if pending:
-            parts.write(_table(pending, meta))
-            for row in pending:
-                done[row["path"]] = row
+            parts.write(table_of(pending, meta))
+            done.update((row["path"], row) for row in pending)
             pending.clear()
         last_flush = time.monotonic()
 
-    def predict(path: str):
-        return tagger.predict_file(path)
-
-    bar = tqdm(total=len(files), initial=len(files) - len(todo), unit="file", file=sys.stderr,
-               disable=not show, desc="indexing", smoothing=0.1)
+    bar = tqdm(total=total, initial=total - len(todo), unit="file", file=sys.stderr,
+               disable=args.no_progress, desc="indexing", smoothing=0.1)
     try:
-        for path, pred, error in map_files(predict, [f.abs for f in todo], workers=args.workers, ordered=False):
+        for path, pred, error in map_files(tagger.predict_file, list(by_abs), workers=args.workers, ordered=False):
             f = by_abs[path]
             processed += 1
             bar.update(1)
@@ -364,18 +369,10 @@ def run(args) -> int:
                 text = str(error).strip().splitlines()[0] if str(error).strip() else reason
                 rejects.append({"path": f.rel, "reason": reason, "error": text})
                 bar.write(f"skipped {f.rel}: {text}", file=sys.stderr)
-            else:
-                pending.append({
-                    "path": f.rel, "abs_path": f.abs, "duration": float(pred.duration),
-                    "probabilities": np.asarray(pred.probabilities, np.float32).tolist(),
-                    "embedding": np.asarray(pred.embedding, np.float32).tolist(),
-                    "joint": None if pred.joint is None else np.asarray(pred.joint, np.float32).tolist(),
-                    "size": f.size, "mtime_ns": f.mtime_ns, "model_version": tagger.version,
-                    "model_dir": tagger.model_dir, "indexed_at": dt.datetime.now(dt.timezone.utc)})
-                if len(pending) >= args.part_size or time.monotonic() - last_flush > PART_SECONDS:
-                    flush()
-            if args.stop_after is not None and processed >= args.stop_after:
-                raise KeyboardInterrupt
+                continue
+            pending.append(_row(f, pred, tagger))
+            if len(pending) >= args.part_size or time.monotonic() - last_flush > PART_SECONDS:
+                flush()
     except KeyboardInterrupt:
         flush()
         bar.close()
@@ -385,14 +382,39 @@ def run(args) -> int:
     finally:
         bar.close()
     flush()
+    return rejects, processed
+
+
+def run(args) -> int:
+    from mtat.tagging import load_tagger
+
+    root, out = _paths(args)
+    tagger = load_tagger(args.model)
+    meta = _catalog_meta_for(tagger, root)
+    files, scan_rejects = scan(root)
+    if not files and not scan_rejects:
+        raise CliError(f"no audio files ({', '.join(AUDIO_EXTENSIONS)}) under {args.dir}")
+    parts = _Parts(out)
+    done, resumed = _already_indexed(args, out, parts, meta, files)
+    parts.start(meta)
+    if resumed:
+        print(f"resuming: {resumed} file(s) already indexed in {parts.dir}", file=sys.stderr)
+    for r in scan_rejects:
+        print(f"skipped {r['path']}: {r['error']}", file=sys.stderr)
+
+    start = time.monotonic()
+    todo = [f for f in files if f.rel not in done]
+    failed, processed = _index_files(args, tagger, todo, len(files), parts, meta, done)
     seconds = time.monotonic() - start
 
+    current = {f.rel for f in files}
     rows = sorted((r for r in done.values() if r["path"] in current), key=lambda r: r["path"])
+    rejects = sorted(scan_rejects + failed, key=lambda r: r["path"])
     final_meta = dict(meta, created_at=dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
-                      files=len(rows), rejects=sorted(rejects, key=lambda r: r["path"]))
-    _write_atomic(_table(rows, final_meta), out)
+                      files=len(rows), rejects=rejects)
+    write_atomic(table_of(rows, final_meta), out)
     parts.remove()
-    new = processed - (len(rejects) - len(scan_rejects))
+    new = processed - len(failed)
     rate = f", {new / seconds:.1f} files/s" if new and seconds > 0 else ""
     print(f"indexed {len(rows)} file(s) into {args.out}: {new} new{rate}, {len(rows) - new} kept from before, "
           f"{len(rejects)} unreadable; model {tagger.name} version {tagger.version or '?'}")

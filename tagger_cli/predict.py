@@ -29,7 +29,7 @@ from __future__ import annotations
 import json
 import os
 import sys
-from typing import List, Sequence
+from typing import Any, Callable, List, Optional, Sequence, Tuple
 
 import numpy as np
 
@@ -152,12 +152,60 @@ def _error_text(err: BaseException) -> str:
     return printable(f"{type(err).__name__}: {text[0] if text else 'failed'}")
 
 
+#: ``tag(path) -> (labels, scores, duration in s, FilePrediction or None)``: one file, tagged.
+TagFn = Callable[[str], Tuple[List[str], np.ndarray, float, Any]]
+
+
+def _server_tagger(args, phrases: Optional[List[str]]) -> TagFn:
+    """Tag through a running TF Serving (streamed: a long file is sent window by window)."""
+    from mtat.audio import stream_audio
+    from tagger_cli.serve_check import ServingClient
+
+    if phrases:
+        raise CliError("--tags needs the local model (zero-shot scores use the text encoder): drop --server")
+    if args.plot:
+        raise CliError("--plot needs the local model (the taggram is not a served signature): drop --server")
+    if args.sample_rate <= 0:
+        raise CliError("--sample-rate must be positive")
+    client = ServingClient(args.server, args.model_name)
+    client.status()  # fail early: unreachable server, unknown model
+
+    def tag(path: str):
+        tags, probs, samples = client.tag_blocks(stream_audio(path, args.sample_rate))
+        return tags, probs, samples / args.sample_rate, None
+
+    return tag
+
+
+def _model_tagger(args, phrases: Optional[List[str]], taggram: bool) -> TagFn:
+    """Tag with the local model: its tags, or the ``--tags`` phrases scored zero-shot."""
+    from mtat.tagging import load_tagger
+
+    tagger = load_tagger(args.model)
+    labels, vectors = tagger.tags, None
+    if phrases:
+        from mtat.joint_space import phrase_vectors
+
+        if not tagger.has_joint:
+            raise CliError(f"the model in {tagger.model_dir} has no joint audio-text head (trained with "
+                           "--joint-weight 0): --tags cannot score free phrases with it")
+        labels, vectors = phrases, phrase_vectors(phrases)
+
+    def tag(path: str):
+        pred = tagger.predict_file(path, taggram=taggram, taggram_hop=args.taggram_hop)
+        if vectors is not None:
+            pred = pred.phrase_scores(vectors)
+        return labels, pred.probabilities, pred.duration, pred
+
+    return tag
+
+
 def run(args) -> int:
     from tqdm import tqdm
 
     from mtat.audio import printable
     from mtat.tagging import map_files, top_tags
-    from tagger_cli.serve_check import ServingClient, format_top
+    from tagger_cli.serve_check import format_top
 
     if args.top < 1:
         raise CliError("--top must be at least 1")
@@ -167,46 +215,11 @@ def run(args) -> int:
         raise CliError("--taggram-hop must be positive")
     files: List[str] = list(args.files)
     plots = plot_paths(args.plot, files) if args.plot else None
-
     phrases = parse_phrases(args.tags) if args.tags is not None else None
     if args.server:
-        if phrases:
-            raise CliError("--tags needs the local model (zero-shot scores use the text encoder): drop --server")
-        if args.plot:
-            raise CliError("--plot needs the local model (the taggram is not a served signature): drop --server")
-        if args.sample_rate <= 0:
-            raise CliError("--sample-rate must be positive")
-        from mtat.audio import stream_audio
-
-        client = ServingClient(args.server, args.model_name)
-        client.status()  # fail early: unreachable server, unknown model
-
-        def tag(path: str):  # streamed: a long file is sent window by window, never decoded whole
-            tags, probs, samples = client.tag_blocks(stream_audio(path, args.sample_rate))
-            return tags, probs, samples / args.sample_rate, None
-
-        workers = 1
+        tag, workers = _server_tagger(args, phrases), 1
     else:
-        from mtat.tagging import load_tagger
-
-        tagger = load_tagger(args.model)
-        labels = tagger.tags
-        if phrases:
-            from mtat.joint_space import phrase_vectors
-
-            if not tagger.has_joint:
-                raise CliError(f"the model in {tagger.model_dir} has no joint audio-text head (trained with "
-                               "--joint-weight 0): --tags cannot score free phrases with it")
-            vectors = phrase_vectors(phrases)
-            labels = phrases
-
-        def tag(path: str):
-            pred = tagger.predict_file(path, taggram=bool(plots), taggram_hop=args.taggram_hop)
-            if phrases:
-                pred = pred.phrase_scores(vectors)
-            return labels, pred.probabilities, pred.duration, pred
-
-        workers = args.workers
+        tag, workers = _model_tagger(args, phrases, taggram=bool(plots)), args.workers
 
     failed = 0
     show = not args.no_progress and len(files) >= PROGRESS_MIN_FILES

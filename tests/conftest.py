@@ -112,3 +112,24 @@ def catalog_audio_dir(sample_root, tmp_path_factory) -> str:
         dest.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(os.path.join(sample_root, row.mp3_path), dest)
     return str(out)
+
+
+@pytest.fixture
+def interrupt_next_index(monkeypatch):
+    """``arm(n)``: the next ``mtat-tagger index`` run is interrupted (KeyboardInterrupt, as Ctrl-C)
+    after it has handled ``n`` files; later runs are not touched."""
+    from mtat import tagging
+
+    real = tagging.map_files
+
+    def arm(n: int) -> None:
+        def interrupting(*args, **kwargs):
+            monkeypatch.setattr(tagging, "map_files", real)  # once
+            for i, item in enumerate(real(*args, **kwargs), 1):
+                yield item
+                if i >= n:
+                    raise KeyboardInterrupt
+
+        monkeypatch.setattr(tagging, "map_files", interrupting)
+
+    return arm

@@ -51,6 +51,12 @@ def zero_shot_scores(joint: tf.Tensor, vectors: tf.Tensor) -> tf.Tensor:
     return (tf.matmul(joint, vectors, transpose_b=True) + 1.0) / 2.0
 
 
+def heads_model(model: tf.keras.Model) -> tf.keras.Model:
+    """``model`` with the outputs the signatures need: (probabilities, embedding[, joint])."""
+    names = [OUTPUT_NAME, EMBEDDING_NAME] + ([JOINT_NAME] if has_joint_head(model) else [])
+    return tf.keras.Model(model.inputs, [model.get_layer(n).output for n in names])
+
+
 def clip_outputs(heads: tf.keras.Model, mel: tf.Tensor, chunk: int | None) -> tuple[tf.Tensor, ...]:
     """(probabilities, embedding[, joint]) per clip of a normalised ``[b, n_mels, frames]`` mel.
 
@@ -83,8 +89,7 @@ def build_signatures(model: tf.keras.Model, *, config: MelConfig, tags: Sequence
     in ``serving_examples`` with their text vectors ``unseen_vectors`` (in ``label_tags`` order).
     """
     joint = has_joint_head(model)
-    head_names = [OUTPUT_NAME, EMBEDDING_NAME] + ([JOINT_NAME] if joint else [])
-    heads = tf.keras.Model(model.inputs, [model.get_layer(n).output for n in head_names])
+    heads = heads_model(model)
     model.two_headed = heads  # tracked, so the SavedModel holds it
     model.tft_layer = tft_layer
     tag_names = tf.constant(list(tags))

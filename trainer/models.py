@@ -3,7 +3,7 @@
 Every model takes a *normalised* log-mel batch ``[batch, n_mels, n_frames]`` float32 (input
 ``"log_mel"``), adds the channel axis itself, and returns sigmoid tag probabilities
 ``[batch, n_tags]`` (output ``"probabilities"``). The layer ``"embedding"`` is the penultimate
-per-clip vector (see :func:`embedding_model`). All presets are built from one
+per-clip vector (served by ``trainer.export``). All presets are built from one
 :func:`conv_block`. With ``joint_weight > 0`` a second output ``"joint"`` projects the clip
 features into the joint audio-text space (:mod:`mtat.joint_space`): Dense(JOINT_DIM), L2
 normalised, trained with :class:`trainer.joint_loss.JointLoss` toward the tags' text vectors.
@@ -14,8 +14,8 @@ normalised, trained with :class:`trainer.joint_loss.JointLoss` toward the tags' 
   0.1 tag prior. The local CPU default.
 - ``fcn4``: FCN-4 of Choi, Fazekas & Sandler 2016 (~17.37 M parameters). A GPU preset.
 - ``strong``: the short-chunk ResNet of Won et al. 2020 (~12.1 M parameters), trained on
-  random ~3.7 s chunks (:func:`random_chunk`), predictions averaged over the chunks of a clip
-  (:func:`predict_clip_probabilities`).
+  random ~3.7 s chunks (``trainer.data.batch_random_chunks``), predictions averaged over the chunks
+  of a clip (:func:`average_over_chunks`, used by the serving signatures).
 """
 from __future__ import annotations
 
@@ -275,30 +275,6 @@ def _short_chunk_resnet_body(x: tf.Tensor, activation: str, dropout: float) -> t
     return x
 
 
-def embedding_model(model: tf.keras.Model) -> tf.keras.Model:
-    """A model with the same inputs returning the ``"embedding"`` layer's output (a vector)."""
-    try:
-        layer = model.get_layer(EMBEDDING_NAME)
-    except ValueError as err:
-        raise ValueError(f"model {model.name!r} has no layer named {EMBEDDING_NAME!r}") from err
-    return tf.keras.Model(model.inputs, layer.output, name=f"{model.name}_embedding")
-
-
-def random_chunk(mel: tf.Tensor, chunk: int, seed: int | None = None) -> tf.Tensor:
-    """Random crop ``[n_mels, n_frames] -> [n_mels, chunk]`` along time (for tf.data training)."""
-    mel = tf.convert_to_tensor(mel, tf.float32)
-    n_frames_static = mel.shape[-1]
-    if n_frames_static is not None and n_frames_static < chunk:
-        raise ValueError(f"cannot crop {chunk} frames from a mel of {n_frames_static} frames")
-    n_frames = tf.shape(mel)[-1]
-    check = tf.debugging.assert_greater_equal(
-        n_frames, chunk, message=f"random_chunk: mel has fewer than {chunk} frames")
-    with tf.control_dependencies([check]):
-        start = tf.random.uniform([], 0, n_frames - chunk + 1, dtype=tf.int32, seed=seed)
-    out = mel[:, start:start + chunk]
-    return tf.ensure_shape(out, [mel.shape[0], chunk])
-
-
 def chunk_starts(n_frames: tf.Tensor, chunk: int) -> tf.Tensor:
     """Start frames of ceil(n_frames / chunk) windows; the last one ends at the clip's end."""
     n_chunks = (n_frames + chunk - 1) // chunk
@@ -335,20 +311,6 @@ def average_over_chunks(fn, mel: tf.Tensor, chunk: int):
     return tf.nest.map_structure(
         lambda o: tf.reduce_mean(tf.reshape(o, tf.concat([[batch, n_chunks], tf.shape(o)[1:]], 0)), axis=1),
         outputs)
-
-
-def predict_clip_probabilities(model: tf.keras.Model, mel: tf.Tensor, preset: str) -> tf.Tensor:
-    """Clip-level tag probabilities ``[batch, n_tags]`` of a ``[batch, n_mels, n_frames]`` mel.
-
-    ``strong``: the model's chunk predictions (:func:`split_chunks`) averaged per clip;
-    other presets: the model on the whole clip. Pure TF ops (usable in a serving tf.function).
-    """
-    _check_preset(preset)
-    mel = tf.convert_to_tensor(mel, tf.float32)
-    if preset != "strong":
-        return tag_probabilities(model(mel, training=False))
-    return average_over_chunks(lambda x: tag_probabilities(model(x, training=False)), mel,
-                               int(model.inputs[0].shape[-1]))
 
 
 def _check_preset(preset: str) -> None:

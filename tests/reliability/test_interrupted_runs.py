@@ -350,7 +350,7 @@ def test_killed_index_resumes_every_file_once(pushed_model, catalog_audio_dir, t
     assert os.listdir(out.parent) == [out.name]  # no parts folder, no temporary file left
 
 
-def test_index_resumes_from_any_kill_point(pushed_model, catalog_audio_dir, tmp_path, capsys):
+def test_index_resumes_from_any_kill_point(pushed_model, catalog_audio_dir, tmp_path, capsys, interrupt_next_index):
     """States a kill leaves at instants too short to hit with a signal: right after creating the parts
     folder (no manifest yet), and between writing the catalog and removing the parts."""
     library = tmp_path / "library"
@@ -365,7 +365,8 @@ def test_index_resumes_from_any_kill_point(pushed_model, catalog_audio_dir, tmp_
     # killed after the catalog was renamed into place, before the parts were deleted: a complete
     # catalog plus parts holding 8 of its files again
     argv_parts = [*argv, "--part-size", "4"]
-    assert tagger_main([*argv_parts, "--reindex", "--stop-after", "8"]) == 130
+    interrupt_next_index(8)
+    assert tagger_main([*argv_parts, "--reindex"]) == 130
     assert len(glob.glob(os.path.join(str(out) + ".parts", "part-*.parquet"))) == 2 and out.exists()
     capsys.readouterr()
     assert tagger_main(argv_parts) == 0

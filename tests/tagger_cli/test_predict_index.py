@@ -338,11 +338,13 @@ def test_index_tags_every_file_once(capsys, pushed_model, tagger, library, tmp_p
     assert not os.path.exists(str(out) + ".parts")
 
 
-def test_interrupted_index_resumes_without_duplicates(capsys, pushed_model, library, tmp_path):
+def test_interrupted_index_resumes_without_duplicates(capsys, pushed_model, library, tmp_path,
+                                                     interrupt_next_index):
     out = tmp_path / "catalog.parquet"
     parts = str(out) + ".parts"
     args = ["index", library, "--out", out, "--model", pushed_model, "--part-size", 2, "--workers", 2]
-    code, stdout, err = run_cli(capsys, *args, "--stop-after", 5)
+    interrupt_next_index(5)
+    code, stdout, err = run_cli(capsys, *args)
     assert code == 130 and "run the same command again to resume" in err
     assert not out.exists()
     saved = [p for part in glob.glob(os.path.join(parts, "part-*.parquet")) for p in catalog_paths(part)]
@@ -378,9 +380,10 @@ def test_rerun_indexes_only_new_files_and_drops_deleted_ones(capsys, pushed_mode
     assert all(after[p] == before[p] for p in first.keys[1:])  # not indexed again
 
 
-def test_other_model_version_is_not_mixed_in(capsys, pushed_model, library, tmp_path):
+def test_other_model_version_is_not_mixed_in(capsys, pushed_model, library, tmp_path, interrupt_next_index):
     out = tmp_path / "catalog.parquet"
-    assert run_cli(capsys, "index", library, "--out", out, "--model", pushed_model, "--stop-after", 3)[0] == 130
+    interrupt_next_index(3)
+    assert run_cli(capsys, "index", library, "--out", out, "--model", pushed_model)[0] == 130
     other = tmp_path / "models" / "tagger" / "2"
     shutil.copytree(pushed_model, other)
     code, stdout, err = run_cli(capsys, "index", library, "--out", out, "--model", other.parent)

@@ -69,27 +69,27 @@ def test_joint_loss_rejects_bad_arguments(tag_vectors):
 
 
 def test_weight_zero_is_the_old_single_output_model(tag_vectors):
-    mel = np.random.default_rng(1).standard_normal((2, 32, 200)).astype(np.float32)
+    mel = np.random.default_rng(1).standard_normal((2, 32, 256)).astype(np.float32)
     tf.keras.utils.set_random_seed(4)
-    old = models.build_model("small", 32, 200, len(TAGS))
+    old = models.build_model("small", 32, 256, len(TAGS))
     tf.keras.utils.set_random_seed(4)
-    zero = models.build_model("small", 32, 200, len(TAGS), joint_weight=0.0, tag_vectors=tag_vectors)
+    zero = models.build_model("small", 32, 256, len(TAGS), joint_weight=0.0, tag_vectors=tag_vectors)
     assert zero.output_names == [OUTPUT_NAME] and not models.has_joint_head(zero)
     assert zero.count_params() == old.count_params()
     np.testing.assert_allclose(zero(mel).numpy(), old(mel).numpy(), rtol=1e-6)
     assert models.validation_monitor(zero) == "val_roc_auc"
 
     tf.keras.utils.set_random_seed(4)
-    joint = models.build_model("small", 32, 200, len(TAGS), joint_weight=0.5, tag_vectors=tag_vectors)
+    joint = models.build_model("small", 32, 256, len(TAGS), joint_weight=0.5, tag_vectors=tag_vectors)
     assert joint.output_names == [OUTPUT_NAME, JOINT_NAME]
     assert models.validation_monitor(joint) == f"val_{OUTPUT_NAME}_roc_auc"
     probs, vec = joint(mel)
     assert probs.shape == (2, len(TAGS)) and vec.shape == (2, joint_space.JOINT_DIM)
     np.testing.assert_allclose(np.linalg.norm(vec.numpy(), axis=1), 1.0, atol=1e-5)
     with pytest.raises(ValueError, match="tag_vectors"):
-        models.build_model("small", 32, 200, len(TAGS), joint_weight=1.0)
+        models.build_model("small", 32, 256, len(TAGS), joint_weight=1.0)
     with pytest.raises(ValueError, match="joint_weight"):
-        models.build_model("small", 32, 200, len(TAGS), joint_weight=-1.0, tag_vectors=tag_vectors)
+        models.build_model("small", 32, 256, len(TAGS), joint_weight=-1.0, tag_vectors=tag_vectors)
 
 
 @pytest.mark.parametrize("preset", ["fcn4", "strong"])
@@ -115,7 +115,7 @@ def test_strong_joint_vector_is_the_renormalised_window_mean():
 
 
 # ---- the zero-shot protocol on the real tf.data pipeline
-CFG = dataclasses.replace(MelConfig(), n_mels=16, n_frames=128)
+CFG = dataclasses.replace(MelConfig(), n_mels=32, n_frames=256)
 
 
 def test_unseen_columns_never_reach_the_model(tmp_path, tag_vectors):

@@ -10,7 +10,7 @@ import pytest
 import tensorflow as tf
 from sklearn.metrics import roc_auc_score
 
-from trainer import models
+from trainer import export, models
 
 N_MELS, N_FRAMES, N_TAGS = 96, 1366, 50
 
@@ -53,24 +53,23 @@ def test_io_names_and_compile(built):
         assert isinstance(model.optimizer, tf.keras.optimizers.Adam)
 
 
+def _clip_outputs(model, mel, preset):
+    """What the serving signatures compute per clip (trainer.export)."""
+    chunk = models.chunk_frames(preset, mel.shape[2]) if preset == "strong" else None
+    return [o.numpy() for o in export.clip_outputs(export.heads_model(model), mel, chunk)]
+
+
 @pytest.mark.parametrize("preset", models.PRESETS)
 def test_output_shape_and_range(built, preset):
     mel = _mel(2)
-    probs = models.predict_clip_probabilities(built[preset], mel, preset).numpy()
+    probs, emb = _clip_outputs(built[preset], tf.constant(mel), preset)
     assert probs.shape == (2, N_TAGS)
     assert np.all((probs >= 0) & (probs <= 1))
+    assert emb.shape == (2, {"small": 48, "fcn4": 2048, "strong": 512}[preset])
     window = models.chunk_frames(preset, N_FRAMES)
     assert built[preset].input_shape == (None, N_MELS, window)
     direct = built[preset](mel[:, :, :window], training=False).numpy()
     assert direct.shape == (2, N_TAGS) and np.all((direct >= 0) & (direct <= 1))
-
-
-@pytest.mark.parametrize("preset", models.PRESETS)
-def test_embedding_model(built, preset):
-    embed = models.embedding_model(built[preset])
-    window = models.chunk_frames(preset, N_FRAMES)
-    out = embed(_mel(2, n_frames=window), training=False)
-    assert out.shape == (2, {"small": 48, "fcn4": 2048, "strong": 512}[preset])
 
 
 def test_chunk_frames():
@@ -140,24 +139,6 @@ def test_split_chunks_covers_clip_and_aligns_last_to_end():
     assert np.all(short[:, :, 10:] == 0)
 
 
-def test_random_chunk():
-    mel = np.arange(3 * 20, dtype="float32").reshape(3, 20)
-    starts = set()
-    for seed in range(20):
-        out = models.random_chunk(tf.constant(mel), 6, seed=seed).numpy()
-        assert out.shape == (3, 6)
-        start = int(out[0, 0])
-        np.testing.assert_array_equal(out, mel[:, start:start + 6])
-        starts.add(start)
-    assert len(starts) > 1
-    ds = tf.data.Dataset.from_tensor_slices(np.stack([mel] * 4)).map(
-        lambda m: models.random_chunk(m, 6))
-    assert ds.element_spec.shape == (3, 6)
-    assert all(x.shape == (3, 6) for x in ds)
-    with pytest.raises(ValueError):
-        models.random_chunk(tf.constant(mel), 21)
-
-
 def test_strong_prediction_is_mean_of_chunk_predictions():
     tf.keras.utils.set_random_seed(1)
     model = models.build_model("strong", 32, 400, 4)
@@ -166,12 +147,13 @@ def test_strong_prediction_is_mean_of_chunk_predictions():
     starts = (0, chunk, 400 - chunk)  # ceil(400 / 176) = 3 windows
     manual = np.mean(
         [model(mel[:, :, s:s + chunk], training=False).numpy() for s in starts], axis=0)
-    got = models.predict_clip_probabilities(model, mel, "strong").numpy()
+    got = _clip_outputs(model, tf.constant(mel), "strong")[0]
     np.testing.assert_allclose(got, manual, rtol=1e-5, atol=1e-6)
+    heads = export.heads_model(model)
 
     @tf.function(input_signature=[tf.TensorSpec([None, 32, None], tf.float32)])
     def serve(x):
-        return models.predict_clip_probabilities(model, x, "strong")
+        return export.clip_outputs(heads, x, chunk)[0]
 
     np.testing.assert_allclose(serve(mel).numpy(), manual, rtol=1e-5, atol=1e-6)
     assert serve(mel[:, :, :300]).shape == (2, 4)
