@@ -328,8 +328,8 @@ def test_index_tags_every_file_once(capsys, pushed_model, tagger, library, tmp_p
     assert [(r["path"], r["reason"]) for r in cat.meta["rejects"]] == [("broken/bad.mp3", "undecodable")]
     assert "skipped broken/bad.mp3" in err and "1 unreadable" in stdout
     table = pq.read_table(out).to_pydict()
-    assert set(table) == {"path", "abs_path", "duration", "probabilities", "embedding", "size", "mtime_ns",
-                          "model_version", "model_dir", "indexed_at"}
+    assert set(table) == {"path", "abs_path", "duration", "probabilities", "embedding", "joint", "size",
+                          "mtime_ns", "model_version", "model_dir", "indexed_at"}
     assert table["abs_path"][0] == str(library / good[0])
     pred = tagger.predict_file(str(library / good[0]))
     np.testing.assert_allclose(cat.probabilities[0], pred.probabilities, atol=1e-5)
