@@ -25,7 +25,7 @@ import os
 import shutil
 import sys
 import time
-from typing import Sequence
+from collections.abc import Sequence
 
 from benchmarks import common
 from pipelines.beam_args import with_dependency_flag
@@ -385,7 +385,8 @@ def markdown(res: dict) -> str:
     out = [
         "## Extraction: naive librosa loop vs AudioExampleGen (Beam DirectRunner)", "",
         f"Same generated clips (29.1 s, 16 kHz MP3), each contender in its own process, {res['rounds']} interleaved "
-        f"round{'s' if res['rounds'] > 1 else ''}, fastest run kept. Beam: `Executor(BeamExecutor.Context(beam_pipeline_args)).Do` as the pipeline "
+        f"round{'s' if res['rounds'] > 1 else ''}, fastest run kept. Beam: "
+        "`Executor(BeamExecutor.Context(beam_pipeline_args)).Do` as the pipeline "
         "runs it (TFRecord writing, rejects and counts included) plus the executor constructor; start-up and steady "
         f"state from the least-squares fit `seconds = startup + N / rate` over N = {', '.join(map(str, sizes))} (each mode's "
         "sizes are the columns it has; beyond 400 the rendered clips repeat); the in-run steady "

@@ -18,20 +18,20 @@ import time
 
 os.environ.setdefault("TF_USE_LEGACY_KERAS", "1")
 
-import numpy as np  # noqa: E402
-import tensorflow as tf  # noqa: E402
-from sklearn.metrics import average_precision_score, roc_auc_score  # noqa: E402
+import numpy as np
+import tensorflow as tf
+from sklearn.metrics import average_precision_score, roc_auc_score
 
-from mtat import joint_space  # noqa: E402
-from mtat.features import MelConfig  # noqa: E402
-from trainer import data, models  # noqa: E402
-from trainer.hparams import TrainingConfig  # noqa: E402
-from mtat.signatures import JOINT_NAME, OUTPUT_NAME  # noqa: E402
-from pipelines.zero_shot import zero_shot_metrics  # noqa: E402
+from mtat import joint_space
+from mtat.features import MelConfig
+from mtat.signatures import JOINT_NAME, OUTPUT_NAME
+from pipelines.zero_shot import zero_shot_metrics
+from trainer import data, models
+from trainer.hparams import TrainingConfig
 
 
 def run(examples: str, hp: TrainingConfig, tags: list[str], config: MelConfig) -> dict:
-    pattern = lambda split: os.path.join(examples, f"Split-{split}", "*")  # noqa: E731
+    pattern = lambda split: os.path.join(examples, f"Split-{split}", "*")
     full = data.make_dataset(pattern("train"), config=config, num_tags=len(tags), mean=np.zeros(config.n_mels),
                              std=np.ones(config.n_mels), batch_size=64, training=False)
     mels = np.concatenate([m.numpy() for m, _ in full])

@@ -112,7 +112,7 @@ def main(argv=None) -> int:
             common.save_result(name, res)
             sections.append(modules[name].markdown(res))
             headlines += _headline(name, res)
-        except Exception as err:  # noqa: BLE001 - report it, run the rest
+        except Exception as err:  # report it, run the rest
             traceback.print_exc()
             sections.append(f"## {name}\n\nFAILED: `{type(err).__name__}: {str(err).splitlines()[0] if str(err) else ''}`")
             headlines.append(f"{name}: FAILED")

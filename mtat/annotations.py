@@ -11,7 +11,7 @@ import os
 import posixpath
 import re
 from collections import Counter
-from typing import Iterable, Sequence
+from collections.abc import Iterable, Sequence
 
 CLIP_ID_COLUMN = "clip_id"
 PATH_COLUMN = "mp3_path"
@@ -165,7 +165,7 @@ def parse_annotations(text: str, source: str = ANNOTATIONS_FILE) -> Annotations:
         raw_id = fields[id_col].strip() if len(fields) > id_col else ""
         raw_path = fields[path_col].strip() if len(fields) > path_col else ""
 
-        def reject(reason: str, message: str) -> None:
+        def reject(reason: str, message: str, raw_id: str = raw_id, raw_path: str = raw_path, line: int = line) -> None:
             rejects.append(Reject(raw_id[:64], raw_path[:1024], reason, f"{source} line {line}: {message}", line))
 
         if len(fields) != len(header):

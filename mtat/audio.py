@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import io
 import os
-from typing import Iterator
+from collections.abc import Iterator
 
 import numpy as np
 
@@ -130,7 +130,7 @@ def read_audio(path: str | os.PathLike, max_seconds: float | None = None) -> tup
     return mono, rate
 
 
-def _magic(source: "str | bytes | io.BytesIO") -> str:
+def _magic(source: str | bytes | io.BytesIO) -> str:
     """A short description of a file's first bytes, for error messages."""
     try:
         if isinstance(source, io.BytesIO):

@@ -11,7 +11,8 @@ import dataclasses
 import functools
 import hashlib
 import json
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 import numpy as np
 
@@ -78,7 +79,7 @@ class MelConfig:
         return json.dumps(self.to_dict(), sort_keys=True)
 
     @classmethod
-    def from_dict(cls, values: Mapping[str, Any]) -> "MelConfig":
+    def from_dict(cls, values: Mapping[str, Any]) -> MelConfig:
         known = {f.name for f in dataclasses.fields(cls)}
         unknown = set(values) - known
         if unknown:
@@ -86,7 +87,7 @@ class MelConfig:
         return cls(**values)
 
     @classmethod
-    def from_json(cls, text: str) -> "MelConfig":
+    def from_json(cls, text: str) -> MelConfig:
         return cls.from_dict(json.loads(text))
 
     def describe(self) -> str:

@@ -8,7 +8,7 @@ The score of a phrase for a clip is the cosine of the two unit vectors.
 """
 from __future__ import annotations
 
-from typing import Callable, Optional, Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 
@@ -27,7 +27,7 @@ def phrase_text(phrase: str) -> str:
     return PHRASE_TEMPLATE.format(" ".join(str(phrase).split()))
 
 
-def phrase_vectors(phrases: Sequence[str], encode: Optional[Encode] = None) -> np.ndarray:
+def phrase_vectors(phrases: Sequence[str], encode: Encode | None = None) -> np.ndarray:
     """Unit vectors ``[n, JOINT_DIM]`` float32 of ``phrases`` (default encoder: the bundled MiniLM)."""
     if encode is None:
         from mtat.text_embedding import TextEncoder

@@ -10,7 +10,7 @@ import io
 import logging
 import os
 import posixpath
-from typing import Iterable, Mapping
+from collections.abc import Iterable, Mapping
 
 import numpy as np
 

@@ -39,16 +39,16 @@ from __future__ import annotations
 
 import dataclasses
 import os
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any, Callable, Dict, Iterable, Iterator, List, Optional, Sequence, Tuple
+from typing import Any
 
 import numpy as np
 
 from mtat.audio import AUDIO_EXTENSIONS, AudioError, stream_audio
 from mtat.features import MelConfig
+from mtat.signatures import ANALYZE, EMBEDDING_NAME, JOINT_NAME, LOG_MEL, OUTPUT_NAME, SERVING_DEFAULT, WAVEFORM_INPUT
 from mtat.windows import Windower
-from mtat.signatures import (ANALYZE, EMBEDDING_NAME, JOINT_NAME, LOG_MEL, OUTPUT_NAME, SERVING_DEFAULT,
-                             WAVEFORM_INPUT)
 
 #: Where ``run_local.py`` pushes by default (``--serving-dir serving_model --model-name tagger``).
 DEFAULT_MODEL_DIR = os.path.join("serving_model", "tagger")
@@ -88,14 +88,14 @@ class FilePrediction:
     taggram: bool = False
     #: Unit vector ``[D]`` in the joint audio-text space, and one per row of ``window_probabilities``
     #: (``[n, D]``); None for a model without the joint head.
-    joint: Optional[np.ndarray] = None
-    window_joint: Optional[np.ndarray] = None
+    joint: np.ndarray | None = None
+    window_joint: np.ndarray | None = None
 
-    def top(self, tags: Sequence[str], n: int) -> List[Tuple[str, float]]:
+    def top(self, tags: Sequence[str], n: int) -> list[tuple[str, float]]:
         """The ``n`` most probable ``(tag, probability)``, highest first."""
         return top_tags(tags, self.probabilities, n)
 
-    def phrase_scores(self, phrase_vecs: np.ndarray) -> "FilePrediction":
+    def phrase_scores(self, phrase_vecs: np.ndarray) -> FilePrediction:
         """This prediction with ``probabilities`` / ``window_probabilities`` replaced by zero-shot
         scores of phrases (unit text vectors ``[P, D]``, :func:`mtat.joint_space.phrase_vectors`)."""
         from mtat.joint_space import zero_shot_scores
@@ -107,7 +107,7 @@ class FilePrediction:
                                    window_probabilities=zero_shot_scores(self.window_joint, phrase_vecs))
 
 
-def top_tags(tags: Sequence[str], probabilities: np.ndarray, n: int) -> List[Tuple[str, float]]:
+def top_tags(tags: Sequence[str], probabilities: np.ndarray, n: int) -> list[tuple[str, float]]:
     """``(tag, probability)`` pairs sorted by probability (descending; ties in tag order), first ``n``."""
     probabilities = np.asarray(probabilities, dtype=np.float64).reshape(-1)
     order = np.argsort(-probabilities, kind="stable")[: max(0, int(n))]
@@ -124,21 +124,21 @@ def _is_saved_model(path: str) -> bool:
     return tf.io.gfile.exists(os.path.join(path, "saved_model.pb"))
 
 
-def _listdir(path: str) -> List[str]:
+def _listdir(path: str) -> list[str]:
     import tensorflow as tf
 
     try:
         return [name.rstrip("/") for name in tf.io.gfile.listdir(path)]
-    except Exception:  # noqa: BLE001 - not a directory / unreadable: nothing loadable there
+    except Exception:  # not a directory / unreadable: nothing loadable there
         return []
 
 
-def _versions(base: str) -> List[int]:
+def _versions(base: str) -> list[int]:
     """All-digit sub-folders of ``base`` holding a SavedModel (TF Serving's version layout)."""
     return sorted(int(v) for v in _listdir(base) if v.isdigit() and _is_saved_model(os.path.join(base, v)))
 
 
-def resolve_model_dir(path: Optional[str]) -> str:
+def resolve_model_dir(path: str | None) -> str:
     """The SavedModel version folder meant by ``path``.
 
     ``path`` may be a version folder (has ``saved_model.pb``), a model base folder (the newest
@@ -177,7 +177,7 @@ def model_fingerprint(model_dir: str) -> str:
 
     try:
         fp = tf.saved_model.experimental.read_fingerprint(model_dir)
-    except Exception:  # noqa: BLE001 - older SavedModels have no fingerprint.pb
+    except Exception:
         return ""
     return f"{fp.saved_model_checksum:x}-{fp.checkpoint_hash:x}"
 
@@ -196,18 +196,18 @@ class Tagger:
 
         self.model_dir = model_dir
         try:
-            self.info: Dict[str, Any] = read_model_info(model_dir)
-        except Exception as err:  # noqa: BLE001
+            self.info: dict[str, Any] = read_model_info(model_dir)
+        except Exception as err:  # corrupt / incompatible SavedModel
             raise ModelError(f"{model_dir} has no readable assets.extra/model_info.json "
                            f"(not exported by this project's trainer?): {err}") from None
         try:
             self.model = tf.saved_model.load(model_dir)
-        except Exception as err:  # noqa: BLE001 - corrupt / incompatible SavedModel
+        except Exception as err:
             raise ModelError(f"cannot load the SavedModel in {model_dir}: {str(err).splitlines()[0]}") from None
         missing = [s for s in (ANALYZE, LOG_MEL, SERVING_DEFAULT) if s not in self.model.signatures]
         if missing:
             raise ModelError(f"the model in {model_dir} lacks the signature(s) {', '.join(missing)}")
-        self.tags: List[str] = list(self.info["tags"])
+        self.tags: list[str] = list(self.info["tags"])
         self.config = MelConfig.from_dict(self.info["mel_config"])
         self.preset: str = self.info.get("preset", "")
         base = os.path.basename(os.path.normpath(model_dir))
@@ -278,15 +278,15 @@ class Tagger:
         if taggram and not (taggram_hop > 0):
             raise ValueError(f"taggram hop must be positive, got {taggram_hop}")
         segs = Windower(seg_len, max(1, int(round(taggram_hop * rate)))) if taggram else None
-        win_batch: List[np.ndarray] = []
-        seg_batch: List[np.ndarray] = []
-        win_starts: List[int] = []
-        seg_starts: List[int] = []
-        probs: List[np.ndarray] = []
-        embs: List[np.ndarray] = []
-        joints: List[np.ndarray] = []
-        seg_probs: List[np.ndarray] = []
-        seg_joints: List[np.ndarray] = []
+        win_batch: list[np.ndarray] = []
+        seg_batch: list[np.ndarray] = []
+        win_starts: list[int] = []
+        seg_starts: list[int] = []
+        probs: list[np.ndarray] = []
+        embs: list[np.ndarray] = []
+        joints: list[np.ndarray] = []
+        seg_probs: list[np.ndarray] = []
+        seg_joints: list[np.ndarray] = []
         total = 0
 
         def run_windows():
@@ -356,7 +356,7 @@ def _unit(v: np.ndarray) -> np.ndarray:
     return (v / max(float(np.linalg.norm(v)), 1e-12)).astype(np.float32)
 
 
-def load_tagger(path: Optional[str]) -> Tagger:
+def load_tagger(path: str | None) -> Tagger:
     """Resolve ``path`` (see :func:`resolve_model_dir`) and load the model."""
     return Tagger(resolve_model_dir(path))
 
@@ -366,7 +366,7 @@ def load_tagger(path: Optional[str]) -> Tagger:
 
 
 def map_files(fn: Callable[[str], Any], paths: Sequence[str], workers: int = 2, ordered: bool = True
-              ) -> Iterator[Tuple[str, Any, Optional[BaseException]]]:
+              ) -> Iterator[tuple[str, Any, BaseException | None]]:
     """Run ``fn(path)`` over ``paths`` in a thread pool; yield ``(path, result, error)``.
 
     Decoding (libsndfile, soxr) and TF release the GIL, so one thread decodes while another
@@ -380,7 +380,7 @@ def map_files(fn: Callable[[str], Any], paths: Sequence[str], workers: int = 2, 
         for p in paths:
             try:
                 yield p, fn(p), None
-            except Exception as err:  # noqa: BLE001 - reported per file by the caller
+            except Exception as err:
                 yield p, None, err
         return
     from concurrent.futures import FIRST_COMPLETED, wait
@@ -388,12 +388,12 @@ def map_files(fn: Callable[[str], Any], paths: Sequence[str], workers: int = 2, 
     def call(p):
         try:
             return fn(p), None
-        except Exception as err:  # noqa: BLE001
+        except Exception as err:
             return None, err
 
     pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="tagger")
-    pending: Dict[Any, Tuple[int, str]] = {}
-    done: Dict[int, Tuple[str, Any, Optional[BaseException]]] = {}
+    pending: dict[Any, tuple[int, str]] = {}
+    done: dict[int, tuple[str, Any, BaseException | None]] = {}
     it = iter(enumerate(paths))
     emit = 0
     try:

@@ -1,7 +1,7 @@
 """The MagnaTagATune tag vocabulary and the top-K rule (one definition, imported everywhere)."""
 from __future__ import annotations
 
-from typing import Mapping, Sequence
+from collections.abc import Mapping, Sequence
 
 #: The 188 tag columns of ``annotations_final.csv``, in the file's column order.
 MTAT_TAGS: tuple[str, ...] = (

@@ -24,7 +24,7 @@ import functools
 import json
 import os
 import threading
-from typing import Optional, Sequence
+from collections.abc import Sequence
 
 import numpy as np
 
@@ -143,7 +143,7 @@ class TextEncoder:
         return self.hidden
 
     @classmethod
-    def load(cls, model_dir: Optional[str] = None) -> "TextEncoder":
+    def load(cls, model_dir: str | None = None) -> TextEncoder:
         """The encoder for ``model_dir`` (default: the bundled model), loaded once per process."""
         return _load_cached(os.path.abspath(model_dir or default_model_dir()))
 

@@ -7,8 +7,6 @@ window (zero-padded by the caller). The served SavedModel applies the same rule 
 """
 from __future__ import annotations
 
-from typing import List, Tuple
-
 import numpy as np
 
 
@@ -30,7 +28,7 @@ class Windower:
         self.covered = 0  # end of the last window handed out
         self.count = 0
 
-    def feed(self, chunk: np.ndarray) -> List[Tuple[int, np.ndarray]]:
+    def feed(self, chunk: np.ndarray) -> list[tuple[int, np.ndarray]]:
         self.buf = np.concatenate([self.buf, chunk]) if self.buf.size else np.asarray(chunk, np.float32)
         self.total += len(chunk)
         out = []
@@ -44,7 +42,7 @@ class Windower:
             self.offset = keep
         return out
 
-    def finish(self) -> List[Tuple[int, np.ndarray]]:
+    def finish(self) -> list[tuple[int, np.ndarray]]:
         if self.total == 0:
             return []
         if self.count == 0:

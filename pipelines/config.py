@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import dataclasses
-from typing import Optional, Sequence
+from collections.abc import Sequence
 
 from mtat.features import MelConfig
 from trainer.hparams import TrainingConfig
@@ -17,15 +17,15 @@ class PipelineConfig:
     data_root: str
     serving_dir: str = "serving_model"
     model_name: str = "tagger"
-    metadata_path: Optional[str] = None  # SQLite MLMD path (local runs); None on Kubeflow
+    metadata_path: str | None = None  # SQLite MLMD path (local runs); None on Kubeflow
     mel: MelConfig = MelConfig()
     top_k: int = 50
-    tags: Optional[Sequence[str]] = None
-    split_dir: Optional[str] = None
+    tags: Sequence[str] | None = None
+    split_dir: str | None = None
     #: A curated schema (schema.pbtxt) the examples must match (ImportSchemaGen); None: SchemaGen
     #: infers one from each run's statistics (which then only checks the splits against each other).
-    schema_path: Optional[str] = None
-    min_seconds: Optional[float] = None
+    schema_path: str | None = None
+    min_seconds: float | None = None
     training: TrainingConfig = TrainingConfig()
     #: Gate: blessed iff macro ROC-AUC >= min_auc and at most max_regression below the last blessed.
     min_auc: float = 0.6
@@ -35,9 +35,9 @@ class PipelineConfig:
     compare_to_baseline: bool = True
     #: Tags entering the macro average (None: all); runners that can read the data pass the tags
     #: that have a positive test example.
-    eval_class_ids: Optional[Sequence[int]] = None
+    eval_class_ids: Sequence[int] | None = None
     #: Number of tags the model predicts; None: ``len(tags)`` or ``top_k``.
-    expected_num_tags: Optional[int] = None
+    expected_num_tags: int | None = None
     beam_pipeline_args: Sequence[str] = ()
     #: Extra Beam args for AudioExampleGen only, appended after ``beam_pipeline_args`` (later wins).
     extraction_beam_args: Sequence[str] = ()
@@ -59,7 +59,7 @@ class PipelineConfig:
         return len(self.tags) if self.tags else self.top_k
 
 
-def seen_class_ids(tags: Sequence[str], unseen: Sequence[str], candidates: Optional[Sequence[int]] = None) -> list[int]:
+def seen_class_ids(tags: Sequence[str], unseen: Sequence[str], candidates: Sequence[int] | None = None) -> list[int]:
     """Label columns of ``tags`` (among ``candidates``, default all) that are not ``unseen``: the
     tags the seen-tag macro averages and the gate cover. Raises ValueError naming an unknown
     unseen tag."""

@@ -7,7 +7,7 @@ with explicit ``class_weights`` (``macro_average`` without them fails at run tim
 from __future__ import annotations
 
 import json
-from typing import Optional, Sequence
+from collections.abc import Sequence
 
 import tensorflow_model_analysis as tfma
 from google.protobuf import wrappers_pb2
@@ -26,7 +26,7 @@ def _pr_auc() -> tfma.MetricConfig:
 
 
 def build_eval_config(num_tags: int, *, min_auc: float, max_regression: float = 0.01,
-                      class_ids: Optional[Sequence[int]] = None) -> tfma.EvalConfig:
+                      class_ids: Sequence[int] | None = None) -> tfma.EvalConfig:
     """Per-tag and macro ROC/PR-AUC; blessed iff macro ROC-AUC >= ``min_auc`` and no worse than the
     baseline (last blessed model) by more than ``max_regression``.
 

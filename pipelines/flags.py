@@ -3,10 +3,9 @@ one way they become a :class:`TrainingConfig`."""
 from __future__ import annotations
 
 import argparse
-from typing import Optional
 
 from pipelines.config import PipelineConfig, TrainingConfig
-from trainer.hparams import PRESETS
+from trainer.hparams import JOINT_LOSSES, PRESETS
 from trainer.precision import PRECISIONS, XLA_MODES
 
 
@@ -32,6 +31,8 @@ def add_training_flags(p: argparse.ArgumentParser, *, preset: str, epochs: int) 
                    help=f"XLA jit_compile of the train step; auto = on with a GPU, off on CPU [{TrainingConfig.xla}]")
     p.add_argument("--joint-weight", type=float, default=TrainingConfig.joint_weight,
                    help=f"weight of the joint audio-text loss; 0 = no joint head [{TrainingConfig.joint_weight}]")
+    p.add_argument("--joint-loss", default=TrainingConfig.joint_loss, choices=JOINT_LOSSES,
+                   help=f"the joint head's loss: max-margin ranking or multi-label InfoNCE [{TrainingConfig.joint_loss}]")
 
 
 def add_gate_and_run_flags(p: argparse.ArgumentParser) -> None:
@@ -44,7 +45,7 @@ def add_gate_and_run_flags(p: argparse.ArgumentParser) -> None:
     p.add_argument("--no-cache", action="store_true", help="re-run every component")
 
 
-def tag_list(text: Optional[str]) -> Optional[list[str]]:
+def tag_list(text: str | None) -> list[str] | None:
     """``--tags a,b`` -> ``["a", "b"]`` (None when not given)."""
     return [t.strip() for t in text.split(",") if t.strip()] if text else None
 
@@ -58,4 +59,5 @@ def training_config(args: argparse.Namespace) -> TrainingConfig:
     """The TrainingConfig the flags ask for (raises ValueError for invalid values)."""
     return TrainingConfig(preset=args.preset, epochs=args.epochs, batch_size=args.batch_size,
                           learning_rate=args.learning_rate, precision=args.precision, xla=args.xla,
-                          joint_weight=args.joint_weight, unseen_tags=unseen_tags(args))
+                          joint_weight=args.joint_weight, joint_loss=args.joint_loss,
+                          unseen_tags=unseen_tags(args))

@@ -42,7 +42,7 @@ class ComponentProgress(logging.Filter):
             print(f"[{time.strftime('%H:%M:%S')}] {name} done in {took:.1f} s{note}", file=self._stream or sys.stdout, flush=True)
         return False
 
-    def install(self) -> "ComponentProgress":
+    def install(self) -> ComponentProgress:
         """Attach to the ``absl`` logger (TFX logs component progress there)."""
         logger = logging.getLogger("absl")
         logger.setLevel(logging.INFO)

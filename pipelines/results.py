@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 import os
 from collections import Counter
-from typing import Any, Optional
+from typing import Any
 
 from tfx import v1 as tfx
 
@@ -12,7 +12,7 @@ from components.audio_example_gen.executor import COUNTS_FILE, METADATA_FILE, RE
 from pipelines.zero_shot import format_zero_shot, summarize_zero_shot
 
 
-def latest_artifact_uri(metadata_path: str, type_name: str, pipeline_root: str) -> Optional[str]:
+def latest_artifact_uri(metadata_path: str, type_name: str, pipeline_root: str) -> str | None:
     """URI of the newest live artifact of ``type_name`` under ``pipeline_root`` (cached ones included)."""
     from ml_metadata.metadata_store import metadata_store
 
@@ -92,7 +92,7 @@ def read_tfma_metrics(eval_uri: str, tags: list[str]) -> dict[str, Any]:
             "per_tag_positive_rate": {t: positive_rate[t] for t in tags if t in positive_rate}}
 
 
-def split_zero_shot(metrics: dict[str, Any], unseen: list[str], joint: bool) -> tuple[dict[str, Any], Optional[dict]]:
+def split_zero_shot(metrics: dict[str, Any], unseen: list[str], joint: bool) -> tuple[dict[str, Any], dict | None]:
     """(seen-tag ``metrics``, ``zero_shot`` entry) from :func:`read_tfma_metrics` of a run with
     ``unseen`` tags (the TFMA macro averages already cover the seen tags only). ``zero_shot`` is
     None without unseen tags or without a joint head (nothing scores them)."""
@@ -109,7 +109,7 @@ def split_zero_shot(metrics: dict[str, Any], unseen: list[str], joint: bool) -> 
     return seen, zero_shot
 
 
-def model_summary(metadata_path: str, pipeline_root: str, tags: list[str], unseen: Optional[list[str]] = None,
+def model_summary(metadata_path: str, pipeline_root: str, tags: list[str], unseen: list[str] | None = None,
                   joint: bool = True) -> dict[str, Any]:
     """``metrics`` (seen tags), ``zero_shot`` (with ``unseen`` tags), ``blessed`` and ``pushed_model``
     of the latest Evaluator / Pusher outputs."""

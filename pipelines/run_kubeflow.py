@@ -18,7 +18,7 @@ import logging
 import os
 import re
 import sys
-from typing import Iterator, List, Optional, Sequence
+from collections.abc import Iterator, Sequence
 
 import yaml
 
@@ -26,8 +26,8 @@ import yaml
 os.environ.setdefault("TF_USE_LEGACY_KERAS", "1")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
-from pipelines.beam_args import DEPENDENCY_FLAGS, given_flags
 from pipelines import flags
+from pipelines.beam_args import DEPENDENCY_FLAGS, given_flags
 from pipelines.config import PipelineConfig, TrainingConfig
 
 TRAINER_ID = "Trainer"
@@ -45,7 +45,7 @@ PIPELINE_NAME_RE = re.compile(r"[a-z0-9][a-z0-9-]{0,127}")
 GPU_TYPE_RE = re.compile(r"[a-z0-9]([a-z0-9.-]*[a-z0-9])?/[A-Za-z0-9][A-Za-z0-9_.-]*|[A-Z][A-Z0-9_]+")
 
 
-def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
+def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--image", required=True, help="the project image (Dockerfile) every component runs in")
     p.add_argument("--trainer-image", help="image for the Trainer, e.g. the GPU build [--image]")
@@ -81,7 +81,7 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
     return p.parse_args(argv)
 
 
-def beam_args(runner: str, image: str, pipeline_root: str, extra: Sequence[str]) -> List[str]:
+def beam_args(runner: str, image: str, pipeline_root: str, extra: Sequence[str]) -> list[str]:
     """``--runner``, what that runner needs to find the project's code, then ``extra`` (which wins).
 
     The code is in the project image, whose entrypoint is the Beam SDK harness of the
@@ -185,7 +185,7 @@ def package_path(output: str) -> str:
 
 
 def submit(package: str, *, endpoint: str, pipeline_name: str, pipeline_root: str, experiment: str,
-           run_name: str, namespace: Optional[str] = None) -> str:
+           run_name: str, namespace: str | None = None) -> str:
     """Upload ``package`` (a new pipeline, or a new version of it) and start a run; returns the run id."""
     import kfp
 
@@ -204,7 +204,7 @@ def submit(package: str, *, endpoint: str, pipeline_name: str, pipeline_root: st
     return run.run_id
 
 
-def _notes(args: argparse.Namespace, beam: Sequence[str]) -> List[str]:
+def _notes(args: argparse.Namespace, beam: Sequence[str]) -> list[str]:
     notes = []
     for flag, path in (("--pipeline-root", args.pipeline_root), ("--data-root", args.data_root),
                        ("--schema", args.schema)):
@@ -217,7 +217,7 @@ def _notes(args: argparse.Namespace, beam: Sequence[str]) -> List[str]:
     return notes
 
 
-def main(argv: Optional[Sequence[str]] = None) -> int:
+def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 

@@ -14,7 +14,7 @@ import logging
 import os
 import sys
 import time
-from typing import Iterator, Optional, Sequence
+from collections.abc import Iterator, Sequence
 
 # TFX 1.16 needs Keras 2 (tf-keras); set before anything imports TensorFlow.
 os.environ.setdefault("TF_USE_LEGACY_KERAS", "1")
@@ -22,8 +22,8 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 from mtat.annotations import ANNOTATIONS_FILE
 from mtat.features import MelConfig
-from pipelines.beam_args import portable_runner_args, with_dependency_flag
 from pipelines import flags
+from pipelines.beam_args import portable_runner_args, with_dependency_flag
 from pipelines.config import PipelineConfig, TrainingConfig, seen_class_ids
 
 DEFAULT_SAMPLE_DIR = os.path.join("data", "sample")
@@ -67,7 +67,7 @@ def _worker_pool(workers: int | None) -> Iterator[list[str]]:
         yield portable_runner_args(pool.job_endpoint, pool.address, workers)
 
 
-def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
+def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--data-root", help=f"MTAT-style folder [generated sample set in {DEFAULT_SAMPLE_DIR}]")
     p.add_argument("--sample-clips", type=int, default=300, help="clips of the generated sample set [300]")
@@ -98,7 +98,7 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
     return p.parse_args(argv)
 
 
-def main(argv: Optional[Sequence[str]] = None) -> int:
+def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     if args.beam_workers is not None and args.beam_workers < 1:
         print(f"error: --beam-workers must be >= 1, got {args.beam_workers}", file=sys.stderr)

@@ -14,7 +14,7 @@ import hashlib
 import os
 import shutil
 import sys
-from typing import Optional, Sequence
+from collections.abc import Sequence
 
 from google.protobuf import text_format
 from tensorflow_metadata.proto.v0 import schema_pb2
@@ -38,7 +38,7 @@ def load_schema(path: str) -> schema_pb2.Schema:
         raise ValueError(f"schema {path} is not a text tensorflow_metadata Schema: {err}") from None
 
 
-def pinned_mel_config(schema: schema_pb2.Schema) -> Optional[str]:
+def pinned_mel_config(schema: schema_pb2.Schema) -> str | None:
     """The ``mel_config`` value the schema requires (None when it does not pin exactly one)."""
     values = string_domain(schema, MEL_CONFIG_KEY)
     return values[0] if values and len(values) == 1 else None
@@ -109,7 +109,7 @@ def export_schema(metadata_path: str, pipeline_root: str, out: str) -> str:
     return f"wrote {out} ({len(schema.feature)} features) from {source}; {MEL_CONFIG_KEY} = {mel!r}"
 
 
-def main(argv: Optional[Sequence[str]] = None) -> int:
+def main(argv: Sequence[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m pipelines.schema", description=__doc__,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = p.add_subparsers(dest="command", required=True)

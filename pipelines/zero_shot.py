@@ -17,13 +17,14 @@ and a negative clip for it (as in the seen-tag metrics).
 """
 from __future__ import annotations
 
-from typing import Any, Mapping, Optional, Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 import numpy as np
 
 
 def summarize_zero_shot(per_tag_roc: Mapping[str, float], per_tag_pr: Mapping[str, float],
-                        unseen: Sequence[str], scorable: Optional[Sequence[str]] = None) -> Optional[dict[str, Any]]:
+                        unseen: Sequence[str], scorable: Sequence[str] | None = None) -> dict[str, Any] | None:
     """The summary's ``zero_shot`` entry from per-tag AUCs of *all* tags (seen ones included).
 
     ``scorable``: the tags with a positive and a negative test clip (default: every tag given);
@@ -44,7 +45,7 @@ def summarize_zero_shot(per_tag_roc: Mapping[str, float], per_tag_pr: Mapping[st
 
 
 def zero_shot_metrics(labels: np.ndarray, scores: np.ndarray, tags: Sequence[str],
-                      unseen: Sequence[str]) -> Optional[dict[str, Any]]:
+                      unseen: Sequence[str]) -> dict[str, Any] | None:
     """:func:`summarize_zero_shot` computed with sklearn from ``labels`` and served ``scores`` ``[n, K]``."""
     from sklearn.metrics import average_precision_score, roc_auc_score
 

@@ -18,7 +18,8 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
-from typing import Any, Optional, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 
@@ -39,12 +40,12 @@ class Catalog:
     paths: list[str]
     tags: list[str]
     probabilities: np.ndarray
-    embeddings: Optional[np.ndarray]
+    embeddings: np.ndarray | None
     keys: list[str]
     model_dir: str = ""
     model_version: str = ""
     meta: dict[str, Any] = dataclasses.field(default_factory=dict)
-    joint: Optional[np.ndarray] = None
+    joint: np.ndarray | None = None
 
     def __len__(self) -> int:
         return len(self.paths)
@@ -55,7 +56,7 @@ class Catalog:
         order = np.argsort(-p, kind="stable")[: max(0, n)]
         return {self.tags[i]: float(p[i]) for i in order}
 
-    def index_of(self, path: str) -> Optional[int]:
+    def index_of(self, path: str) -> int | None:
         """Row of the file ``path`` (by resolved absolute path, or by row key), or None."""
         want = _canonical(path)
         for i, shown in enumerate(self.paths):
@@ -73,7 +74,7 @@ def _canonical(path: str) -> str:
     return path if "://" in path else os.path.realpath(os.path.abspath(os.path.expanduser(path)))
 
 
-def _matrix(table, name: str, width: Optional[int], source: str) -> np.ndarray:
+def _matrix(table, name: str, width: int | None, source: str) -> np.ndarray:
     """A list<float> column as a dense ``[n, width]`` float32 array (every row the same width)."""
     import pyarrow as pa
 
@@ -108,7 +109,7 @@ def read_catalog(path: str, require_embeddings: bool = False) -> Catalog:
         raise CliError(f"catalog is a folder, expected a Parquet file: {path}")
     try:
         table = pq.read_table(path)
-    except Exception as err:  # noqa: BLE001 - not Parquet, truncated, unreadable: one line for the user
+    except Exception as err:  # not Parquet, truncated, unreadable: one line for the user
         first = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
         raise CliError(f"cannot read catalog {path}: {first}") from None
     raw = (table.schema.metadata or {}).get(META_KEY)
@@ -144,6 +145,20 @@ def read_catalog(path: str, require_embeddings: bool = False) -> Catalog:
     return Catalog(source=path, paths=[str(p) for p in shown], tags=tags, probabilities=probs,
                    embeddings=embeddings, keys=keys, model_dir=str(meta.get("model_dir") or ""),
                    model_version=str(meta.get("model_version") or ""), meta=meta, joint=joint)
+
+
+def model_dir_for(catalog: Catalog, model: str | None, alternative: str = "") -> str:
+    """The model to use with ``catalog``: ``model`` if given, else the one it was indexed with.
+
+    Raises CliError when the catalog records no model or its model folder is gone
+    (``alternative`` is appended to the hint, e.g. " (or --no-model)").
+    """
+    model_dir = model or catalog.model_dir
+    if not model_dir:
+        raise CliError(f"catalog {catalog.source} does not record its model: pass --model DIR{alternative}")
+    if model is None and "://" not in model_dir and not os.path.exists(model_dir):
+        raise CliError(f"the catalog's model {model_dir} is not there any more: pass --model DIR{alternative}")
+    return model_dir
 
 
 def write_catalog(path: str, paths: Sequence[str], probabilities, tags: Sequence[str], embeddings=None, *,

@@ -51,7 +51,7 @@ import shutil
 import sys
 import time
 import uuid
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any
 
 import numpy as np
 
@@ -88,7 +88,7 @@ def add_arguments(p) -> None:
 # catalog files
 
 
-def catalog_meta(source) -> Dict[str, Any]:
+def catalog_meta(source) -> dict[str, Any]:
     """The ``mtat_tagger.catalog`` JSON of a table, schema or Parquet file path ({} if absent or unreadable)."""
     import pyarrow.parquet as pq
 
@@ -99,11 +99,11 @@ def catalog_meta(source) -> Dict[str, Any]:
             schema = source.schema if hasattr(source, "schema") else source
         raw = (schema.metadata or {}).get(META_KEY)
         return json.loads(raw) if raw else {}
-    except Exception:  # noqa: BLE001 - not Parquet / foreign metadata: not one of our catalogs
+    except Exception:  # not Parquet / foreign metadata: not one of our catalogs
         return {}
 
 
-def _schema(meta: Dict[str, Any]):
+def _schema(meta: dict[str, Any]):
     import pyarrow as pa
 
     return pa.schema([
@@ -115,7 +115,7 @@ def _schema(meta: Dict[str, Any]):
     ], metadata={META_KEY: json.dumps(meta)})
 
 
-def table_of(rows: List[Dict[str, Any]], meta: Dict[str, Any]):
+def table_of(rows: list[dict[str, Any]], meta: dict[str, Any]):
     import pyarrow as pa
 
     schema = _schema(meta)
@@ -148,7 +148,7 @@ class AudioFile:
     mtime_ns: int
 
 
-def scan(root: str) -> Tuple[List[AudioFile], List[Dict[str, str]]]:
+def scan(root: str) -> tuple[list[AudioFile], list[dict[str, str]]]:
     """Audio files under ``root`` (recursive, sorted; names starting with '.' are skipped).
 
     Returns ``(files, rejects)``. Rejected without being opened, as ``{"path", "reason",
@@ -158,8 +158,8 @@ def scan(root: str) -> Tuple[List[AudioFile], List[Dict[str, str]]]:
     from mtat.annotations import resolves_outside
     from mtat.audio import printable
 
-    found: List[AudioFile] = []
-    rejects: List[Dict[str, str]] = []
+    found: list[AudioFile] = []
+    rejects: list[dict[str, str]] = []
     for d, dirs, files in os.walk(root):
         dirs[:] = sorted(x for x in dirs if not x.startswith("."))
         for name in sorted(files):
@@ -189,7 +189,7 @@ def scan(root: str) -> Tuple[List[AudioFile], List[Dict[str, str]]]:
 # the run
 
 
-def _mismatch(old: Dict[str, Any], new: Dict[str, Any]) -> Optional[str]:
+def _mismatch(old: dict[str, Any], new: dict[str, Any]) -> str | None:
     """Why rows described by ``old`` cannot join a catalog described by ``new`` (None if they can)."""
     if old.get("root") != new["root"]:
         return f"it indexes {old.get('root')}, not {new['root']}"
@@ -211,18 +211,18 @@ class _Parts:
     def exists(self) -> bool:
         return os.path.isdir(self.dir)
 
-    def manifest(self) -> Dict[str, Any]:
+    def manifest(self) -> dict[str, Any]:
         try:
             with open(os.path.join(self.dir, MANIFEST)) as f:
                 return json.load(f)
         except (OSError, ValueError):
             return {}
 
-    def files(self) -> List[str]:
+    def files(self) -> list[str]:
         return sorted(os.path.join(self.dir, n) for n in os.listdir(self.dir)
                       if n.startswith("part-") and n.endswith(".parquet"))
 
-    def start(self, meta: Dict[str, Any]) -> None:
+    def start(self, meta: dict[str, Any]) -> None:
         os.makedirs(self.dir, exist_ok=True)
         # half-written parts or catalog of a killed run (the temporary files of write_atomic)
         out_dir, out_name = os.path.split(self.out)
@@ -255,13 +255,13 @@ class _Parts:
         return self.exists() and bool(self.manifest() or self.files())
 
 
-def _read_rows(path: str) -> List[Dict[str, Any]]:
+def _read_rows(path: str) -> list[dict[str, Any]]:
     import pyarrow.parquet as pq
 
     return pq.read_table(path).to_pylist()
 
 
-def _paths(args) -> Tuple[str, str]:
+def _paths(args) -> tuple[str, str]:
     """(absolute DIR, absolute --out), checked."""
     root = os.path.abspath(os.path.expanduser(args.dir))
     out = os.path.abspath(os.path.expanduser(args.out))
@@ -275,7 +275,7 @@ def _paths(args) -> Tuple[str, str]:
     return root, out
 
 
-def _catalog_meta_for(tagger, root: str) -> Dict[str, Any]:
+def _catalog_meta_for(tagger, root: str) -> dict[str, Any]:
     """The metadata naming the model and folder of a catalog (its identity: :data:`IDENTITY`)."""
     return {"format": FORMAT, "tags": tagger.tags, "embedding_dim": tagger.embedding_dim,
             "joint_dim": int(tagger.info["joint"]["dim"]) if tagger.has_joint else None,
@@ -285,17 +285,17 @@ def _catalog_meta_for(tagger, root: str) -> Dict[str, Any]:
             "clip_scheme": "mean over the served model windows (serving_default)"}
 
 
-def _already_indexed(args, out: str, parts: _Parts, meta: Dict[str, Any],
-                     files: List[AudioFile]) -> Tuple[Dict[str, Dict[str, Any]], int]:
+def _already_indexed(args, out: str, parts: _Parts, meta: dict[str, Any],
+                     files: list[AudioFile]) -> tuple[dict[str, dict[str, Any]], int]:
     """Rows of unchanged files in an existing catalog and in unfinished parts: ``(path -> row,
     files resumed from parts)``. Raises CliError when they belong to another model or folder."""
     current = {f.rel: f for f in files}
 
-    def unchanged(row: Dict[str, Any]) -> bool:
+    def unchanged(row: dict[str, Any]) -> bool:
         f = current.get(row["path"])
         return f is not None and f.size == row["size"] and f.mtime_ns == row["mtime_ns"]
 
-    done: Dict[str, Dict[str, Any]] = {}  # later sources override earlier ones
+    done: dict[str, dict[str, Any]] = {}  # later sources override earlier ones
     if args.reindex:
         parts.remove()
         return done, 0
@@ -316,7 +316,7 @@ def _already_indexed(args, out: str, parts: _Parts, meta: Dict[str, Any],
     for part in parts.files():
         try:
             rows = _read_rows(part)
-        except Exception:  # noqa: BLE001 - unreadable part: its files are simply indexed again
+        except Exception:
             print(f"warning: ignoring unreadable part {part}", file=sys.stderr)
             os.remove(part)
             continue
@@ -324,7 +324,7 @@ def _already_indexed(args, out: str, parts: _Parts, meta: Dict[str, Any],
     return done, len(set(done) - before)
 
 
-def _row(f: AudioFile, pred, tagger) -> Dict[str, Any]:
+def _row(f: AudioFile, pred, tagger) -> dict[str, Any]:
     """The catalog row of one tagged file."""
     return {"path": f.rel, "abs_path": f.abs, "duration": float(pred.duration),
             "probabilities": np.asarray(pred.probabilities, np.float32).tolist(),
@@ -334,8 +334,8 @@ def _row(f: AudioFile, pred, tagger) -> Dict[str, Any]:
             "model_dir": tagger.model_dir, "indexed_at": dt.datetime.now(dt.timezone.utc)}
 
 
-def _index_files(args, tagger, todo: List[AudioFile], total: int, parts: _Parts, meta: Dict[str, Any],
-                 done: Dict[str, Dict[str, Any]]) -> Tuple[List[Dict[str, str]], int]:
+def _index_files(args, tagger, todo: list[AudioFile], total: int, parts: _Parts, meta: dict[str, Any],
+                 done: dict[str, dict[str, Any]]) -> tuple[list[dict[str, str]], int]:
     """Tag ``todo`` in parallel, saving a part every ``--part-size`` files (or PART_SECONDS) and adding
     the saved rows to ``done``. Returns (rejects, files processed). On Ctrl-C the finished files are
     saved first, then KeyboardInterrupt propagates."""
@@ -343,8 +343,8 @@ def _index_files(args, tagger, todo: List[AudioFile], total: int, parts: _Parts,
 
     from mtat.tagging import map_files
 
-    rejects: List[Dict[str, str]] = []
-    pending: List[Dict[str, Any]] = []
+    rejects: list[dict[str, str]] = []
+    pending: list[dict[str, Any]] = []
     last_flush = time.monotonic()
     processed = 0
     by_abs = {f.abs: f for f in todo}

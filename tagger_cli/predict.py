@@ -29,7 +29,8 @@ from __future__ import annotations
 import json
 import os
 import sys
-from typing import Any, Callable, List, Optional, Sequence, Tuple
+from collections.abc import Callable, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -68,7 +69,7 @@ def add_arguments(p) -> None:
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
 
 
-def plot_paths(plot: str, files: Sequence[str]) -> List[str]:
+def plot_paths(plot: str, files: Sequence[str]) -> list[str]:
     """One PNG per input: ``plot`` itself for one file, else ``<plot stem>-<file stem>.png`` (deduplicated)."""
     root, ext = os.path.splitext(plot)
     ext = ext or ".png"
@@ -122,9 +123,9 @@ def plot_taggram(prediction, tags: Sequence[str], out_path: str, top: int, title
     fig.savefig(out_path, dpi=100, format="png")
 
 
-def parse_phrases(text: str) -> List[str]:
+def parse_phrases(text: str) -> list[str]:
     """The phrases of ``--tags``: comma-separated, spaces collapsed, empty and repeated ones dropped."""
-    phrases: List[str] = []
+    phrases: list[str] = []
     for part in str(text).split(","):
         phrase = " ".join(part.split())
         if phrase and phrase not in phrases:
@@ -143,8 +144,7 @@ def json_line(path: str, tags: Sequence[str], probabilities: np.ndarray, top: in
 
 
 def _error_text(err: BaseException) -> str:
-    from mtat.audio import AudioError
-    from mtat.audio import printable
+    from mtat.audio import AudioError, printable
 
     if isinstance(err, AudioError):
         return printable(str(err))
@@ -153,10 +153,10 @@ def _error_text(err: BaseException) -> str:
 
 
 #: ``tag(path) -> (labels, scores, duration in s, FilePrediction or None)``: one file, tagged.
-TagFn = Callable[[str], Tuple[List[str], np.ndarray, float, Any]]
+TagFn = Callable[[str], tuple[list[str], np.ndarray, float, Any]]
 
 
-def _server_tagger(args, phrases: Optional[List[str]]) -> TagFn:
+def _server_tagger(args, phrases: list[str] | None) -> TagFn:
     """Tag through a running TF Serving (streamed: a long file is sent window by window)."""
     from mtat.audio import stream_audio
     from tagger_cli.serve_check import ServingClient
@@ -177,7 +177,7 @@ def _server_tagger(args, phrases: Optional[List[str]]) -> TagFn:
     return tag
 
 
-def _model_tagger(args, phrases: Optional[List[str]], taggram: bool) -> TagFn:
+def _model_tagger(args, phrases: list[str] | None, taggram: bool) -> TagFn:
     """Tag with the local model: its tags, or the ``--tags`` phrases scored zero-shot."""
     from mtat.tagging import load_tagger
 
@@ -213,7 +213,7 @@ def run(args) -> int:
         raise CliError("--workers must be at least 1")
     if not args.taggram_hop > 0:
         raise CliError("--taggram-hop must be positive")
-    files: List[str] = list(args.files)
+    files: list[str] = list(args.files)
     plots = plot_paths(args.plot, files) if args.plot else None
     phrases = parse_phrases(args.tags) if args.tags is not None else None
     if args.server:

@@ -20,7 +20,7 @@ import argparse
 import html
 import os
 from collections import Counter
-from typing import Sequence
+from collections.abc import Sequence
 
 import numpy as np
 

@@ -18,7 +18,8 @@ import socket
 import sys
 import urllib.error
 import urllib.request
-from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple
+from collections.abc import Iterable, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -47,7 +48,7 @@ class ServingClient:
             raise CliError(f"invalid model name {model!r}")
         self.url, self.model, self.timeout = url, model, timeout
 
-    def _request(self, path: str, body: Optional[dict] = None) -> Any:
+    def _request(self, path: str, body: dict | None = None) -> Any:
         data = None if body is None else json.dumps(body).encode()
         req = urllib.request.Request(self.url + path, data=data, method="GET" if body is None else "POST",
                                      headers={"Content-Type": "application/json"})
@@ -71,7 +72,7 @@ class ServingClient:
             else:
                 why = str(reason)
             raise CliError(f"cannot reach TF Serving at {self.url}: {why}") from None
-        except (socket.timeout, TimeoutError):
+        except TimeoutError:
             raise CliError(f"cannot reach TF Serving at {self.url}: no answer within {self.timeout:.0f} s") from None
         except (ConnectionError, OSError) as err:
             raise CliError(f"cannot reach TF Serving at {self.url}: {err}") from None
@@ -80,11 +81,11 @@ class ServingClient:
         except ValueError:
             raise CliError(f"TF Serving at {self.url} answered something that is not JSON: {raw[:80]!r}") from None
 
-    def status(self) -> Dict[str, Any]:
+    def status(self) -> dict[str, Any]:
         """``GET /v1/models/{model}``: ``{"model_version_status": [{"version", "state", ...}]}``."""
         return self._request(f"/v1/models/{self.model}")
 
-    def predict(self, instances: List[Any]) -> List[Dict[str, Any]]:
+    def predict(self, instances: list[Any]) -> list[dict[str, Any]]:
         """``POST /v1/models/{model}:predict`` with ``{"instances": ...}`` -> the ``predictions`` rows."""
         answer = self._request(f"/v1/models/{self.model}:predict", {"instances": instances})
         if not isinstance(answer, dict) or "predictions" not in answer:
@@ -100,13 +101,13 @@ class ServingClient:
         return rows
 
     def tag_waveform(self, waveform: np.ndarray, window: int = DEFAULT_WINDOW_SAMPLES
-                     ) -> Tuple[List[str], np.ndarray]:
+                     ) -> tuple[list[str], np.ndarray]:
         """(tags, clip probabilities) of a mono waveform, as ``serving_default`` computes them."""
         tags, probs, _ = self.tag_blocks(iter([np.asarray(waveform, dtype=np.float32).reshape(-1)]), window)
         return tags, probs
 
     def tag_blocks(self, blocks: Iterable[np.ndarray], window: int = DEFAULT_WINDOW_SAMPLES
-                   ) -> Tuple[List[str], np.ndarray, int]:
+                   ) -> tuple[list[str], np.ndarray, int]:
         """(tags, clip probabilities, samples) of a stream of mono blocks (e.g. ``stream_audio``).
 
         Up to :data:`WHOLE_FILE_WINDOWS` windows the whole waveform is one instance; a longer
@@ -116,14 +117,14 @@ class ServingClient:
         """
         from mtat.windows import Windower
 
-        head: List[np.ndarray] = []
+        head: list[np.ndarray] = []
         total = 0
-        windower: Optional[Windower] = None
-        pending: List[np.ndarray] = []
-        probs: List[np.ndarray] = []
-        tags: Optional[List[str]] = None
+        windower: Windower | None = None
+        pending: list[np.ndarray] = []
+        probs: list[np.ndarray] = []
+        tags: list[str] | None = None
 
-        def send(instances: List[np.ndarray]) -> None:
+        def send(instances: list[np.ndarray]) -> None:
             nonlocal tags
             for row in self.predict([w.tolist() for w in instances]):
                 if "probabilities" not in row:
@@ -165,7 +166,7 @@ class ServingClient:
 def _error_text(err: urllib.error.HTTPError) -> str:
     try:
         body = err.read().decode("utf-8", "replace")
-    except Exception:  # noqa: BLE001
+    except Exception:
         return err.reason or "no details"
     try:
         return str(json.loads(body).get("error", body)).strip() or "no details"
@@ -173,7 +174,7 @@ def _error_text(err: urllib.error.HTTPError) -> str:
         return body.strip()[:200] or str(err.reason)
 
 
-def version_line(status: Dict[str, Any]) -> str:
+def version_line(status: dict[str, Any]) -> str:
     """'version 3 AVAILABLE' from a model status answer."""
     rows = status.get("model_version_status") or []
     if not rows:
@@ -181,7 +182,7 @@ def version_line(status: Dict[str, Any]) -> str:
     return ", ".join(f"version {r.get('version', '?')} {r.get('state', '?')}" for r in rows)
 
 
-def format_top(path: str, duration: float, top: Sequence[Tuple[str, float]]) -> str:
+def format_top(path: str, duration: float, top: Sequence[tuple[str, float]]) -> str:
     """The human-readable block ``predict`` and ``serve-check`` print for one file."""
     width = max((len(t) for t, _ in top), default=0)
     lines = [f"{path}  ({duration:.1f} s)"]
@@ -200,8 +201,7 @@ def add_arguments(p) -> None:
 
 
 def run(args) -> int:
-    from mtat.audio import AudioError
-    from mtat.audio import printable, stream_audio
+    from mtat.audio import AudioError, printable, stream_audio
     from mtat.tagging import top_tags
 
     if args.top < 1:

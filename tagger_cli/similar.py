@@ -26,11 +26,10 @@ import argparse
 import json
 import os
 import sys
-from typing import Optional
 
 import numpy as np
 
-from tagger_cli.catalog import Catalog, read_catalog
+from tagger_cli.catalog import Catalog, model_dir_for, read_catalog
 from tagger_cli.main import CliError
 
 HELP = "find catalog songs that sound like an audio file (audio-embedding cosine)"
@@ -62,7 +61,7 @@ def cosine_to_all(query: np.ndarray, embeddings: np.ndarray) -> np.ndarray:
     return np.where(en * qn > 0, e @ q / denom, 0.0)
 
 
-def rank_similar(catalog: Catalog, embedding: np.ndarray, top: int, exclude: Optional[int] = None) -> list[dict]:
+def rank_similar(catalog: Catalog, embedding: np.ndarray, top: int, exclude: int | None = None) -> list[dict]:
     """The ``top`` most similar catalog songs as ``{"path", "similarity", "tags"}``, best first
     (similarity: cosine of the catalog-centred embeddings)."""
     from tagger_cli.tag_search import rank_songs
@@ -80,17 +79,12 @@ def rank_similar(catalog: Catalog, embedding: np.ndarray, top: int, exclude: Opt
             for i in rank_songs(sims, top, exclude=skip)]
 
 
-def embed_file(path: str, model: Optional[str], catalog: Catalog) -> np.ndarray:
+def embed_file(path: str, model: str | None, catalog: Catalog) -> np.ndarray:
     """The clip-level embedding of ``path`` with the catalog's (or the given) model."""
     from mtat.audio import AudioError
     from mtat.tagging import load_tagger
 
-    model_dir = model or catalog.model_dir
-    if not model_dir:
-        raise CliError(f"catalog {catalog.source} does not record its model: pass --model DIR")
-    if model is None and "://" not in model_dir and not os.path.exists(model_dir):
-        raise CliError(f"the catalog's model {model_dir} is not there any more: pass --model DIR")
-    tagger = load_tagger(model_dir)
+    tagger = load_tagger(model_dir_for(catalog, model))
     if catalog.model_version and tagger.version and str(tagger.version) != str(catalog.model_version):
         print(f"warning: the catalog was built with model version {catalog.model_version}, "
               f"FILE is embedded with version {tagger.version}", file=sys.stderr)

@@ -8,8 +8,8 @@ import shutil
 os.environ.setdefault("TF_USE_LEGACY_KERAS", "1")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
+import numpy as np
+import pytest
 
 #: Clips of the shared sample set: enough for every split (16 folders) and most styles.
 SAMPLE_CLIPS = 48
@@ -57,10 +57,10 @@ def pushed_model(sample_root, tmp_path_factory) -> str:
     from mtat import joint_space
     from mtat.audio import load_audio
     from mtat.features import MEL_KEY, MelConfig, clip_log_mel
+    from mtat.signatures import JOINT_NAME, OUTPUT_NAME, signature_names
     from trainer import export, models
     from trainer.joint_loss import JointLoss
     from trainer.preprocessing import decode_stored_mel, normalize_mel
-    from mtat.signatures import JOINT_NAME, OUTPUT_NAME, signature_names
 
     config = MelConfig()
     tags, records, _ = plan_clips(sample_root, top_k=50, tags=None, split_dir=None)

@@ -1,7 +1,7 @@
 """The Trainer's tf.data input pipeline: raw AudioExampleGen records -> (normalised mel, labels) batches."""
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 import tensorflow as tf
 

@@ -24,17 +24,30 @@ from __future__ import annotations
 
 import json
 import os
-from typing import Any, Dict, Optional, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 import tensorflow as tf
 
 from mtat.features import MEL_KEY, MelConfig, log_mel_graph
+from mtat.signatures import (
+    ANALYZE,
+    EMBEDDING_NAME,
+    EXAMPLES_INPUT,
+    EXAMPLES_SIGNATURE,
+    JOINT_NAME,
+    JOINT_SIGNATURE,
+    LOG_MEL,
+    OUTPUT_NAME,
+    SERVING_DEFAULT,
+    TAGS_OUTPUT,
+    WAVEFORM_INPUT,
+    WINDOW_JOINT,
+    WINDOW_PROBABILITIES,
+)
 from trainer.models import average_over_chunks, chunk_starts, has_joint_head, split_chunks
 from trainer.preprocessing import normalize_mel
-from mtat.signatures import (ANALYZE, EMBEDDING_NAME, EXAMPLES_INPUT, EXAMPLES_SIGNATURE, JOINT_NAME,
-                                JOINT_SIGNATURE, LOG_MEL, OUTPUT_NAME, SERVING_DEFAULT, TAGS_OUTPUT,
-                                WAVEFORM_INPUT, WINDOW_JOINT, WINDOW_PROBABILITIES)
 
 MODEL_INFO_FILE = "model_info.json"
 
@@ -78,10 +91,10 @@ def waveform_windows(waveform: tf.Tensor, window: int) -> tuple[tf.Tensor, tf.Te
 
 
 def build_signatures(model: tf.keras.Model, *, config: MelConfig, tags: Sequence[str], mean: np.ndarray,
-                     std: np.ndarray, chunk: int | None, tft_layer: Any, raw_feature_spec: Dict[str, Any],
-                     label_tags: Optional[Sequence[str]] = None,
-                     unseen_vectors: Optional[np.ndarray] = None,
-                     ) -> Dict[str, tf.types.experimental.ConcreteFunction]:
+                     std: np.ndarray, chunk: int | None, tft_layer: Any, raw_feature_spec: dict[str, Any],
+                     label_tags: Sequence[str] | None = None,
+                     unseen_vectors: np.ndarray | None = None,
+                     ) -> dict[str, tf.types.experimental.ConcreteFunction]:
     """The serving functions, closed over the trained model and the training statistics.
 
     ``tags``: the trained tags (the sigmoid head's columns). ``label_tags``: the tags of the
@@ -169,7 +182,7 @@ def build_signatures(model: tf.keras.Model, *, config: MelConfig, tags: Sequence
     return signatures
 
 
-def joint_info(tags: Sequence[str], tag_vectors: np.ndarray) -> Dict[str, Any]:
+def joint_info(tags: Sequence[str], tag_vectors: np.ndarray) -> dict[str, Any]:
     """``model_info.json``'s ``joint`` entry: the text space and the trained tags' vectors in it."""
     from mtat.joint_space import JOINT_DIM, PHRASE_TEMPLATE, TEXT_MODEL
 
@@ -177,7 +190,7 @@ def joint_info(tags: Sequence[str], tag_vectors: np.ndarray) -> Dict[str, Any]:
             "tag_vectors": np.round(np.asarray(tag_vectors, np.float64), 7).tolist()}
 
 
-def export_model(model: tf.keras.Model, export_dir: str, *, info: Dict[str, Any], **signature_args) -> None:
+def export_model(model: tf.keras.Model, export_dir: str, *, info: dict[str, Any], **signature_args) -> None:
     """Save ``model`` with the serving signatures and ``assets.extra/model_info.json`` (tags, features, preset)."""
     signatures = build_signatures(model, **signature_args)
     model.save(export_dir, save_format="tf", signatures=signatures, include_optimizer=False)
@@ -187,7 +200,7 @@ def export_model(model: tf.keras.Model, export_dir: str, *, info: Dict[str, Any]
         f.write(json.dumps(info, indent=1))
 
 
-def read_model_info(model_dir: str) -> Dict[str, Any]:
+def read_model_info(model_dir: str) -> dict[str, Any]:
     """The ``model_info.json`` an exported model carries (tags, mel_config, preset, ...)."""
     with tf.io.gfile.GFile(os.path.join(model_dir, "assets.extra", MODEL_INFO_FILE)) as f:
         return json.loads(f.read())

@@ -2,12 +2,15 @@
 from __future__ import annotations
 
 import dataclasses
-from typing import Any, Dict, Mapping, Optional, Sequence, Tuple
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 from trainer.precision import check_precision, check_xla
 
 #: The model presets (trainer/models.py builds them).
 PRESETS: tuple[str, ...] = ("small", "fcn4", "strong")
+#: Losses of the joint audio-text head (trainer/joint_loss.py).
+JOINT_LOSSES: tuple[str, ...] = ("margin", "infonce")
 #: Early-stopping patience per preset. ``small``: its epochs are cheap since the input pool, and
 #: validation ROC-AUC on a small eval split is noisy; test macro ROC-AUC on the 300-clip sample
 #: set (3 seeds, early stopping replayed on the per-epoch validation AUC): 0.872 / 0.854 / 0.879
@@ -22,8 +25,8 @@ class TrainingConfig:
     preset: str = "small"
     epochs: int = 30  # with early stopping on validation ROC-AUC
     batch_size: int = 16  # per replica
-    learning_rate: Optional[float] = None  # None: the preset's default
-    patience: Optional[int] = None  # epochs without a better val ROC-AUC; None: the preset's default
+    learning_rate: float | None = None  # None: the preset's default
+    patience: int | None = None  # epochs without a better val ROC-AUC; None: the preset's default
     activation: str = "relu"
     seed: int = 0
     #: "auto" | "float32" | "mixed_bfloat16" | "mixed_float16" (trainer/precision.py; auto: 16-bit on a GPU)
@@ -39,7 +42,7 @@ class TrainingConfig:
     joint_loss: str = "margin"  # margin | infonce
     #: Zero-shot protocol: tags whose labels no head is trained on (they are scored on the test
     #: split through the joint space only).
-    unseen_tags: Tuple[str, ...] = ()
+    unseen_tags: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         check_precision(self.precision)
@@ -47,6 +50,8 @@ class TrainingConfig:
         object.__setattr__(self, "unseen_tags", tuple(self.unseen_tags))
         if self.joint_weight < 0:
             raise ValueError(f"joint_weight must be >= 0, got {self.joint_weight}")
+        if self.joint_loss not in JOINT_LOSSES:
+            raise ValueError(f"joint_loss must be one of {', '.join(JOINT_LOSSES)}, got {self.joint_loss!r}")
 
     def early_stopping_patience(self) -> int:
         """``patience``, else the preset's default (:data:`DEFAULT_PATIENCE`)."""
@@ -66,13 +71,13 @@ class TrainingConfig:
             raise ValueError("every tag is unseen: nothing left to train on")
         return seen
 
-    def to_custom_config(self) -> Dict[str, Any]:
+    def to_custom_config(self) -> dict[str, Any]:
         config = dataclasses.asdict(self)
         config["unseen_tags"] = list(self.unseen_tags)
         return config
 
     @classmethod
-    def from_custom_config(cls, custom_config: Optional[Mapping[str, Any]]) -> "TrainingConfig":
+    def from_custom_config(cls, custom_config: Mapping[str, Any] | None) -> TrainingConfig:
         """The fields present in ``custom_config`` (other keys, e.g. ``mel_config``, are ignored)."""
         names = {f.name for f in dataclasses.fields(cls)}
         return cls(**{k: v for k, v in (custom_config or {}).items() if k in names and v is not None})

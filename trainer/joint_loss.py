@@ -16,12 +16,14 @@ under ``tf.distribute``.
 """
 from __future__ import annotations
 
-from typing import Any, Dict, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 import tensorflow as tf
 
-JOINT_LOSSES: tuple[str, ...] = ("margin", "infonce")
+from trainer.hparams import JOINT_LOSSES
+
 DEFAULT_MARGIN = 0.1
 DEFAULT_TEMPERATURE = 0.1
 
@@ -49,7 +51,7 @@ class JointLoss(tf.keras.losses.Loss):
         scores = tf.matmul(tf.cast(y_pred, tf.float32), tf.constant(self.tag_vectors), transpose_b=True)
         return joint_loss_values(labels, scores, self.kind, self.margin, self.temperature)
 
-    def get_config(self) -> Dict[str, Any]:
+    def get_config(self) -> dict[str, Any]:
         config = super().get_config()
         config.update(tag_vectors=self.tag_vectors.tolist(), kind=self.kind, margin=self.margin,
                       temperature=self.temperature)

@@ -20,13 +20,13 @@ normalised, trained with :class:`trainer.joint_loss.JointLoss` toward the tags' 
 from __future__ import annotations
 
 import math
-from typing import Sequence
+from collections.abc import Sequence
 
 import numpy as np
 import tensorflow as tf
 
 from mtat.joint_space import JOINT_DIM
-from mtat.signatures import EMBEDDING_NAME, JOINT_NAME, OUTPUT_NAME  # noqa: F401 (re-exported)
+from mtat.signatures import EMBEDDING_NAME, JOINT_NAME, OUTPUT_NAME  # re-exported
 from trainer.autograph_setup import skip_autograph_for_tf_keras
 from trainer.hparams import PRESETS
 from trainer.precision import resolve_precision

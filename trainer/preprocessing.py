@@ -8,7 +8,7 @@ so the hot path never re-parses or re-writes 0.5 MB examples.
 from __future__ import annotations
 
 import json
-from typing import Any, Dict, Optional
+from typing import Any
 
 import tensorflow as tf
 
@@ -30,7 +30,7 @@ def normalize_mel(mel: tf.Tensor, mean: tf.Tensor, std: tf.Tensor) -> tf.Tensor:
     return (mel - mean[:, None]) / std[:, None]
 
 
-def mel_config_from(custom_config: Optional[Dict[str, Any]]) -> MelConfig:
+def mel_config_from(custom_config: dict[str, Any] | None) -> MelConfig:
     """The MelConfig passed by the pipeline in ``custom_config['mel_config']`` (JSON), else defaults."""
     raw = (custom_config or {}).get("mel_config")
     if raw is None:
@@ -38,7 +38,7 @@ def mel_config_from(custom_config: Optional[Dict[str, Any]]) -> MelConfig:
     return MelConfig.from_dict(json.loads(raw) if isinstance(raw, str) else raw)
 
 
-def preprocessing_fn(inputs: Dict[str, tf.Tensor], custom_config: Optional[Dict[str, Any]] = None) -> Dict[str, tf.Tensor]:
+def preprocessing_fn(inputs: dict[str, tf.Tensor], custom_config: dict[str, Any] | None = None) -> dict[str, tf.Tensor]:
     """Per-band normalisation of the log-mel, statistics over all frames of the training split."""
     import tensorflow_transform as tft
 

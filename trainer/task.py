@@ -15,17 +15,17 @@ from __future__ import annotations
 import json
 import logging
 import os
-from typing import Any, Dict
+from typing import Any
 
 import numpy as np
 import tensorflow as tf
 
 from components.audio_example_gen.executor import METADATA_FILE
-from mtat.features import LABEL_KEY, MelConfig
 from mtat import joint_space
+from mtat.features import LABEL_KEY, MelConfig
+from mtat.signatures import JOINT_NAME, OUTPUT_NAME, signature_names
 from trainer import data, export, models, precision
 from trainer.hparams import TrainingConfig
-from mtat.signatures import JOINT_NAME, OUTPUT_NAME, signature_names
 from trainer.preprocessing import MEAN_KEY, STD_KEY, mel_config_from
 
 log = logging.getLogger(__name__)
@@ -39,7 +39,7 @@ def distribution_strategy() -> tf.distribute.Strategy:
     return tf.distribute.get_strategy()
 
 
-def examples_metadata(file_pattern: str) -> Dict[str, Any]:
+def examples_metadata(file_pattern: str) -> dict[str, Any]:
     """AudioExampleGen's ``feature_metadata.json`` (tags, mel config) beside the split folders."""
     examples_uri = os.path.dirname(os.path.dirname(file_pattern))
     with tf.io.gfile.GFile(os.path.join(examples_uri, METADATA_FILE)) as f:

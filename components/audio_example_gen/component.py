@@ -4,17 +4,18 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from typing import Any, Dict, Optional, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 import tensorflow as tf
 from tfx import types
 from tfx.components.example_gen import driver as example_gen_driver
 from tfx.components.example_gen import utils as example_gen_utils
 from tfx.dsl.components.base import base_beam_component, executor_spec
+from tfx.dsl.io import fileio
 from tfx.orchestration import data_types
 from tfx.types import standard_artifacts
 from tfx.types.component_spec import ChannelParameter, ExecutionParameter
-from tfx.dsl.io import fileio
 
 from components.audio_example_gen import executor
 from mtat.annotations import ANNOTATIONS_FILE
@@ -37,7 +38,7 @@ class AudioExampleGenSpec(types.ComponentSpec):
         "mel_config": ExecutionParameter(type=str),
         "min_seconds": ExecutionParameter(type=float),
     }
-    INPUTS: Dict[str, ChannelParameter] = {}
+    INPUTS: dict[str, ChannelParameter] = {}
     OUTPUTS = {
         executor.EXAMPLES_KEY: ChannelParameter(type=standard_artifacts.Examples),
         executor.REJECTS_KEY: ChannelParameter(type=AudioRejects),
@@ -71,7 +72,7 @@ def _audio_fingerprint(pattern: str) -> str:
     return f"audio: {len(files)} files ({unreadable} unreadable) {digest.hexdigest()}"
 
 
-def input_fingerprint(exec_properties: Dict[str, Any]) -> str:
+def input_fingerprint(exec_properties: dict[str, Any]) -> str:
     """Fingerprint of everything the output depends on besides the parameters themselves.
 
     Audio files: count, sizes and mtimes (as TFX's file-based ExampleGens do); the annotations
@@ -90,8 +91,8 @@ def input_fingerprint(exec_properties: Dict[str, Any]) -> str:
 class AudioExampleGenDriver(example_gen_driver.Driver):
     """Records the input fingerprint as an execution property, so TFX's cache sees data changes."""
 
-    def resolve_exec_properties(self, exec_properties: Dict[str, Any], pipeline_info: data_types.PipelineInfo,
-                                component_info: data_types.ComponentInfo) -> Dict[str, Any]:
+    def resolve_exec_properties(self, exec_properties: dict[str, Any], pipeline_info: data_types.PipelineInfo,
+                                component_info: data_types.ComponentInfo) -> dict[str, Any]:
         del pipeline_info, component_info
         exec_properties[example_gen_utils.FINGERPRINT_PROPERTY_NAME] = input_fingerprint(exec_properties)
         exec_properties[example_gen_utils.SPAN_PROPERTY_NAME] = 0
@@ -112,8 +113,8 @@ class AudioExampleGen(base_beam_component.BaseBeamComponent):
     DRIVER_CLASS = AudioExampleGenDriver
 
     def __init__(self, data_root: str, *, mel_config: MelConfig = MelConfig(), top_k: int = 50,
-                 tags: Optional[Sequence[str]] = None, split_dir: Optional[str] = None,
-                 annotations_file: str = ANNOTATIONS_FILE, min_seconds: Optional[float] = None):
+                 tags: Sequence[str] | None = None, split_dir: str | None = None,
+                 annotations_file: str = ANNOTATIONS_FILE, min_seconds: float | None = None):
         """``min_seconds``: shorter decoded audio is rejected as truncated (default 90% of a clip)."""
         if min_seconds is None:
             min_seconds = round(0.9 * mel_config.clip_seconds, 3)

@@ -5,7 +5,7 @@ import json
 import logging
 import os
 from collections import Counter
-from typing import Any, Dict, List
+from typing import Any
 
 import apache_beam as beam
 import tensorflow as tf
@@ -32,7 +32,7 @@ class NoUsableClipsError(RuntimeError):
     """Every row or clip was rejected: there is nothing to train on."""
 
 
-def plan_clips(data_root: str, *, top_k: int, tags: List[str] | None, split_dir: str | None,
+def plan_clips(data_root: str, *, top_k: int, tags: list[str] | None, split_dir: str | None,
                annotations_file: str = ANNOTATIONS_FILE) -> tuple[list[str], list[dict], list[dict]]:
     """Parse the CSV, choose the tags and splits. Returns ``(tags, clip records, csv rejects)``."""
     ann = load_annotations(data_root, annotations_file)
@@ -66,8 +66,8 @@ def _write_single(values: beam.PCollection, path: str, label: str):
 class Executor(base_beam_executor.BaseBeamExecutor):
     """Runs the plan on the driver, the audio work in Beam, then checks and records the outcome."""
 
-    def Do(self, input_dict: Dict[str, List[types.Artifact]], output_dict: Dict[str, List[types.Artifact]],
-           exec_properties: Dict[str, Any]) -> None:
+    def Do(self, input_dict: dict[str, list[types.Artifact]], output_dict: dict[str, list[types.Artifact]],
+           exec_properties: dict[str, Any]) -> None:
         data_root = exec_properties["data_root"]
         config = MelConfig.from_json(exec_properties["mel_config"])
         given_tags = json.loads(exec_properties.get("tags") or "null")

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import ctypes
 import json
-from typing import Any, Iterator, Sequence
+from collections.abc import Iterator, Sequence
+from typing import Any
 
 import apache_beam as beam
 import numpy as np
@@ -15,7 +16,15 @@ import numpy as np
 from mtat.annotations import Reject, resolve_clip_path
 from mtat.audio import AudioError, load_audio
 from mtat.features import (
-    CLIP_ID_KEY, LABEL_KEY, MEL_CONFIG_KEY, MEL_KEY, MEL_SHAPE_KEY, PATH_KEY, MelConfig, encode_mel, fit_to_clip,
+    CLIP_ID_KEY,
+    LABEL_KEY,
+    MEL_CONFIG_KEY,
+    MEL_KEY,
+    MEL_SHAPE_KEY,
+    PATH_KEY,
+    MelConfig,
+    encode_mel,
+    fit_to_clip,
     log_mel_fn,
 )
 
@@ -83,7 +92,7 @@ class ExtractFeaturesDoFn(beam.DoFn):
             self._rejected.inc()
             beam.metrics.Metrics.counter(NAMESPACE, f"rejected_{err.reason}").inc()
             yield beam.pvalue.TaggedOutput(REJECTS_TAG, audio_reject(record, err.reason, str(err)))
-        except Exception as err:  # noqa: BLE001 - a bad clip must never fail the run
+        except Exception as err:  # a bad clip must never fail the run
             self._rejected.inc()
             beam.metrics.Metrics.counter(NAMESPACE, "rejected_error").inc()
             message = f"{type(err).__name__}: {err}"
@@ -105,7 +114,7 @@ class ExtractFeaturesDoFn(beam.DoFn):
 
 
 @beam.ptransform_fn
-def ExtractExamples(records: beam.PCollection, data_root: str, config: MelConfig, min_seconds: float):  # noqa: N802
+def ExtractExamples(records: beam.PCollection, data_root: str, config: MelConfig, min_seconds: float):
     """Clip records -> tagged outputs ``examples`` ((split, bytes)) and ``rejects`` (dicts)."""
     return (
         records

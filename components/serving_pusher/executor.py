@@ -15,7 +15,7 @@ import contextlib
 import os
 import re
 import time
-from typing import Any, Dict, List, Optional
+from typing import Any
 
 from absl import logging
 from tfx import types
@@ -32,7 +32,7 @@ PARTIAL_RE = re.compile(r"\.(\d+)\.partial")
 STALE_PARTIAL_SECONDS = 3600
 
 
-def version_dirs(base: str) -> List[str]:
+def version_dirs(base: str) -> list[str]:
     """The TF Serving version folders (all-digit names) under ``base``, oldest first."""
     if not fileio.isdir(base):
         return []
@@ -40,7 +40,7 @@ def version_dirs(base: str) -> List[str]:
     return sorted((n for n in names if n.isdigit()), key=int)
 
 
-def find_pushed(base: str, source: str) -> Optional[str]:
+def find_pushed(base: str, source: str) -> str | None:
     """The version folder already holding the model exported at ``source``, if any."""
     for version in reversed(version_dirs(base)):
         marker = os.path.join(base, version, SOURCE_FILE)
@@ -64,7 +64,7 @@ def last_written(folder: str) -> float:
     return max(times, default=0.0)
 
 
-def remove_stale_partials(base: str, now: float, max_age: float = STALE_PARTIAL_SECONDS) -> List[str]:
+def remove_stale_partials(base: str, now: float, max_age: float = STALE_PARTIAL_SECONDS) -> list[str]:
     """Delete the ``.<version>.partial`` folders of crashed pushes (older than ``max_age``); returns their names."""
     removed = []
     for name in (n.rstrip("/") for n in fileio.listdir(base)):
@@ -81,7 +81,7 @@ def _remove_quietly(path: str) -> None:
     try:
         if fileio.exists(path):
             fileio.rmtree(path)
-    except Exception as err:  # noqa: BLE001 - the next push removes it once stale
+    except Exception as err:  # the next push removes it once stale
         logging.warning("Could not remove %s: %s", path, err)
 
 
@@ -110,8 +110,8 @@ def push_atomically(model_path: str, base: str, source: str) -> str:
 class Executor(tfx_pusher.Executor):
     """Pushes a blessed model to a filesystem ``base_directory`` laid out for TF Serving."""
 
-    def Do(self, input_dict: Dict[str, List[types.Artifact]], output_dict: Dict[str, List[types.Artifact]],
-           exec_properties: Dict[str, Any]) -> None:
+    def Do(self, input_dict: dict[str, list[types.Artifact]], output_dict: dict[str, list[types.Artifact]],
+           exec_properties: dict[str, Any]) -> None:
         model_push = artifact_utils.get_single_instance(output_dict[standard_component_specs.PUSHED_MODEL_KEY])
         if not self.CheckBlessing(input_dict):
             self._MarkNotPushed(model_push)

@@ -1,7 +1,7 @@
 """Anomalies found by TFDV, in plain words: feature, what the schema expects, what the data has, splits."""
 from __future__ import annotations
 
-from typing import Dict, List, Mapping, Optional, Sequence, Tuple
+from collections.abc import Mapping, Sequence
 
 from tensorflow_metadata.proto.v0 import anomalies_pb2, schema_pb2, statistics_pb2
 
@@ -9,7 +9,7 @@ from tensorflow_metadata.proto.v0 import anomalies_pb2, schema_pb2, statistics_p
 MAX_VALUES = 5
 
 
-def key_values(text: str) -> Optional[Dict[str, str]]:
+def key_values(text: str) -> dict[str, str] | None:
     """``"a=1 b=2"`` -> ``{"a": "1", "b": "2"}``; None when ``text`` is not of that form."""
     pairs = [token.split("=", 1) for token in text.split()]
     if not pairs or any(len(p) != 2 or not p[0] for p in pairs):
@@ -17,7 +17,7 @@ def key_values(text: str) -> Optional[Dict[str, str]]:
     return dict(pairs)
 
 
-def changed_parameters(expected: str, found: str) -> List[str]:
+def changed_parameters(expected: str, found: str) -> list[str]:
     """``name old -> new`` for each differing ``name=value`` of two such strings ([] if not of that form)."""
     old, new = key_values(expected), key_values(found)
     if old is None or new is None:
@@ -26,7 +26,7 @@ def changed_parameters(expected: str, found: str) -> List[str]:
     return [f"{k} {old.get(k, '(none)')} -> {new.get(k, '(none)')}" for k in keys if old.get(k) != new.get(k)]
 
 
-def string_domain(schema: schema_pb2.Schema, feature: str) -> Optional[List[str]]:
+def string_domain(schema: schema_pb2.Schema, feature: str) -> list[str] | None:
     """The values the schema allows for a string feature (None: no domain)."""
     for f in schema.feature:
         if f.name != feature:
@@ -38,7 +38,7 @@ def string_domain(schema: schema_pb2.Schema, feature: str) -> Optional[List[str]
     return None
 
 
-def found_values(stats: statistics_pb2.DatasetFeatureStatisticsList, feature: str) -> List[str]:
+def found_values(stats: statistics_pb2.DatasetFeatureStatisticsList, feature: str) -> list[str]:
     """The most frequent values of a string feature in one split's statistics (most frequent first)."""
     for dataset in stats.datasets:
         for f in dataset.features:
@@ -49,7 +49,7 @@ def found_values(stats: statistics_pb2.DatasetFeatureStatisticsList, feature: st
     return []
 
 
-def schema_value_count(schema: schema_pb2.Schema, feature: str) -> Optional[int]:
+def schema_value_count(schema: schema_pb2.Schema, feature: str) -> int | None:
     """Values per example the schema's fixed ``shape`` requires (None: no shape)."""
     for f in schema.feature:
         if f.name == feature and f.HasField("shape"):
@@ -60,7 +60,7 @@ def schema_value_count(schema: schema_pb2.Schema, feature: str) -> Optional[int]
     return None
 
 
-def found_value_counts(stats: statistics_pb2.DatasetFeatureStatisticsList, feature: str) -> Optional[Tuple[int, int]]:
+def found_value_counts(stats: statistics_pb2.DatasetFeatureStatisticsList, feature: str) -> tuple[int, int] | None:
     """(fewest, most) values per example of a feature in one split's statistics."""
     for dataset in stats.datasets:
         for f in dataset.features:
@@ -79,7 +79,7 @@ def _quoted(values: Sequence[str]) -> str:
 
 
 def describe_feature(feature: str, info: anomalies_pb2.AnomalyInfo, schema: schema_pb2.Schema,
-                     stats: Optional[statistics_pb2.DatasetFeatureStatisticsList]) -> str:
+                     stats: statistics_pb2.DatasetFeatureStatisticsList | None) -> str:
     """What is wrong with one feature: for a string outside its domain, what changed, what the schema
     expects and what the data has; otherwise TFDV's own description."""
     parts = []
@@ -103,9 +103,9 @@ def describe_feature(feature: str, info: anomalies_pb2.AnomalyInfo, schema: sche
 
 
 def describe_anomalies(anomalies: Mapping[str, anomalies_pb2.Anomalies], schema: schema_pb2.Schema,
-                       stats: Mapping[str, statistics_pb2.DatasetFeatureStatisticsList]) -> List[str]:
+                       stats: Mapping[str, statistics_pb2.DatasetFeatureStatisticsList]) -> list[str]:
     """One entry per distinct problem: ``feature 'x' (splits train, test): what is wrong``."""
-    splits_of: Dict[Tuple[str, str], List[str]] = {}
+    splits_of: dict[tuple[str, str], list[str]] = {}
     for split, found in anomalies.items():
         problems = [(f"feature {name!r}", describe_feature(name, info, schema, stats.get(split)))
                     for name, info in sorted(found.anomaly_info.items())]

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import os
-from typing import Any, Dict, List
+from typing import Any
 
 from tensorflow_metadata.proto.v0 import anomalies_pb2
 from tfx import types
@@ -25,8 +25,8 @@ class Executor(tfx_validator.Executor):
     in the local runner and on Kubeflow alike.
     """
 
-    def Do(self, input_dict: Dict[str, List[types.Artifact]], output_dict: Dict[str, List[types.Artifact]],
-           exec_properties: Dict[str, Any]):
+    def Do(self, input_dict: dict[str, list[types.Artifact]], output_dict: dict[str, list[types.Artifact]],
+           exec_properties: dict[str, Any]):
         result = super().Do(input_dict, output_dict, exec_properties)
         artifact = artifact_utils.get_single_instance(output_dict[standard_component_specs.ANOMALIES_KEY])
         blessed = artifact.get_json_value_custom_property(tfx_validator.ARTIFACT_PROPERTY_BLESSED_KEY) or {}

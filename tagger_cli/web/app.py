@@ -131,11 +131,11 @@ def create_app(service: WebService, *, max_upload_mb: float = DEFAULT_MAX_UPLOAD
         return JSONResponse(hit if hit is not None else await anyio.to_thread.run_sync(service.search, q, top))
 
     @app.get("/api/similar")
-    def api_similar(id: str = "", top: int = 10):  # noqa: A002 - the API's parameter name
+    def api_similar(id: str = "", top: int = 10):  # the API's parameter name
         return JSONResponse(service.similar(id, top))
 
     @app.get("/api/taggram")
-    def api_taggram(id: str = ""):  # noqa: A002
+    def api_taggram(id: str = ""):
         return service.taggram(id)
 
     @app.get("/audio/{song_id}")

@@ -9,7 +9,6 @@ at start-up, the text encoder too. Binds 127.0.0.1 unless ``--host`` says otherw
 from __future__ import annotations
 
 import argparse
-import os
 import shutil
 import sys
 import tempfile
@@ -34,7 +33,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 def load_service(catalog_path: str, model: str | None, no_model: bool = False, workers: int = 1, queue: int = 4):
     """Read the catalog, load the model (unless ``no_model``) and warm the text encoder."""
-    from tagger_cli.catalog import read_catalog
+    from tagger_cli.catalog import model_dir_for, read_catalog
     from tagger_cli.web.service import WebService
 
     catalog = read_catalog(catalog_path)
@@ -42,12 +41,7 @@ def load_service(catalog_path: str, model: str | None, no_model: bool = False, w
     if not no_model:
         from mtat.tagging import load_tagger
 
-        model_dir = model or catalog.model_dir
-        if not model_dir:
-            raise CliError(f"catalog {catalog_path} does not record its model: pass --model DIR (or --no-model)")
-        if model is None and "://" not in model_dir and not os.path.exists(model_dir):
-            raise CliError(f"the catalog's model {model_dir} is not there any more: pass --model DIR (or --no-model)")
-        tagger = load_tagger(model_dir)
+        tagger = load_tagger(model_dir_for(catalog, model, " (or --no-model)"))
         if list(tagger.tags) != list(catalog.tags):
             print(f"warning: the model's tags differ from the catalog's: uploads are tagged with the model's "
                   f"{len(tagger.tags)} tags", file=sys.stderr)

@@ -120,7 +120,7 @@ async def receive_upload(request, max_bytes: int, upload_dir: str | None = None,
                                    f"({received} bytes received)") from None
         except UploadError:
             raise
-        except Exception as err:  # noqa: BLE001 - a malformed multipart body or a dropped connection
+        except Exception as err:  # a malformed multipart body or a dropped connection
             raise UploadError(400, f"malformed multipart upload: {err}") from None
         finally:
             out.close()

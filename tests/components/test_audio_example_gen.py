@@ -16,8 +16,8 @@ from components.audio_example_gen import executor as ex
 from components.audio_example_gen.component import AudioExampleGen, AudioRejects, input_fingerprint
 from components.audio_example_gen.transforms import ExtractExamples
 from mtat.annotations import load_annotations
-from mtat.features import MelConfig, clip_log_mel, decode_mel
 from mtat.audio import load_audio
+from mtat.features import MelConfig, clip_log_mel, decode_mel
 from mtat.splits import folder_split_of
 
 CFG = MelConfig()

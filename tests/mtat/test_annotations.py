@@ -1,7 +1,12 @@
 import pytest
 
 from mtat.annotations import (
-    AnnotationsError, load_annotations, multi_hot, parse_annotations, resolve_clip_path, unsafe_path_reason,
+    AnnotationsError,
+    load_annotations,
+    multi_hot,
+    parse_annotations,
+    resolve_clip_path,
+    unsafe_path_reason,
 )
 from mtat.tags import MTAT_TAGS
 

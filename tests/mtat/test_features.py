@@ -7,7 +7,14 @@ import soundfile as sf
 
 from mtat.audio import load_audio
 from mtat.features import (
-    MelConfig, clip_log_mel, decode_mel, encode_mel, fit_to_clip, log_mel, log_mel_fn, mel_filterbank,
+    MelConfig,
+    clip_log_mel,
+    decode_mel,
+    encode_mel,
+    fit_to_clip,
+    log_mel,
+    log_mel_fn,
+    mel_filterbank,
 )
 
 CFG = MelConfig()

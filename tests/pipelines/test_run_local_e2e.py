@@ -8,8 +8,8 @@ import pytest
 import tensorflow as tf
 from sklearn.metrics import average_precision_score, roc_auc_score
 
-from mtat.audio import load_audio
 from mtat.annotations import load_annotations
+from mtat.audio import load_audio
 from mtat.features import MelConfig, clip_log_mel, decode_mel
 from pipelines import run_local
 from pipelines.zero_shot import zero_shot_metrics

@@ -26,9 +26,8 @@ from hypothesis import strategies as st
 
 from components.audio_example_gen.transforms import REJECTS_TAG, ExtractFeaturesDoFn
 from mtat.annotations import ANNOTATIONS_FILE, AnnotationsError, load_annotations, unsafe_path_reason
-from mtat.audio import AudioError, load_audio
+from mtat.audio import AudioError, load_audio, stream_audio
 from mtat.features import MEL_KEY, MelConfig, decode_mel
-from mtat.audio import stream_audio
 
 CFG = MelConfig()
 TAGS = ("guitar", "piano")

@@ -477,9 +477,9 @@ def test_predict_through_the_server_equals_local(capsys, serving_url, pushed_mod
     code_local, out_local, _ = run_cli(capsys, "predict", *files, "--model", pushed_model, "--json")
     local = [json.loads(line) for line in out_local.splitlines()]
     assert code == code_local == 1 and [r["path"] for r in served] == files
-    for s, l in zip(served[:2], local[:2]):
-        assert s["top"] == l["top"]
-        assert s["tags"] == pytest.approx(l["tags"], abs=2e-5)
+    for remote, here in zip(served[:2], local[:2]):
+        assert remote["top"] == here["top"]
+        assert remote["tags"] == pytest.approx(here["tags"], abs=2e-5)
     assert "error" in served[2]
 
 

@@ -4,7 +4,7 @@ import tf_keras
 from tensorflow.python.autograph.core import config
 from tensorflow.python.autograph.impl import conversion
 
-from trainer import models  # noqa: F401  (installs the rule on import)
+from trainer import models  # installs the rule on import
 from trainer.autograph_setup import skip_autograph_for_tf_keras
 
 

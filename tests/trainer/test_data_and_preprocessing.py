@@ -65,7 +65,7 @@ def test_preprocessing_fn_matches_numpy(records, tmp_path):
                   LABEL_KEY: list(e.features.feature[LABEL_KEY].int64_list.value)} for e in raw]
     spec = {MEL_KEY: tf.io.FixedLenFeature([], tf.string), LABEL_KEY: tf.io.FixedLenFeature([K], tf.int64)}
     metadata = dataset_metadata.DatasetMetadata(schema_utils.schema_from_feature_spec(spec))
-    fn = lambda inputs: preprocessing_fn(inputs, {"mel_config": CFG.to_json()})  # noqa: E731
+    fn = lambda inputs: preprocessing_fn(inputs, {"mel_config": CFG.to_json()})
     with tft_beam.Context(temp_dir=str(tmp_path)):
         (out, _), _ = (instances, metadata) | tft_beam.AnalyzeAndTransformDataset(fn, output_record_batches=False)
     rows = mels.transpose(0, 2, 1).reshape(-1, CFG.n_mels)

@@ -11,10 +11,20 @@ from components.audio_example_gen.transforms import make_example
 from mtat import joint_space
 from mtat.audio import load_audio
 from mtat.features import MEL_KEY, MelConfig
+from mtat.signatures import (
+    ANALYZE,
+    EMBEDDING_NAME,
+    EXAMPLES_SIGNATURE,
+    JOINT_NAME,
+    JOINT_SIGNATURE,
+    OUTPUT_NAME,
+    TAGS_OUTPUT,
+    WINDOW_JOINT,
+    WINDOW_PROBABILITIES,
+    signature_names,
+)
 from trainer import export, models
 from trainer.preprocessing import decode_stored_mel, normalize_mel
-from mtat.signatures import (ANALYZE, EMBEDDING_NAME, EXAMPLES_SIGNATURE, JOINT_NAME, JOINT_SIGNATURE, OUTPUT_NAME,
-                                TAGS_OUTPUT, WINDOW_JOINT, WINDOW_PROBABILITIES, signature_names)
 
 CFG = MelConfig()
 

@@ -10,10 +10,10 @@ import tensorflow as tf
 from components.audio_example_gen.transforms import make_example
 from mtat import joint_space
 from mtat.features import MelConfig
+from mtat.signatures import JOINT_NAME, OUTPUT_NAME
 from trainer import data, export, models
 from trainer.hparams import TrainingConfig
 from trainer.joint_loss import JOINT_LOSSES, JointLoss, joint_loss_values
-from mtat.signatures import JOINT_NAME, OUTPUT_NAME
 
 TAGS = ["guitar", "piano", "choir", "techno", "violin", "drums"]
 
@@ -30,7 +30,7 @@ def test_joint_loss_decreases_toward_targets(tag_vectors, kind):
     labels[:, 0] = 1.0  # every clip has a positive ...
     labels[:, 1] = 0.0  # ... and a negative
     loss = JointLoss(tag_vectors, kind=kind)
-    unit = lambda v: tf.math.l2_normalize(v, axis=-1)  # noqa: E731
+    unit = lambda v: tf.math.l2_normalize(v, axis=-1)
     z = tf.Variable(unit(rng.standard_normal((16, joint_space.JOINT_DIM)).astype(np.float32)))
     start = float(loss(labels, unit(z)))
     opt = tf.keras.optimizers.SGD(20.0)  # the batch mean and the normalisation make gradients small

@@ -91,7 +91,7 @@ def test_small_convolves_an_average_pooled_input(built):
     mel = _mel(1)
     pooled = tf.keras.Model(small.inputs, pool.output)(mel).numpy()[0, :, :, 0]
     np.testing.assert_allclose(pooled[1, 2], mel[0, 2:4, 8:12].mean(), rtol=1e-5)
-    assert not [l for l in built["fcn4"].layers if "pool" in l.name and "block" not in l.name]
+    assert not [layer for layer in built["fcn4"].layers if "pool" in layer.name and "block" not in layer.name]
     assert built["fcn4"].get_layer("block1_conv").input_shape == (None, N_MELS, N_FRAMES, 1)
 
 
