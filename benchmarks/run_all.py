@@ -10,10 +10,12 @@ train_input and inference quick, train_step (small before/after issue #15, fcn4,
 mixed_bfloat16 / mixed_float16 / XLA, 3 rounds), scaling (extraction N = 400 with 1 and 2 workers,
 end to end at 100, 200 and 400 clips), web_load (`mtat-tagger serve` on a 10,000-song catalog: 3 x 500
 searches at concurrency 8, 2 x 20 uploads; ~2 min), search quality (precision@10 on the held-out
-queries; the first run trains its reference model and indexes its catalog, ~5 min on idle cores,
-cached in data/search_bench), portable (extraction on the portable runner with 1 and 2 external
-workers vs the DirectRunner, N = 100 and 1,600). The first run also renders the 400
-sample clips into BENCH_DATA (/tmp/bench_data; ~2 min on 2 idle cores), reused afterwards.
+queries; the first run indexes its catalog, cached in data/search_bench), portable (extraction on the
+portable runner with 1 and 2 external workers vs the DirectRunner, N = 100 and 1,600).
+On a fresh clone the first run also makes what the benchmarks read and caches it under BENCH_DATA
+(/tmp/bench_data): the 400 rendered sample clips (~2 min on 2 idle cores) and the reference pipeline
+run (``common.reference_run``: `make run`'s pipeline on a 300-clip set, ~4 min on 2 idle AVX2 cores)
+the training-input, inference, web and search benchmarks read.
 Per-benchmark JSON goes to benchmarks/out/; a benchmark that fails is reported, the others run.
 """
 from __future__ import annotations

@@ -14,8 +14,9 @@ CSV is :func:`sample_music.style_of` ``(k)``.
 
 What it builds (once, cached under ``data/search_bench/``, gitignored; ``--cache DIR`` elsewhere):
 
-1. a model: the pipeline (``pipelines/run_local.py``, preset small, :data:`REFERENCE_EPOCHS`
-   epochs) on a generated set with seed 0 (300 clips), unless ``--model`` names one;
+1. a model: the benchmarks' reference run (``benchmarks.common.reference_run``: the pipeline with
+   its defaults on the seed-0 sample set of 300 clips, shared with the other benchmarks), unless
+   ``--model`` names one;
 2. a catalog: a *different* generated set (seed 1, ``--clips`` [200]) indexed with
    ``mtat-tagger index`` by that model, so no catalog song was trained on.
 
@@ -37,15 +38,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 from benchmarks import common
-from trainer.hparams import TrainingConfig
 
 QUERIES = common.BENCH_DIR / "search_queries.json"
 CACHE = common.REPO / "data" / "search_bench"
-TRAIN_SEED, CATALOG_SEED = 0, 1
-TRAIN_CLIPS, CATALOG_CLIPS = 300, 200
-#: Epochs of the reference model: the pipeline's default (what `make run` trains; ~1 min of
-#: Trainer on 2 AVX2 cores since the input-pooled small preset).
-REFERENCE_EPOCHS = TrainingConfig.epochs
+CATALOG_SEED, CATALOG_CLIPS = 1, 200
 K = 10
 SPLITS = ("dev", "heldout", "all")
 #: The goal (issue #13): held-out precision@10 and the worst query's.
@@ -113,17 +109,9 @@ def generated_set(root: Path, clips: int, seed: int, log: Callable[[str], None])
 
 
 def reference_model(cache: Path, log: Callable[[str], None]) -> str:
-    """The newest pushed version of the cached reference model (trained once, ~10 min here)."""
-    serving = cache / "serving" / "tagger"
-    try:
-        return common.latest_model_dir(serving)
-    except FileNotFoundError:
-        pass
-    data = generated_set(cache / "train_set", TRAIN_CLIPS, TRAIN_SEED, log)
-    log(f"training the reference model (pipeline, preset small, {REFERENCE_EPOCHS} epochs; 2-5 min) ...")
-    _run([sys.executable, "pipelines/run_local.py", "--data-root", str(data), "--pipeline-root",
-          str(cache / "pipeline"), "--serving-dir", str(cache / "serving"), "--epochs", str(REFERENCE_EPOCHS)], log)
-    return common.latest_model_dir(serving)
+    """The newest pushed version of the benchmarks' reference run (``common.reference_run``: the
+    pipeline with default settings on the seed-0 sample set, made once)."""
+    return common.latest_model_dir(common.reference_run(log=log) / "serving" / "tagger")
 
 
 def catalog_for(model_dir: str, cache: Path, clips: int, log: Callable[[str], None]) -> tuple[str, str]:
