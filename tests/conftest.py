@@ -57,7 +57,7 @@ def pushed_model(sample_root, tmp_path_factory) -> str:
     from mtat import joint_space
     from mtat.audio import load_audio
     from mtat.features import MEL_KEY, MelConfig, clip_log_mel
-    from mtat.signatures import JOINT_NAME, OUTPUT_NAME, signature_names
+    from mtat.signatures import JOINT_NAME, OUTPUT_NAME
     from trainer import export, models
     from trainer.joint_loss import JointLoss
     from trainer.preprocessing import decode_stored_mel, normalize_mel
@@ -90,9 +90,8 @@ def pushed_model(sample_root, tmp_path_factory) -> str:
     def stand_in_transform(features):
         return {MEL_KEY: normalize_mel(decode_stored_mel(features[MEL_KEY], config), mean_c, std_c)}
 
-    info = {"tags": tags, "mel_config": config.to_dict(), "preset": "small", "chunk_frames": None,
-            "num_train_examples": int(len(x)), "signatures": signature_names(True), "unseen_tags": [],
-            "label_tags": tags, "joint": export.joint_info(tags, vectors)}
+    info = export.model_info(tags=tags, config=config, preset="small", chunk_frames=None,
+                             num_train_examples=len(x), tag_vectors=vectors)
     version_dir = tmp_path_factory.mktemp("serving") / "tagger" / "1"
     export.export_model(model, str(version_dir), info=info, config=config, tags=tags, mean=mean, std=std,
                         chunk=None, tft_layer=stand_in_transform,

@@ -45,6 +45,7 @@ from mtat.signatures import (
     WAVEFORM_INPUT,
     WINDOW_JOINT,
     WINDOW_PROBABILITIES,
+    signature_names,
 )
 from trainer.models import average_over_chunks, chunk_starts, has_joint_head, split_chunks
 from trainer.preprocessing import normalize_mel
@@ -99,7 +100,8 @@ def build_signatures(model: tf.keras.Model, *, config: MelConfig, tags: Sequence
 
     ``tags``: the trained tags (the sigmoid head's columns). ``label_tags``: the tags of the
     examples' labels in order (default ``tags``); the ones not in ``tags`` are zero-shot tags, scored
-    in ``serving_examples`` with their text vectors ``unseen_vectors`` (in ``label_tags`` order).
+    in ``serving_examples`` with their text vectors ``unseen_vectors`` (in ``label_tags`` order; by
+    default :func:`mtat.joint_space.phrase_vectors` of those tags).
     """
     joint = has_joint_head(model)
     heads = heads_model(model)
@@ -113,6 +115,10 @@ def build_signatures(model: tf.keras.Model, *, config: MelConfig, tags: Sequence
     label_tags = list(tags) if label_tags is None else list(label_tags)
     unseen = [t for t in label_tags if t not in set(tags)]
     if unseen and joint:
+        if unseen_vectors is None:  # computed here, so they cannot come in another order
+            from mtat.joint_space import phrase_vectors
+
+            unseen_vectors = phrase_vectors(unseen)
         vectors = np.asarray(unseen_vectors, np.float32)
         if vectors.shape[0] != len(unseen):
             raise ValueError(f"unseen_vectors has {vectors.shape[0]} rows for {len(unseen)} unseen tags")
@@ -188,6 +194,20 @@ def joint_info(tags: Sequence[str], tag_vectors: np.ndarray) -> dict[str, Any]:
 
     return {"text_model": TEXT_MODEL, "template": PHRASE_TEMPLATE, "dim": JOINT_DIM, "tags": list(tags),
             "tag_vectors": np.round(np.asarray(tag_vectors, np.float64), 7).tolist()}
+
+
+def model_info(*, tags: Sequence[str], config: MelConfig, preset: str, chunk_frames: int | None,
+               num_train_examples: int, label_tags: Sequence[str] | None = None,
+               tag_vectors: np.ndarray | None = None) -> dict[str, Any]:
+    """``assets.extra/model_info.json`` of an exported model: the trained ``tags``, the features, the
+    preset, its signatures, the examples' ``label_tags`` (the trained ones plus the ``unseen_tags``,
+    in label order) and, with the joint head (``tag_vectors`` given), ``joint`` (:func:`joint_info`)."""
+    label_tags = list(tags) if label_tags is None else list(label_tags)
+    joint = tag_vectors is not None
+    return {"tags": list(tags), "mel_config": config.to_dict(), "preset": preset, "chunk_frames": chunk_frames,
+            "num_train_examples": int(num_train_examples), "signatures": signature_names(joint),
+            "unseen_tags": [t for t in label_tags if t not in set(tags)], "label_tags": label_tags,
+            "joint": joint_info(tags, tag_vectors) if joint else None}
 
 
 def export_model(model: tf.keras.Model, export_dir: str, *, info: dict[str, Any], **signature_args) -> None:

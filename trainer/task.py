@@ -23,7 +23,7 @@ import tensorflow as tf
 from components.audio_example_gen.executor import METADATA_FILE
 from mtat import joint_space
 from mtat.features import LABEL_KEY, MelConfig
-from mtat.signatures import JOINT_NAME, OUTPUT_NAME, signature_names
+from mtat.signatures import JOINT_NAME, OUTPUT_NAME
 from trainer import data, export, models, precision
 from trainer.hparams import TrainingConfig
 from trainer.preprocessing import MEAN_KEY, STD_KEY, mel_config_from
@@ -84,7 +84,6 @@ def run_fn(fn_args) -> None:
     seen = hp.seen_tags(tags)
     joint = hp.joint_weight > 0
     tag_vectors = joint_space.phrase_vectors(seen) if joint else None
-    unseen_vectors = joint_space.phrase_vectors(hp.unseen_tags) if joint and hp.unseen_tags else None
     log.info("training %s on %d clips (%d for validation), %d tags (%d unseen), joint weight %g, batch %d on %d "
              "replica(s), %s, XLA %s", preset, n_train, n_eval, len(seen), len(hp.unseen_tags), hp.joint_weight,
              batch, replicas, policy, "on" if jit_compile else "off")
@@ -114,12 +113,9 @@ def run_fn(fn_args) -> None:
                                    joint_loss=hp.joint_loss, precision="float32")
         model.set_weights(trained.get_weights())
     # The exported model always sees whole clips (chunk models average their windows).
-    info = {"tags": seen, "mel_config": config.to_dict(), "preset": preset, "chunk_frames": train_chunk,
-            "num_train_examples": n_train, "signatures": signature_names(joint),
-            "unseen_tags": list(hp.unseen_tags), "label_tags": tags,
-            "joint": export.joint_info(seen, tag_vectors) if joint else None}
+    info = export.model_info(tags=seen, config=config, preset=preset, chunk_frames=train_chunk,
+                             num_train_examples=n_train, label_tags=tags, tag_vectors=tag_vectors)
     export.export_model(model, fn_args.serving_model_dir, info=info, config=config, tags=seen, mean=mean,
                         std=std, chunk=train_chunk, tft_layer=tft_output.transform_features_layer(),
-                        raw_feature_spec=tft_output.raw_feature_spec(), label_tags=tags,
-                        unseen_vectors=unseen_vectors)
+                        raw_feature_spec=tft_output.raw_feature_spec(), label_tags=tags)
     log.info("exported to %s", fn_args.serving_model_dir)
