@@ -96,7 +96,7 @@ def test_fusion_puts_the_parts_on_one_scale():
     tag = rng.uniform(0, 1, 200)
     # the opposite ranking on a 250x narrower scale counts as much as the tag route
     joint = 0.3 - 0.004 * tag
-    fused = fuse(tag, joint)
+    fused = fuse(tag, joint, tag_weight=1.0, joint_weight=1.0)
     assert np.allclose(fused, 0.5, atol=1e-9)  # opposite, equally weighted: a tie everywhere
     assert np.array_equal(np.argsort(fuse(tag, 0.3 + 0.004 * tag)), np.argsort(tag))
     assert np.array_equal(np.argsort(fuse(tag, joint, joint_weight=0.0)), np.argsort(tag))
@@ -122,16 +122,20 @@ def test_without_joint_vectors_search_is_the_tag_route(matcher):
 def test_fusion_ranks_by_both_routes(matcher):
     cat = _catalog(joint=True)
     tag_only = search(cat, "music for jogging", top=N, route="tag", matcher=matcher)
-    fused = search(cat, "music for jogging", top=N, matcher=matcher)
+    fused = search(cat, "music for jogging", top=N, matcher=matcher)  # the default (small) joint weight
+    equal = search(cat, "music for jogging", top=N, matcher=matcher, joint_weight=1.0)
     joint_only = search(cat, "music for jogging", top=N, route="joint", matcher=matcher)
     assert fused["route"] == "fused" and tag_only["route"] == "tag" and joint_only["route"] == "joint"
     pos = {name: [int(r["path"][-6:-4]) for r in res["results"]]
-           for name, res in (("tag", tag_only), ("fused", fused), ("joint", joint_only))}
+           for name, res in (("tag", tag_only), ("fused", fused), ("equal", equal), ("joint", joint_only))}
     assert set(pos["joint"][:5]) == set(range(25, 30))  # the joint route alone finds its five
     assert set(pos["tag"][:10]) == set(range(10))  # the tag route alone finds the energetic ten
-    # fused: the joint five climb, the tag route's best stay near the top
-    assert max(pos["fused"].index(i) for i in range(25, 30)) < min(pos["tag"].index(i) for i in range(25, 30))
-    assert len(set(pos["fused"][:10]) & set(range(10))) >= 5
+    # equal weights: the joint five climb above where the tag route had any of them, and the tag
+    # route's best stay near the top; the default weight moves each of the five up too
+    assert max(pos["equal"].index(i) for i in range(25, 30)) < min(pos["tag"].index(i) for i in range(25, 30))
+    assert len(set(pos["equal"][:10]) & set(range(10))) >= 5
+    assert all(pos["fused"].index(i) < pos["tag"].index(i) for i in range(25, 30))
+    assert set(pos["fused"][:10]) & set(range(10))
     for r in fused["results"]:
         parts = r["parts"]
         assert r["score"] == parts["fused"] and 0 < parts["fused"] < 1
