@@ -218,11 +218,6 @@ def validation_monitor(model: tf.keras.Model) -> str:
     return f"val_{OUTPUT_NAME}_roc_auc" if has_joint_head(model) else "val_roc_auc"
 
 
-def tag_probabilities(outputs) -> tf.Tensor:
-    """The tag probabilities among a model's outputs (the first output of a two-headed model)."""
-    return outputs[0] if isinstance(outputs, (list, tuple)) else outputs
-
-
 def _fcn_body(
     x: tf.Tensor,
     blocks: Sequence[tuple[int, tuple[int, int]]],
