@@ -19,7 +19,12 @@ A query is matched against a tag vocabulary (the catalog's tag names) in two way
      :data:`FUZZY_CUTOFF`: "joging" -> jogging, "clasical" -> classical);
    * an alias in the query names its concept ("music for jogging" -> running; the longest alias
      wins, and a multi-word alias beats the tags inside it: "classical guitar", "string
-     quartet"); an alias after "no"/"not"/"without" is a negated concept ("not sad");
+     quartet"); an alias after a negation word (:data:`NEGATIONS`, small words such as "too" or
+     "any" in between are skipped) is a negated concept ("not sad", "not too sleepy");
+   * a negation before words that name neither a tag nor an alias ("without synthesizers")
+     negates the concept nearest to those words embedded alone; what a negated concept mainly
+     wants (:data:`BLOCK_SHARE`) no other part of the query may ask for, and the negated words
+     never reach the embedded query text (sentence embeddings ignore "without");
    * if some words are left unexplained (or nothing matched), the query (minus negations and
      filler words) is embedded as ``"{query} music"`` with all-MiniLM-L6-v2 and compared by
      cosine with every alias embedded the same way (a concept's similarity is its best alias's;
@@ -187,13 +192,38 @@ CACHE_ENV = "MTAT_TAGGER_CACHE"
 #: Similarity reported for a tag named literally in the query.
 EXACT_SIMILARITY = 1.0
 
-NEGATIONS = frozenset({"no", "not", "without", "non"})
+NEGATIONS = frozenset({"no", "not", "without", "non", "nothing", "never", "minus", "avoid"})
+#: A negation before words that name neither a tag nor a concept alias ("without instruments",
+#: "nothing too jazzy") negates the concept nearest to the next at most this many words (embedded
+#: alone, so the negation never pulls the query toward what it excludes).
+MAX_NEGATED_WORDS = 3
+#: A negated concept's tags weighted at least this share of its largest weight are excluded from
+#: the rest of the query's profile ("party without synthesizers": no electronic from "party").
+BLOCK_SHARE = 0.5
+#: Words skipped right after a negation ("without any strings", "no more sad songs").
+NEGATION_SKIP = frozenset({"any", "the", "a", "an", "more", "too", "much", "so", "very", "really"})
 FILLER_WORDS = frozenset({
     "and", "with", "or", "but", "plus", "a", "an", "the", "some", "of", "for", "to", "in", "at", "on",
     "by", "while", "my", "me", "i", "we", "our", "your", "that", "this", "is", "it", "like", "something",
     "anything", "sounds", "sound", "good", "best", "great", "nice", "playlist", "vibes", "vibe", "mood",
-    "music", "song", "songs", "track", "tracks", "tune", "tunes", "please", "play",
+    "music", "song", "songs", "track", "tracks", "tune", "tunes", "please", "play", "stuff", "things", "kind",
+    "sort", "type", "style", "genre",
 })
+
+
+def _skip_negation_words(words: list[str], i: int) -> int:
+    """The first position from ``i`` on that is not in :data:`NEGATION_SKIP`."""
+    while i < len(words) and words[i] in NEGATION_SKIP:
+        i += 1
+    return i
+
+
+def _negation_before(words: list[str], i: int) -> int | None:
+    """Position of the negation word that governs word ``i`` ("not" in "not too sleepy"), or None."""
+    k = i - 1
+    while k >= 0 and words[k] in NEGATION_SKIP:
+        k -= 1
+    return k if k >= 0 and words[k] in NEGATIONS else None
 
 
 class QueryError(ValueError):
@@ -226,8 +256,9 @@ class TagMatch:
 @dataclasses.dataclass(frozen=True)
 class ConceptMatch:
     """One matched concept. ``how``: "word" (an alias in the query, ``alias`` says which),
-    "negated word" (an alias after "no"/"not"/"without": its tags count against a song) or
-    "embedding" (nearest by text embedding, ``similarity`` is the cosine)."""
+    "negated word" (an alias after "no"/"not"/"without": its tags count against a song),
+    "embedding" (nearest by text embedding, ``similarity`` is the cosine) or "negated embedding"
+    (the concept nearest to words after a negation that name no alias: counts against a song)."""
 
     name: str
     similarity: float
@@ -416,14 +447,15 @@ class TagMatcher:
                 i += n
                 continue
             if words[i] in NEGATIONS and i + 1 < len(words):
-                phrase, n = self._phrase_at(words, i + 1)
+                k = _skip_negation_words(words, i + 1)
+                phrase, n = self._phrase_at(words, k)
                 match = self._negation(phrase) if phrase else None
                 if match is not None:
                     found.append(match)
                     g = self._group.get(phrase)
                     if g is not None:
                         blocked.add(g)
-                    i += 1 + n
+                    i = k + n
                     continue
             text.append(words[i])
             if words[i] not in FILLER_WORDS:
@@ -533,24 +565,28 @@ class TagMatcher:
             out.append(close[0] if close else w)
         return out, fixes
 
-    def _exact_concepts(self, words: list[str]) -> tuple[list[tuple[int, str, bool]], set[int]]:
+    def _exact_concepts(self, words: list[str]) -> tuple[list[tuple[int, str, bool]], set[int], set[int]]:
         """Concepts named by an alias in ``words`` (longest alias first): ``([(concept, alias, negated)],
-        covered word positions)``; an alias right after a negation word ("not sad") is negated."""
-        found, covered = [], set()
+        covered word positions, negated word positions)``; an alias right after a negation word
+        ("not sad", "not too sleepy") is negated."""
+        found, covered, negated_at = [], set(), set()
         i = 0
         while i < len(words):
             for n in range(min(self._alias_max_words, len(words) - i), 0, -1):
                 alias = " ".join(words[i:i + n])
                 ci = self._alias_index.get(alias)
-                if ci is not None and alias not in FILLER_WORDS:
-                    negated = i > 0 and words[i - 1] in NEGATIONS
-                    found.append((ci, alias, negated))
-                    covered.update(range(i - 1 if negated else i, i + n))
+                if ci is not None and alias not in FILLER_WORDS and alias not in NEGATION_SKIP:
+                    start = _negation_before(words, i)
+                    found.append((ci, alias, start is not None))
+                    span = range(i if start is None else start, i + n)
+                    covered.update(span)
+                    if start is not None:
+                        negated_at.update(span)
                     i += n
                     break
             else:
                 i += 1
-        return found, covered
+        return found, covered, negated_at
 
     def concept_similarities(self, text: str) -> np.ndarray:
         """Cosine of ``"{text} music"`` with each concept (its best alias), ``[n_concepts]``."""
@@ -572,30 +608,50 @@ class TagMatcher:
         content = [w for w in text if w not in FILLER_WORDS] or text
         if not content:
             raise QueryError(f"nothing to search for in {query!r}")
-        exact, covered = self._exact_concepts(text)  # fillers included: "house music", "sacred music"
+        exact, covered, negated = self._exact_concepts(text)  # fillers included: "house music", "sacred music"
         chosen: dict[int, ConceptMatch] = {}
-        for ci, alias, negated in exact:
+        for ci, alias, is_negated in exact:
             chosen.setdefault(ci, ConceptMatch(self._concept_names[ci], EXACT_SIMILARITY,
-                                               "negated word" if negated else "word", alias))
+                                               "negated word" if is_negated else "word", alias))
+        for start, stop in self._negated_spans(text, covered):
+            self._add_negated(" ".join(text[start + 1:stop]), chosen)
+            negated.update(range(start, stop))
         literal_words = {w for m in literal if not m.negated for w in normalize(m.tag).split()}
-        uncovered = [w for i, w in enumerate(text) if i not in covered and w not in literal_words
-                     and w not in FILLER_WORDS]
+        uncovered = [w for i, w in enumerate(text) if i not in covered and i not in negated
+                     and w not in literal_words and w not in FILLER_WORDS]
+        positive = [w for k, w in enumerate(text) if k not in negated and w not in FILLER_WORDS]
         if uncovered or not (chosen or literal):
-            self._add_embedded(" ".join(content), chosen, literal)
+            self._add_embedded(" ".join(positive or content), chosen, literal)
         matches = self._profile(literal, list(chosen.values()), blocked)
-        negated = {k for ci, alias, neg in exact if neg for k in self._positions(text, alias, negated=True)}
-        joint_text = " ".join(w for k, w in enumerate(text) if k not in negated and w not in FILLER_WORDS)
-        joint_text = joint_text or " ".join(content)
+        joint_text = " ".join(positive) or " ".join(content)
         return QueryMatch(query, "words", matches, tuple(chosen.values()), joint_text, fixes)
 
     @staticmethod
-    def _positions(words: list[str], alias: str, negated: bool) -> range:
-        """Word positions of the first ``alias`` in ``words`` (with the negation word before it)."""
-        n = len(alias.split())
-        for i in range(len(words) - n + 1):
-            if " ".join(words[i:i + n]) == alias and (not negated or (i > 0 and words[i - 1] in NEGATIONS)):
-                return range(i - 1 if negated else i, i + n)
-        return range(0)
+    def _negated_spans(words: list[str], covered: set[int]) -> list[tuple[int, int]]:
+        """``(negation position, end)`` of each negation whose next words name no tag or alias
+        (those were handled by :meth:`parse` / :meth:`_exact_concepts`): up to
+        :data:`MAX_NEGATED_WORDS` words after it, skipping :data:`NEGATION_SKIP`, stopping at a
+        filler word, another negation or a matched word."""
+        spans = []
+        for i, w in enumerate(words):
+            if w not in NEGATIONS or i in covered:
+                continue
+            j = _skip_negation_words(words, i + 1)
+            end = j
+            while (end < len(words) and end - j < MAX_NEGATED_WORDS and end not in covered
+                   and words[end] not in FILLER_WORDS and words[end] not in NEGATIONS):
+                end += 1
+            if end > j:
+                spans.append((i, end))
+        return spans
+
+    def _add_negated(self, text: str, chosen: dict[int, ConceptMatch]) -> None:
+        """Add the concept nearest to ``text`` (embedded alone) as a negated concept, if it is
+        similar enough (:data:`MIN_SIMILARITY`) and not already matched."""
+        sims = self.concept_similarities(text)
+        ci = int(np.argmax(sims))
+        if float(sims[ci]) >= self.min_similarity and ci not in chosen:
+            chosen[ci] = ConceptMatch(self._concept_names[ci], float(sims[ci]), "negated embedding", "")
 
     def _add_embedded(self, text: str, chosen: dict[int, ConceptMatch], literal: list[TagMatch]) -> None:
         """Add the concepts nearest to ``text`` by embedding (best first, within the margin, one energy pole)."""
@@ -625,16 +681,29 @@ class TagMatcher:
         the query at full weight, negations as negative weights; one tag per synonym group."""
         index = {n: i for i, n in enumerate(self._concept_names)}
         prof: dict[str, float] = {}
+        against: dict[str, float] = {}  # the negated concepts' part of ``prof``
         total = sum(c.similarity for c in chosen)
+        excluded: set[int] = set()  # what a negated concept mainly wants, no other concept may ask for
         for c in chosen:
-            for t, w in self._concept_weights[index[c.name]].items():
-                if c.how == "negated word":  # "not sad": against what the concept wants, nothing more
+            negated = c.how.startswith("negated")
+            weights = self._concept_weights[index[c.name]]
+            if negated:
+                top = max(weights.values())
+                excluded.update(self._group[t] for t, w in weights.items() if w >= BLOCK_SHARE * top)
+            for t, w in weights.items():
+                if negated:  # "not sad": against what the concept wants, nothing more
                     w = -w if w > 0 else 0.0
                 if t in GENERIC_TAGS:
                     w *= self.generic_weight
                 if w < 0:
                     w *= self.negative_weight
                 prof[t] = prof.get(t, 0.0) + c.similarity * w / total
+                if negated:
+                    against[t] = against.get(t, 0.0) + c.similarity * w / total
+        for t in prof:
+            if self._group[t] in excluded:
+                prof[t] = against.get(t, 0.0)
+        blocked = blocked | excluded
         named: dict[str, TagMatch] = {}
         for m in literal:
             named[m.tag] = m

@@ -89,6 +89,28 @@ def test_negation_still_works_with_concepts():
     assert m.match("piano without drums").kind == "tags"
 
 
+def test_negation_reaches_past_small_words():
+    m = TagMatcher(MTAT_TOP50, _boom)
+    chill = m.match("chill without any electronic stuff")
+    assert ("electronic", True) in [(t.tag, t.negated) for t in chill.matches] and "electronic" not in _wanted(chill)
+    sleepy = m.match("not too sleepy")  # "too" does not hide the negation from "sleepy"
+    assert sleepy.concepts and all(c.how == "negated word" for c in sleepy.concepts), sleepy.concepts
+    assert not set(_wanted(sleepy)) & CALM_POLE, sleepy
+    jazz = m.match("relaxing but nothing jazzy")  # "nothing" negates; it is no misspelling of "soothing"
+    assert not jazz.corrections and ("jazz", "negated word") in [(c.name, c.how) for c in jazz.concepts]
+    assert "jazzy" not in jazz.text.split() and "relaxing" in jazz.text.split()
+
+
+def test_negated_words_outside_the_vocabulary_count_against_songs(matcher):
+    party = matcher.match("party music without synthesizers")
+    negated = [c for c in party.concepts if c.how == "negated embedding"]
+    assert negated and negated[0].similarity >= 0.45, party.concepts
+    # what the negated concept mainly is (synth, electronic) is wanted by no other part of the query
+    assert {"synth", "electronic"} <= {t.tag for t in party.matches if t.negated}, party
+    assert not {"synth", "electronic"} & set(_wanted(party)) and "dance" in _wanted(party)[:3]
+    assert "synthesizers" not in party.text.split()  # the joint route never embeds what is excluded
+
+
 def test_words_nobody_listed_go_by_embedding(matcher):
     sprint = matcher.match("sprinting on a treadmill")
     assert sprint.concepts and sprint.concepts[0].how == "embedding"
