@@ -22,6 +22,12 @@ PHRASE_TEMPLATE = "a song with {}"
 Encode = Callable[[list[str]], np.ndarray]
 
 
+def unit_vectors(x: np.ndarray) -> np.ndarray:
+    """``x`` (float32) scaled to unit length along its last axis (zero vectors stay zero)."""
+    x = np.asarray(x, dtype=np.float32)
+    return x / np.maximum(np.linalg.norm(x, axis=-1, keepdims=True), 1e-12)
+
+
 def phrase_text(phrase: str) -> str:
     """The text encoded for ``phrase`` (a tag name, a zero-shot tag or a query)."""
     return PHRASE_TEMPLATE.format(" ".join(str(phrase).split()))
@@ -33,15 +39,12 @@ def phrase_vectors(phrases: Sequence[str], encode: Encode | None = None) -> np.n
         from mtat.text_embedding import TextEncoder
 
         encode = TextEncoder.load().encode
-    vecs = np.asarray(encode([phrase_text(p) for p in phrases]), dtype=np.float32)
-    return vecs / np.maximum(np.linalg.norm(vecs, axis=-1, keepdims=True), 1e-12)
+    return unit_vectors(encode([phrase_text(p) for p in phrases]))
 
 
 def cosine_scores(clip_vectors: np.ndarray, phrase_vecs: np.ndarray) -> np.ndarray:
     """Cosine ``[..., n_phrases]`` between clip vectors ``[..., D]`` and phrase vectors ``[n, D]``."""
-    clips = np.asarray(clip_vectors, dtype=np.float32)
-    clips = clips / np.maximum(np.linalg.norm(clips, axis=-1, keepdims=True), 1e-12)
-    return clips @ np.asarray(phrase_vecs, dtype=np.float32).T
+    return unit_vectors(clip_vectors) @ np.asarray(phrase_vecs, dtype=np.float32).T
 
 
 def zero_shot_scores(clip_vectors: np.ndarray, phrase_vecs: np.ndarray) -> np.ndarray:

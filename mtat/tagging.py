@@ -47,6 +47,7 @@ import numpy as np
 
 from mtat.audio import AUDIO_EXTENSIONS, AudioError, stream_audio
 from mtat.features import MelConfig
+from mtat.joint_space import unit_vectors
 from mtat.signatures import ANALYZE, EMBEDDING_NAME, JOINT_NAME, LOG_MEL, OUTPUT_NAME, SERVING_DEFAULT, WAVEFORM_INPUT
 from mtat.windows import Windower
 
@@ -336,7 +337,7 @@ class Tagger:
         probabilities = window_probs.mean(axis=0)
         embedding = np.concatenate(embs).mean(axis=0)
         window_joint = np.concatenate(joints) if joints else None
-        joint = _unit(window_joint.mean(axis=0)) if joints else None
+        joint = unit_vectors(window_joint.mean(axis=0)) if joints else None  # window vectors averaged, renormalised
         if not (np.all(np.isfinite(window_probs)) and np.all(np.isfinite(embedding))
                 and (window_joint is None or np.all(np.isfinite(window_joint)))):
             raise AudioError("non_finite", f"the model's output has NaN/Inf (sample values out of range?): {path}")
@@ -349,11 +350,6 @@ class Tagger:
                                   np.concatenate(seg_joints) if seg_joints else None)
         return FilePrediction(path, probabilities, embedding, window_probs, np.asarray(win_starts, np.float64) / rate,
                               float(duration), window / rate, False, joint, window_joint)
-
-
-def _unit(v: np.ndarray) -> np.ndarray:
-    """``v`` scaled to unit length (the served clip vector: window vectors averaged, renormalised)."""
-    return (v / max(float(np.linalg.norm(v)), 1e-12)).astype(np.float32)
 
 
 def load_tagger(path: str | None) -> Tagger:
