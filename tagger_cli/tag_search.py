@@ -54,7 +54,7 @@ from collections.abc import Callable, Iterable, Sequence
 
 import numpy as np
 
-from tagger_cli.concepts import Concept, concepts, resolve_weights
+from tagger_cli.concepts import Concept, concepts, normalize, resolve_weights
 
 #: Template of the query and of every concept alias when embedded (symmetric: both are phrases
 #: a listener types).
@@ -260,11 +260,6 @@ class QueryMatch:
     @property
     def tags(self) -> list[str]:
         return [m.tag for m in self.matches]
-
-
-def normalize(text: str) -> str:
-    """Lower-case, punctuation/hyphens to spaces, single spaces."""
-    return " ".join(re.sub(r"[^\w'&+]+|_", " ", str(text).lower()).split())
 
 
 def _group_index(tags: Sequence[str]) -> dict[str, int]:
