@@ -16,7 +16,9 @@ A query is matched against a tag vocabulary (the catalog's tag names) in two way
    plus one concept per catalog tag whose aliases are its name and :data:`TAG_DESCRIPTIONS`):
 
    * misspelled words are first replaced by the closest vocabulary word (difflib ratio >=
-     :data:`FUZZY_CUTOFF`: "joging" -> jogging, "clasical" -> classical);
+     :data:`FUZZY_CUTOFF`: "joging" -> jogging, "clasical" -> classical), a word of a tag name
+     first (the vocabulary's thousands of rarer words must not capture typos of the tags:
+     "violen" -> violin, not violent);
    * an alias in the query names its concept ("music for jogging" -> running; the longest alias
      wins, and a multi-word alias beats the tags inside it: "classical guitar", "string
      quartet"); an alias after "no"/"not"/"without" is a negated concept ("not sad");
@@ -465,6 +467,7 @@ class TagMatcher:
         self._alias_rows = np.asarray(alias_rows, dtype=np.int64)
         self._alias_texts = alias_texts
         self._alias_max_words = max(len(k.split()) for k in self._alias_index)
+        self._tag_words = sorted({w for k in self._norm for w in k.split() if len(w) >= FUZZY_MIN_LENGTH})
         self._known_words = sorted({w for k in self._alias_index for w in k.split() if len(w) >= FUZZY_MIN_LENGTH}
                                    | {w for k in self._norm for w in k.split() if len(w) >= FUZZY_MIN_LENGTH})
 
@@ -514,7 +517,8 @@ class TagMatcher:
         return np.concatenate([self.encode(c) for c in bar]) if chunks else np.zeros((0, 0), np.float32)
 
     def correct(self, words: list[str]) -> tuple[list[str], dict[str, str]]:
-        """Misspelled words replaced by the closest vocabulary word (difflib ratio >= :data:`FUZZY_CUTOFF`)."""
+        """Misspelled words replaced by the closest tag word, else the closest vocabulary word
+        (difflib ratio >= :data:`FUZZY_CUTOFF`)."""
         out, fixes = [], {}
         known = set(self._known_words)
         for w in words:
@@ -522,7 +526,8 @@ class TagMatcher:
                     or w in self._norm or not w.isalpha()):
                 out.append(w)
                 continue
-            close = difflib.get_close_matches(w, self._known_words, n=1, cutoff=FUZZY_CUTOFF)
+            close = (difflib.get_close_matches(w, self._tag_words, n=1, cutoff=FUZZY_CUTOFF)
+                     or difflib.get_close_matches(w, self._known_words, n=1, cutoff=FUZZY_CUTOFF))
             if close:
                 fixes[w] = close[0]
             out.append(close[0] if close else w)

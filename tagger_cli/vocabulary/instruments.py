@@ -2,7 +2,8 @@
 
 TEXT = """
 # --- instruments -------------------------------------------------------------------------------------
-violin: violin, violins, violinist, violist, fiddle playing, string ensemble, string ensembles, strings section, string section, string quartet, string
+violin: violin, violins, violinist, violist, fiddle playing, string ensemble, string ensembles, string
+    ensemble 1, string ensemble 2, strings section, string section, string quartet, string
     orchestra, viola | @ORCHESTRA violin:1 strings:1
 cello: cello, cellos, cellist, double bass, contrabass, bass viol, viola da gamba | @ORCHESTRA cello:1 strings:.9 slow:.3
 orchestra: orchestra, orchestral, symphony orchestra, symphonic, philharmonic orchestra | @ORCHESTRA orchestra:.8
@@ -27,7 +28,7 @@ reeds: clarinet, clarinets, clarinetist, oboe, oboes, oboist, bassoon, bassoons,
     contrabassoon, bass clarinet, woodwind quintet | woodwind:.8 clarinet:.6 oboe:.5 classical:.6 flute:.3 strings:.2
     -electronic:.3
 brass: trumpet, trumpets, trumpeter, trombone, trombones, trombonist, horns, brass, french horn, horn player, tuba,
-    cornet, flugelhorn, bugle, euphonium | horns:.8 trumpet:.7 horn:.6 orchestral:.4 jazz:.3 loud:.3 classical:.3
+    cornet, flugelhorn, bugle, euphonium, muted trumpet | horns:.8 trumpet:.7 horn:.6 orchestral:.4 jazz:.3 loud:.3 classical:.3
 sitar: sitar, sitars, sitarist, sitar player, tanpura, tambura, sarod, veena, shehnai, shanai, nadaswaram, bansuri,
     santoor, sarangi | @INDIAN sitar:1
 percussion: percussion, percussionist, drums, drum, drumming, drummer, drum kit, drum set, drum solo, timpani,
@@ -99,11 +100,10 @@ ocarina: ocarina, ocarinas, blown bottle, bottle blowing, slide whistle, penny w
 whistling: whistling, whistler, whistled tune | flute:.5 happy:.5 pop:.3 soft:.3 acoustic:.3
 reed pipes: ney, duduk, zurna, mizmar, kaval | flute:.7 middle eastern:.8 arabic:.5 eastern:.5 slow:.4 sad:.3
 synth lead: synth lead, lead synth, square lead, square wave, sawtooth, saw lead, supersaw, chiff lead, charang,
-    fifths lead, bass and lead, lead 1, lead 2, lead 8 | synth:1 electronic:.9 techno:.5 dance:.4 fast:.3 loud:.3
+    fifths lead, voice lead, bass and lead | synth:1 electronic:.9 techno:.5 dance:.4 fast:.3 loud:.3
 calliope: calliope, steam organ, fairground organ, circus organ, barrel organ, hurdy gurdy organ | organ:.7 happy:.6
     old:.5 fast:.4 weird:.4
-synth pad: synth pad, warm pad, choir pad, bowed pad, metallic pad, halo pad, sweep pad, new age pad, pad synth, pad
-    1, pad 2, pad 8 | synth:.9 ambient:.9 new age:.6 spacey:.5 electronic:.5 soft:.5 slow:.4 -drums:.3
+synth pad: synth pad, warm pad, choir pad, bowed pad, metallic pad, halo pad, sweep pad, new age pad, pad synth | synth:.9 ambient:.9 new age:.6 spacey:.5 electronic:.5 soft:.5 slow:.4 -drums:.3
 synth effects: synth effects, fx rain, fx soundtrack, fx crystal, fx atmosphere, fx brightness, fx goblins, fx
     echoes, fx sci-fi, sci-fi sounds, laser sounds, bleeps, bloops, blips | synth:.8 electronic:.8 spacey:.7
     ambient:.6 weird:.6

@@ -1,0 +1,102 @@
+"""The search vocabulary as data: it parses, each alias names one concept, every concept reaches the
+top-50 tags, and the general category lists it was written from are covered word for word."""
+from __future__ import annotations
+
+import pytest
+
+from mtat.tags import MTAT_TAGS, MTAT_TOP50
+from tagger_cli.concepts import concepts, normalize, parse_sections, resolve_weights
+from tagger_cli.tag_search import SYNONYM_GROUPS, TagMatcher
+from tagger_cli.vocabulary import SECTIONS
+
+#: The 128 General MIDI program names as a listener would type them (the bracketed synth names,
+#: "Lead 2 (sawtooth)", by their sound).
+GENERAL_MIDI = (
+    "acoustic grand piano", "bright acoustic piano", "electric grand piano", "honky-tonk piano", "electric piano 1",
+    "electric piano 2", "harpsichord", "clavinet", "celesta", "glockenspiel", "music box", "vibraphone", "marimba",
+    "xylophone", "tubular bells", "dulcimer", "drawbar organ", "percussive organ", "rock organ", "church organ",
+    "reed organ", "accordion", "harmonica", "tango accordion", "acoustic guitar nylon", "acoustic guitar steel",
+    "electric guitar jazz", "electric guitar clean", "electric guitar muted", "overdriven guitar",
+    "distortion guitar", "guitar harmonics", "acoustic bass", "electric bass finger", "electric bass pick",
+    "fretless bass", "slap bass 1", "slap bass 2", "synth bass 1", "synth bass 2", "violin", "viola", "cello", "contrabass", "tremolo strings",
+    "pizzicato strings", "orchestral harp", "timpani", "string ensemble 1", "string ensemble 2", "synth strings 1",
+    "synth strings 2", "choir aahs",
+    "voice oohs", "synth voice", "orchestra hit", "trumpet", "trombone", "tuba", "muted trumpet", "french horn",
+    "brass section", "synth brass 1", "synth brass 2", "soprano sax", "alto sax", "tenor sax", "baritone sax", "oboe",
+    "english horn", "bassoon", "clarinet", "piccolo", "flute", "recorder", "pan flute", "blown bottle",
+    "shakuhachi", "whistle", "ocarina", "square lead", "sawtooth", "calliope", "chiff lead", "charang",
+    "voice lead", "fifths lead", "bass and lead", "new age pad", "warm pad", "polysynth", "choir pad", "bowed pad",
+    "metallic pad", "halo pad", "sweep pad", "fx rain", "fx soundtrack", "fx crystal", "fx atmosphere",
+    "fx brightness", "fx goblins", "fx echoes", "fx sci-fi", "sitar", "banjo", "shamisen", "koto", "kalimba",
+    "bagpipe", "fiddle", "shanai", "tinkle bell", "agogo", "steel drums", "woodblock", "taiko drum", "melodic tom",
+    "synth drum", "reverse cymbal", "guitar fret noise", "breath noise", "seashore", "bird tweet",
+    "telephone ring", "helicopter", "applause", "gunshot",
+)
+DECADES = tuple(f"{y}s" for y in range(1920, 2030, 10))
+
+
+def _boom(texts):
+    raise AssertionError(f"the text model must not run here (asked for {texts[:2]})")
+
+
+def _synonyms() -> dict[str, list[str]]:
+    return {t: [m for m in grp if m != t] for grp in SYNONYM_GROUPS for t in grp}
+
+
+def test_vocabulary_parses_into_sections_of_real_tags():
+    vocab = concepts()
+    assert len(SECTIONS) >= 5 and len(vocab) >= 500 and sum(len(c.aliases) for c in vocab) >= 3500
+    assert len({c.name for c in vocab}) == len(vocab)
+    for c in vocab:
+        assert set(c.weights) <= set(MTAT_TAGS), (c.name, sorted(set(c.weights) - set(MTAT_TAGS)))
+
+
+def test_no_alias_names_two_concepts():
+    owner: dict[str, str] = {}
+    for c in concepts():
+        for a in c.aliases:
+            assert owner.setdefault(normalize(a), c.name) == c.name, (a, owner[normalize(a)], c.name)
+    # the parser itself refuses a repeat across sections, naming both places (hyphens normalized away)
+    with pytest.raises(ValueError, match=r"b\.py line 1: alias 'hip-hop' of 'y' already names 'x' \(a\.py line 2\)"):
+        parse_sections([("a.py", "\nx: rap, hip hop | rap:1"), ("b.py", "y: hip-hop | beat:1")])
+
+
+def test_every_concept_reaches_a_top50_tag():
+    syn = _synonyms()
+    unreachable = [c.name for c in concepts()
+                   if not any(w > 0 for w in resolve_weights(c.weights, MTAT_TOP50, syn).values())]
+    assert unreachable == []
+
+
+@pytest.mark.parametrize("names", [GENERAL_MIDI, DECADES], ids=["general-midi", "decades"])
+def test_category_lists_are_matched_word_for_word(names):
+    """Every General MIDI program and every decade is in the vocabulary: no text model is needed."""
+    assert len(set(names)) == len(names) and (len(names) == 128 if names is GENERAL_MIDI else True)
+    m = TagMatcher(MTAT_TOP50, _boom)
+    for name in names:
+        got = m.match(name)
+        assert any(not t.negated for t in got.matches), (name, got)
+
+
+def test_typos_of_tags_are_not_captured_by_rarer_vocabulary_words():
+    m = TagMatcher(MTAT_TOP50, _boom)
+    # "violent" (a mood word) and "choro" (a Brazilian genre) are closer by ratio, the tags win
+    assert m.match("violen").corrections == {"violen": "violin"}
+    assert m.match("chior").corrections == {"chior": "choir"}
+    assert m.match("joging").corrections == {"joging": "jogging"}  # not a tag word: the vocabulary's
+
+
+@pytest.mark.parametrize("query, want, not_want", [
+    ("synth pad", {"synth", "ambient"}, {"metal"}),
+    ("death growl", {"metal", "loud"}, {"quiet"}),
+    ("1940s", {"piano"}, {"electronic"}),
+    ("st patrick's day", {"flute"}, set()),
+    ("whispered", {"soft", "quiet"}, {"loud"}),
+    ("thunderstorm", {"loud"}, set()),
+    ("gregorian", {"choir"}, set()),
+])
+def test_new_words_imply_sensible_tags(query, want, not_want):
+    got = TagMatcher(MTAT_TOP50, _boom).match(query)
+    pos = {t.tag for t in got.matches if not t.negated}
+    assert want <= pos, (query, got.matches)
+    assert not (not_want & pos), (query, got.matches)
