@@ -6,7 +6,7 @@ import pytest
 
 from mtat.tags import MTAT_TAGS, MTAT_TOP50
 from tagger_cli.concepts import concepts, normalize, parse_sections, resolve_weights
-from tagger_cli.tag_search import SYNONYM_GROUPS, TagMatcher
+from tagger_cli.tag_search import SYNONYM_GROUPS, TagMatcher, edit_distance
 from tagger_cli.vocabulary import SECTIONS
 
 #: The 128 General MIDI program names as a listener would type them (the bracketed synth names,
@@ -84,6 +84,15 @@ def test_typos_of_tags_are_not_captured_by_rarer_vocabulary_words():
     assert m.match("violen").corrections == {"violen": "violin"}
     assert m.match("chior").corrections == {"chior": "choir"}
     assert m.match("joging").corrections == {"joging": "jogging"}  # not a tag word: the vocabulary's
+    assert m.correct(["halowen", "saxaphone", "gregorain"])[0] == ["halloween", "saxophone", "gregorian"]
+    # a real word nobody listed is 0.86-similar to "shamrock" but two edits and another first letter away
+    assert m.correct(["hammock"]) == (["hammock"], {})
+
+
+def test_edit_distance_counts_typing_edits():
+    pairs = {("chior", "choir"): 1, ("violen", "violin"): 1, ("hammock", "shamrock"): 2, ("", "ab"): 2,
+             ("kitten", "sitting"): 3, ("techno", "techno"): 0, ("abcd", "badc"): 2}
+    assert {p: edit_distance(*p) for p in pairs} == pairs
 
 
 @pytest.mark.parametrize("query, want, not_want", [
