@@ -92,7 +92,7 @@ big beat: big beat, breaks, breakbeat hardcore, acid breaks, nu skool breaks | @
 acid house: acid house, acid, acid trance, tb 303 acid | @DANCE techno:.9 house:.6 synth:.6 weird:.3 repetitive:.4
 liquid dnb: liquid dnb, liquid drum and bass, liquid funk, neurofunk, jump up, footwork, juke, halftime | @DANCE
     fast:.9 drums:.6 beats:.7 bass:.5
-dub techno: dub techno, ambient techno, minimal, microhouse, deep techno, berlin school | techno:.9 electronic:.8
+dub techno: dub techno, ambient techno, microhouse, deep techno, berlin school | techno:.9 electronic:.8
     ambient:.6 repetitive:.6 beat:.5 synth:.5 echo:.3
 dark ambient: dark ambient, drone ambient, isolationism, ritual ambient | ambient:.9 dark:.8 drone:.7 eerie:.5
     weird:.5 slow:.5 -drums:.5 -happy:.5

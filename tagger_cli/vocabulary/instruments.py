@@ -9,12 +9,12 @@ cello: cello, cellos, cellist, double bass, contrabass, bass viol, viola da gamb
 orchestra: orchestra, orchestral, symphony orchestra, symphonic, philharmonic orchestra | @ORCHESTRA orchestra:.8
     orchestral:.9 loud:.2
 piano: piano, pianos, pianist, grand piano, upright piano, keys, ivories, acoustic grand piano, bright acoustic
-    piano, bright piano, concert grand, baby grand, piano music, piano piece, piano pieces | @PIANO
+    piano, bright piano, concert grand, baby grand, piano piece, piano pieces | @PIANO
 keyboard: keyboard, keyboards, keyboardist, organ, organs, organist, church organ, pipe organ, cathedral organ | organ:.9 piano:.5 keyboard:.6 choir:.3
     classical:.3
 harpsichord: harpsichord, harpsichords, harpsichordist, clavichord, spinet, virginal, cembalo | @BAROQUE harpsichord:1
 harp: harp, harps, harpist, zither, celtic harp, orchestral harp, concert harp, pedal harp, irish harp | @HARP
-guitar: guitar, guitars, guitarist, guitar player, six string, guitar solo, guitar music | guitar:1 guitars:.4 solo:.3
+guitar: guitar, guitars, guitarist, guitar player, six string, guitar solo | guitar:1 guitars:.4 solo:.3
 acoustic guitar: acoustic guitar, classical guitar, spanish guitar, nylon string, nylon string guitar, fingerstyle,
     fingerpicking, fingerpicked, strumming, strummed, strum, unplugged, lute, steel string guitar, twelve string guitar,
     12 string guitar, dreadnought, acoustic guitar nylon, acoustic guitar steel | @ACOUSTIC_GUITAR

@@ -72,7 +72,7 @@ sneaky: sneaky, sneaking, mischievous, cheeky, sly, tiptoe, tiptoeing, stealth, 
     strings:.5 plucking:.3 quiet:.5 weird:.4 bass:.3 dark:.3 slow:.3 -loud:.4
 adventurous: adventurous, adventure, quest, exploration, exploring, journey, wanderlust, expedition, voyage, odyssey
     | orchestral:.7 strings:.6 classical:.4 flute:.3 drums:.3 loud:.3 happy:.3
-solitude: solitude, alone, isolated, isolation, empty, emptiness, void, abandoned, lost | slow:.6 ambient:.6 quiet:.6
+solitude: solitude, alone, isolated, isolation, empty, emptiness, void, abandoned | slow:.6 ambient:.6 quiet:.6
     soft:.5 piano:.5 sad:.4 drone:.3 -happy:.4 -loud:.4
 sultry: sultry, seductive, steamy, sensuous, silky, velvety, smoky, slinky, flirty, flirtatious, desire | slow:.5
     soft:.4 jazz:.5 sax:.5 vocal:.4 female:.3 beat:.3 -loud:.3
@@ -80,7 +80,7 @@ comedy: comedy, comedic, humorous, goofy, zany, wacky, cartoonish, slapstick, cl
     happy:.6 weird:.6 fast:.4 upbeat:.4 pop:.3 -sad:.5 -dark:.5
 emotional: emotional, heartfelt, moving, touching, poignant, expressive, passionate, emotive, tearjerker, soulful |
     slow:.5 strings:.6 violin:.5 piano:.6 vocal:.4 cello:.4 sad:.3
-fiery: fiery, hot-blooded, fire, burning, blazing, explosive, volcanic | fast:.6 loud:.6 guitar:.5 drums:.5
+fiery: fiery, hot-blooded, burning, blazing, explosive, volcanic | fast:.6 loud:.6 guitar:.5 drums:.5
     spanish:.3 rock:.4 violin:.3
 evil: evil, demonic, satanic, diabolical, hellish, infernal, wicked, villain, villainous, dark lord, occult |
     dark:.9 metal:.6 scary:.5 loud:.4 weird:.4 heavy:.4 choir:.3
@@ -107,7 +107,7 @@ shimmering: shimmering, shimmer, shimmery, glimmering, iridescent, luminous, rad
     ambient:.8 synth:.6 airy:.4 spacey:.4 strings:.4 bells:.4 soft:.4
 lush: lush, rich, sweeping, layered, wall of sound, big sound, orchestrated, dense, thick, sumptuous |
     strings:.8 orchestral:.6 classical:.4 ambient:.4 synth:.3 loud:.3
-sparse: sparse, minimal sound, stripped down, stripped back, bare, barebones, simple, spacious, understated |
+sparse: sparse, minimal sound, stripped down, stripped back, bare, barebones, simple, spacious, understated, minimal |
     quiet:.6 soft:.6 solo:.6 slow:.5 piano:.4 acoustic:.4 -drums:.4 -loud:.5
 droning: droning, drones, drony, sustained, hum, buzzing, drone notes, pedal tone | drone:1 ambient:.8 slow:.5
     repetitive:.4 sitar:.3 -drums:.3
@@ -124,7 +124,7 @@ metallic: metallic, clangy, clanging, clanking, mechanical, machine, machines, m
     industrial:.8 electronic:.6 noise:.6 techno:.5 weird:.5 loud:.3
 icy: icy, glacial, frozen, frosty, arctic, polar, tundra, ice, cold sound, clinical, sterile | ambient:.7 synth:.6
     electronic:.5 spacey:.4 quiet:.3 bells:.3 -happy:.2
-plucked: plucked, plucking, pluck, picked, plucky, harp-like | plucking:.8 guitar:.7 harp:.6 strings:.4 acoustic:.4
+plucked: plucked, plucking, pluck, picked, plucky | plucking:.8 guitar:.7 harp:.6 strings:.4 acoustic:.4
     sitar:.3 banjo:.3
 percussive: percussive, rhythmic, rhythm, rhythms, polyrhythmic, polyrhythm, polyrhythms, syncopated, syncopation,
     drum heavy, drum-heavy | percussion:.8 drums:.8 beat:.8 beats:.6 tribal:.3 world:.3

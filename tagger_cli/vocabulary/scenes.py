@@ -173,7 +173,7 @@ cabaret: cabaret, vaudeville, music hall, parlour, parlor, salon | piano:.8 voca
 # --- more places ---------------------------------------------------------------------------------------
 lake river: lake, lakeside, river, riverside, stream, brook, creek, pond, waterfall, waterfalls | water:.7 ambient:.7
     soft:.5 acoustic:.4 new age:.5 flute:.3 -loud:.5
-cave: cave, caves, cavern, caverns, grotto, mine, mines, catacombs, crypt, tomb | ambient:.7 dark:.6 drone:.5 eerie:.5
+cave: cave, caves, cavern, caverns, grotto, catacombs, crypt, tomb | ambient:.7 dark:.6 drone:.5 eerie:.5
     echo:.5 weird:.4 slow:.3
 dungeon: dungeon, dungeons, dungeon crawl, dragon, dragons, wizard, wizards, elves, elf, sorcerer, sword and sorcery,
     epic fantasy, high fantasy, middle earth | orchestral:.7 strings:.6 choir:.4 flute:.4 medieval:.4 dark:.3
@@ -227,7 +227,7 @@ summer: summer, summertime, heatwave, sunny, sunshine, vacation, holiday trip | 
     acoustic:.3 -dark:.5 -sad:.4
 autumn: autumn, fall, rainy day, rain, rainy, cloudy, grey day, fog | slow:.6 soft:.6 piano:.6 sad:.4 acoustic:.4
     guitar:.4 strings:.4 ambient:.3 -happy:.3 -fast:.3
-winter: winter, snow, snowy, cold, frost, fireplace, fire place, cozy, cosy, hygge | soft:.6 slow:.5 piano:.6
+winter: winter, snow, snowy, cold, frost, fireplace, fire place, by the fire, sitting by the fire, cozy, cosy, hygge | soft:.6 slow:.5 piano:.6
     acoustic:.4 strings:.4 classical:.3 quiet:.4 -loud:.4
 christmas: christmas, xmas, christmas carols, carols, carol, nativity, advent, noel, yuletide, santa | choir:1
     choral:.9 vocal:.4 bells:.5 organ:.4 classical:.3 -metal:.5 -techno:.4
