@@ -51,7 +51,6 @@ import dataclasses
 import difflib
 import hashlib
 import os
-import re
 import sys
 from collections.abc import Callable, Iterable, Sequence
 
