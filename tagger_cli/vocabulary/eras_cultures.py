@@ -79,7 +79,7 @@ ireland: irish, ireland, celtic, scottish, scotland, gaelic, highlands, bagpipes
     flute:.7 fiddle:.6 violin:.4 harp:.5 folk:.5
 spain: spanish, spain, flamenco, andalusia, seville, madrid, tango, latin guitar | spanish:1 guitar:.9 acoustic
     guitar:.6 classical guitar:.5 acoustic:.4
-latin: latin, latin american, brazil, brazilian, bossa nova, samba, salsa, mexico, mexican, cuba, cuban | guitar:.7
+latin: latin, latin american, brazil, brazilian, bossa nova, bossa, samba, salsa, mexico, mexican, cuba, cuban | guitar:.7
     acoustic guitar:.5 percussion:.5 spanish:.5
 andes: andes, andean, peru, bolivia, inca, pan pipes, panpipes, pan flute | flute:1 flutes:.8 world:.5 folk:.3
 native american: native american, first nations, powwow, tribal flute | flute:.8 tribal:.6 drums:.4 chant:.4 world:.4

@@ -161,7 +161,7 @@ toy instruments: toy piano, toy instruments, musical toys, glockenspiel toy, chi
     happy:.5 weird:.3 soft:.3
 # --- voices ------------------------------------------------------------------------------------------
 choir: choir, choirs, chorus, chorale, choral, ensemble singing, voices together, a cappella, acapella, hymn, hymns,
-    psalm, gospel choir | @SACRED
+    psalm, gospel choir, hymn-like | @SACRED
 chant: chant, chanting, gregorian, plainsong, plainchant, monks chanting, mantra, om | @SACRED chant:1 chanting:.8
     monks:.6 male:.3 slow:.5
 opera: opera, operatic, powerful voice, big voice, vibrato, aria, arias, soprano, tenor, baritone, mezzo, diva,

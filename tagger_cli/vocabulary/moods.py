@@ -5,7 +5,7 @@ TEXT = """
 happy: happy, joyful, cheerful, joy, sunny mood, good mood, feel good, feel-good, uplifting, positive, jolly, merry,
     glad, delighted, gleeful, joyous, jubilant, elated, festive, celebratory, carefree, lighthearted, light-hearted,
     sunny disposition, jovial, exuberant, ebullient, effervescent, giddy, perky, sprightly, bubbly, chirpy,
-    extroverted | @HAPPY
+    extroverted, freewheeling | @HAPPY
 sad: sad, sadness, melancholy, melancholic, sorrow, depressed, depressing, heartbreak, heartbroken, breakup, crying,
     tears, lonely, loneliness, mournful, sorrowful, somber, sombre, tragic, tragedy, despair, despairing, desolate,
     forlorn, feeling blue, heavy hearted, heavy-hearted, tearful, weeping, lament, elegy, elegiac, plaintive,
@@ -20,14 +20,14 @@ calm: calm, peaceful, tranquil, serene, serenity, soothing, gentle, quiet time, 
 chill: chill, chilled, chillout, mellow, easygoing, lounge, downtempo | ambient:.7 soft:.6 mellow:.7 slow:.5
     electronic:.4 beat:.3 -loud:.6 -metal:.6 -fast:.4
 dreamy: dreamy, dreamlike, ethereal, floating, hazy, celestial, heavenly, angelic, misty, mist, otherworldly beauty,
-    reverie, dreamscape | ambient:.9 harp:.7 new age:.6 soft:.6 spacey:.5 synth:.4 airy:.4 -loud:.6 -drums:.4
+    reverie, dreamscape, flowing | ambient:.9 harp:.7 new age:.6 soft:.6 spacey:.5 synth:.4 airy:.4 -loud:.6 -drums:.4
 energetic: energetic, energy, high energy, intense, powerful, adrenaline, upbeat, lively, pumped, excited, excitement,
     exciting, thrilling, exhilarating, electrifying, dynamic, vigorous, spirited, hyper, boisterous, rowdy, raucous,
     rambunctious, rousing, rollicking, kinetic, motoric, gutsy, visceral, feverish | @ENERGY rock:.4 techno:.4 pop:.4
 scary: scary, creepy, spooky, eerie, sinister, unsettling, disturbing, nightmare, menacing, terrifying, fear, afraid,
     fearful, frightening, horrifying, horrific, haunting, ghostly, spectral, macabre, gothic horror | @SPOOKY
-dark: dark, gloomy, brooding, ominous, moody, noir, grim, nihilistic, suffocating, oppressive | dark:.9 slow:.5
-    eerie:.5 weird:.5 ambient:.4 -happy:.6
+dark: dark, gloomy, brooding, ominous, moody, noir, grim, nihilistic, suffocating, oppressive, severe | dark:.9
+    slow:.5 eerie:.5 weird:.5 ambient:.4 -happy:.6
 mysterious: mysterious, mystery, enigmatic, mystical, magical, arcane | weird:.6 eerie:.5 ambient:.6 spacey:.4
     eastern:.4 harp:.3
 epic: epic, dramatic, grand, majestic, heroic, triumphant, victorious, anthem, grandiose, monumental, massive,
@@ -45,12 +45,14 @@ nostalgic: nostalgic, nostalgia, memories, bittersweet, wistful, sentimental, lo
 elegant: elegant, refined, classy, sophisticated, graceful, posh, fancy, ornate, opulent, elaborate, cosmopolitan,
     polished | classical:.8 piano:.6 strings:.6 harpsichord:.5 harp:.4 -loud:.5 -metal:.6 -techno:.4
 tense: tense, suspense, suspenseful, tension, anxious, nervous, thriller, uneasy, restless, paranoid, paranoia,
-    anxiety, dread, worry, worried, on edge, claustrophobic | weird:.6 dark:.5 strings:.5 eerie:.5 drone:.3 -happy:.5
+    anxiety, dread, worry, worried, on edge, claustrophobic, jittery, turbulent | weird:.6 dark:.5 strings:.5 eerie:.5
+    drone:.3 -happy:.5
 hypnotic: hypnotic, trance-like, repetitive, mesmerizing, trippy, psychedelic, circular, druggy, narcotic, stoned,
     meandering | repetitive:.8 techno:.6 electronic:.6 trance:.5 drone:.5 sitar:.3 ambient:.4
 euphoric: euphoric, euphoria, ecstatic, blissful, hands in the air | @DANCE trance:.6 happy:.5 loud:.4
 rebellious: rebellious, defiant, attitude, edgy, raw, angst, angsty, teen angst, rebel yell, bitter, resentful, jaded,
-    cynical, angst-ridden, provocative, reckless | rock:1 punk:.7 loud:.7 guitar:.5 drums:.5
+    cynical, angst-ridden, provocative, reckless, messy, ramshackle, sloppy, shambolic | rock:1 punk:.7 loud:.7
+    guitar:.5 drums:.5
 confident: confident, swagger, cool, badass, sexy, bossy, boss, fierce confidence, hustle, grind, flex, swaggering,
     bravado, brash, flashy, slick, street-smart, thuggish | beat:.7 beats:.6 pop:.5 hip hop:.5 electronic:.4 drums:.4
 weird: weird, strange, bizarre, odd, surreal, alien sounds, otherworldly, abstract, eccentric, outlandish, outrageous
@@ -80,8 +82,8 @@ solitude: solitude, alone, isolated, isolation, empty, emptiness, void, abandone
 sultry: sultry, seductive, steamy, sensuous, silky, velvety, smoky, slinky, flirty, flirtatious, desire, erotic,
     sexual, sleazy, hedonistic, indulgent | slow:.5 soft:.4 jazz:.5 sax:.5 vocal:.4 female:.3 beat:.3 -loud:.3
 comedy: comedy, comedic, humorous, goofy, zany, wacky, cartoonish, slapstick, clown, clowns, clownish, hilarious,
-    campy, satirical, sarcastic, ironic, irreverent, witty, wry, sardonic, comic, tongue in cheek | happy:.6 weird:.6
-    fast:.4 upbeat:.4 pop:.3 -sad:.5 -dark:.5
+    campy, satirical, sarcastic, ironic, irreverent, witty, wry, sardonic, comic, tongue in cheek, snide | happy:.6
+    weird:.6 fast:.4 upbeat:.4 pop:.3 -sad:.5 -dark:.5
 emotional: emotional, heartfelt, moving, touching, poignant, expressive, passionate, emotive, tearjerker, soulful,
     cathartic, catharsis, rhapsodic | slow:.5 strings:.6 violin:.5 piano:.6 vocal:.4 cello:.4 sad:.3
 fiery: fiery, hot-blooded, burning, blazing, explosive, volcanic | fast:.6 loud:.6 guitar:.5 drums:.5 spanish:.3

@@ -45,7 +45,7 @@ wedding: wedding, wedding ceremony, bride, walking down the aisle, marriage | st
     organ:.4 harp:.5 piano:.5 violin:.4 soft:.3
 first dance: first dance, slow dance, slow dancing | slow:.7 soft:.5 pop:.5 piano:.4 strings:.3 vocal:.4 -fast:.5
     -loud:.5
-funeral: funeral, memorial, mourning, requiem, grief, grieving | @SAD choir:.6 choral:.5 strings:.6 organ:.4
+funeral: funeral, memorial, mourning, requiem, grief, grieving, funereal | @SAD choir:.6 choral:.5 strings:.6 organ:.4
     classical:.5
 church: church, church service, mass, worship, prayer, praying, sunday service | @SACRED organ:.6 classical:.3
 ballet: ballet, ballet class, ballerina, dance recital | classical:.9 piano:.7 strings:.6 orchestral:.4 harp:.3
