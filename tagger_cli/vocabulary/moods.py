@@ -53,7 +53,7 @@ euphoric: euphoric, euphoria, ecstatic, blissful, hands in the air | @DANCE tran
 rebellious: rebellious, defiant, attitude, edgy, raw, angst, angsty, teen angst, rebel yell, bitter, resentful, jaded,
     cynical, angst-ridden, provocative, reckless, messy, ramshackle, sloppy, shambolic | rock:1 punk:.7 loud:.7
     guitar:.5 drums:.5
-confident: confident, swagger, cool, badass, sexy, bossy, boss, fierce confidence, hustle, grind, flex, swaggering,
+confident: confident, swagger, cool, badass, sexy, fierce confidence, hustle, grind, flex, swaggering,
     bravado, brash, flashy, slick, street-smart, thuggish | beat:.7 beats:.6 pop:.5 hip hop:.5 electronic:.4 drums:.4
 weird: weird, strange, bizarre, odd, surreal, alien sounds, otherworldly, abstract, eccentric, outlandish, outrageous
     | weird:1 strange:.8 spacey:.5 noise:.4 electronic:.3
