@@ -16,7 +16,10 @@ A query is matched against a tag vocabulary (the catalog's tag names) in two way
    plus one concept per catalog tag whose aliases are its name and :data:`TAG_DESCRIPTIONS`):
 
    * misspelled words are first replaced by the closest vocabulary word (difflib ratio >=
-     :data:`FUZZY_CUTOFF`: "joging" -> jogging, "clasical" -> classical);
+     :data:`FUZZY_CUTOFF` and at most :data:`FUZZY_MAX_EDITS` typing edits: "joging" -> jogging,
+     "clasical" -> classical, but "hammock" stays), a word of a tag name first (the
+     vocabulary's thousands of rarer words must not capture typos of the tags: "violen" ->
+     violin, not violent);
    * an alias in the query names its concept ("music for jogging" -> running; the longest alias
      wins, and a multi-word alias beats the tags inside it: "classical guitar", "string
      quartet"); an alias after a negation word (:data:`NEGATIONS`, small words such as "too" or
@@ -28,7 +31,7 @@ A query is matched against a tag vocabulary (the catalog's tag names) in two way
    * if some words are left unexplained (or nothing matched), the query (minus negations and
      filler words) is embedded as ``"{query} music"`` with all-MiniLM-L6-v2 and compared by
      cosine with every alias embedded the same way (a concept's similarity is its best alias's;
-     the ~1,400 alias vectors are computed once and cached on disk, :func:`cache_dir`). Up to
+     the ~4,300 alias vectors are computed once and cached on disk, :func:`cache_dir`). Up to
      :data:`MAX_CONCEPTS` concepts within :data:`MARGIN` of the best and above
      :data:`MIN_SIMILARITY` are kept (the best always). Sentence embeddings put antonyms close
      ("calm music" ~ "loud"), so concepts leaning to the energy pole (:data:`CALM_POLE` /
@@ -53,13 +56,12 @@ import dataclasses
 import difflib
 import hashlib
 import os
-import re
 import sys
 from collections.abc import Callable, Iterable, Sequence
 
 import numpy as np
 
-from tagger_cli.concepts import Concept, concepts, resolve_weights
+from tagger_cli.concepts import Concept, concepts, normalize, resolve_weights
 
 #: Template of the query and of every concept alias when embedded (symmetric: both are phrases
 #: a listener types).
@@ -184,9 +186,15 @@ NEGATIVE_WEIGHT = 0.5
 #: Profile weights below this are dropped.
 MIN_WEIGHT = 0.05
 #: Misspelling tolerance: a word of at least FUZZY_MIN_LENGTH letters that is not in the
-#: vocabulary is replaced by the closest vocabulary word with difflib ratio >= FUZZY_CUTOFF.
+#: vocabulary is replaced by the closest vocabulary word with difflib ratio >= FUZZY_CUTOFF that
+#: is also at most FUZZY_MAX_EDITS typing edits away (insert, delete, replace or swap two
+#: neighbours; one more for words of FUZZY_LONG_WORD letters or more that keep their first
+#: letter, which typists rarely get wrong): typos are mostly one edit, while an unlisted real word
+#: ("hammock") is often 0.8-similar to some vocabulary word ("shamrock") but further from it.
 FUZZY_CUTOFF = 0.8
 FUZZY_MIN_LENGTH = 3
+FUZZY_MAX_EDITS = 1
+FUZZY_LONG_WORD = 7
 #: Where the concept alias embeddings are cached (override with MTAT_TAGGER_CACHE).
 CACHE_ENV = "MTAT_TAGGER_CACHE"
 #: Similarity reported for a tag named literally in the query.
@@ -293,9 +301,19 @@ class QueryMatch:
         return [m.tag for m in self.matches]
 
 
-def normalize(text: str) -> str:
-    """Lower-case, punctuation/hyphens to spaces, single spaces."""
-    return " ".join(re.sub(r"[^\w'&+]+|_", " ", str(text).lower()).split())
+def edit_distance(a: str, b: str) -> int:
+    """Typing edits from ``a`` to ``b``: insertions, deletions, substitutions and swaps of two
+    neighbouring letters (optimal string alignment distance)."""
+    prev2: list[int] = []
+    prev = list(range(len(b) + 1))
+    for i in range(1, len(a) + 1):
+        cur = [i] + [0] * len(b)
+        for j in range(1, len(b) + 1):
+            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] != b[j - 1]))
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                cur[j] = min(cur[j], prev2[j - 2] + 1)
+        prev2, prev = prev, cur
+    return prev[len(b)]
 
 
 def _group_index(tags: Sequence[str]) -> dict[str, int]:
@@ -502,6 +520,7 @@ class TagMatcher:
         self._alias_rows = np.asarray(alias_rows, dtype=np.int64)
         self._alias_texts = alias_texts
         self._alias_max_words = max(len(k.split()) for k in self._alias_index)
+        self._tag_words = sorted({w for k in self._norm for w in k.split() if len(w) >= FUZZY_MIN_LENGTH})
         self._known_words = sorted({w for k in self._alias_index for w in k.split() if len(w) >= FUZZY_MIN_LENGTH}
                                    | {w for k in self._norm for w in k.split() if len(w) >= FUZZY_MIN_LENGTH})
 
@@ -551,7 +570,8 @@ class TagMatcher:
         return np.concatenate([self.encode(c) for c in bar]) if chunks else np.zeros((0, 0), np.float32)
 
     def correct(self, words: list[str]) -> tuple[list[str], dict[str, str]]:
-        """Misspelled words replaced by the closest vocabulary word (difflib ratio >= :data:`FUZZY_CUTOFF`)."""
+        """Misspelled words replaced by the closest tag word, else the closest vocabulary word
+        (difflib ratio >= :data:`FUZZY_CUTOFF`, at most :data:`FUZZY_MAX_EDITS` edits)."""
         out, fixes = [], {}
         known = set(self._known_words)
         for w in words:
@@ -559,7 +579,9 @@ class TagMatcher:
                     or w in self._norm or not w.isalpha()):
                 out.append(w)
                 continue
-            close = difflib.get_close_matches(w, self._known_words, n=1, cutoff=FUZZY_CUTOFF)
+            close = [c for pool in (self._tag_words, self._known_words)
+                     for c in difflib.get_close_matches(w, pool, n=5, cutoff=FUZZY_CUTOFF)
+                     if edit_distance(w, c) <= FUZZY_MAX_EDITS + (len(w) >= FUZZY_LONG_WORD and w[0] == c[0])]
             if close:
                 fixes[w] = close[0]
             out.append(close[0] if close else w)

@@ -1,0 +1,170 @@
+"""Moods and emotions, sound and timbre descriptors, tempo, energy and volume words."""
+
+TEXT = """
+# --- moods -------------------------------------------------------------------------------------------
+happy: happy, joyful, cheerful, joy, sunny mood, good mood, feel good, feel-good, uplifting, positive, jolly, merry,
+    glad, delighted, gleeful, joyous, jubilant, elated, festive, celebratory, carefree, lighthearted, light-hearted,
+    sunny disposition, jovial, exuberant, ebullient, effervescent, giddy, perky, sprightly, bubbly, chirpy,
+    extroverted, freewheeling | @HAPPY
+sad: sad, sadness, melancholy, melancholic, sorrow, depressed, depressing, heartbreak, heartbroken, breakup, crying,
+    tears, lonely, loneliness, mournful, sorrowful, somber, sombre, tragic, tragedy, despair, despairing, desolate,
+    forlorn, feeling blue, heavy hearted, heavy-hearted, tearful, weeping, lament, elegy, elegiac, plaintive,
+    downcast, miserable, hopeless, regret, unhappy, down in the dumps, distraught, desperate, regretful, weary,
+    world-weary | @SAD
+angry: angry, anger, rage, furious, aggressive, aggression, mad, frustrated, hostile, violent, violence, brutal,
+    savage, fierce, ferocious, wrath, hatred, hate, vengeful, revenge, belligerent, confrontational, outraged,
+    volatile, uncompromising | @HEAVY punk:.5
+calm: calm, peaceful, tranquil, serene, serenity, soothing, gentle, quiet time, still, peace, inner peace, relaxed,
+    restful, placid, tranquility, tranquillity, calming, stress relief, anxiety relief | @CALM @INSTRUMENTAL harp:.3
+    flute:.3
+chill: chill, chilled, chillout, mellow, easygoing, lounge, downtempo | ambient:.7 soft:.6 mellow:.7 slow:.5
+    electronic:.4 beat:.3 -loud:.6 -metal:.6 -fast:.4
+dreamy: dreamy, dreamlike, ethereal, floating, hazy, celestial, heavenly, angelic, misty, mist, otherworldly beauty,
+    reverie, dreamscape, flowing | ambient:.9 harp:.7 new age:.6 soft:.6 spacey:.5 synth:.4 airy:.4 -loud:.6 -drums:.4
+energetic: energetic, energy, high energy, intense, powerful, adrenaline, upbeat, lively, pumped, excited, excitement,
+    exciting, thrilling, exhilarating, electrifying, dynamic, vigorous, spirited, hyper, boisterous, rowdy, raucous,
+    rambunctious, rousing, rollicking, kinetic, motoric, gutsy, visceral, feverish | @ENERGY rock:.4 techno:.4 pop:.4
+scary: scary, creepy, spooky, eerie, sinister, unsettling, disturbing, nightmare, menacing, terrifying, fear, afraid,
+    fearful, frightening, horrifying, horrific, haunting, ghostly, spectral, macabre, gothic horror | @SPOOKY
+dark: dark, gloomy, brooding, ominous, moody, noir, grim, nihilistic, suffocating, oppressive, severe | dark:.9
+    slow:.5 eerie:.5 weird:.5 ambient:.4 -happy:.6
+mysterious: mysterious, mystery, enigmatic, mystical, magical, arcane | weird:.6 eerie:.5 ambient:.6 spacey:.4
+    eastern:.4 harp:.3
+epic: epic, dramatic, grand, majestic, heroic, triumphant, victorious, anthem, grandiose, monumental, massive,
+    colossal, huge, larger than life, awe-inspiring, awe, sublime, glorious, victory, triumph, hero, mighty,
+    bombastic, sprawling | orchestral:.7 strings:.7 choir:.5 loud:.6 opera:.4 classical:.5 drums:.3
+romantic: romantic, tender, loving, in love, love song, sensual | slow:.6 soft:.6 piano:.6 strings:.5 violin:.5
+    vocal:.3 -loud:.6 -metal:.6 -weird:.4
+playful: playful, whimsical, quirky, bouncy, silly, fun, funny, animated, capricious, cheeky fun | happy:.6 flute:.5
+    pop:.5 upbeat:.5 fast:.4 -dark:.5 -sad:.5
+spiritual: spiritual, sacred, holy, divine, religious, devotional, soulful prayer, transcendent | choir:.8 choral:.6
+    chant:.5 indian:.4 new age:.4 ambient:.4 organ:.3
+nostalgic: nostalgic, nostalgia, memories, bittersweet, wistful, sentimental, longing, yearning, reminiscing,
+    remembering, homesick, homesickness, missing someone | slow:.5 soft:.5 piano:.6 acoustic:.4 guitar:.4 strings:.4
+    old:.3
+elegant: elegant, refined, classy, sophisticated, graceful, posh, fancy, ornate, opulent, elaborate, cosmopolitan,
+    polished | classical:.8 piano:.6 strings:.6 harpsichord:.5 harp:.4 -loud:.5 -metal:.6 -techno:.4
+tense: tense, suspense, suspenseful, tension, anxious, nervous, thriller, uneasy, restless, paranoid, paranoia,
+    anxiety, dread, worry, worried, on edge, claustrophobic, jittery, turbulent | weird:.6 dark:.5 strings:.5 eerie:.5
+    drone:.3 -happy:.5
+hypnotic: hypnotic, trance-like, repetitive, mesmerizing, trippy, psychedelic, circular, druggy, narcotic, stoned,
+    meandering | repetitive:.8 techno:.6 electronic:.6 trance:.5 drone:.5 sitar:.3 ambient:.4
+euphoric: euphoric, euphoria, ecstatic, blissful, hands in the air | @DANCE trance:.6 happy:.5 loud:.4
+rebellious: rebellious, defiant, attitude, edgy, raw, angst, angsty, teen angst, rebel yell, bitter, resentful, jaded,
+    cynical, angst-ridden, provocative, reckless, messy, ramshackle, sloppy, shambolic | rock:1 punk:.7 loud:.7
+    guitar:.5 drums:.5
+confident: confident, swagger, cool, badass, sexy, fierce confidence, hustle, grind, flex, swaggering,
+    bravado, brash, flashy, slick, street-smart, thuggish | beat:.7 beats:.6 pop:.5 hip hop:.5 electronic:.4 drums:.4
+weird: weird, strange, bizarre, odd, surreal, alien sounds, otherworldly, abstract, eccentric, outlandish, outrageous
+    | weird:1 strange:.8 spacey:.5 noise:.4 electronic:.3
+hopeful: hopeful, hope, inspiring, inspirational, optimistic, bright, grateful, gratitude, thankful, blessed, renewal,
+    new beginnings, fresh start | happy:.6 strings:.5 piano:.5 pop:.4 upbeat:.4 -dark:.5
+lazy: lazy, sleepy, drowsy, slow paced, easy, sluggish, lethargic, languid, unhurried, leisurely, low energy, low key,
+    low-key | slow:.8 soft:.7 quiet:.5 ambient:.4 acoustic:.3 -fast:.6 -loud:.6
+# --- more moods and emotions ---------------------------------------------------------------------------
+reflective: reflective, pensive, contemplative, introspective, thoughtful, meditative mood, soul searching, musing,
+    philosophical, searching, earnest, serious | slow:.5 soft:.5 piano:.7 ambient:.4 acoustic:.3 strings:.3 quiet:.3
+    -loud:.5
+frantic: frantic, chaotic, chaos, frenetic, frenzied, hectic, manic, panic, panicked, agitated, urgent, rushed |
+    fast:.8 loud:.6 drums:.5 weird:.4 techno:.3 noise:.3 -slow:.5 -soft:.4
+ceremonial: ceremonial, ceremony, regal, royal, noble, stately, dignified, pomp, pageantry, coronation, processional,
+    fanfare, fanfares | horns:.7 trumpet:.6 orchestral:.7 classical:.7 strings:.5 loud:.4 organ:.3
+solemn: solemn, sober, reverent, reverence, grave, austere, sacred silence, contemplation | slow:.7 choir:.6 organ:.5
+    strings:.5 classical:.6 choral:.4 quiet:.3 -happy:.4 -fast:.4
+childlike: childlike, innocent, innocence, naive, cute, sweet, adorable, cuddly, kawaii, child-like, precious, sugary
+    | happy:.6 soft:.5 bells:.5 flute:.4 piano:.4 light:.4 -dark:.6 -loud:.4
+sneaky: sneaky, sneaking, mischievous, cheeky, sly, tiptoe, tiptoeing, stealth, stealthy, prowling, lurking |
+    strings:.5 plucking:.3 quiet:.5 weird:.4 bass:.3 dark:.3 slow:.3 -loud:.4
+adventurous: adventurous, adventure, quest, exploration, exploring, journey, wanderlust, expedition, voyage, odyssey |
+    orchestral:.7 strings:.6 classical:.4 flute:.3 drums:.3 loud:.3 happy:.3
+solitude: solitude, alone, isolated, isolation, empty, emptiness, void, abandoned, insular, detached, withdrawn |
+    slow:.6 ambient:.6 quiet:.6 soft:.5 piano:.5 sad:.4 drone:.3 -happy:.4 -loud:.4
+sultry: sultry, seductive, steamy, sensuous, silky, velvety, smoky, slinky, flirty, flirtatious, desire, erotic,
+    sexual, sleazy, hedonistic, indulgent | slow:.5 soft:.4 jazz:.5 sax:.5 vocal:.4 female:.3 beat:.3 -loud:.3
+comedy: comedy, comedic, humorous, goofy, zany, wacky, cartoonish, slapstick, clown, clowns, clownish, hilarious,
+    campy, satirical, sarcastic, ironic, irreverent, witty, wry, sardonic, comic, tongue in cheek, snide | happy:.6
+    weird:.6 fast:.4 upbeat:.4 pop:.3 -sad:.5 -dark:.5
+emotional: emotional, heartfelt, moving, touching, poignant, expressive, passionate, emotive, tearjerker, soulful,
+    cathartic, catharsis, rhapsodic | slow:.5 strings:.6 violin:.5 piano:.6 vocal:.4 cello:.4 sad:.3
+fiery: fiery, hot-blooded, burning, blazing, explosive, volcanic | fast:.6 loud:.6 guitar:.5 drums:.5 spanish:.3
+    rock:.4 violin:.3
+evil: evil, demonic, satanic, diabolical, hellish, infernal, wicked, villain, villainous, dark lord, occult,
+    malevolent, threatening | dark:.9 metal:.6 scary:.5 loud:.4 weird:.4 heavy:.4 choir:.3
+tribal mood: wild, untamed, feral, ritual, rituals, shamanic, shaman, trance dance, war dance | tribal:.8 drums:.8
+    percussion:.7 chant:.4 loud:.4 world:.4
+enchanted: enchanted, enchanting, enchantment, wonder, wonderland, fairies, fairy, fairyland, whimsy, spellbound,
+    magic spell | harp:.7 bells:.5 flute:.5 strings:.4 ambient:.4 soft:.4 classical:.3 -loud:.4
+dystopian: dystopian, dystopia, apocalyptic, post-apocalyptic, apocalypse, doomsday, end of the world, bleak,
+    wasteland, collapse | dark:.8 industrial:.5 ambient:.5 electronic:.4 drone:.4 weird:.4 noise:.4 -happy:.5
+exotic: exotic, faraway, far away, distant lands, far off lands, mystical east | world:.7 eastern:.5 foreign:.5
+    indian:.3 percussion:.3 flute:.3 sitar:.3
+heartwarming: heartwarming, wholesome, comforting, reassuring, tenderhearted, kindness, warm hearted, warmhearted,
+    agreeable, amiable, benevolent, friendly | happy:.5 soft:.5 acoustic:.5 piano:.4 guitar:.4 strings:.3 -dark:.5
+fashion: fashion, fashion show, runway, catwalk, stylish, trendy, chic, glamorous, glamour, vogue | dance:.6
+    electronic:.7 beat:.7 house:.5 pop:.5 techno:.4
+# --- sound and timbre -----------------------------------------------------------------------------------
+twinkly: twinkly, twinkling, twinkle, sparkly, sparkling, glittering, glistening, tinkling, tinkly, chiming,
+    crystalline, glassy, bell-like, starry | bells:.8 chimes:.6 harp:.5 piano:.4 soft:.4 ambient:.4 new age:.3
+booming: booming, boomy, thunderous, pounding, thumping, rumbling, earth-shaking, subwoofer, bass heavy, bassy, deep
+    bass, bass boosted | bass:.8 loud:.8 beat:.7 drums:.6 electronic:.5 techno:.4 deep:.4
+crunchy: crunchy, crunch, fuzzy, gritty, grungy, dirty, grimy, sludgy, raw guitar, saturated | electric guitar:.8
+    guitar:.7 rock:.7 loud:.5 noise:.3 metal:.3
+shimmering: shimmering, shimmer, shimmery, glimmering, iridescent, luminous, radiant, glowing, lush reverb |
+    ambient:.8 synth:.6 airy:.4 spacey:.4 strings:.4 bells:.4 soft:.4
+lush: lush, rich, sweeping, layered, wall of sound, big sound, orchestrated, dense, thick, sumptuous | strings:.8
+    orchestral:.6 classical:.4 ambient:.4 synth:.3 loud:.3
+sparse: sparse, minimal sound, stripped down, stripped back, bare, barebones, simple, spacious, understated, minimal |
+    quiet:.6 soft:.6 solo:.6 slow:.5 piano:.4 acoustic:.4 -drums:.4 -loud:.5
+droning: droning, drones, drony, sustained, hum, buzzing, drone notes, pedal tone | drone:1 ambient:.8 slow:.5
+    repetitive:.4 sitar:.3 -drums:.3
+glitchy: glitchy, stuttering, stutter, bitcrushed, bitcrusher, bit crushed, digital noise, circuit bent, broken beats,
+    skittering, glitches, fractured, scattered | electronic:.9 weird:.7 beat:.5 beats:.4 noise:.4 synth:.4 techno:.3
+airy: breezy, light as air, floaty, weightless, wispy, feathery, gossamer | airy:.8 flute:.6 ambient:.6 soft:.6
+    light:.4 new age:.4 harp:.3
+warm: warm, warmth, warm sound, mellow tone, round tone, analog, analogue, analog warmth, woody | soft:.6 mellow:.6
+    acoustic:.4 guitar:.4 piano:.4 strings:.3 cello:.3 slow:.3
+old recording: vinyl, vinyl crackle, record crackle, crackle, tape hiss, cassette, cassette tape, old recording,
+    scratchy record, 78 rpm, phonograph, mono recording, wax cylinder | old:.8 noise:.4 piano:.4 jazz:.4 classical:.3
+    quiet:.3
+metallic: metallic, clangy, clanging, clanking, mechanical, machine, machines, machinery, factory, steel, iron |
+    industrial:.8 electronic:.6 noise:.6 techno:.5 weird:.5 loud:.3
+icy: icy, glacial, frozen, frosty, arctic, polar, tundra, ice, cold sound, clinical, sterile | ambient:.7 synth:.6
+    electronic:.5 spacey:.4 quiet:.3 bells:.3 -happy:.2
+plucked: plucked, plucking, pluck, picked, plucky | plucking:.8 guitar:.7 harp:.6 strings:.4 acoustic:.4 sitar:.3
+    banjo:.3
+percussive: percussive, rhythmic, rhythm, rhythms, polyrhythmic, polyrhythm, polyrhythms, syncopated, syncopation,
+    drum heavy, drum-heavy | percussion:.8 drums:.8 beat:.8 beats:.6 tribal:.3 world:.3
+choppy: choppy, chopped, stabby, chopped up, cut up, sliced | electronic:.6 beat:.6 beats:.5 techno:.4 repetitive:.4
+    weird:.3
+punchy: punchy, snappy, tight, crisp, hard-hitting, hard hitting, knocking, banging | beat:.7 drums:.7 loud:.5 fast:.3
+    pop:.3 electronic:.3 hip hop:.3
+murky: murky, muddy, muffled, murk, submerged, blurry, blurred, washed out | dark:.5 low:.5 ambient:.5 deep:.4
+    noise:.3 slow:.3 bass:.3
+noisy: noisy, harsh, abrasive, cacophony, cacophonous, screeching, screechy, feedback, static, harsh noise, wall of
+    noise | noise:1 weird:.7 loud:.6 industrial:.4 electronic:.3 -soft:.4 -quiet:.3
+echoey: echoey, echoing, echoes, reverb, reverberant, cavernous, cathedral reverb, dubby, delay, delayed, spacious
+    reverb | echo:.8 ambient:.7 spacey:.6 synth:.3 reggae:.2
+# --- tempo, energy and volume --------------------------------------------------------------------------
+fast tempo: speedy, rapid, brisk, hurried, up tempo, uptempo, up-tempo, high tempo, high bpm, allegro, presto, vivace,
+    double time, breakneck, faster | fast:1 quick:.6 fast beat:.5 upbeat:.4 drums:.3 -slow:.6
+slow tempo: slowly, slower, adagio, largo, lento, grave tempo, low bpm, half time feel, crawling, glacial pace, slow
+    motion | slow:1 soft:.3 quiet:.2 -fast:.6
+mid tempo: mid tempo, midtempo, mid-tempo, moderate tempo, medium tempo, moderate pace, moderato, andante, walking
+    pace | beat:.5 pop:.5 drums:.4 guitar:.3 -fast:.2 -slow:.2
+loud volume: louder, blasting, blaring, deafening, roaring, cranked up, full volume, forte, fortissimo, turn it up,
+    ear splitting, ear-splitting | loud:1 drums:.3 rock:.3 -quiet:.6 -soft:.5
+quiet volume: quieter, silent, silence, hushed, low volume, pianissimo, subdued, barely audible, muted, whisper quiet,
+    soft volume, very quiet, background level | quiet:1 soft:.8 calm:.4 -loud:.6 -drums:.3
+build-up: build up, buildup, build-up, crescendo, climax, rising, swelling, intensifying, rising tension | loud:.6
+    orchestral:.5 strings:.4 drums:.4 electronic:.4 dance:.3
+steady beat: steady beat, four on the floor, four-on-the-floor, driving beat, pulsing, pulse, pulsating, marching
+    beat, metronomic | beat:1 techno:.7 dance:.6 drums:.5 repetitive:.5 electronic:.5 house:.4
+delicate: delicate, intimate, fragile, brittle, translucent, restrained, reserved, subtle, tender touch, pure |
+    soft:.8 quiet:.7 slow:.4 piano:.5 acoustic:.4 harp:.3 solo:.3 -loud:.6 -drums:.3
+complex: complex, complicated, technical, knotty, difficult, cerebral, intricate, virtuosic, virtuoso, odd time
+    signatures | classical:.6 jazz:.5 piano:.5 strings:.4 weird:.3 fast:.3
+pastoral: pastoral, rustic, earthy, organic, bucolic, idyllic, rural idyll | acoustic:.7 flute:.6 folk:.6 guitar:.5
+    strings:.4 soft:.4 classical:.3
+melodic: melodic, melodious, tuneful, lyrical, singable, hummable, sweet melody | pop:.4 piano:.5 strings:.4 vocal:.4
+    soft:.3 guitar:.3
+"""
