@@ -2,13 +2,18 @@
 
     python -m benchmarks.search                       # held-out half, builds / reuses its cache
     python -m benchmarks.search --split dev           # the half the constants were tuned on
+    python -m benchmarks.search --split blind         # queries written without sight of the search code
     python -m benchmarks.search --model serving_model/tagger/1234   # a given model (e.g. with the joint head)
     python -m benchmarks.search --catalog cat.parquet --data-root DIR  # an existing catalog of a generated set
 
 Queries: ``benchmarks/search_queries.json``: outside-user queries (activities, places, times of
 day, moods, eras, cultures, instruments, genres, negations, misspellings), each with the sample
 generator's styles (:data:`sample_music.STYLES`) that are relevant, split once into ``dev``
-(tune on it) and ``heldout`` (report it). A song is relevant to a query when the style the
+(tune on it) and ``heldout`` (report it). ``blind``: 83 more queries written later by someone who
+had read only the sample generator (not the search code, its vocabulary or these queries; 47 more
+they wrote were already in the file and were dropped), measured once when added: the held-out half
+had been looked at while the vocabulary grew, so ``blind`` is the honest figure for queries nobody
+tuned on; it too stops being blind once people tune against it. A song is relevant to a query when the style the
 generator rendered it in is in the query's set; the style of the k-th row of a generated set's
 CSV is :func:`sample_music.style_of` ``(k)``.
 
@@ -43,13 +48,14 @@ QUERIES = common.BENCH_DIR / "search_queries.json"
 CACHE = common.REPO / "data" / "search_bench"
 CATALOG_SEED, CATALOG_CLIPS = 1, 200
 K = 10
-SPLITS = ("dev", "heldout", "all")
+QUERY_SPLITS = ("dev", "heldout", "blind")
+SPLITS = (*QUERY_SPLITS, "all")
 #: The goal (issue #13): held-out precision@10 and the worst query's.
 TARGET_P10, TARGET_WORST = 0.85, 0.3
 
 
 def load_queries(path: Path = QUERIES, split: str = "all") -> list[dict]:
-    """The benchmark queries of one half (``dev``, ``heldout``) or ``all``, validated."""
+    """The benchmark queries of one split (``dev``, ``heldout``, ``blind``) or ``all``, validated."""
     from sample_music import STYLES
 
     rows = json.loads(Path(path).read_text(encoding="utf-8"))
@@ -57,8 +63,8 @@ def load_queries(path: Path = QUERIES, split: str = "all") -> list[dict]:
         where = f"{path}: query {i + 1}"
         if not isinstance(q, dict) or not isinstance(q.get("query"), str) or not q["query"].strip():
             raise ValueError(f"{where}: needs a non-empty 'query' string, got {q!r}")
-        if q.get("split") not in ("dev", "heldout"):
-            raise ValueError(f"{where} ({q['query']!r}): split must be 'dev' or 'heldout', got {q.get('split')!r}")
+        if q.get("split") not in QUERY_SPLITS:
+            raise ValueError(f"{where} ({q['query']!r}): split must be one of {QUERY_SPLITS}, got {q.get('split')!r}")
         unknown = [s for s in q.get("relevant") or [None] if s not in STYLES]
         if unknown:
             raise ValueError(f"{where} ({q['query']!r}): relevant styles must be non-empty and in "
@@ -219,7 +225,7 @@ def markdown(res: dict) -> str:
 
 def main(argv=None) -> int:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--split", choices=SPLITS, default="heldout", help="query half to report [heldout]")
+    p.add_argument("--split", choices=SPLITS, default="heldout", help="query split to report [heldout]")
     p.add_argument("--model", help="model version folder to index the catalog with [the cached reference model]")
     p.add_argument("--catalog", help="an existing catalog of a generated set (needs --data-root)")
     p.add_argument("--data-root", help="the generated set --catalog was indexed from")
