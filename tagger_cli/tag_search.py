@@ -576,8 +576,14 @@ class TagMatcher:
         known = set(self._known_words)
         for w in words:
             if (len(w) < FUZZY_MIN_LENGTH or w in known or w in FILLER_WORDS or w in NEGATIONS
-                    or w in self._norm or not w.isalpha()):
+                    or w in NEGATION_SKIP or w in self._norm or not w.isalpha()):
                 out.append(w)
+                continue
+            singular = next((w[:-n] for n in (1, 2) if w.endswith("s"[:n] if n == 1 else "es")
+                             and w[:-n] in known), None)
+            if singular:  # a plural of a known word ("harmonicas") is no typo of another ("harmonics")
+                fixes[w] = singular
+                out.append(singular)
                 continue
             close = [c for pool in (self._tag_words, self._known_words)
                      for c in difflib.get_close_matches(w, pool, n=5, cutoff=FUZZY_CUTOFF)
