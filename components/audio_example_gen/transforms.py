@@ -13,6 +13,7 @@ from typing import Any
 import apache_beam as beam
 import numpy as np
 
+from components.audio_example_gen.fast_crc32c import use_hardware_crc32c
 from mtat.annotations import Reject, resolve_clip_path
 from mtat.audio import AudioError, load_audio
 from mtat.features import (
@@ -80,6 +81,7 @@ class ExtractFeaturesDoFn(beam.DoFn):
 
     def setup(self) -> None:
         tune_malloc()
+        use_hardware_crc32c()  # the TFRecord write of this worker's examples is fused into its process
         self._config = MelConfig.from_json(self._mel_config_json)
         self._log_mel = log_mel_fn(self._config)
         self._log_mel(np.zeros(self._config.clip_samples, np.float32))  # trace + warm up once per worker
