@@ -25,6 +25,7 @@ setup(
         "joblib<1.6",
         "soundfile>=0.12",
         "soxr>=0.3",
+        "google-crc32c>=1.5",  # hardware CRC32C for Beam's TFRecord writer (components/audio_example_gen)
         "pretty_midi>=0.2.10",
         "importlib_resources",
         "tqdm",

@@ -13,6 +13,7 @@ from tfx import types
 from tfx.dsl.components.base import base_beam_executor
 from tfx.types import artifact_utils
 
+from components.audio_example_gen.fast_crc32c import use_hardware_crc32c
 from components.audio_example_gen.transforms import REJECTS_TAG, ExtractExamples, to_json_line
 from mtat.annotations import ANNOTATIONS_FILE, load_annotations, multi_hot
 from mtat.features import MelConfig
@@ -84,6 +85,7 @@ class Executor(base_beam_executor.BaseBeamExecutor):
         log.info("AudioExampleGen: %d clips to extract, %d rows rejected from the CSV, %d tags",
                  len(records), len(csv_rejects), len(tags))
 
+        use_hardware_crc32c()  # for writes in this process (in_memory / multi_threading runners)
         with self._make_beam_pipeline() as p:
             outputs = (
                 p

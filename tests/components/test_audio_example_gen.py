@@ -176,3 +176,27 @@ def test_component_parameters():
     assert MelConfig.from_json(props["mel_config"]).n_mels == 64 and props["top_k"] == 10
     assert props["min_seconds"] == pytest.approx(0.9 * CFG.clip_seconds, abs=1e-3)
     assert set(gen.outputs) == {"examples", "rejects"}
+
+
+
+_WORKER_THREADS = """
+import os, sys
+import tensorflow as tf
+from components.audio_example_gen.transforms import one_tf_thread_in_worker
+if sys.argv[1] == "initialised":
+    tf.constant(1.0) + 1.0  # TF has run an op: its pools can no longer change
+print(one_tf_thread_in_worker(os.getpid()), tf.config.threading.get_intra_op_parallelism_threads(),
+      one_tf_thread_in_worker(os.getpid() + 1), tf.config.threading.get_intra_op_parallelism_threads())
+"""
+
+
+@pytest.mark.parametrize("state, expected", [("fresh", "False 0 True 1"), ("initialised", "False 0 False 0")])
+def test_tf_runs_on_one_thread_only_in_worker_processes(state, expected):
+    """The driver (which in-process runners share with the Trainer) keeps TF's pools (0 = one thread per
+    core); a worker process gets one thread, unless TF already ran there."""
+    import subprocess
+    import sys
+
+    out = subprocess.run([sys.executable, "-c", _WORKER_THREADS, state], capture_output=True, text=True,
+                         timeout=300, env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2"}, check=True)
+    assert out.stdout.split() == expected.split()

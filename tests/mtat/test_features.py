@@ -95,6 +95,18 @@ def test_batched_graph_equals_single():
         np.testing.assert_allclose(batched[i], log_mel_fn(CFG)(y[i]).numpy(), rtol=0, atol=1e-4)
 
 
+def test_storage_dtype_graph_is_the_rounded_float32_mel(music_mp3):
+    """The cast inside the graph (what AudioExampleGen stores) = the float32 mel rounded to float16."""
+    wave = fit_to_clip(load_audio(music_mp3, CFG.sample_rate), CFG)
+    full = log_mel_fn(CFG)(wave).numpy()
+    half = log_mel_fn(CFG, CFG.storage_dtype)(wave).numpy()
+    assert full.dtype == np.float32 and half.dtype == np.float16 and half.shape == full.shape == CFG.mel_shape
+    step = np.spacing(np.abs(full).astype(np.float16)).astype(np.float32)  # one float16 step at each value
+    assert (np.abs(half.astype(np.float32) - full) <= 0.5 * step + 1e-5).all()  # rounded to nearest
+    assert len(encode_mel(half, CFG)) == 96 * 1366 * 2
+    np.testing.assert_allclose(decode_mel(encode_mel(half, CFG), CFG), librosa_log_mel(wave, CFG), atol=0.07)
+
+
 def test_encode_decode_roundtrip():
     mel = clip_log_mel(np.random.default_rng(3).standard_normal(CFG.clip_samples).astype(np.float32), CFG)
     back = decode_mel(encode_mel(mel, CFG), CFG)
