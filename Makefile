@@ -3,6 +3,7 @@ SHELL := /bin/bash
 PYTHON ?= $(shell command -v python3.10 || echo python3)
 VENV := .venv
 BIN := $(VENV)/bin
+UV := $(BIN)/uv pip install -q --python $(BIN)/python
 SAMPLE_DIR ?= data/sample
 SAMPLE_CLIPS ?= 300
 RUN_ARGS ?=
@@ -20,10 +21,12 @@ install: $(VENV)/.installed
 $(VENV)/.installed: setup.py constraints.txt requirements-nodeps.txt Makefile
 	@test -x $(BIN)/python || { echo "creating $(VENV) with $(PYTHON)"; $(PYTHON) -m venv $(VENV); }
 	@$(BIN)/python -c 'import sys; assert sys.version_info[:2] == (3, 10), f"need Python 3.10, {sys.executable} is {sys.version}"'
-	$(BIN)/pip install -q --disable-pip-version-check "pip<25" wheel
-	$(BIN)/pip install -q --disable-pip-version-check -c constraints.txt -e ".[test]" --config-settings editable_mode=compat
+	$(BIN)/pip install -q --disable-pip-version-check -c constraints.txt "pip<25" wheel uv
+	@# uv installs the pinned packages in parallel from PyPI and does not byte-compile them (Python
+	@# compiles what is imported, once, into the venv's __pycache__): ~3x faster than pip here
+	$(UV) -c constraints.txt -e ".[test]" --config-settings editable_mode=compat
 	@# the packages whose declared dependencies we do not install (why: see requirements-nodeps.txt)
-	$(BIN)/pip install -q --disable-pip-version-check --no-deps -c constraints.txt -r requirements-nodeps.txt
+	$(UV) --no-deps -c constraints.txt -r requirements-nodeps.txt
 	@touch $@
 
 ## sample: generate the sample MTAT-format data set when missing
