@@ -27,7 +27,24 @@ $(VENV)/.installed: setup.py constraints.txt requirements-nodeps.txt Makefile
 	$(UV) -c constraints.txt -e ".[test]" --config-settings editable_mode=compat
 	@# the packages whose declared dependencies we do not install (why: see requirements-nodeps.txt)
 	$(UV) --no-deps -c constraints.txt -r requirements-nodeps.txt
+	@# byte-compile what the project imports now, even where PYTHONDONTWRITEBYTECODE is set
+	env -u PYTHONDONTWRITEBYTECODE $(BIN)/python -c "$$PRECOMPILE_PY"
 	@touch $@
+
+# Imports every module of the project and the TFX executors a local run uses, so that their
+# bytecode (and their dependencies', TensorFlow's, Beam's, ...) is written once at install.
+define PRECOMPILE_PY
+import importlib, pkgutil
+names = ["tfx.orchestration.local.local_dag_runner"] + [f"tfx.components.{c}.executor" for c in (
+    "statistics_gen", "schema_gen", "example_validator", "transform", "trainer", "evaluator", "pusher")]
+for package in ("mtat", "sample_music", "components", "trainer", "pipelines", "tagger_cli"):
+    names += [m.name for m in pkgutil.walk_packages(importlib.import_module(package).__path__, package + ".")
+              if not m.name.endswith(".__main__")]
+for name in names:
+    importlib.import_module(name)
+print(f"byte-compiled {len(names)} modules and what they import")
+endef
+export PRECOMPILE_PY
 
 ## sample: generate the sample MTAT-format data set when missing
 sample: $(SAMPLE_DIR)/annotations_final.csv
