@@ -22,8 +22,8 @@ $(VENV)/.installed: setup.py constraints.txt requirements-nodeps.txt Makefile
 	@test -x $(BIN)/python || { echo "creating $(VENV) with $(PYTHON)"; $(PYTHON) -m venv $(VENV); }
 	@$(BIN)/python -c 'import sys; assert sys.version_info[:2] == (3, 10), f"need Python 3.10, {sys.executable} is {sys.version}"'
 	$(BIN)/pip install -q --disable-pip-version-check -c constraints.txt "pip<25" wheel uv
-	@# uv installs the pinned packages in parallel from PyPI and does not byte-compile them (Python
-	@# compiles what is imported, once, into the venv's __pycache__): ~3x faster than pip here
+	@# uv installs the pinned packages in parallel and byte-compiles nothing: 2-3x faster than pip
+	@# (docs/design.md, "The install"); what is never imported is never compiled
 	$(UV) -c constraints.txt -e ".[test]" --config-settings editable_mode=compat
 	@# the packages whose declared dependencies we do not install (why: see requirements-nodeps.txt)
 	$(UV) --no-deps -c constraints.txt -r requirements-nodeps.txt
@@ -31,11 +31,12 @@ $(VENV)/.installed: setup.py constraints.txt requirements-nodeps.txt Makefile
 	env -u PYTHONDONTWRITEBYTECODE $(BIN)/python -c "$$PRECOMPILE_PY"
 	@touch $@
 
-# Imports every module of the project and the TFX executors a local run uses, so that their
-# bytecode (and their dependencies', TensorFlow's, Beam's, ...) is written once at install.
+# Imports every module of the project, the TFX executors a local run uses and the test tools, so
+# that their bytecode (and their dependencies', TensorFlow's, Beam's, ...) is written once at install.
 define PRECOMPILE_PY
 import importlib, pkgutil
-names = ["tfx.orchestration.local.local_dag_runner"] + [f"tfx.components.{c}.executor" for c in (
+names = ["pytest", "hypothesis", "selenium.webdriver", "tfx.orchestration.local.local_dag_runner"]
+names += [f"tfx.components.{c}.executor" for c in (
     "statistics_gen", "schema_gen", "example_validator", "transform", "trainer", "evaluator", "pusher")]
 for package in ("mtat", "sample_music", "components", "trainer", "pipelines", "tagger_cli"):
     names += [m.name for m in pkgutil.walk_packages(importlib.import_module(package).__path__, package + ".")
