@@ -1,6 +1,6 @@
 """Run every benchmark and write benchmarks/results.md (``make bench``).
 
-    python -m benchmarks.run_all            # the `make bench` set (over an hour from a fresh clone: see below)
+    python -m benchmarks.run_all            # the `make bench` set (47 min from a fresh clone: see below)
     python -m benchmarks.run_all --full     # 3 extraction rounds, longer input/inference runs,
                                             # end to end at 100/200/400/1600 clips (~30 min)
     python -m benchmarks.run_all --only extract inference
@@ -19,9 +19,10 @@ the training-input, inference, web and search benchmarks read.
 Per-benchmark JSON goes to benchmarks/out/; a benchmark that fails is reported, the others run.
 
 Measured from a fresh clone (2-core AMD EPYC, AVX2, idle, rendered clips cached, reference run
-made by the first benchmark that needs it): extract 511 s, train_input 313 s (reference run
-included), train_step over 25 min: the emulated float16 rows of the GPU presets on CPU take
-minutes per step (fcn4 mixed_float16 165 s, mixed_bfloat16 41 s): use ``--only`` for a quick look.
+made by the first benchmark that needs it): 47 min 8 s in all; extract 511 s, train_input 313 s
+(reference run included), train_step 1,293 s (the emulated float16 rows of the GPU presets on CPU
+take minutes per step: fcn4 mixed_float16 165 s, mixed_bfloat16 41 s), inference 54 s, scaling 326 s,
+web_load 29 s, search 54 s, portable 169 s. Use ``--only`` for a quick look.
 """
 from __future__ import annotations
 
