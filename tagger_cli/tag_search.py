@@ -579,8 +579,8 @@ class TagMatcher:
                     or w in NEGATION_SKIP or w in self._norm or not w.isalpha()):
                 out.append(w)
                 continue
-            singular = next((w[:-n] for n in (1, 2) if w.endswith("s"[:n] if n == 1 else "es")
-                             and w[:-n] in known), None)
+            singular = next((w[:-len(end)] for end in ("s", "es") if w.endswith(end) and w[:-len(end)] in known),
+                            None)
             if singular:  # a plural of a known word ("harmonicas") is no typo of another ("harmonics")
                 fixes[w] = singular
                 out.append(singular)
