@@ -214,3 +214,16 @@ def _pad(encs) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 @functools.lru_cache(maxsize=4)
 def _load_cached(model_dir: str) -> TextEncoder:
     return TextEncoder(model_dir)
+
+
+@functools.lru_cache(maxsize=4)
+def vocabulary_words(model_dir: str | None = None) -> frozenset[str]:
+    """The whole alphabetic words of the encoder's WordPiece vocabulary (~22,500 English words and
+    names; ``##`` pieces left out): words a listener may type on purpose, not typos."""
+    path = os.path.join(model_dir or default_model_dir(), "tokenizer.json")
+    try:
+        with open(path, encoding="utf-8") as f:
+            vocab = json.load(f)["model"]["vocab"]
+    except (OSError, ValueError, KeyError) as e:
+        raise TextEncoderError(f"{path}: cannot read the tokenizer's vocabulary ({e})") from None
+    return frozenset(w for w in vocab if w.isalpha() and w.isascii())

@@ -28,6 +28,9 @@ A query is matched against a tag vocabulary (the catalog's tag names) in two way
      negates the concept nearest to those words embedded alone; what a negated concept mainly
      wants (:data:`BLOCK_SHARE`) no other part of the query may ask for, and the negated words
      never reach the embedded query text (sentence embeddings ignore "without");
+   * a misspelled word is corrected to the closest tag or alias word (one edit; two for long
+     words), unless it is a word of the text encoder's vocabulary (or such a word with an
+     ending, "charmer", "dumped"): real words are never "corrected" ("snake" is not "snare");
    * if some words are left unexplained (or nothing matched), the query (minus negations and
      filler words) is embedded as ``"{query} music"`` with all-MiniLM-L6-v2 and compared by
      cosine with every alias embedded the same way (a concept's similarity is its best alias's;
@@ -37,8 +40,9 @@ A query is matched against a tag vocabulary (the catalog's tag names) in two way
      ("calm music" ~ "loud"), so concepts leaning to the energy pole (:data:`CALM_POLE` /
      :data:`ENERGETIC_POLE`) opposite to the query's first poled concept or named tag are dropped.
 
-   The query's **tag profile** is the similarity-weighted mean of its concepts' tag weights,
-   with tags named in the query at weight 1 and negations at -1; one tag per synonym group
+   The query's **tag profile** is the similarity-weighted mean of its concepts' tag weights
+   (each concept's scaled toward the same total, :data:`CONCEPT_MASS`), with tags named in the
+   query at weight 1 and negations at -1; one tag per synonym group
    (:data:`SYNONYM_GROUPS`), at most ``max_tags``, largest weight first. A negative weight is a
    :class:`TagMatch` with ``negated=True``.
 
@@ -184,7 +188,7 @@ GENERIC_WEIGHT = 0.25
 #: every song and drown the tags the concept wants (a tag negated in the query counts fully).
 NEGATIVE_WEIGHT = 0.5
 #: Profile weights below this are dropped.
-MIN_WEIGHT = 0.05
+MIN_WEIGHT = 0.02
 #: Misspelling tolerance: a word of at least FUZZY_MIN_LENGTH letters that is not in the
 #: vocabulary is replaced by the closest vocabulary word with difflib ratio >= FUZZY_CUTOFF that
 #: is also at most FUZZY_MAX_EDITS typing edits away (insert, delete, replace or swap two
@@ -195,12 +199,23 @@ FUZZY_CUTOFF = 0.8
 FUZZY_MIN_LENGTH = 3
 FUZZY_MAX_EDITS = 1
 FUZZY_LONG_WORD = 7
+#: Endings of a word form whose stem is an English word ("charmer", "dumped", "dancing"): such a
+#: word is typed on purpose, never "corrected" into a vocabulary word one letter away.
+WORD_ENDINGS = ("ing", "ers", "er", "ed", "es", "s", "d", "ly", "est", "y")
 #: Where the concept alias embeddings are cached (override with MTAT_TAGGER_CACHE).
 CACHE_ENV = "MTAT_TAGGER_CACHE"
+#: Every matched concept's weights are scaled toward this total mass before they are mixed (by
+#: ``(CONCEPT_MASS / mass) ** CONCEPT_MASS_POWER``: halfway on a log scale), so a concept that
+#: names many tags ("party": dance, techno, beat, ...) does not drown one that names few
+#: ("haunted house": weird) in the song score's weighted mean, while a rich one keeps some lead.
+CONCEPT_MASS = 3.0
+CONCEPT_MASS_POWER = 0.5
 #: Similarity reported for a tag named literally in the query.
 EXACT_SIMILARITY = 1.0
 
-NEGATIONS = frozenset({"no", "not", "without", "non", "nothing", "never", "minus", "avoid"})
+NEGATIONS = frozenset({"no", "not", "without", "non", "nothing", "never", "minus", "avoid", "except", "excluding",
+                       "isn't", "isnt", "aren't", "arent", "don't", "dont", "doesn't", "doesnt", "wasn't",
+                       "won't", "shouldn't", "sans"})
 #: A negation before words that name neither a tag nor a concept alias ("without instruments",
 #: "nothing too jazzy") negates the concept nearest to the next at most this many words (embedded
 #: alone, so the negation never pulls the query toward what it excludes).
@@ -209,7 +224,9 @@ MAX_NEGATED_WORDS = 3
 #: the rest of the query's profile ("party without synthesizers": no electronic from "party").
 BLOCK_SHARE = 0.5
 #: Words skipped right after a negation ("without any strings", "no more sad songs").
-NEGATION_SKIP = frozenset({"any", "the", "a", "an", "more", "too", "much", "so", "very", "really"})
+NEGATION_SKIP = frozenset({"any", "the", "a", "an", "more", "too", "much", "so", "very", "really",
+                           "want", "need", "have", "has", "with", "contain", "contains", "include", "includes",
+                           "use", "uses", "feature", "features", "like", "sound", "sounds", "overly"})
 FILLER_WORDS = frozenset({
     "and", "with", "or", "but", "plus", "a", "an", "the", "some", "of", "for", "to", "in", "at", "on",
     "by", "while", "my", "me", "i", "we", "our", "your", "that", "this", "is", "it", "like", "something",
@@ -378,6 +395,7 @@ class TagMatcher:
         self.negative_weight = negative_weight
         self._vocabulary = tuple(concepts() if vocabulary is None else vocabulary)
         self._alias_vecs: np.ndarray | None = None
+        self._english: frozenset[str] | None = None
         self._build_concepts()
 
     # -- embeddings -------------------------------------------------------------------------
@@ -585,6 +603,9 @@ class TagMatcher:
                 fixes[w] = singular
                 out.append(singular)
                 continue
+            if self._is_english(w):  # "what" is no typo of "hat", nor "snake" of "snare"
+                out.append(w)
+                continue
             close = [c for pool in (self._tag_words, self._known_words)
                      for c in difflib.get_close_matches(w, pool, n=5, cutoff=FUZZY_CUTOFF)
                      if edit_distance(w, c) <= FUZZY_MAX_EDITS + (len(w) >= FUZZY_LONG_WORD and w[0] == c[0])]
@@ -592,6 +613,22 @@ class TagMatcher:
                 fixes[w] = close[0]
             out.append(close[0] if close else w)
         return out, fixes
+
+    def _is_english(self, word: str) -> bool:
+        """``word`` (or its stem before one of :data:`WORD_ENDINGS`, with or without a final e) is a
+        whole word of the text encoder's vocabulary (:func:`mtat.text_embedding.vocabulary_words`)."""
+        if self._english is None:
+            from mtat.text_embedding import TextEncoderError, vocabulary_words
+
+            owner = getattr(self._encode, "__self__", None)
+            try:
+                self._english = vocabulary_words(getattr(owner, "model_dir", None))
+            except TextEncoderError:
+                self._english = frozenset()  # no vocabulary at hand: correct as before
+        if word in self._english:
+            return True
+        stems = [word[:-len(end)] for end in WORD_ENDINGS if word.endswith(end) and len(word) - len(end) >= 3]
+        return any(s in self._english or s + "e" in self._english for s in stems)
 
     def _exact_concepts(self, words: list[str]) -> tuple[list[tuple[int, str, bool]], set[int], set[int]]:
         """Concepts named by an alias in ``words`` (longest alias first): ``([(concept, alias, negated)],
@@ -715,6 +752,9 @@ class TagMatcher:
         for c in chosen:
             negated = c.how.startswith("negated")
             weights = self._concept_weights[index[c.name]]
+            mass = sum(abs(w) for w in weights.values())  # > 0: a concept has a positive weight
+            scale = (CONCEPT_MASS / mass) ** CONCEPT_MASS_POWER
+            weights = {t: w * scale for t, w in weights.items()}
             if negated:
                 top = max(weights.values())
                 excluded.update(self._group[t] for t, w in weights.items() if w >= BLOCK_SHARE * top)

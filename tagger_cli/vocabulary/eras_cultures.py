@@ -2,8 +2,10 @@
 
 TEXT = """
 # --- eras --------------------------------------------------------------------------------------------
-medieval: medieval, middle ages, renaissance, renaissance fair, knights, troubadour, minstrel, madrigal, jester |
-    medieval:1 lute:.6 flute:.6 harpsichord:.5 choir:.4 chant:.3 acoustic:.3 -electronic:.6 -drums:.3
+medieval: medieval, middle ages, renaissance fair, knights, troubadour, minstrel, jester | medieval:1 lute:.6
+    flute:.5 harpsichord:.5 choir:.5 harp:.4 chant:.3 acoustic:.3 -electronic:.6 -drums:.3
+renaissance: renaissance, madrigal, madrigals, palestrina, polyphony, consort music | medieval:.6
+    lute:.7 harpsichord:.8 choir:.7 choral:.5 classical:.5 flute:.3 -electronic:.6 -drums:.4
 baroque: baroque, 17th century, 18th century, 1700s, harpsichord era, bach, handel, vivaldi, telemann, scarlatti,
     couperin | @BAROQUE
 classical era: classical period, mozart, haydn, 1780s, minuet, sonata, symphony, concerto | @CLASSICAL strings:.7
@@ -58,7 +60,7 @@ prehistoric: prehistoric, stone age, caveman, cavemen, primal, primitive, primev
 elizabethan: elizabethan, tudor, shakespeare, shakespearean, 16th century, 1500s, 15th century, 1600s, court dance |
     medieval:.8 lute:.8 flute:.5 harpsichord:.6 strings:.3 old:.4 -electronic:.5
 regency: regency, jane austen, georgian era, 18th century ballroom, period drama, costume drama, bridgerton |
-    classical:.8 strings:.7 piano:.6 harpsichord:.4 violin:.4 -electronic:.5 -drums:.4
+    classical:.8 strings:.8 harpsichord:.7 violin:.5 piano:.3 -electronic:.5 -drums:.4
 gilded age: gilded age, art deco, golden age of hollywood, old hollywood, classic hollywood, film noir era, vintage
     hollywood | orchestral:.6 strings:.6 jazz:.5 piano:.5 old:.6 classical:.3
 space age: space age, atomic age, sputnik, retro futurism, retro-futuristic, raygun | synth:.7 spacey:.7 weird:.5
@@ -66,15 +68,17 @@ space age: space age, atomic age, sputnik, retro futurism, retro-futuristic, ray
 new romantic: new romantics, new romantic, hair bands, 80s pop, 80s rock, 80s power ballad | synth:.7 pop:.8 rock:.4
     drums:.4 vocal:.4
 # --- cultures and regions ----------------------------------------------------------------------------
-india: india, indian, hindustani, carnatic, raga, rag, varanasi, bengal, punjab, ravi shankar, tabla | @INDIAN
+india: india, indian, hindustani, carnatic, raga, rag, varanasi, bengal, punjab, ravi shankar, tabla,
+    snake charmer, snake charmers, pungi | @INDIAN
 middle east: middle east, middle eastern, arabic, arab, persian, turkish, belly dance, bazaar, oud | middle eastern:1
-    arabic:.8 eastern:.7 world:.4 percussion:.3 strings:.3 drums:.2
+    arabic:.8 eastern:.7 world:.4 sitar:.5 indian:.4 percussion:.3 strings:.3 drums:.2
 far east: japan, japanese, china, chinese, asian, oriental, koto, shamisen, zen garden, bamboo | oriental:.8
     eastern:.7 flute:.5 world:.4 ambient:.4 soft:.3
 korea: k-pop, kpop, korean pop, j-pop, jpop | pop:1 dance:.5 electronic:.4 vocal:.4 beat:.4
 america south: american south, southern, twang, twangy, yeehaw, texas, tennessee, nashville, kentucky, appalachia,
     appalachian, dixie | @COUNTRY
-wild west: wild west, old west, cowboy, cowboys, western, frontier, prairie | @COUNTRY
+wild west: wild west, old west, cowboy, cowboys, western, frontier, prairie, saloon, shootout, gunslinger
+    | @COUNTRY
 ireland: irish, ireland, celtic, scottish, scotland, gaelic, highlands, bagpipes, jig, reel | celtic:1 irish:.8
     flute:.7 fiddle:.6 violin:.4 harp:.5 folk:.5
 spain: spanish, spain, flamenco, andalusia, seville, madrid, tango, latin guitar | spanish:1 guitar:.9 acoustic

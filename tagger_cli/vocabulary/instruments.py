@@ -11,8 +11,10 @@ orchestra: orchestra, orchestral, symphony orchestra, symphonic, philharmonic or
     orchestral:.9 loud:.2
 piano: piano, pianos, pianist, grand piano, upright piano, keys, ivories, acoustic grand piano, bright acoustic piano,
     bright piano, concert grand, baby grand, piano piece, piano pieces | @PIANO
-keyboard: keyboard, keyboards, keyboardist, organ, organs, organist, church organ, pipe organ, cathedral organ |
-    organ:.9 piano:.5 keyboard:.6 choir:.3 classical:.3
+keyboard: keyboard, keyboards, keyboardist, organ, organs, organist | organ:.9 piano:.5 keyboard:.6 choir:.3
+    classical:.3
+church organ: church organ, pipe organ, cathedral organ, organ recital, hymn organ | organ:1 choir:.8 choral:.5
+    classical:.5 slow:.4 -drums:.5 -electronic:.4
 harpsichord: harpsichord, harpsichords, harpsichordist, clavichord, spinet, virginal, cembalo | @BAROQUE harpsichord:1
 harp: harp, harps, harpist, zither, celtic harp, orchestral harp, concert harp, pedal harp, irish harp | @HARP
 guitar: guitar, guitars, guitarist, guitar player, six string, guitar solo | guitar:1 guitars:.4 solo:.3
@@ -51,7 +53,7 @@ bass: bass, bassline, sub bass, heavy bass, bass drop, wobble | electronic:.7 te
 electric piano: electric piano, electric pianos, electric grand, electric grand piano, electric piano 1, electric
     piano 2, rhodes, fender rhodes, wurlitzer, epiano, e-piano, dx7 piano | piano:.8 keyboard:.6 synth:.4 jazz:.4
     soft:.4 pop:.3 funk:.3 mellow:.3
-honky-tonk piano: honky tonk piano, honkytonk piano, saloon piano, barrelhouse, ragtime piano, stride piano, boogie
+honky-tonk piano: honky tonk piano, honkytonk piano, barrelhouse, ragtime piano, stride piano, boogie
     woogie piano, player piano, pianola | piano:1 old:.5 fast:.4 happy:.4 jazz:.4 -electronic:.4
 clavinet: clavinet, clavi | keyboard:.6 funk:.8 funky:.5 piano:.4 beat:.4 electronic:.3
 mallets: vibraphone, vibes, vibraharp, marimba, marimbas, xylophone, xylophones, balafon, mallet percussion, mallets |
@@ -164,7 +166,8 @@ choir: choir, choirs, chorus, chorale, choral, ensemble singing, voices together
     psalm, gospel choir, hymn-like | @SACRED
 chant: chant, chanting, gregorian, plainsong, plainchant, monks chanting, mantra, om | @SACRED chant:1 chanting:.8
     monks:.6 male:.3 slow:.5
-opera: opera, operatic, powerful voice, big voice, vibrato, aria, arias, soprano, tenor, baritone, mezzo, diva,
+opera: opera, operatic, powerful voice, big voice, vibrato, warbly voice, warbling, aria, arias, soprano, tenor,
+    baritone, mezzo, diva,
     coloratura, bel canto singing, lieder, art song | @OPERA
 female singer: female singer, woman singing, female voice, female vocals, her voice, girl group, chanteuse | female:1
     woman:.8 female vocal:.8 female voice:.8 vocal:.6 singing:.5

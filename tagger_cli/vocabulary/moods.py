@@ -21,7 +21,8 @@ chill: chill, chilled, chillout, mellow, easygoing, lounge, downtempo | ambient:
     electronic:.4 beat:.3 -loud:.6 -metal:.6 -fast:.4
 dreamy: dreamy, dreamlike, ethereal, floating, hazy, celestial, heavenly, angelic, misty, mist, otherworldly beauty,
     reverie, dreamscape, flowing | ambient:.9 harp:.7 new age:.6 soft:.6 spacey:.5 synth:.4 airy:.4 -loud:.6 -drums:.4
-energetic: energetic, energy, high energy, intense, powerful, adrenaline, upbeat, lively, pumped, excited, excitement,
+energetic: energetic, energy, energized, energised, energizing, high energy, intense, powerful, adrenaline, upbeat,
+    lively, pumped, excited, excitement,
     exciting, thrilling, exhilarating, electrifying, dynamic, vigorous, spirited, hyper, boisterous, rowdy, raucous,
     rambunctious, rousing, rollicking, kinetic, motoric, gutsy, visceral, feverish | @ENERGY rock:.4 techno:.4 pop:.4
 scary: scary, creepy, spooky, eerie, sinister, unsettling, disturbing, nightmare, menacing, terrifying, fear, afraid,

@@ -131,3 +131,30 @@ def test_max_tags_caps_the_profile(matcher):
     assert len(full.matches) > 3
     short = TagMatcher(MTAT_TOP50, _boom, max_tags=3).match("gym workout")
     assert [t.tag for t in short.matches] == [t.tag for t in full.matches[:3]]
+
+
+def test_real_words_are_not_corrected_into_vocabulary_words():
+    """Words of the text encoder's vocabulary (or such words with an ending) are typed on purpose:
+    "snake" is no typo of "snare", "dumped" none of "pumped"; real typos are still fixed."""
+    m = TagMatcher(MTAT_TOP50, _boom)
+    words, fixes = m.correct("snake charmer what would hear got dumped techo chior".split())
+    assert fixes == {"techo": "techno", "chior": "choir"}, fixes
+    assert words[:7] == "snake charmer what would hear got dumped".split()
+
+
+@pytest.mark.parametrize("query", ["guitar music that isn't rock", "guitar but dont want rock",
+                                   "guitar, except rock", "guitar that doesn't sound like rock"])
+def test_negation_contractions(matcher, query):
+    got = {(t.tag, t.negated) for t in matcher.match(query).matches}
+    assert ("guitar", False) in got and ("rock", True) in got and ("rock", False) not in got, got
+
+
+def test_a_concept_naming_few_tags_is_not_drowned_by_one_naming_many():
+    """Each concept's weights are scaled to the same mass: "haunted house" (weird) keeps the lead
+    over "party" (dance, techno, beat, electronic, pop, ...)."""
+    m = TagMatcher(MTAT_TOP50, _boom)
+    match = m.match("haunted house party")
+    assert {c.name for c in match.concepts} == {"haunted house", "party"}
+    assert _wanted(match)[0] == "weird"
+    weights = {t.tag: t.similarity for t in match.matches if not t.negated}
+    assert weights["weird"] > 2 * max(w for t, w in weights.items() if t != "weird"), weights
