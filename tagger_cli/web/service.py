@@ -5,8 +5,8 @@ song's audio file is the catalog's own record of it (``root`` + row key when the
 root, else the absolute path stored at indexing time) and is served only while it is a regular
 file (a symlink resolving out of ``root`` is refused).
 
-Thread safety: search is NumPy on read-only arrays plus the shared text encoder, whose forward
-pass is serialised by its own lock (``mtat.text_embedding.TextEncoder.encode``); the encoder and
+Thread safety: search is NumPy on read-only arrays plus the shared text encoder, which encodes
+concurrent callers' texts together (``mtat.text_embedding.TextEncoder.encode``); the encoder and
 the tag vectors are loaded by :meth:`WebService.warm_up` before the first request, so no two
 requests race to load them. Model work (predicting an upload, a song's taggram) goes through a
 :class:`WorkGate`: at most ``workers`` jobs run, at most ``queue`` more wait, the rest are refused

@@ -53,6 +53,42 @@ def test_encoder_batches_like_single_texts_and_truncates_at_256(encoder):
     assert encoder.encode([]).shape == (0, 384)
 
 
+def test_concurrent_callers_are_encoded_together_and_get_their_own_vectors(encoder, monkeypatch):
+    """Group commit: threads that call encode() while the model runs are batched into the next pass;
+    each gets exactly its own texts' vectors, and a failing text fails only its own caller."""
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    texts = [[f"song number {i} with {w}"] for i, w in enumerate(["harp", "drums", "sitar", "choir"] * 6)]
+    texts[5] = ["boom", "a second text"]
+    alone = {tuple(t): encoder.encode(t) for t in texts if t[0] != "boom"}
+    passes, real = [], encoder._encode_now
+    slow = threading.Event()  # never set: a 0.3 s pause per pass
+
+    def encode_now(batch, batch_size):
+        passes.append(len(batch))
+        slow.wait(0.3)  # each pass is slow, so that the other callers queue behind it
+        if "boom" in batch:
+            raise ValueError("bad text")
+        return real(batch, batch_size)
+
+    monkeypatch.setattr(encoder, "_encode_now", encode_now)
+
+    def call(t):
+        try:
+            return encoder.encode(t)
+        except ValueError as err:
+            return err
+
+    with ThreadPoolExecutor(8) as ex:
+        results = list(ex.map(call, texts))
+    assert isinstance(results[5], ValueError)
+    for t, got in zip(texts, results):
+        if t[0] != "boom":
+            np.testing.assert_allclose(got, alone[tuple(t)], atol=1e-5)
+    assert max(passes) > 2, passes  # some pass carried several callers' texts (each has at most 2)
+
+
 def test_encoder_loads_and_runs_without_network(monkeypatch):
     from mtat import text_embedding
 
