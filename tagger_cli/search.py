@@ -99,7 +99,7 @@ def search(catalog, query: str, top: int = DEFAULT_TOP, max_tags: int = MAX_TAGS
         match = m.match(query)
     except QueryError as err:
         raise CliError(str(err)) from None
-    tag = score_songs(catalog.probabilities, catalog.tags, match.matches)
+    tag = score_songs(catalog.probabilities, catalog.tags, match.matches, scaled=match.kind == "words")
     joint = None
     if route == "joint" or (route == "auto" and match.kind == "words"):
         joint = joint_scores(catalog, match.text or query, m.encode)

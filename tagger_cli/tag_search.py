@@ -52,7 +52,9 @@ predicted probability (``1 - p`` for a negated tag)::
     score = sum_i s_i * q_i / sum_i s_i,   q_i = p_i (or 1 - p_i when negated)
 
 so a one-tag query scores each song by exactly that tag's probability, a tag query by the
-plain mean of its tags' probabilities, and a free-word query by its profile. Scores are in [0, 1].
+plain mean of its tags' probabilities, and a free-word query by its profile over probabilities
+divided by each tag's catalog maximum (:func:`tag_scales`: the model's confidence differs from
+tag to tag). Scores are in [0, 1].
 """
 from __future__ import annotations
 
@@ -187,6 +189,9 @@ GENERIC_WEIGHT = 0.25
 #: weight: almost every song lacks most tags, so at full weight they add the same large term to
 #: every song and drown the tags the concept wants (a tag negated in the query counts fully).
 NEGATIVE_WEIGHT = 0.5
+#: A tag's probabilities are divided by their catalog maximum, but never by less than this (a
+#: tag no song has is not blown up into noise).
+MIN_TAG_SCALE = 0.25
 #: Profile weights below this are dropped.
 MIN_WEIGHT = 0.02
 #: Misspelling tolerance: a word of at least FUZZY_MIN_LENGTH letters that is not in the
@@ -787,9 +792,26 @@ class TagMatcher:
         return tuple(named.get(t) or TagMatch(t, abs(w), w < 0, "concept") for t, w in ranked)
 
 
-def score_songs(probabilities: np.ndarray, tags: Sequence[str], matches: Iterable[TagMatch]) -> np.ndarray:
-    """Similarity-weighted mean of the matched tags' probabilities (``1 - p`` if negated), ``[n]``."""
+def tag_scales(probabilities: np.ndarray) -> np.ndarray:
+    """Each tag's highest probability in the catalog, at least :data:`MIN_TAG_SCALE`, ``[n_tags]``."""
     probs = np.asarray(probabilities, dtype=np.float64)
+    if probs.shape[0] == 0:
+        return np.ones(probs.shape[1])
+    return np.maximum(probs.max(axis=0), MIN_TAG_SCALE)
+
+
+def score_songs(probabilities: np.ndarray, tags: Sequence[str], matches: Iterable[TagMatch],
+                scaled: bool = False) -> np.ndarray:
+    """Similarity-weighted mean of the matched tags' probabilities (``1 - p`` if negated), ``[n]``.
+
+    ``scaled`` (free-word profiles): each tag's probabilities are divided by :func:`tag_scales`
+    first. A model is confident on some tags (flute songs get ~0.75 for ``flute``) and shy on
+    others (harpsichord songs ~0.13 for ``harpsichord``); unscaled, the confident tag decides
+    every mix it is in. Tag-name queries stay plain probabilities (a one-tag query's score is
+    the song's probability of that tag)."""
+    probs = np.asarray(probabilities, dtype=np.float64)
+    if scaled and probs.shape[0]:
+        probs = probs / tag_scales(probs)
     col = {t: i for i, t in enumerate(tags)}
     num = np.zeros(probs.shape[0])
     den = 0.0

@@ -17,7 +17,15 @@ from mtat.tags import MTAT_TOP50
 from tagger_cli import catalog as catalog_mod
 from tagger_cli import similar as similar_mod
 from tagger_cli.main import CliError, main
-from tagger_cli.tag_search import SYNONYM_GROUPS, TagMatch, TagMatcher, rank_songs, score_songs
+from tagger_cli.tag_search import (
+    MIN_TAG_SCALE,
+    SYNONYM_GROUPS,
+    TagMatch,
+    TagMatcher,
+    rank_songs,
+    score_songs,
+    tag_scales,
+)
 
 CALM = {"ambient", "quiet", "soft", "calm", "new age", "slow"}
 LOUD = {"loud", "metal", "rock", "fast"}
@@ -174,6 +182,20 @@ def test_scores():
     np.testing.assert_allclose(w, (0.6 * p[:, 0] + 0.2 * p[:, 1]) / 0.8)
     assert list(rank_songs(np.array([0.2, 0.9, 0.9, 0.1]), 3)) == [1, 2, 0]
     assert list(rank_songs(np.array([0.2, 0.9, 0.9, 0.1]), 2, exclude=[1])) == [2, 0]
+
+
+def test_free_word_scores_scale_each_tag_by_its_catalog_maximum():
+    """A shy tag (harpsichord songs at 0.3) is not outvoted by a confident one (flute at 0.9)."""
+    tags = ["flute", "harpsichord", "rare"]
+    p = np.array([[0.9, 0.01, 0.01], [0.05, 0.3, 0.02], [0.3, 0.05, 0.0]])  # a flute, a harpsichord, other
+    mix = [TagMatch("harpsichord", 0.6), TagMatch("flute", 0.4)]
+    assert int(np.argmax(score_songs(p, tags, mix))) == 0  # unscaled: the flute song wins a harpsichord query
+    assert int(np.argmax(score_songs(p, tags, mix, scaled=True))) == 1
+    np.testing.assert_allclose(tag_scales(p), [0.9, 0.3, MIN_TAG_SCALE])  # a tiny tag is not blown up
+    one = score_songs(p, tags, [TagMatch("harpsichord", 1.0)], scaled=True)
+    assert list(np.argsort(one)) == list(np.argsort(p[:, 1]))  # one tag: same order
+    assert score_songs(p, tags, mix, scaled=True).max() <= 1.0
+    assert score_songs(p[:0], tags, mix, scaled=True).shape == (0,)
 
 
 # ------------------------------------------------------------------------------------------
