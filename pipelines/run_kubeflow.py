@@ -27,7 +27,7 @@ os.environ.setdefault("TF_USE_LEGACY_KERAS", "1")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 from pipelines import flags
-from pipelines.beam_args import DEPENDENCY_FLAGS, given_flags
+from pipelines.beam_args import DEPENDENCY_FLAGS, JOB_SERVER_TIMEOUT_S, given_flags
 from pipelines.config import PipelineConfig, TrainingConfig
 
 TRAINER_ID = "Trainer"
@@ -102,8 +102,11 @@ def beam_args(runner: str, image: str, pipeline_root: str, extra: Sequence[str])
     elif runner == "DataflowRunner":
         if "--temp_location" not in given and pipeline_root.startswith("gs://"):
             args.append(f"--temp_location={pipeline_root.rstrip('/')}/tmp/beam")
-    elif "--environment_type" not in given:
-        args += ["--environment_type=DOCKER", f"--environment_config={image}"]
+    else:  # Flink, Spark, a portable job server: the job service is outside the launcher
+        if "--environment_type" not in given:
+            args += ["--environment_type=DOCKER", f"--environment_config={image}"]
+        if "--job_server_timeout" not in given:  # the default 60 s is also the job streams' deadline
+            args.append(f"--job_server_timeout={JOB_SERVER_TIMEOUT_S}")
     return args + list(extra)
 
 

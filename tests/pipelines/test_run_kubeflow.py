@@ -15,6 +15,7 @@ from google.protobuf import json_format
 from kfp.pipeline_spec import pipeline_spec_pb2
 
 from pipelines import run_kubeflow
+from pipelines.beam_args import JOB_SERVER_TIMEOUT_S
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 IMAGE = "registry.example.com/mtat:1"
@@ -188,11 +189,16 @@ def test_cpu_trainer_one_image_direct_runner(tmp_path):
 
 def test_beam_defaults_per_runner():
     image = [f"--sdk_container_image={IMAGE}"]
+    timeout = f"--job_server_timeout={JOB_SERVER_TIMEOUT_S}"  # a job service outside the launcher
     assert run_kubeflow.beam_args("FlinkRunner", IMAGE, "s3://b/r", ["--flink_master=fm:8081"]) == [
-        "--runner=FlinkRunner", *image, "--environment_type=DOCKER", f"--environment_config={IMAGE}",
+        "--runner=FlinkRunner", *image, "--environment_type=DOCKER", f"--environment_config={IMAGE}", timeout,
         "--flink_master=fm:8081"]
     external = ["--environment_type=EXTERNAL", "--environment_config=localhost:50000"]
-    assert run_kubeflow.beam_args("SparkRunner", IMAGE, "gs://b", external) == ["--runner=SparkRunner", *image, *external]
+    assert run_kubeflow.beam_args("SparkRunner", IMAGE, "gs://b", external) == [
+        "--runner=SparkRunner", *image, timeout, *external]
+    assert run_kubeflow.beam_args("PortableRunner", IMAGE, "gs://b", ["--job_server_timeout=60"]) == [
+        "--runner=PortableRunner", *image, "--environment_type=DOCKER", f"--environment_config={IMAGE}",
+        "--job_server_timeout=60"]
     assert run_kubeflow.beam_args("DataflowRunner", IMAGE, "s3://b", ["--setup_file=/pipeline/setup.py"]) == [
         "--runner=DataflowRunner", "--setup_file=/pipeline/setup.py"]
     assert run_kubeflow.beam_args("DirectRunner", IMAGE, "gs://b", ["--direct_num_workers=8"]) == [
