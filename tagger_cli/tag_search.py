@@ -206,6 +206,9 @@ FUZZY_MAX_EDITS = 1
 FUZZY_LONG_WORD = 7
 #: Endings of a word form whose stem is an English word ("charmer", "dumped", "dancing"): such a
 #: word is typed on purpose, never "corrected" into a vocabulary word one letter away.
+#: Endings that make another form of a word ("foggy", "danced", "dancing", "stormier"), tried to
+#: find the one-word alias a query word is a form of.
+FORM_ENDINGS = ("ing", "ed", "ier", "iest", "y", "ies", "er", "s")
 WORD_ENDINGS = ("ing", "ers", "er", "ed", "es", "s", "d", "ly", "est", "y")
 #: Where the concept alias embeddings are cached (override with MTAT_TAGGER_CACHE).
 CACHE_ENV = "MTAT_TAGGER_CACHE"
@@ -229,6 +232,10 @@ MAX_NEGATED_WORDS = 3
 #: the rest of the query's profile ("party without synthesizers": no electronic from "party").
 BLOCK_SHARE = 0.5
 #: Words skipped right after a negation ("without any strings", "no more sad songs").
+#: Nouns that finish a negated tag's phrase ("no synth pads", "without guitar solos"): negated with
+#: it, never read as words of their own.
+NEGATED_TAIL = frozenset({"pad", "pads", "sound", "sounds", "part", "parts", "solo", "solos", "line", "lines",
+                          "riff", "riffs", "loop", "loops", "bits", "stuff", "tracks", "songs", "music"})
 NEGATION_SKIP = frozenset({"any", "the", "a", "an", "more", "too", "much", "so", "very", "really",
                            "want", "need", "have", "has", "with", "contain", "contains", "include", "includes",
                            "use", "uses", "feature", "features", "like", "sound", "sounds", "overly"})
@@ -490,6 +497,9 @@ class TagMatcher:
             if words[i] in NEGATIONS and i + 1 < len(words):
                 k = _skip_negation_words(words, i + 1)
                 phrase, n = self._phrase_at(words, k)
+                if phrase is None and k + 1 < len(words) and words[k] not in FILLER_WORDS | NEGATIONS:
+                    phrase, n = self._phrase_at(words, k + 1)  # one describing word first: "isn't cheesy pop"
+                    k, n = (k, n + 1) if phrase else (k, n)
                 match = self._negation(phrase) if phrase else None
                 if match is not None:
                     found.append(match)
@@ -497,6 +507,8 @@ class TagMatcher:
                     if g is not None:
                         blocked.add(g)
                     i = k + n
+                    while i < len(words) and words[i] in NEGATED_TAIL:  # "no synth pads", "no guitar solos"
+                        i += 1
                     continue
             text.append(words[i])
             if words[i] not in FILLER_WORDS:
@@ -544,6 +556,8 @@ class TagMatcher:
         self._alias_texts = alias_texts
         self._alias_max_words = max(len(k.split()) for k in self._alias_index)
         self._tag_words = sorted({w for k in self._norm for w in k.split() if len(w) >= FUZZY_MIN_LENGTH})
+        self._base_words = frozenset(k for k in self._alias_index if " " not in k and len(k) >= FUZZY_MIN_LENGTH) | {
+            w for k in self._norm for w in k.split() if len(w) >= FUZZY_MIN_LENGTH}
         self._known_words = sorted({w for k in self._alias_index for w in k.split() if len(w) >= FUZZY_MIN_LENGTH}
                                    | {w for k in self._norm for w in k.split() if len(w) >= FUZZY_MIN_LENGTH})
 
@@ -608,6 +622,11 @@ class TagMatcher:
                 fixes[w] = singular
                 out.append(singular)
                 continue
+            base = self._base_form(w)
+            if base:  # another form of a one-word alias or tag word: "foggy" -> fog, "danced" -> dance
+                fixes[w] = base
+                out.append(base)
+                continue
             if self._is_english(w):  # "what" is no typo of "hat", nor "snake" of "snare"
                 out.append(w)
                 continue
@@ -618,6 +637,19 @@ class TagMatcher:
                 fixes[w] = close[0]
             out.append(close[0] if close else w)
         return out, fixes
+
+    def _base_form(self, word: str) -> str | None:
+        """The one-word alias or tag word ``word`` is a form of ("foggy" -> fog, "snowy" -> snow,
+        "danced" / "dancing" -> dance, "stormier" -> stormy), or None."""
+        for end in FORM_ENDINGS:
+            stem = word[:-len(end)]
+            if not word.endswith(end) or len(stem) < 3:
+                continue
+            for cand in (stem, stem + "e", stem[:-1] if stem[-1:] == stem[-2:-1] else None,
+                         stem[:-1] + "y" if stem.endswith("i") else None):
+                if cand and cand in self._base_words:
+                    return cand
+        return None
 
     def _is_english(self, word: str) -> bool:
         """``word`` (or its stem before one of :data:`WORD_ENDINGS`, with or without a final e) is a

@@ -2,7 +2,8 @@
 
 TEXT = """
 # --- eras --------------------------------------------------------------------------------------------
-medieval: medieval, middle ages, renaissance fair, knights, troubadour, minstrel, jester | medieval:1 lute:.6
+medieval: medieval, middle ages, renaissance fair, knights, troubadour, minstrel, jester, hobbit, hobbits, the shire,
+    shire, elven, fantasy village, tavern song | medieval:1 lute:.6
     flute:.5 harpsichord:.5 choir:.5 harp:.4 chant:.3 acoustic:.3 -electronic:.6 -drums:.3
 renaissance: renaissance, madrigal, madrigals, palestrina, polyphony, consort music | medieval:.6
     lute:.7 harpsichord:.8 choir:.7 choral:.5 classical:.5 flute:.3 -electronic:.6 -drums:.4
@@ -69,8 +70,10 @@ new romantic: new romantics, new romantic, hair bands, 80s pop, 80s rock, 80s po
     drums:.4 vocal:.4
 # --- cultures and regions ----------------------------------------------------------------------------
 india: india, indian, hindustani, carnatic, raga, rag, varanasi, bengal, punjab, ravi shankar, tabla,
-    snake charmer, snake charmers, pungi | @INDIAN
-middle east: middle east, middle eastern, arabic, arab, persian, turkish, belly dance, bazaar, oud | middle eastern:1
+    snake charmer, snake charmers, pungi, maharaja, maharajah, rajasthan, rajasthani, sangeet, mehndi, mehendi,
+    indian wedding, taj mahal | @INDIAN
+middle east: middle east, middle eastern, arabic, arab, persian, turkish, belly dance, bazaar, oud, aladdin, genie,
+    arabian nights, arabian, desert caravan, caravan, sultan, sultan's palace, flying carpet | middle eastern:1
     arabic:.8 eastern:.7 world:.4 sitar:.5 indian:.4 percussion:.3 strings:.3 drums:.2
 far east: japan, japanese, china, chinese, asian, oriental, koto, shamisen, zen garden, bamboo | oriental:.8
     eastern:.7 flute:.5 world:.4 ambient:.4 soft:.3

@@ -19,7 +19,8 @@ calm: calm, peaceful, tranquil, serene, serenity, soothing, gentle, quiet time, 
     flute:.3
 chill: chill, chilled, chillout, mellow, easygoing, lounge, downtempo | ambient:.7 soft:.6 mellow:.7 slow:.5
     electronic:.4 beat:.3 -loud:.6 -metal:.6 -fast:.4
-dreamy: dreamy, dreamlike, ethereal, floating, hazy, celestial, heavenly, angelic, misty, mist, otherworldly beauty,
+dreamy: dreamy, dreamlike, ethereal, floating, hazy, celestial, heavenly, angelic, misty, mist, fog, foggy, otherworldly
+    beauty,
     reverie, dreamscape, flowing | ambient:.9 harp:.7 new age:.6 soft:.6 spacey:.5 synth:.4 airy:.4 -loud:.6 -drums:.4
 energetic: energetic, energy, energized, energised, energizing, high energy, intense, powerful, adrenaline, upbeat,
     lively, pumped, excited, excitement,

@@ -4,11 +4,13 @@ TEXT = """
 # --- activities -------------------------------------------------------------------------------------
 running: running, jogging, jog, run, sprint, marathon training | @ENERGY techno:.6 electronic:.5 pop:.5 dance:.4
     rock:.4
-workout: workout, gym, exercise, fitness, cardio, weightlifting, training session, crossfit, athletic | @ENERGY
+workout: workout, gym, exercise, fitness, cardio, weightlifting, training session, crossfit, athletic, treadmill,
+    pumping iron, lifting weights, bench press, squats, burpees | @ENERGY
     techno:.6 rock:.5 electronic:.5 pop:.4 dance:.4
 cycling: cycling, biking, spinning class, bike ride | @ENERGY techno:.6 electronic:.5 pop:.4 rock:.4
 dancing: dancing, dance floor, dance party, clubbing, boogie, groove | @DANCE pop:.6
-party: party, house party, celebration, get the party started, festivities | @DANCE pop:.8 loud:.4
+party: party, house party, celebration, get the party started, festivities, divorce party, office party, kids party,
+    party for kids | pop:1 dance:.8 beat:.6 happy:.6 upbeat:.5 vocal:.4 loud:.3 techno:.3 -slow:.4
 rave: rave, raver, all-nighter, warehouse rave, glow sticks | @DANCE loud:.5 repetitive:.4
 studying: studying, study, homework, exam revision, learning, concentration | @CALM @INSTRUMENTAL piano:.4
     classical:.4
@@ -23,7 +25,8 @@ meditation: meditation, meditate, mindfulness, breathing exercise, zen, meditati
 yoga: yoga, pilates, stretching, tai chi | @CALM new age:.8 ambient:.8 indian:.4 sitar:.3 flute:.4 harp:.3
     @INSTRUMENTAL
 massage: massage, spa, wellness, sauna, aromatherapy | @CALM new age:1 ambient:.8 harp:.5 flute:.5 @INSTRUMENTAL
-relaxing: relaxing, relax, relaxation, unwind, wind down, decompress, chill out, laid back | @CALM new age:.5
+relaxing: relaxing, relax, relaxation, unwind, wind down, winding down, decompress, chill out, laid back,
+    chill out room, cool down | @CALM new age:.5
     ambient:.7
 cooking: cooking, baking, kitchen, making dinner | pop:.5 guitar:.4 acoustic:.4 happy:.4 upbeat:.3 -loud:.3 -weird:.4
 cleaning: cleaning, housework, chores, tidying up | pop:.8 upbeat:.6 fast:.5 beat:.5 happy:.4 rock:.3 dance:.3
@@ -107,8 +110,8 @@ bath: bath, bubble bath, bathtub, hot tub, shower, shower singing, self care, se
     age:.5 soft:.6
 getting ready: getting ready, pregame, pre-game, pre party, pre-party, getting dressed, makeup, hype up | @DANCE
     pop:.9 happy:.4 vocal:.4
-after party: after party, afterparty, after hours, come down, comedown, chill after the club | electronic:.7
-    ambient:.6 slow:.4 beat:.5 soft:.4 mellow:.4 techno:.3
+after party: after party, afterparty, after hours, come down, comedown, chill after the club, after the club |
+    ambient:.8 electronic:.5 slow:.5 soft:.5 mellow:.4 beat:.3
 hangover: hangover, hungover, recovery, morning after, sunday recovery | soft:.7 slow:.6 quiet:.6 acoustic:.5
     ambient:.4 -loud:.7 -fast:.5
 stargazing: stargazing, star gazing, watching the stars, night sky, northern lights, aurora, meteor shower |
@@ -139,7 +142,7 @@ rite of passage: bar mitzvah, bat mitzvah, quinceanera, quinceañera, sweet sixt
 # --- places ------------------------------------------------------------------------------------------
 beach: beach, seaside, tropical, island, palm trees, sunbathing, poolside | pop:.6 guitar:.6 acoustic:.5 happy:.4
     upbeat:.4 reggae:.3 ambient:.3 -dark:.4 -metal:.5
-ocean: ocean, sea, waves, underwater, tide, seashore | ambient:.9 new age:.6 water:.6 soft:.5 harp:.3 slow:.4 -loud:.5
+ocean: ocean, waves, underwater, tide, seashore | ambient:.9 new age:.6 water:.6 soft:.5 harp:.3 slow:.4 -loud:.5
 nightclub: nightclub, club, disco, discotheque, dance club | @DANCE
 bar: bar, pub, tavern, jukebox, dive bar | rock:.6 country:.6 guitar:.6 vocal:.4 blues:.3
 honky tonk: honky tonk, honky-tonk, roadhouse | @COUNTRY rock:.3
@@ -149,7 +152,9 @@ monastery: monastery, monk, monks, convent, nuns, cloister, monastic | @SACRED c
 temple: temple, shrine, ashram, pagoda | indian:.7 sitar:.5 ambient:.5 new age:.4 chant:.4 eastern:.4 drone:.3
 concert hall: concert hall, symphony hall, philharmonic, recital | @ORCHESTRA piano:.5 classical:1 opera:.3
 opera house: opera house, la scala, the met | @OPERA
-palace: palace, royal court, court, castle, ballroom, aristocrat, king, queen, chateau | @BAROQUE strings:.6
+palace: palace, royal court, court, castle, ballroom, aristocrat, king, queen, chateau, gala, black tie, black tie
+    gala, masked ball, masquerade, masquerade ball, ball gown, powdered wigs, powdered wig, period ballroom, royal
+    banquet, state dinner | @BAROQUE strings:.6
     classical:.8
 stadium: stadium, arena concert, festival main stage, big crowd | rock:.9 loud:.8 pop:.6 drums:.6 guitar:.5
 warehouse: warehouse, underground, basement party, bunker | @DANCE loud:.5 dark:.4 industrial:.4
@@ -176,7 +181,8 @@ cave: cave, caves, cavern, caverns, grotto, catacombs, crypt, tomb | ambient:.7 
 dungeon: dungeon, dungeons, dungeon crawl, dragon, dragons, wizard, wizards, elves, elf, sorcerer, sword and sorcery,
     epic fantasy, high fantasy, middle earth | orchestral:.7 strings:.6 choir:.4 flute:.4 medieval:.4 dark:.3 drums:.3
     classical:.4
-pirates: pirate, pirates, pirate ship, buccaneer, treasure, high seas, shipwreck, captain | fiddle:.5 violin:.4
+pirates: pirate, pirates, pirate ship, buccaneer, treasure, high seas, shipwreck, captain, sea battle,
+    naval battle | fiddle:.5 violin:.4
     folk:.6 fast:.5 orchestral:.5 strings:.5 drums:.3 happy:.3
 harbor: harbor, harbour, port, docks, lighthouse, marina, pier, boardwalk | acoustic:.5 guitar:.5 soft:.4 folk:.4
     ambient:.4 water:.3
@@ -223,16 +229,18 @@ spring: spring, springtime, blossom, flowers, springlike, spring-like, vernal | 
     soft:.4 classical:.3 acoustic:.3
 summer: summer, summertime, heatwave, sunny, sunshine, vacation, holiday trip, summery, summer vibes | pop:.7 happy:.6
     upbeat:.6 guitar:.4 acoustic:.3 -dark:.5 -sad:.4
-autumn: autumn, fall, rainy day, rain, rainy, cloudy, grey day, fog, autumnal, fall vibes | slow:.6 soft:.6 piano:.6
+autumn: autumn, fall, rainy day, rain, rainy, cloudy, grey day, autumnal, fall vibes, falling leaves,
+    leaves falling | slow:.6 soft:.6 piano:.6
     sad:.4 acoustic:.4 guitar:.4 strings:.4 ambient:.3 -happy:.3 -fast:.3
-winter: winter, snow, snowy, cold, frost, fireplace, fire place, by the fire, sitting by the fire, cozy, cosy, hygge,
+winter: winter, snow, snowy, snowfall, first snow, winter solstice, winter night, cold, frost, fireplace, fire place,
+    by the fire, sitting by the fire, cozy, cosy, hygge,
     wintry, wintery, wintertime | soft:.6 slow:.5 piano:.6 acoustic:.4 strings:.4 classical:.3 quiet:.4 -loud:.4
 christmas: christmas, xmas, christmas carols, carols, carol, nativity, advent, noel, yuletide, santa | choir:1
     choral:.9 vocal:.4 bells:.5 organ:.4 classical:.3 -metal:.5 -techno:.4
 easter: easter, good friday, lent, pentecost | @SACRED classical:.4
 halloween: halloween, spooky season, trick or treat, horror, horror movie, zombie, vampire, witches | @SPOOKY
 new year: new year, new year's eve, countdown, fireworks | @DANCE pop:.8 happy:.4
-birthday: birthday, birthday party | pop:.9 happy:.8 upbeat:.7 dance:.4 fast:.3
+birthday: birthday, birthday party, birthday girl, birthday boy | pop:.9 happy:.8 upbeat:.7 dance:.4 fast:.3
 diwali: diwali, holi, bollywood, bhangra | @INDIAN pop:.3 dance:.3 fast:.3
 # --- more times of day, weather and holidays ------------------------------------------------------------
 noon: noon, midday, high noon, lunchtime, lunch break, late afternoon | pop:.5 acoustic:.4 happy:.4 guitar:.4
@@ -248,7 +256,7 @@ hot weather: hot, heat, humid, sweltering, scorching, dry heat, tropical heat, s
     percussion:.4 spanish:.3 beat:.4 guitar:.4 happy:.3
 rainbow: rainbow, rainbows, clear sky, blue sky, blue skies, fair weather, after the rain | happy:.7 pop:.5 soft:.4
     acoustic:.4 light:.4 upbeat:.3
-harvest: harvest, harvest festival, autumn leaves, fall foliage, pumpkin, pumpkin patch, apple picking, cider |
+harvest: harvest, harvest festival, fall foliage, pumpkin, pumpkin patch, apple picking, cider |
     acoustic:.7 folk:.6 guitar:.6 country:.4 fiddle:.4 soft:.3
 thanksgiving: thanksgiving, friendsgiving, turkey dinner, gratitude dinner | acoustic:.6 folk:.5 guitar:.5 piano:.5
     happy:.4 country:.3 soft:.3
@@ -268,7 +276,7 @@ carnival: carnaval, rio carnival, carnival parade, samba parade, notting hill ca
     percussion:.8 drums:.8 dance:.7 happy:.6 fast:.6 spanish:.4 loud:.4
 day of the dead: day of the dead, dia de los muertos, día de los muertos, cinco de mayo, fiesta, fiestas | spanish:.8
     guitar:.7 trumpet:.5 happy:.5 acoustic guitar:.4 vocal:.3
-midsummer: midsummer, solstice, summer solstice, winter solstice, equinox, maypole, beltane, pagan festival | folk:.7
+midsummer: midsummer, solstice, summer solstice, equinox, maypole, beltane, pagan festival | folk:.7
     flute:.5 acoustic:.5 happy:.4 drums:.3 celtic:.3 ambient:.3
 parents' day: mother's day, mothers day, father's day, fathers day, grandparents day | soft:.6 acoustic:.5 piano:.5
     happy:.4 strings:.4 vocal:.4 -loud:.5

@@ -70,7 +70,8 @@ def test_an_alias_in_the_query_needs_no_text_model():
 def test_misspellings_are_corrected():
     m = TagMatcher(MTAT_TOP50, _boom)
     jog = m.match("joging")
-    assert jog.corrections == {"joging": "jogging"} and jog.concepts[0].name == "running"
+    # a typo that reads as a form of an alias ("jog" + "ing") lands on the same concept
+    assert jog.corrections in ({"joging": "jogging"}, {"joging": "jog"}) and jog.concepts[0].name == "running"
     med = m.match("meditatoin")
     assert med.corrections == {"meditatoin": "meditation"} and "new age" in _wanted(med)[:4]
     tech = m.match("tecnho")
@@ -115,7 +116,7 @@ def test_negated_words_outside_the_vocabulary_count_against_songs(matcher):
 
 
 def test_words_nobody_listed_go_by_embedding(matcher):
-    sprint = matcher.match("sprinting on a treadmill")
+    sprint = matcher.match("high intensity interval training")
     assert sprint.concepts and sprint.concepts[0].how == "embedding"
     assert sprint.concepts[0].name in {"running", "workout", "cycling", "motivation", "energetic"}, sprint.concepts
     assert set(_wanted(sprint)[:4]) & ENERGETIC_POLE and not set(_wanted(sprint)[:4]) & CALM_POLE, sprint
@@ -147,6 +148,13 @@ def test_real_words_are_not_corrected_into_vocabulary_words():
 def test_negation_contractions(matcher, query):
     got = {(t.tag, t.negated) for t in matcher.match(query).matches}
     assert ("guitar", False) in got and ("rock", True) in got and ("rock", False) not in got, got
+
+
+def test_word_forms_reach_their_one_word_alias():
+    m = TagMatcher(MTAT_TOP50, _boom)
+    words, fixes = m.correct("danced sprinting drummers".split())
+    assert fixes == {"danced": "dance", "sprinting": "sprint", "drummers": "drummer"}, fixes
+    assert m.match("sprinting").concepts[0].name == "running"
 
 
 def test_a_concept_naming_few_tags_is_not_drowned_by_one_naming_many():
