@@ -223,7 +223,7 @@ EXACT_SIMILARITY = 1.0
 
 NEGATIONS = frozenset({"no", "not", "without", "non", "nothing", "never", "minus", "avoid", "except", "excluding",
                        "isn't", "isnt", "aren't", "arent", "don't", "dont", "doesn't", "doesnt", "wasn't",
-                       "won't", "shouldn't", "sans"})
+                       "won't", "shouldn't", "sans", "none", "nor", "lacking"})
 #: A negation before words that name neither a tag nor a concept alias ("without instruments",
 #: "nothing too jazzy") negates the concept nearest to the next at most this many words (embedded
 #: alone, so the negation never pulls the query toward what it excludes).
@@ -238,13 +238,14 @@ NEGATED_TAIL = frozenset({"pad", "pads", "sound", "sounds", "part", "parts", "so
                           "riff", "riffs", "loop", "loops", "bits", "stuff", "tracks", "songs", "music"})
 NEGATION_SKIP = frozenset({"any", "the", "a", "an", "more", "too", "much", "so", "very", "really",
                            "want", "need", "have", "has", "with", "contain", "contains", "include", "includes",
-                           "use", "uses", "feature", "features", "like", "sound", "sounds", "overly"})
+                           "use", "uses", "feature", "features", "like", "sound", "sounds", "overly",
+                           "being", "be", "getting", "of", "that", "this", "those", "these", "all"})
 FILLER_WORDS = frozenset({
     "and", "with", "or", "but", "plus", "a", "an", "the", "some", "of", "for", "to", "in", "at", "on",
     "by", "while", "my", "me", "i", "we", "our", "your", "that", "this", "is", "it", "like", "something",
     "anything", "sounds", "sound", "good", "best", "great", "nice", "playlist", "vibes", "vibe", "mood",
     "music", "song", "songs", "track", "tracks", "tune", "tunes", "please", "play", "stuff", "things", "kind",
-    "sort", "type", "style", "genre",
+    "sort", "type", "style", "genre", "all",
 })
 
 
