@@ -58,15 +58,18 @@ tag to tag). Scores are in [0, 1].
 """
 from __future__ import annotations
 
+import collections
 import dataclasses
 import difflib
 import hashlib
 import os
 import sys
+import threading
 from collections.abc import Callable, Iterable, Sequence
 
 import numpy as np
 
+from mtat.joint_space import phrase_text
 from tagger_cli.concepts import Concept, concepts, normalize, resolve_weights
 
 #: Template of the query and of every concept alias when embedded (symmetric: both are phrases
@@ -210,6 +213,9 @@ FUZZY_LONG_WORD = 7
 #: find the one-word alias a query word is a form of.
 FORM_ENDINGS = ("ing", "ed", "ier", "iest", "y", "ies", "er", "s")
 WORD_ENDINGS = ("ing", "ers", "er", "ed", "es", "s", "d", "ly", "est", "y")
+#: Query texts whose embeddings a matcher remembers, and the longest list :meth:`TagMatcher.encode`
+#: caches (longer ones are the vocabulary's aliases, cached on disk instead).
+TEXT_CACHE, TEXT_CACHE_BATCH = 1024, 4
 #: Where the concept alias embeddings are cached (override with MTAT_TAGGER_CACHE).
 CACHE_ENV = "MTAT_TAGGER_CACHE"
 #: Every matched concept's weights are scaled toward this total mass before they are mixed (by
@@ -409,15 +415,33 @@ class TagMatcher:
         self._vocabulary = tuple(concepts() if vocabulary is None else vocabulary)
         self._alias_vecs: np.ndarray | None = None
         self._english: frozenset[str] | None = None
+        self._cache: collections.OrderedDict[str, np.ndarray] = collections.OrderedDict()
+        self._cache_lock = threading.Lock()
         self._build_concepts()
 
     # -- embeddings -------------------------------------------------------------------------
     def encode(self, texts: list[str]) -> np.ndarray:
+        """Embeddings of ``texts``; short lists (a query's texts) are remembered (:data:`TEXT_CACHE`
+        most recent), so the joint route's text, encoded together with the concept route's, is
+        not encoded a second time."""
         if self._encode is None:
             from mtat.text_embedding import TextEncoder
 
             self._encode = TextEncoder.load().encode
-        return np.asarray(self._encode(texts), dtype=np.float32)
+        texts = list(texts)
+        if len(texts) > TEXT_CACHE_BATCH:
+            return np.asarray(self._encode(texts), dtype=np.float32)
+        with self._cache_lock:
+            found = {t: self._cache[t] for t in texts if t in self._cache}
+        missing = [t for t in dict.fromkeys(texts) if t not in found]
+        if missing:
+            vecs = np.asarray(self._encode(missing), dtype=np.float32)
+            found.update(zip(missing, vecs))
+            with self._cache_lock:
+                self._cache.update(zip(missing, vecs))
+                while len(self._cache) > TEXT_CACHE:
+                    self._cache.popitem(last=False)
+        return np.stack([found[t] for t in texts]) if texts else np.zeros((0, 0), np.float32)
 
     # -- parsing ----------------------------------------------------------------------------
     def _tag_at(self, words: list[str], i: int) -> tuple[str | None, int]:
@@ -691,9 +715,10 @@ class TagMatcher:
                 i += 1
         return found, covered, negated_at
 
-    def concept_similarities(self, text: str) -> np.ndarray:
-        """Cosine of ``"{text} music"`` with each concept (its best alias), ``[n_concepts]``."""
-        q = self.encode([QUERY_TEMPLATE.format(text)])[0]
+    def concept_similarities(self, text: str, prefetch: Sequence[str] = ()) -> np.ndarray:
+        """Cosine of ``"{text} music"`` with each concept (its best alias), ``[n_concepts]``;
+        ``prefetch``: more texts to encode in the same pass (and keep, see :meth:`encode`)."""
+        q = self.encode([QUERY_TEMPLATE.format(text), *prefetch])[0]
         alias_sims = self.alias_vectors() @ q
         sims = np.full(len(self._concept_names), -1.0)
         np.maximum.at(sims, self._alias_rows, alias_sims)
@@ -758,7 +783,7 @@ class TagMatcher:
 
     def _add_embedded(self, text: str, chosen: dict[int, ConceptMatch], literal: list[TagMatch]) -> None:
         """Add the concepts nearest to ``text`` by embedding (best first, within the margin, one energy pole)."""
-        sims = self.concept_similarities(text)
+        sims = self.concept_similarities(text, prefetch=[phrase_text(text)])  # the joint route's text too
         order = np.argsort(-sims, kind="stable")
         top = float(sims[order[0]])
         floor = max(self.min_similarity, top - self.margin)

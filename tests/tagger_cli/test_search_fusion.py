@@ -185,3 +185,24 @@ def test_explain_and_json_show_the_parts(matcher, tmp_path, capsys):
     assert res["route"] == "tag" and set(res["results"][0]["parts"]) == {"tag", "joint", "fused", "matched"}
     with pytest.raises(CliError, match="no joint audio-text vectors"):
         search(_catalog(joint=False), "jogging", route="joint", matcher=matcher)
+
+
+def test_a_free_word_search_encodes_its_texts_in_one_pass():
+    """The concept route's and the joint route's texts of a query go to the encoder together (one
+    forward pass, not two); asking again costs no encoding."""
+    calls = []
+
+    def counted(texts):
+        calls.append(list(texts))
+        return bag_of_words(texts)
+
+    m = TagMatcher(TAGS, counted)
+    m.alias_vectors()
+    cat = _catalog(joint=True)
+    calls.clear()
+    res = search(cat, "an hour on the treadmill", top=5, matcher=m)
+    assert res["route"] == "fused" and res["concepts"]
+    assert calls == [["hour treadmill music", "a song with hour treadmill"]], calls
+    again = search(cat, "an hour on the treadmill", top=5, matcher=m)
+    assert calls == [["hour treadmill music", "a song with hour treadmill"]], calls
+    assert [r["path"] for r in again["results"]] == [r["path"] for r in res["results"]]
