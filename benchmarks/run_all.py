@@ -1,6 +1,6 @@
 """Run the benchmarks and update benchmarks/results.md in place (``make bench``).
 
-    python -m benchmarks.run_all            # the `make bench` set (~35 min from a fresh clone: see below)
+    python -m benchmarks.run_all            # the `make bench` set (~31 min from a fresh clone: see below)
     python -m benchmarks.run_all --full     # 3 extraction rounds, longer input/inference runs, end to end
                                             # at 100/200/400/1600 clips, fcn4/strong in 16-bit on the CPU
     python -m benchmarks.run_all --only extract inference
@@ -30,8 +30,9 @@ Measured from a fresh clone (2-core AMD EPYC, AVX2, idle, rendered clips cached,
 made by the first benchmark that needs it; 2026-11-29): 47 min 8 s in all; extract 511 s, train_input
 313 s (reference run included), train_step 1,293 s, inference 54 s, scaling 326 s, web_load 29 s, search
 54 s, portable 169 s. Of train_step's 1,293 s most were the emulated float16 / bfloat16 rows of fcn4 and
-strong (fcn4 mixed_float16 165 s per step), no longer in the default set (``--full`` or
-``python -m benchmarks.train_step --all-precisions``). Use ``--only`` for a quick look.
+strong (fcn4 mixed_float16 165 s per step: ~16 min of the 47 with their warm-up steps), no longer in
+the default set (``--full`` or ``python -m benchmarks.train_step --all-precisions``). Use ``--only``
+for a quick look.
 """
 from __future__ import annotations
 
