@@ -347,6 +347,12 @@ def run(sizes=(100, 400), modes=tuple(MODES), rounds: int = 2, profile: bool = F
     return result
 
 
+def max_other_load(res: dict) -> float:
+    """The most cores other processes kept busy during any run of the naive loop or the best mode."""
+    runs = [*res.get("naive_variants", {}).values(), *res["beam"][res["best_mode"]]["runs"].values()]
+    return max((r.get("others_cores") or 0.0 for r in runs), default=0.0)
+
+
 def summary_lines(res: dict) -> list[str]:
     b = res["beam"][res["best_mode"]]
     return [f"best mode {res['best_mode']}: steady state {b['rate']:.1f} clips/s vs {res['naive']['name']} "

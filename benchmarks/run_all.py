@@ -64,7 +64,8 @@ def _headline(name: str, res: dict) -> list[str]:
         return [f"extraction: **ratio: {res['ratio']:.2f}x** (`{res['best_mode']}` steady state {b['rate']:.0f} "
                 f"clips/s vs naive librosa loop {res['naive']['rate']:.0f} clips/s; target ≥ {extract.TARGET_RATIO}x), "
                 f"start-up {b['startup_s']:.1f} s (target ≤ {extract.TARGET_STARTUP:.0f} s); in-run stamps: "
-                f"`{res['best_mode_inrun']}` {res['ratio_inrun']:.2f}x"]
+                f"`{res['best_mode_inrun']}` {res['ratio_inrun']:.2f}x; other jobs used up to "
+                f"{extract.max_other_load(res):.1f} of the cores meanwhile"]
     if name == "train_input":
         out = [f"training input: **input: {res['input_per_core']:,.0f} clips/s/core** (target ≥ "
                f"{train_input.TARGET:,.0f})"]
