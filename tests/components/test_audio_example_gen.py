@@ -210,3 +210,49 @@ def test_worker_extracts_without_tensorflow_or_librosa(sample_root):
     mel = decode_mel(feature(e, "log_mel")[0], CFG)
     expected = clip_log_mel(load_audio(os.path.join(sample_root, record["mp3_path"]), 12000), CFG)  # the TF graph
     np.testing.assert_allclose(mel, expected, atol=0.07)  # float16 storage
+
+
+_UNPICKLE_IN_WORKER = """
+import json, sys
+from apache_beam.internal import pickler
+for payload in json.load(sys.stdin):
+    pickler.loads(bytes.fromhex(payload))
+print(json.dumps(sorted(m for m in ("tensorflow", "tfx", "librosa") if m in sys.modules)))
+"""
+
+
+class _Built(Exception):
+    """Raised instead of running the pipeline: the test only needs what workers would unpickle."""
+
+
+def test_workers_unpickle_the_executors_functions_without_tfx_or_tensorflow(sample_root, tmp_path, monkeypatch):
+    """Every DoFn / function of the executor's pipeline, unpickled as a Beam worker does, imports neither TFX
+    nor TF (a lambda in executor.py, pickled by reference to that module, made each worker import both)."""
+    import subprocess
+    import sys
+
+    from apache_beam.portability import common_urns, python_urns
+    from apache_beam.portability.api import beam_runner_api_pb2
+
+    built = []
+
+    class NoRun(beam.Pipeline):
+        def __exit__(self, *exc):
+            built.append(self)
+            raise _Built
+
+    monkeypatch.setattr(ex.Executor, "_make_beam_pipeline", lambda self: NoRun())
+    with pytest.raises(_Built):
+        run_executor(tmp_path, sample_root)
+    proto = built[0].to_runner_api()
+    payloads = []
+    for transform in proto.components.transforms.values():
+        if transform.spec.urn == common_urns.primitives.PAR_DO.urn:
+            do_fn = beam_runner_api_pb2.ParDoPayload.FromString(transform.spec.payload).do_fn
+            if do_fn.urn == python_urns.PICKLED_DOFN_INFO:
+                payloads.append(do_fn.payload.hex())
+    assert len(payloads) >= 10  # extraction, split filters, TFRecord and text writes, counts
+    out = subprocess.run([sys.executable, "-c", _UNPICKLE_IN_WORKER], input=json.dumps(payloads),
+                         capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert json.loads(out.stdout.strip().splitlines()[-1]) == []
