@@ -121,27 +121,26 @@ def _stages(payload: dict) -> dict:
     import threading
 
     import numpy as np
-    import tensorflow as tf
 
-    common.tf_threads(payload.get("tf_threads", 1))  # 1: as in a Beam worker process (one_tf_thread_in_worker)
+    common.tf_threads(1)  # the TF graph contender on one thread, as the NumPy one runs
     from apache_beam.io.tfrecordio import _TFRecordUtil
 
     from components.audio_example_gen.fast_crc32c import use_hardware_crc32c
     from components.audio_example_gen.transforms import make_example, tune_malloc
     from mtat.audio import read_audio, resample
-    from mtat.features import MelConfig, fit_to_clip, log_mel_fn
+    from mtat.features import MelConfig, fit_to_clip, log_mel_fn, log_mel_numpy
 
     tune_malloc()
     use_hardware_crc32c()
     cfg = MelConfig()
     paths = common.clip_paths(payload["root"])[: payload["n"]]
-    log_mel = log_mel_fn(cfg, cfg.storage_dtype)  # as the DoFn calls it
-    log_mel(np.zeros(cfg.clip_samples, np.float32))
-    from mtat.features import log_mel_graph
 
-    batched = tf.function(lambda w: tf.cast(log_mel_graph(w, cfg), cfg.storage_dtype),
-                          input_signature=[tf.TensorSpec([None, cfg.clip_samples], tf.float32)])
-    batched(np.zeros((8, cfg.clip_samples), np.float32))
+    def log_mel(wave):  # as the DoFn calls it
+        return log_mel_numpy(wave, cfg, cfg.storage_dtype)
+
+    graph = log_mel_fn(cfg, cfg.storage_dtype)  # the TF graph (serving's), the DoFn's before
+    graph(np.zeros(cfg.clip_samples, np.float32))
+    log_mel(np.zeros(cfg.clip_samples, np.float32))
     tmp = tempfile.mkdtemp(prefix="bench_stages_")
     ms: dict[str, list[float]] = {k: [] for k in ("decode", "resample", "fit", "log_mel", "example", "write")}
     waves = []
@@ -157,7 +156,7 @@ def _stages(payload: dict) -> dict:
                 t2 = time.perf_counter()
                 clip = fit_to_clip(wave, cfg)
                 t3 = time.perf_counter()
-                mel = log_mel(clip).numpy()
+                mel = log_mel(clip)
                 t4 = time.perf_counter()
                 rec = make_example(i, p, mel, [0] * 50, cfg)
                 t5 = time.perf_counter()
@@ -169,30 +168,30 @@ def _stages(payload: dict) -> dict:
                     waves.append(clip)
     med = {k: float(np.median(v)) for k, v in ms.items()}
 
-    # log-mel of 8 clips per call vs one at a time
-    stack = np.stack(waves[:8])
-    best = {}
-    for name, fn in (("single", lambda: [log_mel(w) for w in stack]), ("batch8", lambda: batched(stack))):
-        times = []
-        for _ in range(5):
-            t0 = time.perf_counter()
-            fn()
-            times.append((time.perf_counter() - t0) / len(stack) * 1e3)
-        best[name] = min(times)
+    # log-mel in NumPy (the DoFn's) vs the TF graph, alternated clip by clip
+    best: dict[str, list[float]] = {"numpy": [], "tf_graph": []}
+    for rep in range(3):
+        for i, w in enumerate(waves):
+            pair = (("numpy", log_mel), ("tf_graph", lambda x: graph(x).numpy()))
+            for name, fn in pair[:: 1 if (i + rep) % 2 else -1]:
+                t0 = time.perf_counter()
+                fn(w)
+                best[name].append((time.perf_counter() - t0) * 1e3)
+    mel_ms = {k: float(np.median(v)) for k, v in best.items()}
 
     # Each step (and the whole chain) on 1 thread vs the same work per thread on 2 threads in one
     # process: 2.0x = the step releases the GIL (what multi_threading can get), 1.0x = it holds it.
     monos = [read_audio(p, max_seconds=cfg.clip_seconds + 1.0) for p in paths]
-    mels = [log_mel(w).numpy() for w in waves]
+    mels = [log_mel(w) for w in waves]
 
     def chain(i):
         w = fit_to_clip(resample(*read_audio(paths[i], max_seconds=cfg.clip_seconds + 1.0), cfg.sample_rate), cfg)
-        make_example(0, paths[i], log_mel(w).numpy(), [0] * 50, cfg)
+        make_example(0, paths[i], log_mel(w), [0] * 50, cfg)
 
     steps = {
         "decode": lambda i: read_audio(paths[i], max_seconds=cfg.clip_seconds + 1.0),
         "resample": lambda i: resample(*monos[i], cfg.sample_rate),
-        "log_mel": lambda i: log_mel(waves[i]).numpy(),
+        "log_mel": lambda i: log_mel(waves[i]),
         "example": lambda i: make_example(0, paths[i], mels[i], [0] * 50, cfg),
         "whole chain": chain,
     }
@@ -218,7 +217,7 @@ def _stages(payload: dict) -> dict:
             best2 = min(best2, time.perf_counter() - t0)
         threading_speedup[name] = 2 * best1 / best2
     shutil.rmtree(tmp, ignore_errors=True)
-    return {"ms": med, "log_mel_single_ms": best["single"], "log_mel_batch8_ms": best["batch8"],
+    return {"ms": med, "log_mel_numpy_ms": mel_ms["numpy"], "log_mel_tf_graph_ms": mel_ms["tf_graph"],
             "threading_speedup": threading_speedup, "n": len(paths)}
 
 
@@ -335,10 +334,6 @@ def run(sizes=(100, 400), modes=tuple(MODES), rounds: int = 2, profile: bool = F
     log(f"[extract] per-stage costs on one thread (load {common.load_avg()}) ...")
     stage_payload = {"kind": "stages", "root": roots[sizes[0]], "n": min(sizes[0], 60)}
     result["stages"] = common.run_child("benchmarks.extract", stage_payload, label="stages")
-    # the two-thread test again with TF's default thread pools, as the DoFn runs (1 inter-op thread
-    # would serialise two threads' log-mel calls)
-    result["stages"]["threading_speedup_tf_default"] = common.run_child(
-        "benchmarks.extract", {**stage_payload, "tf_threads": None}, label="stages")["threading_speedup"]
     if profile:
         log("[extract] py-spy profile of in_memory ...")
         result["profile"] = _profile(roots[big], big, log)
@@ -350,6 +345,12 @@ def run(sizes=(100, 400), modes=tuple(MODES), rounds: int = 2, profile: bool = F
     result["best_mode_inrun"] = max(inrun, key=inrun.get)
     result["ratio_inrun"] = common.ratio(inrun[result["best_mode_inrun"]], naive["rate"])
     return result
+
+
+def max_other_load(res: dict) -> float:
+    """The most cores other processes kept busy during any run of the naive loop or the best mode."""
+    runs = [*res.get("naive_variants", {}).values(), *res["beam"][res["best_mode"]]["runs"].values()]
+    return max((r.get("others_cores") or 0.0 for r in runs), default=0.0)
 
 
 def summary_lines(res: dict) -> list[str]:
@@ -409,12 +410,10 @@ def markdown(res: dict) -> str:
         f"Per-clip cost of the DoFn's steps on one thread (median of {st['n']} clips, ms; other load "
         f"{st['others_cores']} cores):", "",
         common.md_table(["step", "ms/clip", "%"], stage_rows, 2), "",
-        f"Ideal one-core rate from the sum: {1000 / total:.0f} clips/s. Log-mel of 8 clips per call "
-        f"{st['log_mel_batch8_ms']:.2f} ms/clip vs {st['log_mel_single_ms']:.2f} one at a time. Two threads vs one "
-        "in one process, same work per thread (2.00x = the step releases the GIL; what `multi_threading` can get), "
-        "TF with its default thread pools as in the DoFn: "
-        + ", ".join(f"{k} {v:.2f}x" for k, v in st.get("threading_speedup_tf_default", {}).items())
-        + "; with TF on one inter/intra-op thread: "
+        f"Ideal one-core rate from the sum: {1000 / total:.0f} clips/s. Log-mel in NumPy/SciPy (the DoFn's, "
+        f"`log_mel_numpy`) {st['log_mel_numpy_ms']:.2f} ms/clip vs the TF graph (`log_mel_fn`, one thread) "
+        f"{st['log_mel_tf_graph_ms']:.2f}, alternated clip by clip. Two threads vs one in one process, same work "
+        "per thread (2.00x = the step releases the GIL; what `multi_threading` can get): "
         + ", ".join(f"{k} {v:.2f}x" for k, v in st["threading_speedup"].items()) + ".",
     ]
     if res.get("profile"):

@@ -2,6 +2,7 @@
 
     python -m benchmarks.train_step                       # small (+ its full-resolution predecessor), fcn4, strong
     python -m benchmarks.train_step --presets small --rounds 6
+    python -m benchmarks.train_step --all-precisions      # also fcn4 / strong in 16-bit on the CPU (~15 min more)
 
 For each preset, the contenders (``float32``, ``mixed_bfloat16``, ``mixed_float16``, ``float32``
 + XLA ``jit_compile``) are built with ``trainer.models.build_model``, warmed up, then timed in
@@ -10,6 +11,11 @@ machine the slow outliers are other people's jobs). ``small_full_res`` is the ``
 before issue #15 (the same four conv blocks on the un-pooled 96 x 1366 input), for the
 before/after ratio. The GPU rows of the report are the reference PyTorch implementation's rates
 (Won et al.'s code, one H100), what the first GPU run of these presets should be compared with.
+
+``fcn4`` and ``strong`` are GPU presets: on a CPU without 16-bit arithmetic (AVX2) their mixed
+precision steps are emulated and take minutes (fcn4 ``mixed_float16`` 165 s per step), so by default
+they run ``float32`` and ``float32 + XLA`` only; ``small`` keeps all four contenders (its rows are
+the CPU's mixed-precision and XLA figures). ``--all-precisions`` adds the emulated rows.
 """
 from __future__ import annotations
 
@@ -27,6 +33,8 @@ CONTENDERS = {  # name -> (precision, jit_compile)
     "mixed_float16": ("mixed_float16", False),
     "float32 + XLA": ("float32", True),
 }
+#: Presets whose 16-bit rows are GPU figures: on the CPU they run these contenders unless all are asked for.
+GPU_PRESETS, CPU_CONTENDERS_OF_GPU_PRESETS = ("fcn4", "strong"), ("float32", "float32 + XLA")
 #: The reference PyTorch implementation on one H100 (bf16 vs fp32), for the first GPU run.
 GPU_REFERENCE = {
     "fcn4": {"fp32": 943, "bf16": 1366, "unit": "clips/s"},
@@ -102,13 +110,23 @@ def _child(payload: dict) -> dict:
     return {"preset": preset, "batch": batch, "width": width, "contenders": out}
 
 
+def preset_contenders(preset: str, contenders=tuple(CONTENDERS), all_precisions: bool = False) -> list[str]:
+    """The contenders ``preset`` runs: a GPU preset's emulated 16-bit ones only with ``all_precisions``."""
+    if preset in GPU_PRESETS and not all_precisions:
+        return [c for c in contenders if c in CPU_CONTENDERS_OF_GPU_PRESETS]
+    return list(contenders)
+
+
 def run(presets=("small_full_res", "small", "fcn4", "strong"), rounds: int = 4,
-        contenders=tuple(CONTENDERS), log=print) -> dict:
-    res = {"machine": common.machine_info(), "presets": {}}
+        contenders=tuple(CONTENDERS), all_precisions: bool = False, log=print) -> dict:
+    res = {"machine": common.machine_info(), "presets": {}, "all_precisions": all_precisions}
     for preset in presets:
         rnds = rounds if preset.startswith("small") else max(1, rounds // 2)
-        log(f"[train_step] {preset}: {', '.join(contenders)}, {rnds} rounds (load {common.load_avg()}) ...")
-        r = common.run_child("benchmarks.train_step", {"preset": preset, "contenders": list(contenders),
+        names = preset_contenders(preset, contenders, all_precisions)
+        if not names:
+            continue
+        log(f"[train_step] {preset}: {', '.join(names)}, {rnds} rounds (load {common.load_avg()}) ...")
+        r = common.run_child("benchmarks.train_step", {"preset": preset, "contenders": names,
                                                       "rounds": rnds}, label=f"train_step {preset}", timeout=3600)
         res["presets"][preset] = r
         for name, v in r["contenders"].items():
@@ -142,6 +160,13 @@ def markdown(res: dict) -> str:
     ]
     if "small_speedup" in res:
         lines += [f"**small step: {res['small_speedup']:.1f}x faster than before issue #15** (float32, same run).", ""]
+    skipped = [p for p in GPU_PRESETS if p in res["presets"]] if not res.get("all_precisions") else []
+    if skipped:
+        lines += [f"{' and '.join(skipped)} are GPU presets: on this CPU (no native 16-bit arithmetic) their "
+                  "`mixed_bfloat16` / `mixed_float16` steps are emulated and take minutes each, so they run float32 "
+                  "and float32 + XLA here; their mixed-precision figures are the GPU ones below. The CPU's "
+                  "mixed-precision rows are `small`'s. To time the emulated rows anyway: "
+                  "`python -m benchmarks.train_step --presets fcn4 strong --all-precisions`.", ""]
     lines += [
         "For the first GPU run: the reference PyTorch implementation (Won et al.'s code) on one H100, "
         "float32 vs bf16 autocast (expect the same order with `--precision auto --xla auto` on an Ampere+ GPU):", "",
@@ -156,11 +181,15 @@ def main(argv=None) -> int:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--presets", nargs="+", default=["small_full_res", "small", "fcn4", "strong"],
                    choices=["small_full_res", *BATCH.keys() - {"small_full_res"}])
-    p.add_argument("--contenders", nargs="+", default=list(CONTENDERS), choices=list(CONTENDERS))
+    p.add_argument("--contenders", nargs="+", choices=list(CONTENDERS),
+                   help="default: all four for small, float32 (+ XLA) for the GPU presets")
     p.add_argument("--rounds", type=int, default=4)
+    p.add_argument("--all-precisions", action="store_true",
+                   help=f"also the emulated 16-bit rows of {' and '.join(GPU_PRESETS)} on the CPU (minutes per step)")
     a = p.parse_args(argv)
     common.print_machine_line()
-    res = run(tuple(a.presets), a.rounds, tuple(a.contenders))
+    named = a.contenders is not None  # contenders named on the command line run for every preset
+    res = run(tuple(a.presets), a.rounds, tuple(a.contenders or CONTENDERS), all_precisions=a.all_precisions or named)
     common.publish("train_step", res, markdown)
     if "small_speedup" in res:
         print(f"small train step vs before issue #15 ratio: {res['small_speedup']:.2f}x")

@@ -14,7 +14,7 @@ from tfx.dsl.components.base import base_beam_executor
 from tfx.types import artifact_utils
 
 from components.audio_example_gen.fast_crc32c import use_hardware_crc32c
-from components.audio_example_gen.transforms import REJECTS_TAG, ExtractExamples, to_json_line
+from components.audio_example_gen.transforms import REJECTS_TAG, ExtractExamples, in_split, sorted_text, to_json_line
 from mtat.annotations import ANNOTATIONS_FILE, load_annotations, multi_hot
 from mtat.features import MelConfig
 from mtat.splits import SPLITS, assign_splits, load_split_files
@@ -59,7 +59,7 @@ def _write_single(values: beam.PCollection, path: str, label: str):
     return (
         values
         | f"{label}ToList" >> beam.combiners.ToList()
-        | f"{label}Sort" >> beam.Map(lambda lines: "\n".join(sorted(lines)))
+        | f"{label}Sort" >> beam.Map(sorted_text)
         | f"{label}Write" >> beam.io.WriteToText(path, shard_name_template="", num_shards=1)
     )
 
@@ -97,7 +97,7 @@ class Executor(base_beam_executor.BaseBeamExecutor):
                 split_uri = artifact_utils.get_split_uri([examples], split)
                 _ = (
                     keyed
-                    | f"Select{split}" >> beam.Filter(lambda kv, s=split: kv[0] == s)
+                    | f"Select{split}" >> beam.Filter(in_split, split)
                     | f"Bytes{split}" >> beam.Values()
                     | f"Write{split}" >> beam.io.WriteToTFRecord(os.path.join(split_uri, "data_tfrecord"))
                 )

@@ -1,20 +1,21 @@
 """Beam stages of AudioExampleGen: clip record -> decoded, resampled log-mel tf.Example, or a reject.
 
 Each stage is a small function on a dict with Beam metrics counters; expensive state (the
-compiled log-mel ``tf.function``, the filterbank) is built once per worker in ``DoFn.setup()``.
+filterbank, SciPy's FFT plan) is built once per worker in ``DoFn.setup()``. Nothing here imports
+TensorFlow: the log-mel is :func:`mtat.features.log_mel_numpy` (the TF graph's numbers in NumPy)
+and examples are serialised by :mod:`example_bytes`, so a Beam worker process starts without TF.
 """
 from __future__ import annotations
 
 import ctypes
 import json
-import logging
-import os
 from collections.abc import Iterator, Sequence
 from typing import Any
 
 import apache_beam as beam
 import numpy as np
 
+from components.audio_example_gen.example_bytes import bytes_feature, int64_feature, serialize_example
 from components.audio_example_gen.fast_crc32c import use_hardware_crc32c
 from mtat.annotations import Reject, resolve_clip_path
 from mtat.audio import AudioError, load_audio
@@ -28,15 +29,13 @@ from mtat.features import (
     MelConfig,
     encode_mel,
     fit_to_clip,
-    log_mel_fn,
+    log_mel_numpy,
 )
 
 REJECTS_TAG = "rejects"
 NAMESPACE = "audio_example_gen"
 
 _M_TRIM_THRESHOLD, _M_MMAP_THRESHOLD = -1, -3
-
-log = logging.getLogger(__name__)
 
 
 def tune_malloc() -> None:
@@ -49,40 +48,16 @@ def tune_malloc() -> None:
         pass
 
 
-def one_tf_thread_in_worker(driver_pid: int) -> bool:
-    """In a Beam worker process of its own (pid != the driver's), run TF ops on the calling thread.
-
-    Beam starts about one such process per core (``multi_processing``, portable and Dataflow
-    workers). TF's default intra-op pool, one thread per core in each of them, splits every log-mel
-    over threads that compete with the other workers and spin between calls: about a third more
-    CPU per clip for no gain in wall time. The driver process is left alone: in-process runners
-    share it with everything else the pipeline runs (the Trainer). Returns whether it was set.
-    """
-    if os.getpid() == driver_pid:
-        return False
-    import tensorflow as tf
-
-    try:
-        tf.config.threading.set_intra_op_parallelism_threads(1)
-    except RuntimeError:  # this process already ran TF ops: its pools are fixed
-        log.info("TF already initialised in worker %d: its intra-op threads stay", os.getpid())
-        return False
-    return True
-
-
 def make_example(clip_id: int, mp3_path: str, mel: np.ndarray, labels: Sequence[int], config: MelConfig) -> bytes:
     """Serialise one clip as a tf.Example (mel as raw ``storage_dtype`` bytes, dense multi-hot labels)."""
-    import tensorflow as tf
-
-    feature = {
-        CLIP_ID_KEY: tf.train.Feature(int64_list=tf.train.Int64List(value=[clip_id])),
-        PATH_KEY: tf.train.Feature(bytes_list=tf.train.BytesList(value=[mp3_path.encode("utf-8")])),
-        MEL_KEY: tf.train.Feature(bytes_list=tf.train.BytesList(value=[encode_mel(mel, config)])),
-        MEL_SHAPE_KEY: tf.train.Feature(int64_list=tf.train.Int64List(value=list(config.mel_shape))),
-        MEL_CONFIG_KEY: tf.train.Feature(bytes_list=tf.train.BytesList(value=[config.describe().encode()])),
-        LABEL_KEY: tf.train.Feature(int64_list=tf.train.Int64List(value=list(labels))),
-    }
-    return tf.train.Example(features=tf.train.Features(feature=feature)).SerializeToString()
+    return serialize_example({
+        CLIP_ID_KEY: int64_feature([clip_id]),
+        PATH_KEY: bytes_feature([mp3_path.encode("utf-8")]),
+        MEL_KEY: bytes_feature([encode_mel(mel, config)]),
+        MEL_SHAPE_KEY: int64_feature(config.mel_shape),
+        MEL_CONFIG_KEY: bytes_feature([config.describe().encode()]),
+        LABEL_KEY: int64_feature(labels),
+    })
 
 
 def audio_reject(record: dict, reason: str, message: str) -> dict:
@@ -101,17 +76,14 @@ class ExtractFeaturesDoFn(beam.DoFn):
         self._data_root = data_root
         self._mel_config_json = mel_config_json
         self._min_seconds = min_seconds
-        self._driver_pid = os.getpid()
         self._decoded = beam.metrics.Metrics.counter(NAMESPACE, "clips_decoded")
         self._rejected = beam.metrics.Metrics.counter(NAMESPACE, "clips_rejected")
 
     def setup(self) -> None:
         tune_malloc()
         use_hardware_crc32c()  # the TFRecord write of this worker's examples is fused into its process
-        one_tf_thread_in_worker(self._driver_pid)
         self._config = MelConfig.from_json(self._mel_config_json)
-        self._log_mel = log_mel_fn(self._config, self._config.storage_dtype)  # cast in the graph
-        self._log_mel(np.zeros(self._config.clip_samples, np.float32))  # trace + warm up once per worker
+        log_mel_numpy(np.zeros(self._config.clip_samples, np.float32), self._config)  # filterbank, FFT plan
 
     def process(self, record: dict) -> Iterator[Any]:
         try:
@@ -135,7 +107,7 @@ class ExtractFeaturesDoFn(beam.DoFn):
             raise AudioError("unsafe_path", str(err)) from None
         wave = load_audio(path, cfg.sample_rate, min_seconds=self._min_seconds,
                           max_seconds=cfg.clip_seconds + 1.0)
-        mel = self._log_mel(fit_to_clip(wave, cfg)).numpy()
+        mel = log_mel_numpy(fit_to_clip(wave, cfg), cfg, cfg.storage_dtype)
         if not np.all(np.isfinite(mel)):
             raise AudioError("non_finite", f"log-mel has NaN/Inf: {path}")
         example = make_example(record["clip_id"], record["mp3_path"], mel, record["labels"], cfg)
@@ -153,5 +125,19 @@ def ExtractExamples(records: beam.PCollection, data_root: str, config: MelConfig
     )
 
 
+# The executor's small Beam functions live here, not in executor.py: Beam pickles a function by
+# reference to its module, and a worker that unpickled a lambda of executor.py imported the
+# executor's TFX and TensorFlow (~5 s of start-up per worker process) to get at it.
+
 def to_json_line(value: Any) -> str:
     return json.dumps(value, sort_keys=True, ensure_ascii=False)
+
+
+def in_split(keyed: tuple[str, Any], split: str) -> bool:
+    """Whether a ``(split, example)`` pair belongs to ``split``."""
+    return keyed[0] == split
+
+
+def sorted_text(lines: list[str]) -> str:
+    """Lines sorted and joined: one deterministic file body."""
+    return "\n".join(sorted(lines))

@@ -179,24 +179,80 @@ def test_component_parameters():
 
 
 
-_WORKER_THREADS = """
-import os, sys
-import tensorflow as tf
-from components.audio_example_gen.transforms import one_tf_thread_in_worker
-if sys.argv[1] == "initialised":
-    tf.constant(1.0) + 1.0  # TF has run an op: its pools can no longer change
-print(one_tf_thread_in_worker(os.getpid()), tf.config.threading.get_intra_op_parallelism_threads(),
-      one_tf_thread_in_worker(os.getpid() + 1), tf.config.threading.get_intra_op_parallelism_threads())
+_WORKER_WITHOUT_TF = """
+import json, sys
+from components.audio_example_gen.transforms import ExtractFeaturesDoFn
+from mtat.features import MelConfig
+root, record = sys.argv[1], json.loads(sys.argv[2])
+fn = ExtractFeaturesDoFn(root, MelConfig().to_json(), 26.0)
+fn.setup()
+(split, example), = list(fn.process(record))
+print(json.dumps({"tf": "tensorflow" in sys.modules, "librosa": "librosa" in sys.modules, "split": split,
+                  "example": example.hex()}))
 """
 
 
-@pytest.mark.parametrize("state, expected", [("fresh", "False 0 True 1"), ("initialised", "False 0 False 0")])
-def test_tf_runs_on_one_thread_only_in_worker_processes(state, expected):
-    """The driver (which in-process runners share with the Trainer) keeps TF's pools (0 = one thread per
-    core); a worker process gets one thread, unless TF already ran there."""
+def test_worker_extracts_without_tensorflow_or_librosa(sample_root):
+    """A Beam worker process makes a clip's example without importing TF (~4 s of its start-up) or
+    librosa; the example is what TF parses, its mel the TF graph's (the one the model serves with)."""
     import subprocess
     import sys
 
-    out = subprocess.run([sys.executable, "-c", _WORKER_THREADS, state], capture_output=True, text=True,
-                         timeout=300, env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2"}, check=True)
-    assert out.stdout.split() == expected.split()
+    _, records, _ = ex.plan_clips(sample_root, top_k=50, tags=None, split_dir=None)
+    record = next(r for r in records if r["clip_id"] not in faults_of(sample_root))
+    out = subprocess.run([sys.executable, "-c", _WORKER_WITHOUT_TF, sample_root, json.dumps(record)],
+                         capture_output=True, text=True, timeout=300, check=True)
+    got = json.loads(out.stdout.strip().splitlines()[-1])
+    assert got["tf"] is False and got["librosa"] is False
+    assert got["split"] == record["split"]
+    e = tf.train.Example.FromString(bytes.fromhex(got["example"]))
+    assert feature(e, "clip_id") == [record["clip_id"]] and feature(e, "labels") == record["labels"]
+    mel = decode_mel(feature(e, "log_mel")[0], CFG)
+    expected = clip_log_mel(load_audio(os.path.join(sample_root, record["mp3_path"]), 12000), CFG)  # the TF graph
+    np.testing.assert_allclose(mel, expected, atol=0.07)  # float16 storage
+
+
+_UNPICKLE_IN_WORKER = """
+import json, sys
+from apache_beam.internal import pickler
+for payload in json.load(sys.stdin):
+    pickler.loads(bytes.fromhex(payload))
+print(json.dumps(sorted(m for m in ("tensorflow", "tfx", "librosa") if m in sys.modules)))
+"""
+
+
+class _Built(Exception):
+    """Raised instead of running the pipeline: the test only needs what workers would unpickle."""
+
+
+def test_workers_unpickle_the_executors_functions_without_tfx_or_tensorflow(sample_root, tmp_path, monkeypatch):
+    """Every DoFn / function of the executor's pipeline, unpickled as a Beam worker does, imports neither TFX
+    nor TF (a lambda in executor.py, pickled by reference to that module, made each worker import both)."""
+    import subprocess
+    import sys
+
+    from apache_beam.portability import common_urns, python_urns
+    from apache_beam.portability.api import beam_runner_api_pb2
+
+    built = []
+
+    class NoRun(beam.Pipeline):
+        def __exit__(self, *exc):
+            built.append(self)
+            raise _Built
+
+    monkeypatch.setattr(ex.Executor, "_make_beam_pipeline", lambda self: NoRun())
+    with pytest.raises(_Built):
+        run_executor(tmp_path, sample_root)
+    proto = built[0].to_runner_api()
+    payloads = []
+    for transform in proto.components.transforms.values():
+        if transform.spec.urn == common_urns.primitives.PAR_DO.urn:
+            do_fn = beam_runner_api_pb2.ParDoPayload.FromString(transform.spec.payload).do_fn
+            if do_fn.urn == python_urns.PICKLED_DOFN_INFO:
+                payloads.append(do_fn.payload.hex())
+    assert len(payloads) >= 10  # extraction, split filters, TFRecord and text writes, counts
+    out = subprocess.run([sys.executable, "-c", _UNPICKLE_IN_WORKER], input=json.dumps(payloads),
+                         capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert json.loads(out.stdout.strip().splitlines()[-1]) == []

@@ -12,9 +12,12 @@ from mtat.features import (
     decode_mel,
     encode_mel,
     fit_to_clip,
+    hz_to_mel,
     log_mel,
     log_mel_fn,
+    log_mel_numpy,
     mel_filterbank,
+    mel_to_hz,
 )
 
 CFG = MelConfig()
@@ -58,6 +61,42 @@ def test_matches_librosa_on_a_decoded_mp3(music_mp3):
     assert loud.mean() > 0.5
     assert np.abs(ours - ref)[loud].max() < 0.01  # dB, float32 STFT
     assert np.abs(ours - ref).max() < 0.5
+
+
+@pytest.mark.parametrize("changes", [{}, dict(sample_rate=16000, n_mels=64, n_fft=1024),
+                                     dict(fmin=30.0, fmax=5000.0), dict(sample_rate=22050, n_mels=128, n_fft=2048)])
+def test_filterbank_is_librosas_slaney_mel(changes):
+    cfg = dataclasses.replace(CFG, **changes)
+    ref = librosa.filters.mel(sr=cfg.sample_rate, n_fft=cfg.n_fft, n_mels=cfg.n_mels, fmin=cfg.fmin, fmax=cfg.fmax,
+                              htk=False, norm="slaney")
+    np.testing.assert_allclose(mel_filterbank(cfg), ref.T, rtol=1e-6, atol=1e-9)
+    hz = np.array([0.0, 100.0, 999.0, 1000.0, 1001.0, 4000.0, 11025.0])
+    np.testing.assert_allclose(hz_to_mel(hz), librosa.hz_to_mel(hz, htk=False), rtol=1e-12)
+    np.testing.assert_allclose(mel_to_hz(hz_to_mel(hz)), hz, rtol=1e-12, atol=1e-9)
+
+
+def test_numpy_log_mel_matches_librosa_and_the_tf_graph(music_mp3):
+    """The Beam workers' TF-free log-mel: librosa within 0.01 dB, the TF graph to float32 rounding."""
+    wave = fit_to_clip(load_audio(music_mp3, CFG.sample_rate), CFG)
+    ours = log_mel_numpy(wave, CFG)
+    ref = librosa_log_mel(wave, CFG)
+    assert ours.shape == ref.shape == CFG.mel_shape and ours.dtype == np.float32
+    loud = ref > -80
+    assert np.abs(ours - ref)[loud].max() < 0.01
+    graph = log_mel_fn(CFG)(wave).numpy()  # float32 FFTs of two libraries: equal where the signal is
+    assert np.abs(ours - graph)[loud].max() < 0.005 and np.abs(ours - graph).max() < 0.05
+    half = log_mel_numpy(wave, CFG, CFG.storage_dtype)
+    assert half.dtype == np.float16
+    np.testing.assert_array_equal(half, ours.astype(np.float16))
+
+
+@pytest.mark.parametrize("n", [0, 1, 511, 512, 1000, 5000])
+def test_numpy_log_mel_frames_and_other_configs(n):
+    y = np.random.default_rng(n).standard_normal(n).astype(np.float32) * 0.1
+    np.testing.assert_allclose(log_mel_numpy(y, CFG), log_mel(y, CFG), rtol=0, atol=1e-3)
+    if n >= 1000:  # librosa warns on inputs shorter than its FFT
+        cfg = dataclasses.replace(CFG, sample_rate=16000, n_mels=64, n_fft=1024, hop_length=512, n_frames=10)
+        assert np.abs(log_mel_numpy(y, cfg) - librosa_log_mel(y, cfg)).max() < 0.01
 
 
 @pytest.mark.parametrize("n", [0, 1, 511, 512, 1000, 349440, 400000])
