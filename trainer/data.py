@@ -111,7 +111,8 @@ def make_dataset(
             labels = tf.gather(labels, columns, axis=1)
         return mel, ({n: labels for n in output_names} if output_names else labels)
 
-    ds = ds.map(parse, num_parallel_calls=tf.data.AUTOTUNE, deterministic=not training)
+    # repeated: batches in order, so a batch of the next pass never arrives within this one
+    ds = ds.map(parse, num_parallel_calls=tf.data.AUTOTUNE, deterministic=repeat or not training)
     return ds.prefetch(tf.data.AUTOTUNE)
 
 
