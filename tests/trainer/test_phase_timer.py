@@ -39,5 +39,5 @@ def test_epoch_callback_times_each_epoch_of_a_real_fit(tmp_path):
     with timer.phase("fit"):
         model.fit(x, y, epochs=3, batch_size=8, verbose=0, callbacks=[timer.epoch_callback()])
     s = timer.summary()
-    assert s["epochs"] == 3 and all(t > 0 for t in s["epoch_seconds"])
+    assert s["epochs"] == 3 and all(t > 0 for t in timer.epoch_seconds)  # summary() rounds to 0.01 s
     assert sum(timer.epoch_seconds) <= timer.seconds["fit"]
