@@ -1,6 +1,6 @@
 """Run the benchmarks and update benchmarks/results.md in place (``make bench``).
 
-    python -m benchmarks.run_all            # the `make bench` set (~31 min from a fresh clone: see below)
+    python -m benchmarks.run_all            # the `make bench` set (~35 min from a fresh clone: see below)
     python -m benchmarks.run_all --full     # 3 extraction rounds, longer input/inference runs, end to end
                                             # at 100/200/400/1600 clips, fcn4/strong in 16-bit on the CPU
     python -m benchmarks.run_all --only extract inference
@@ -14,7 +14,9 @@ A benchmark that fails is reported in its headline, its previous section stays, 
 
 Default set: extraction at N = 100 and 400, the parallel modes also at 1,600 (two interleaved rounds),
 train_input and inference quick, train_step (small before/after issue #15 x float32 / mixed_bfloat16 /
-mixed_float16 / XLA; the GPU presets fcn4 and strong x float32 / XLA, 3 rounds), scaling (extraction
+mixed_float16 / XLA; the GPU presets fcn4 and strong x float32 / XLA, 3 rounds), trainer_400 (one pipeline
+run with the default training on the 400 clips: the Trainer's seconds, epochs, overhead, macro ROC-AUC;
+~4 min), scaling (extraction
 N = 400 with 1 and 2 workers, end to end at 100, 200 and 400 clips), web_load (`mtat-tagger serve` on a
 10,000-song catalog: 3 x 500 searches at concurrency 8, 2 x 20 uploads; ~2 min), search quality
 (precision@10 on the held-out queries; the first run indexes its catalog, cached in data/search_bench),
@@ -52,10 +54,12 @@ from benchmarks import (
     search,
     train_input,
     train_step,
+    trainer_400,
     web_load,
 )
 
-BENCHES = ("extract", "train_input", "train_step", "inference", "scaling", "web_load", "search", "portable")
+BENCHES = ("extract", "train_input", "train_step", "trainer_400", "inference", "scaling", "web_load", "search",
+           "portable")
 
 
 def _headline(name: str, res: dict) -> list[str]:
@@ -83,6 +87,8 @@ def _headline(name: str, res: dict) -> list[str]:
                 out.append(f"train step {preset} (batch {r['batch']}): float32 {base:.3f} s; " + ", ".join(
                     f"{k} {base / v['step_s']:.2f}x" for k, v in c.items() if k != "float32" and "step_s" in v))
         return out
+    if name == "trainer_400":
+        return [trainer_400.line(res)]
     if name == "inference":
         return [f"inference: {k}: {v:.2f}x" for k, v in res["ratios"].items()]
     if name == "scaling":
@@ -140,13 +146,15 @@ def main(argv=None) -> int:
         "extract": lambda: extract.run((100, 400), rounds=3 if a.full else 2),
         "train_input": lambda: train_input.run(quick=not a.full),
         "train_step": lambda: train_step.run(rounds=6 if a.full else 3, all_precisions=a.full),
+        "trainer_400": lambda: trainer_400.run(),
         "inference": lambda: inference.run(quick=not a.full),
         "scaling": lambda: scaling.run(sizes=(100, 200, 400, 1600) if a.full else None),
         "web_load": lambda: web_load.run(),
         "search": lambda: search.run("heldout"),
         "portable": lambda: portable.run(rounds=2 if a.full else 1),
     }
-    modules = {"extract": extract, "train_input": train_input, "train_step": train_step, "inference": inference,
+    modules = {"extract": extract, "train_input": train_input, "train_step": train_step, "trainer_400": trainer_400,
+               "inference": inference,
                "scaling": scaling, "web_load": web_load, "search": search, "portable": portable}
     whole = set(a.only) == set(BENCHES)
     command = ("make bench" if whole and not a.full else

@@ -62,12 +62,15 @@ def make_dataset(
     cache: bool | None = None,
     label_columns: Sequence[int] | None = None,
     output_names: Sequence[str] | None = None,
+    repeat: bool = False,
 ) -> tf.data.Dataset:
     """Batches of ``(mel [b, n_mels, frames] normalised, labels [b, K] float32)``.
 
     ``label_columns``: keep only these columns of the stored ``num_tags`` labels (the zero-shot
     protocol: unseen tags' labels never reach the model). ``output_names``: the labels as a dict
     ``{name: labels}`` (one entry per model output, e.g. the tag head and the joint head).
+    ``repeat``: endless, pass after pass (reshuffled each pass when ``training``), each pass
+    :func:`steps_per_pass` batches: fit with that ``steps_per_epoch``.
 
     Parallel interleaved reads, batch-level parsing, optional in-memory cache of the raw records
     (default: when the files are smaller than ``CACHE_MAX_BYTES``), random ``chunk``-frame crops
@@ -88,6 +91,8 @@ def make_dataset(
     if training:
         ds = ds.shuffle(shuffle_buffer, seed=seed, reshuffle_each_iteration=True)
     ds = ds.batch(batch_size, drop_remainder=False)
+    if repeat:  # after the batching: every pass ends with its own (possibly short) batch
+        ds = ds.repeat()
     spec = parse_spec(num_tags)
     if label_columns is not None:
         if not label_columns or min(label_columns) < 0 or max(label_columns) >= num_tags:
@@ -106,8 +111,16 @@ def make_dataset(
             labels = tf.gather(labels, columns, axis=1)
         return mel, ({n: labels for n in output_names} if output_names else labels)
 
-    ds = ds.map(parse, num_parallel_calls=tf.data.AUTOTUNE, deterministic=not training)
+    # repeated: batches in order, so a batch of the next pass never arrives within this one
+    ds = ds.map(parse, num_parallel_calls=tf.data.AUTOTUNE, deterministic=repeat or not training)
     return ds.prefetch(tf.data.AUTOTUNE)
+
+
+def steps_per_pass(num_examples: int, batch_size: int) -> int:
+    """Batches in one pass over ``num_examples`` (the last one may be short)."""
+    if num_examples <= 0 or batch_size <= 0:
+        raise ValueError(f"need examples and a positive batch size, got {num_examples} examples, batch {batch_size}")
+    return -(-int(num_examples) // int(batch_size))
 
 
 def count_records(file_patterns: Sequence[str] | str) -> int:

@@ -115,3 +115,27 @@ def test_serving_examples_scores_unseen_tags_in_label_order(tmp_path):
     loaded = tf.saved_model.load(_export(plain, tmp_path / "plain", seen, label_tags=label_tags))
     got = loaded.signatures[EXAMPLES_SIGNATURE](examples=tf.constant(examples))[OUTPUT_NAME].numpy()
     np.testing.assert_allclose(got[:, [1, 4]], 0.5)  # no joint head: no information on unseen tags
+
+
+def test_export_reloads_in_keras_as_the_evaluator_loads_it(tmp_path):
+    """Saved without layer traces: the Evaluator's loader (tf_keras, pipelines.eval_model_loader)
+    rebuilds the model from the layer configs, with the trained weights and the same outputs."""
+    import tensorflow_model_analysis as tfma
+
+    from pipelines.eval_model_loader import load_model
+
+    seen = ["guitar", "piano", "techno"]
+    tf.keras.utils.set_random_seed(3)
+    model = models.build_model("small", CFG.n_mels, CFG.n_frames, len(seen), joint_weight=1.0,
+                               tag_vectors=joint_space.phrase_vectors(seen))
+    path = _export(model, tmp_path, seen)
+    reloaded = load_model(path, tfma.TF_KERAS)
+    assert isinstance(reloaded, tf.keras.Model)
+    for saved, loaded in zip(model.get_weights(), reloaded.get_weights()):
+        np.testing.assert_array_equal(loaded, saved)
+    mel = np.random.default_rng(4).standard_normal((2, CFG.n_mels, CFG.n_frames)).astype(np.float32)
+    for got, want in zip(reloaded(mel, training=False), model(mel, training=False)):
+        np.testing.assert_allclose(got.numpy(), want.numpy(), rtol=1e-5, atol=1e-6)
+    examples = [make_example(i, f"0/{i}.mp3", mel[i] * 20 - 30, [0] * len(seen), CFG) for i in range(2)]
+    served = reloaded.signatures[EXAMPLES_SIGNATURE](examples=tf.constant(examples))[OUTPUT_NAME].numpy()
+    assert served.shape == (2, len(seen)) and np.all((served > 0) & (served < 1))
