@@ -70,7 +70,7 @@ lint: install
 test-fast: install
 	$(BIN)/python -m pytest -m "not slow" $(PYTEST_ARGS) tests
 
-## bench: every benchmark -> its marked sections of benchmarks/results.md (~31 min from a fresh clone; BENCH_ARGS="--only extract" for one)
+## bench: every benchmark -> its marked sections of benchmarks/results.md (~35 min from a fresh clone, estimated; BENCH_ARGS="--only extract" for one)
 bench: install
 	$(BIN)/python -m benchmarks.run_all $(BENCH_ARGS)
 

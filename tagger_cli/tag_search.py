@@ -19,7 +19,9 @@ A query is matched against a tag vocabulary (the catalog's tag names) in two way
      :data:`FUZZY_CUTOFF` and at most :data:`FUZZY_MAX_EDITS` typing edits: "joging" -> jogging,
      "clasical" -> classical, but "hammock" stays), a word of a tag name first (the
      vocabulary's thousands of rarer words must not capture typos of the tags: "violen" ->
-     violin, not violent);
+     violin, not violent); a word of the text encoder's vocabulary (or such a word with an
+     ending: "charmer", "dumped") is typed on purpose and never "corrected" ("snake" is not
+     "snare"), while other forms of a one-word alias reach it ("danced" -> dance);
    * an alias in the query names its concept ("music for jogging" -> running; the longest alias
      wins, and a multi-word alias beats the tags inside it: "classical guitar", "string
      quartet"); an alias after a negation word (:data:`NEGATIONS`, small words such as "too" or
@@ -28,9 +30,6 @@ A query is matched against a tag vocabulary (the catalog's tag names) in two way
      negates the concept nearest to those words embedded alone; what a negated concept mainly
      wants (:data:`BLOCK_SHARE`) no other part of the query may ask for, and the negated words
      never reach the embedded query text (sentence embeddings ignore "without");
-   * a misspelled word is corrected to the closest tag or alias word (one edit; two for long
-     words), unless it is a word of the text encoder's vocabulary (or such a word with an
-     ending, "charmer", "dumped"): real words are never "corrected" ("snake" is not "snare");
    * if some words are left unexplained (or nothing matched), the query (minus negations and
      filler words) is embedded as ``"{query} music"`` with all-MiniLM-L6-v2 and compared by
      cosine with every alias embedded the same way (a concept's similarity is its best alias's;
@@ -207,11 +206,11 @@ FUZZY_CUTOFF = 0.8
 FUZZY_MIN_LENGTH = 3
 FUZZY_MAX_EDITS = 1
 FUZZY_LONG_WORD = 7
-#: Endings of a word form whose stem is an English word ("charmer", "dumped", "dancing"): such a
-#: word is typed on purpose, never "corrected" into a vocabulary word one letter away.
 #: Endings that make another form of a word ("foggy", "danced", "dancing", "stormier"), tried to
 #: find the one-word alias a query word is a form of.
 FORM_ENDINGS = ("ing", "ed", "ier", "iest", "y", "ies", "er", "s")
+#: Endings of a word form whose stem is an English word ("charmer", "dumped", "dancing"): such a
+#: word is typed on purpose, never "corrected" into a vocabulary word one letter away.
 WORD_ENDINGS = ("ing", "ers", "er", "ed", "es", "s", "d", "ly", "est", "y")
 #: Query texts whose embeddings a matcher remembers, and the longest list :meth:`TagMatcher.encode`
 #: caches (longer ones are the vocabulary's aliases, cached on disk instead).
@@ -237,11 +236,11 @@ MAX_NEGATED_WORDS = 3
 #: A negated concept's tags weighted at least this share of its largest weight are excluded from
 #: the rest of the query's profile ("party without synthesizers": no electronic from "party").
 BLOCK_SHARE = 0.5
-#: Words skipped right after a negation ("without any strings", "no more sad songs").
 #: Nouns that finish a negated tag's phrase ("no synth pads", "without guitar solos"): negated with
 #: it, never read as words of their own.
 NEGATED_TAIL = frozenset({"pad", "pads", "sound", "sounds", "part", "parts", "solo", "solos", "line", "lines",
                           "riff", "riffs", "loop", "loops", "bits", "stuff", "tracks", "songs", "music"})
+#: Words skipped right after a negation ("without any strings", "no more sad songs", "don't want rock").
 NEGATION_SKIP = frozenset({"any", "the", "a", "an", "more", "too", "much", "so", "very", "really",
                            "want", "need", "have", "has", "with", "contain", "contains", "include", "includes",
                            "use", "uses", "feature", "features", "like", "sound", "sounds", "overly",
@@ -580,11 +579,11 @@ class TagMatcher:
         self._alias_rows = np.asarray(alias_rows, dtype=np.int64)
         self._alias_texts = alias_texts
         self._alias_max_words = max(len(k.split()) for k in self._alias_index)
-        self._tag_words = sorted({w for k in self._norm for w in k.split() if len(w) >= FUZZY_MIN_LENGTH})
-        self._base_words = frozenset(k for k in self._alias_index if " " not in k and len(k) >= FUZZY_MIN_LENGTH) | {
-            w for k in self._norm for w in k.split() if len(w) >= FUZZY_MIN_LENGTH}
-        self._known_words = sorted({w for k in self._alias_index for w in k.split() if len(w) >= FUZZY_MIN_LENGTH}
-                                   | {w for k in self._norm for w in k.split() if len(w) >= FUZZY_MIN_LENGTH})
+        tag_words = {w for k in self._norm for w in k.split() if len(w) >= FUZZY_MIN_LENGTH}
+        self._tag_words = sorted(tag_words)
+        self._base_words = frozenset(k for k in self._alias_index if " " not in k and len(k) >= FUZZY_MIN_LENGTH) | tag_words
+        self._known = frozenset(w for k in self._alias_index for w in k.split() if len(w) >= FUZZY_MIN_LENGTH) | tag_words
+        self._known_words = sorted(self._known)
 
     def alias_vectors(self) -> np.ndarray:
         """Embeddings of every concept alias ``[n_aliases, D]`` (cached on disk for the default encoder)."""
@@ -635,7 +634,7 @@ class TagMatcher:
         """Misspelled words replaced by the closest tag word, else the closest vocabulary word
         (difflib ratio >= :data:`FUZZY_CUTOFF`, at most :data:`FUZZY_MAX_EDITS` edits)."""
         out, fixes = [], {}
-        known = set(self._known_words)
+        known = self._known
         for w in words:
             if (len(w) < FUZZY_MIN_LENGTH or w in known or w in FILLER_WORDS or w in NEGATIONS
                     or w in NEGATION_SKIP or w in self._norm or not w.isalpha()):
@@ -868,13 +867,13 @@ def score_songs(probabilities: np.ndarray, tags: Sequence[str], matches: Iterabl
     every mix it is in. Tag-name queries stay plain probabilities (a one-tag query's score is
     the song's probability of that tag)."""
     probs = np.asarray(probabilities, dtype=np.float64)
-    if scaled and probs.shape[0]:
-        probs = probs / tag_scales(probs)
+    scales = tag_scales(probs) if scaled and probs.shape[0] else None
     col = {t: i for i, t in enumerate(tags)}
     num = np.zeros(probs.shape[0])
     den = 0.0
     for m in matches:
-        p = probs[:, col[m.tag]]
+        j = col[m.tag]
+        p = probs[:, j] if scales is None else probs[:, j] / scales[j]
         w = max(float(m.similarity), 1e-6)
         num += w * ((1.0 - p) if m.negated else p)
         den += w

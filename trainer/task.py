@@ -60,14 +60,14 @@ def normalisation_stats(tft_output, file_pattern: str) -> tuple[np.ndarray, np.n
 def run_fn(fn_args) -> None:
     """Train, validate (macro ROC-AUC, early stopping) and export the serving SavedModel."""
     timer = PhaseTimer()
+    train_pattern, eval_pattern = fn_args.train_files[0], fn_args.eval_files[0]
     with timer.phase("stats"):
         import tensorflow_transform as tft
 
         tft_output = tft.TFTransformOutput(fn_args.transform_output)
-        mean, std = normalisation_stats(tft_output, fn_args.train_files[0])
+        mean, std = normalisation_stats(tft_output, train_pattern)
     hp = TrainingConfig.from_custom_config(fn_args.custom_config)
     config: MelConfig = mel_config_from(fn_args.custom_config)
-    train_pattern, eval_pattern = fn_args.train_files[0], fn_args.eval_files[0]
     meta = examples_metadata(train_pattern)
     tags = meta["tags"]
     if MelConfig.from_dict(meta["mel_config"]) != config:
