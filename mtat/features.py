@@ -203,11 +203,12 @@ def log_mel_numpy(waveform: np.ndarray, config: MelConfig, dtype: str = "float32
     pad = config.n_fft // 2
     padded = np.pad(wave, (pad, pad))
     frames = np.lib.stride_tricks.sliding_window_view(padded, config.n_fft)[:: config.hop_length]
-    spec = scipy.fft.rfft(frames * _hann_window(config.n_fft), axis=-1, workers=1)  # complex64
-    parts = spec.view(np.float32)  # re, im interleaved
-    np.multiply(parts, parts, out=parts)
-    power = np.empty((spec.shape[1], spec.shape[0]), np.float32)  # [bins, frames]
-    np.add(parts[:, 0::2].T, parts[:, 1::2].T, out=power)
+    # Windowed frames laid out [n_fft, frames]: the FFT runs down the columns and the spectrum comes
+    # out [bins, frames], the filterbank's side, with no transpose of the power afterwards.
+    windowed = np.multiply(frames.T, _hann_window(config.n_fft)[:, np.newaxis])
+    spec = scipy.fft.rfft(windowed, axis=0, workers=1, overwrite_x=True)  # complex64 [bins, frames]
+    power = np.square(spec.real)
+    power += np.square(spec.imag)
     mel = _sparse_filterbank(config) @ power  # [n_mels, frames]
     np.maximum(mel, AMIN, out=mel)
     np.log(mel, out=mel)  # natural log and a factor: NumPy's float32 log10 is not vectorised

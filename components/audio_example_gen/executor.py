@@ -89,7 +89,7 @@ class Executor(base_beam_executor.BaseBeamExecutor):
         with self._make_beam_pipeline() as p:
             outputs = (
                 p
-                | "Clips" >> beam.Create(records)
+                | "Clips" >> beam.Create(records, reshuffle=False)  # ExtractExamples reshuffles
                 | "Extract" >> ExtractExamples(data_root, config, float(exec_properties["min_seconds"]))
             )
             keyed = outputs.examples
