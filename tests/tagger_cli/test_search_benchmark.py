@@ -46,6 +46,30 @@ def test_bad_query_files_name_the_query(tmp_path):
         bench.load_queries(bad)
 
 
+def test_attribute_queries_are_judged_by_clip_labels(tmp_path):
+    """Tempo and loudness are drawn per clip: 'slow and quiet' is judged by each clip's labels."""
+    rows = json.loads(bench.QUERIES.read_text(encoding="utf-8"))
+    judged = {r["query"]: r["relevant_tags"] for r in rows if "relevant_tags" in r}
+    assert judged["slow and quiet"] == ["slow", "quiet"] and judged["not loud"] == ["-loud"]
+    q = {"query": "slow and quiet", "relevant": ["piano"], "relevant_tags": ["slow", "quiet"]}
+    assert bench.judged_relevant(q, "guitar", frozenset({"slow", "quiet", "guitar"}))
+    assert not bench.judged_relevant(q, "piano", frozenset({"slow", "piano"}))  # the style alone is not enough
+    assert not bench.judged_relevant({"query": "not loud", "relevant": ["harp"], "relevant_tags": ["-loud"]},
+                                     "harp", frozenset({"loud"}))
+    assert bench.judged_relevant({"query": "harp", "relevant": ["harp"]}, "harp", None)  # by style
+    with pytest.raises(ValueError, match="judged by clip labels"):
+        bench.judged_relevant(q, "guitar", None)
+    assert bench.precision_of_hits([True, False, True]) == pytest.approx(0.2)  # k stays 10
+    root = tmp_path / "set"
+    root.mkdir()
+    (root / ANNOTATIONS_FILE).write_text("clip_id\tslow\tquiet\tmp3_path\n0\t1\t0\t0/a.mp3\n1\t1\t1\t1/b.mp3\n")
+    assert bench.labels_by_key(str(root)) == {"0/a.mp3": {"slow"}, "1/b.mp3": {"slow", "quiet"}}
+    bad = tmp_path / "q.json"
+    bad.write_text(json.dumps([{"query": "x", "relevant": ["rock"], "relevant_tags": ["rock"], "split": "dev"}]))
+    with pytest.raises(ValueError, match=r"query 1 \('x'\): relevant_tags must be"):
+        bench.load_queries(bad)
+
+
 def test_precision_at_k():
     assert bench.precision_at_k(["rock"] * 7 + ["pop"] * 3, {"rock"}) == pytest.approx(0.7)
     assert bench.precision_at_k(["rock", "pop"], {"pop"}) == pytest.approx(0.1)  # k stays 10
