@@ -245,6 +245,10 @@ NEGATION_SKIP = frozenset({"any", "the", "a", "an", "more", "too", "much", "so",
                            "want", "need", "have", "has", "with", "contain", "contains", "include", "includes",
                            "use", "uses", "feature", "features", "like", "sound", "sounds", "overly",
                            "being", "be", "getting", "of", "that", "this", "those", "these", "all"})
+#: Verbs of stopping: a negation before one says the music goes on ("a kick that never stops",
+#: "doesn't let up", "non-stop"), it negates nothing in the music.
+CESSATION_WORDS = frozenset({"stop", "stops", "stopping", "stopped", "end", "ends", "ending", "quit", "quits",
+                             "let", "lets", "letting", "fade", "fades", "fading", "pause", "pauses", "die", "dies"})
 FILLER_WORDS = frozenset({
     "and", "with", "or", "but", "plus", "a", "an", "the", "some", "of", "for", "to", "in", "at", "on",
     "by", "while", "my", "me", "i", "we", "our", "your", "that", "this", "is", "it", "like", "something",
@@ -520,6 +524,10 @@ class TagMatcher:
                 continue
             if words[i] in NEGATIONS and i + 1 < len(words):
                 k = _skip_negation_words(words, i + 1)
+                if k < len(words) and words[k] in CESSATION_WORDS:  # "non stop", "never ends"
+                    text.extend(words[i:k + 1])
+                    i = k + 1
+                    continue
                 phrase, n = self._phrase_at(words, k)
                 if phrase is None and k + 1 < len(words) and words[k] not in FILLER_WORDS | NEGATIONS:
                     phrase, n = self._phrase_at(words, k + 1)  # one describing word first: "isn't cheesy pop"
@@ -764,6 +772,8 @@ class TagMatcher:
             if w not in NEGATIONS or i in covered:
                 continue
             j = _skip_negation_words(words, i + 1)
+            if j < len(words) and words[j] in CESSATION_WORDS:
+                continue
             end = j
             while (end < len(words) and end - j < MAX_NEGATED_WORDS and end not in covered
                    and words[end] not in FILLER_WORDS and words[end] not in NEGATIONS):

@@ -166,3 +166,12 @@ def test_a_concept_naming_few_tags_is_not_drowned_by_one_naming_many():
     assert _wanted(match)[0] == "weird"
     weights = {t.tag: t.similarity for t in match.matches if not t.negated}
     assert weights["weird"] > 2 * max(w for t, w in weights.items() if t != "weird"), weights
+
+
+@pytest.mark.parametrize("query", ["thumping kick that never stops", "a beat that doesn't stop", "non stop techno"])
+def test_a_negated_verb_of_stopping_negates_nothing(matcher, query):
+    """"never stops" says the music goes on: no concept or tag is negated by it."""
+    got = matcher.match(query)
+    assert not [c for c in got.concepts if c.how.startswith("negated")], got.concepts
+    assert not [t for t in got.matches if t.negated and t.how != "concept"], got.matches
+    assert set(_wanted(got)[:4]) & {"beat", "techno", "drums", "electronic", "dance"}, got.matches
