@@ -207,8 +207,11 @@ def log_mel_numpy(waveform: np.ndarray, config: MelConfig, dtype: str = "float32
     # out [bins, frames], the filterbank's side, with no transpose of the power afterwards.
     windowed = np.multiply(frames.T, _hann_window(config.n_fft)[:, np.newaxis])
     spec = scipy.fft.rfft(windowed, axis=0, workers=1, overwrite_x=True)  # complex64 [bins, frames]
-    power = np.square(spec.real)
-    power += np.square(spec.imag)
+    del windowed
+    parts = spec.view(np.float32)  # re, im interleaved along the frames: squared in place, no temporaries
+    np.square(parts, out=parts)
+    power = np.add(parts[:, 0::2], parts[:, 1::2])  # [bins, frames]
+    del spec, parts
     mel = _sparse_filterbank(config) @ power  # [n_mels, frames]
     np.maximum(mel, AMIN, out=mel)
     np.log(mel, out=mel)  # natural log and a factor: NumPy's float32 log10 is not vectorised
