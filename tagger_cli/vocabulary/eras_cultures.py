@@ -26,7 +26,7 @@ seventies: 1970s, 70s, seventies, classic rock, arena rock, stadium rock | rock:
 eighties: 1980s, 80s, eighties, synthpop, synth pop, new wave, retro synth, synthwave, outrun | synth:.9 electronic:.7
     pop:.8 beat:.5 drums:.3 dance:.4
 nineties: 1990s, 90s, nineties, eurodance, rave era | techno:.7 dance:.7 electronic:.7 pop:.5 rock:.3 beat:.5
-modern: modern, contemporary, current, today's hits, new releases | pop:.6 electronic:.5 modern:.6 beat:.4
+modern: modern, contemporary, current, today's hits, new releases | pop:.9 electronic:.4 modern:.6 beat:.4 vocal:.4
 futuristic: futuristic, future, sci fi future, cyber, robotic, digital | electronic:1 synth:.8 techno:.6 spacey:.5
     weird:.4 -acoustic:.5 -classical:.5
 ancient: ancient, antiquity, ancient greece, ancient rome, mythology, lyre | harp:.7 flute:.6 lute:.3 medieval:.3
@@ -42,22 +42,22 @@ disco era: disco era, studio 54, saturday night fever, seventies disco, 70s disc
     beat:.6 strings:.3 happy:.3
 grunge era: grunge era, alternative nineties, mtv era, mtv unplugged | rock:.9 guitar:.7 loud:.5 electric guitar:.4
     drums:.4
-two thousands: 2000s, 00s, noughties, aughts, y2k, millennium, turn of the millennium | pop:.8 dance:.5 electronic:.5
-    beat:.5 rock:.4 hip hop:.3
+two thousands: 2000s, 00s, noughties, aughts, y2k, millennium, turn of the millennium | pop:.8 dance:.3 electronic:.3
+    beat:.5 rock:.4 hip hop:.3 vocal:.4
 twenty tens: 2010s, 10s, twenty tens, the tens, edm era, streaming era | pop:.8 electronic:.6 dance:.5 beat:.6
     synth:.4 hip hop:.3
-twenty twenties: 2020s, twenty twenties, tiktok, viral, viral hits, tiktok songs | pop:.8 beat:.6 electronic:.5 hip
-    hop:.4 vocal:.4 dance:.3
+twenty twenties: 2020s, twenty twenties, tiktok, viral, viral hits, tiktok songs | pop:1 beat:.5 electronic:.3 hip
+    hop:.4 vocal:.5 dance:.3
 early twentieth century: early 20th century, 1900s, 1910s, turn of the century, belle epoque, la belle epoque, ragtime
     era, silent film, silent movie | piano:.8 old:.8 classical:.4 strings:.3 happy:.2
 twentieth century: 20th century, 1900s music, modernist, modernism, mid-century, mid century, midcentury |
     classical:.5 piano:.5 jazz:.4 old:.4 strings:.4
-twenty-first century: 21st century, present day, nowadays, latest, newest, new music | modern:.7 pop:.6 electronic:.6
-    beat:.4
+twenty-first century: 21st century, present day, nowadays, latest, newest, new music | modern:.7 pop:.8 electronic:.5
+    beat:.4 vocal:.3
 oldies: oldies, golden oldies, oldie, old school, throwback, throwbacks, retro, vintage, classic hits, good old days |
     old:.9 pop:.5 rock:.5 vocal:.4 guitar:.3
 prehistoric: prehistoric, stone age, caveman, cavemen, primal, primitive, primeval | tribal:.9 drums:.8 percussion:.7
-    chant:.4 flute:.3 drone:.3 -electronic:.4
+    chant:.4 flute:.5 drone:.3 -electronic:.4 -rock:.5 -electric guitar:.5 -synth:.3 -guitar:.5
 elizabethan: elizabethan, tudor, shakespeare, shakespearean, 16th century, 1500s, 15th century, 1600s, court dance |
     medieval:.8 lute:.8 flute:.5 harpsichord:.6 strings:.3 old:.4 -electronic:.5
 regency: regency, jane austen, georgian era, 18th century ballroom, period drama, costume drama, bridgerton |
@@ -85,9 +85,9 @@ wild west: wild west, old west, cowboy, cowboys, western, frontier, prairie, sal
 ireland: irish, ireland, celtic, scottish, scotland, gaelic, highlands, bagpipes, jig, reel | celtic:1 irish:.8
     flute:.7 fiddle:.6 violin:.4 harp:.5 folk:.5
 spain: spanish, spain, flamenco, andalusia, seville, madrid, tango, latin guitar | spanish:1 guitar:.9 acoustic
-    guitar:.6 classical guitar:.5 acoustic:.4
+    guitar:.6 classical guitar:.5 acoustic:.4 classical:.5 solo:.3 -rock:.6 -electric guitar:.5 -drums:.3
 latin: latin, latin american, brazil, brazilian, bossa nova, bossa, samba, salsa, mexico, mexican, cuba, cuban | guitar:.7
-    acoustic guitar:.5 percussion:.5 spanish:.5
+    acoustic guitar:.5 percussion:.5 spanish:.5 acoustic:.4 -rock:.6 -electric guitar:.5 -metal:.4
 andes: andes, andean, peru, bolivia, inca, pan pipes, panpipes, pan flute | flute:1 flutes:.8 world:.5 folk:.3
 native american: native american, first nations, powwow, tribal flute | flute:.8 tribal:.6 drums:.4 chant:.4 world:.4
 africa: africa, african, djembe, congo, kenya, savanna | percussion:.8 tribal:.7 drums:.7 world:.6 bongos:.4
@@ -118,18 +118,18 @@ mongolia: mongolia, mongolian, steppe, steppes, genghis khan, central asia, kaza
 caucasus: georgian polyphony, armenia, armenian, azerbaijan, chechen, caucasus | choir:.6 male:.5 folk:.6 world:.6
     eastern:.5 vocal:.4 sad:.3
 persia: iran, iranian, farsi, persian classical, tehran, kurdish, kurdistan, afghan, afghanistan | middle eastern:.9
-    eastern:.7 arabic:.5 strings:.4 world:.5 slow:.3
+    eastern:.7 arabic:.5 strings:.4 world:.5 slow:.3 sitar:.4
 levant: lebanon, lebanese, syria, syrian, egypt, egyptian, cairo, israel, israeli, hebrew, jerusalem, iraq, iraqi,
     morocco, moroccan, tunisia, algeria, algerian | middle eastern:.9 arabic:.8 eastern:.6 percussion:.4 strings:.3
-    world:.4
+    world:.4 sitar:.4
 turkey: turkey, istanbul, ottoman, anatolia, anatolian, whirling dervish, dervish | middle eastern:.9 eastern:.7
-    arabic:.5 flute:.4 strings:.4 world:.4
+    arabic:.5 flute:.4 strings:.4 world:.4 sitar:.3
 west africa: west africa, west african, mali, malian, senegal, senegalese, ghana, ghanaian, nigeria, nigerian, guinea,
     ivory coast, griot, griots | world:.8 percussion:.7 drums:.6 guitar:.5 tribal:.4 vocal:.4 happy:.3
 east and south africa: ethiopia, ethiopian, ethio-jazz, ethiojazz, tanzania, uganda, zimbabwe, south africa, south
     african, zulu, xhosa, swahili, madagascar | world:.8 percussion:.6 drums:.6 choir:.4 vocal:.4 tribal:.5 happy:.3
 cape verde: cape verde, morna, coladeira, angola, kuduro, mozambique | world:.6 guitar:.6 acoustic:.4 sad:.3
-    percussion:.4 spanish:.3
+    percussion:.4 spanish:.3 -rock:.6 -electric guitar:.5
 scandinavia: scandinavia, scandinavian, nordic, norway, norwegian, sweden, swedish, finland, finnish, denmark, danish,
     iceland, icelandic, viking, vikings, sami, joik | folk:.6 ambient:.5 choir:.4 strings:.4 dark:.3 drums:.3
     violin:.3
@@ -160,7 +160,7 @@ uk cities: manchester, liverpool, glasgow, bristol, birmingham, madchester | roc
 canada: canada, canadian, quebec, quebecois, toronto, montreal, newfoundland | folk:.6 fiddle:.5 rock:.4 pop:.4
     guitar:.5 violin:.3
 arctic peoples: inuit, inuk, eskimo, greenland, alaska, alaskan, siberia | drone:.6 chant:.6 voice:.6 ambient:.5
-    world:.5 drums:.4
+    world:.5 drums:.4 -rock:.5 -electric guitar:.5 -guitar:.3
 australia: australia, australian, aboriginal, outback, sydney, melbourne | world:.5 drone:.6 tribal:.6 rock:.4
     guitar:.4 ambient:.3
 oceania: new zealand, maori, haka, polynesia, polynesian, tahiti, samoa, fiji, tonga | tribal:.7 drums:.6 chant:.6
@@ -168,7 +168,7 @@ oceania: new zealand, maori, haka, polynesia, polynesian, tahiti, samoa, fiji, t
 argentina: argentina, argentinian, argentine, buenos aires, uruguay, milonga, tango nuevo, piazzolla | spanish:.7
     violin:.5 strings:.5 piano:.4 guitar:.4 sad:.3
 colombia venezuela: colombia, colombian, venezuela, venezuelan, ecuador, chile, chilean, nueva cancion | spanish:.8
-    guitar:.7 acoustic:.5 percussion:.5 folk:.4 happy:.4
+    guitar:.7 acoustic:.5 percussion:.5 folk:.4 happy:.4 -rock:.6 -electric guitar:.5
 puerto rico: puerto rico, puerto rican, dominican, dominican republic, santo domingo, panama | spanish:.7
     percussion:.7 dance:.7 beat:.6 drums:.5 happy:.4
 trinidad haiti: trinidad, trinidadian, tobago, barbados, haiti, haitian, bahamas, bermuda, virgin islands | reggae:.6

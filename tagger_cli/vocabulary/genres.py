@@ -10,7 +10,8 @@ hard rock: hard rock, glam rock, hair metal | @ROCK hard rock:.9 loud:.8 metal:.
 blues: blues, bluesy, delta blues, twelve bar | blues:1 guitar:.8 vocal:.4 slow:.3
 jazz: jazz, jazzy, bebop, swing, smooth jazz, cool jazz, jazz club, swinging, swingin | jazz:1 jazzy:.7 piano:.6
     sax:.5 drums:.3
-funk: funk, funky, soul, motown, r&b, rnb | funk:.9 funky:.7 disco:.6 beat:.6 dance:.5 bass:.5 pop:.4
+funk: funk, funky, soul, motown, r&b, rnb | funk:.9 funky:.7 disco:.6 beat:.6 dance:.5 bass:.5 pop:.7 vocal:.5 drums:.4
+    -electronic:.4 -synth:.3
 pop: pop, pop music, top 40, top forty, chart hits, hits, radio hits, mainstream, bubblegum, teen pop, boy band,
     catchy | @POP happy:.3
 ballad: ballad, power ballad, love ballad, torch song, singer songwriter, singer-songwriter | slow:.7 vocal:.7 pop:.6
@@ -44,7 +45,7 @@ easy listening: easy listening, elevator music, muzak, lounge music, smooth | so
     pop:.4 -loud:.7 -metal:.7
 lo-fi: lo-fi, lofi, bedroom pop, chillhop | beat:.7 beats:.7 mellow:.6 soft:.5 piano:.4 electronic:.4 hip hop:.4
     -loud:.5
-singer pop: dance pop, electropop, synth-pop hits, disco pop | @POP dance:.6 electronic:.5 synth:.5
+singer pop: dance pop, electropop, synth-pop hits, disco pop | @POP dance:.4 electronic:.3 synth:.4 vocal:.6
 children: kids, children, children's songs, nursery rhymes, toddler, cartoon | happy:.7 pop:.5 flute:.4 upbeat:.5
     vocal:.3 -dark:.7 -metal:.7
 # --- rock family -------------------------------------------------------------------------------------
@@ -121,7 +122,7 @@ free jazz: free jazz, avant-garde jazz, avant jazz, free improvisation, improv, 
 jazz fusion: jazz fusion, fusion, jazz rock, jazz funk, acid jazz, nu jazz, latin jazz | jazz:.9 funk:.5 drums:.5
     electric guitar:.4 synth:.3 fast:.3 bass:.3
 early jazz: dixieland, trad jazz, new orleans jazz, hot jazz, gypsy jazz, manouche, jazz manouche, hot club | jazz:1
-    old:.6 fast:.5 happy:.5 trumpet:.4 guitar:.4
+    old:.6 fast:.5 happy:.5 trumpet:.4 guitar:.4 piano:.4 acoustic:.3 -rock:.6 -electric guitar:.5 -electronic:.4
 ragtime: ragtime, rag time, scott joplin, cakewalk, boogie woogie, stride | piano:1 old:.6 fast:.5 happy:.5 jazz:.4
     -electronic:.4
 bebop: hard bop, modal jazz, post-bop, cool jazz quartet, jazz standards, vocal jazz, jazz singer, jazz vocals |
@@ -135,17 +136,18 @@ cajun: cajun, zydeco, louisiana, bayou, swamp pop | country:.6 folk:.6 fast:.5 h
 sea shanty: sea shanty, shanty, shanties, sea shanties, sailor songs, work song, work songs | folk:.9 vocal:.7 male:.6
     choir:.4 singing:.5 irish:.3
 protest song: protest song, protest songs, topical song, anti-folk, troubadour songs | folk:.9 acoustic guitar:.6
-    guitar:.7 vocal:.6 male:.3
+    guitar:.7 vocal:.6 male:.3 -electric guitar:.5 -rock:.4 -drums:.3
 neofolk: neofolk, dark folk, freak folk, psych folk, nordic folk, pagan folk | folk:.9 acoustic:.6 dark:.5 drone:.3
-    guitar:.5 chant:.3
+    guitar:.5 chant:.3 -rock:.5 -electric guitar:.5 -drums:.3
 polka: polka, polkas, oompah music, schlager, volksmusik | happy:.7 fast:.7 folk:.5 horns:.4 old:.3 country:.2
 klezmer: klezmer, jewish folk, yiddish, hora, freylekhs | clarinet:.8 fast:.5 folk:.6 violin:.5 eastern:.4 happy:.3
     world:.3
 balkan: balkan, balkan brass, gypsy, romani, gypsy music, gypsy punk, manele | fast:.7 violin:.5 horns:.5 eastern:.5
     folk:.5 world:.5 happy:.3
 fado: fado, portuguese, portugal, lisbon, saudade | spanish:.4 guitar:.7 acoustic guitar:.5 female vocal:.5 sad:.5
-    slow:.4 vocal:.4
+    slow:.4 vocal:.4 -rock:.6 -electric guitar:.5 -drums:.4
 rebetiko: rebetiko, greek, greece, athens, sirtaki, syrtaki | foreign:.5 guitar:.6 folk:.6 world:.5 eastern:.3 fast:.3
+    -rock:.6 -electric guitar:.5
 # --- classical family ----------------------------------------------------------------------------------
 impressionist: impressionism, impressionist, impressionistic, debussy, ravel, satie, gymnopedie, clair de lune |
     @CLASSICAL piano:.9 soft:.5 harp:.4 slow:.3 ambient:.2
@@ -163,15 +165,17 @@ musical theatre: musical theatre, musical theater, musicals, broadway, show tune
     theatrical | vocal:.8 singing:.7 pop:.5 orchestral:.5 strings:.4 piano:.4 happy:.3
 march: march, marches, military march, military band, marching, parade, sousa, national anthem, anthems, martial,
     military | horns:.8 drums:.7 loud:.6 trumpet:.6 fast:.4 orchestral:.4 classical:.3
+    strings:.3 -rock:.4 -electric guitar:.5 -synth:.3 -guitar:.5
 # --- latin and caribbean ---------------------------------------------------------------------------
 reggaeton: reggaeton, dembow, latin trap, latin pop, latin urban | beat:.9 dance:.8 pop:.7 spanish:.6 beats:.6
     drums:.4 vocal:.4
 tropical: merengue, bachata, cumbia, vallenato, son cubano, mambo, cha cha, cha-cha, rumba, conga, zouk, kompa,
     kizomba | spanish:.7 percussion:.7 dance:.7 guitar:.5 happy:.5 fast:.4 drums:.4
+    vocal:.4 -rock:.6 -electric guitar:.5 -electronic:.4 -synth:.3
 mexican: mariachi, ranchera, norteno, norteño, tejano, banda, corrido, corridos, tex-mex | spanish:.8 guitar:.7
     trumpet:.6 happy:.5 vocal:.4 country:.3 fast:.3
 brazilian: mpb, forro, choro, pagode, baile funk, tropicalia | spanish:.5 guitar:.7 acoustic guitar:.5 percussion:.6
-    happy:.4 beat:.4
+    happy:.4 beat:.4 acoustic:.4 -rock:.6 -electric guitar:.5
 caribbean styles: dub, roots reggae, rocksteady, lovers rock, soca, dub music | reggae:1 beat:.6 bass:.5 echo:.4
     guitar:.3 slow:.2
 # --- world and devotional -----------------------------------------------------------------------

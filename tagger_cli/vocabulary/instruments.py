@@ -135,12 +135,15 @@ birds: bird tweet, birds chirping, chirping, tweeting, dawn chorus, songbirds, b
     age:.6 soft:.4 flute:.4 quiet:.3
 # --- orchestral, band and world instruments ---------------------------------------------------------------
 kettle drums: kettledrum, kettledrums, orchestral percussion, bass drum roll, drum roll | orchestral:.7 drums:.7
-    classical:.6 loud:.4 percussion:.5
+    classical:.6 loud:.4 percussion:.5 strings:.4 -rock:.5 -electric guitar:.5 -electronic:.4
+    -guitar:.4
 east asian instruments: erhu, pipa, guzheng, guqin, gayageum, kayagum, biwa, sheng, sanxian, chinese violin, chinese
     zither | oriental:.9 eastern:.7 strings:.4 world:.4 soft:.3 flute:.3
 middle eastern instruments: saz, baglama, qanun, kanun, darbuka, doumbek, riq, daf, kamancheh, tar, setar, rebab |
     middle eastern:.9 arabic:.6 eastern:.6 strings:.4 percussion:.3 drums:.3
+    sitar:.5 -rock:.4 -electric guitar:.4
 bouzouki: bouzouki, bouzoukis, baglamas | foreign:.4 guitar:.6 strings:.5 folk:.5 world:.4 fast:.3
+    -rock:.6 -electric guitar:.5
 old lutes: theorbo, archlute, vihuela, cittern, gittern, oud player, lutenist, lute player, lutes | lute:.9
     medieval:.6 baroque:.4 guitar:.5 classical:.5 acoustic:.4
 medieval instruments: hurdy gurdy, hurdy-gurdy, crwth, rebec, shawm, sackbut, crumhorn, viol, viols, recorder consort,
@@ -151,7 +154,7 @@ african instruments: kora, ngoni, talking drum, udu, shekere, balafon player, mb
 handpan: handpan, hang drum, tongue drum, steel tongue drum, crystal bowls, crystal singing bowls | new age:.8
     ambient:.8 soft:.6 percussion:.5 bells:.4 -loud:.4
 latin strings: charango, cuatro, tres, cavaquinho, requinto, guitarron | guitar:.8 spanish:.6 acoustic:.5 folk:.4
-    world:.4 happy:.3
+    world:.4 happy:.3 -rock:.6 -electric guitar:.5
 ukulele: ukuleles, uke, ukulele player | guitar:.6 acoustic:.6 happy:.6 soft:.4 pop:.3
 turntables: dj, deejay, dj set, dj mix, turntables, turntablism, turntablist, scratching, vinyl scratch, mixtape |
     dance:.7 techno:.6 electronic:.8 beat:.9 beats:.6 hip hop:.4

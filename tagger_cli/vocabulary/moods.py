@@ -83,6 +83,7 @@ solitude: solitude, alone, isolated, isolation, empty, emptiness, void, abandone
     slow:.6 ambient:.6 quiet:.6 soft:.5 piano:.5 sad:.4 drone:.3 -happy:.4 -loud:.4
 sultry: sultry, seductive, steamy, sensuous, silky, velvety, smoky, slinky, flirty, flirtatious, desire, erotic,
     sexual, sleazy, hedonistic, indulgent | slow:.5 soft:.4 jazz:.5 sax:.5 vocal:.4 female:.3 beat:.3 -loud:.3
+    pop:.4 -fast:.3
 comedy: comedy, comedic, humorous, goofy, zany, wacky, cartoonish, slapstick, clown, clowns, clownish, hilarious,
     campy, satirical, sarcastic, ironic, irreverent, witty, wry, sardonic, comic, tongue in cheek, snide | happy:.6
     weird:.6 fast:.4 upbeat:.4 pop:.3 -sad:.5 -dark:.5
@@ -133,7 +134,7 @@ metallic: metallic, clangy, clanging, clanking, mechanical, machine, machines, m
 icy: icy, glacial, frozen, frosty, arctic, polar, tundra, ice, cold sound, clinical, sterile | ambient:.7 synth:.6
     electronic:.5 spacey:.4 quiet:.3 bells:.3 -happy:.2
 plucked: plucked, plucking, pluck, picked, plucky | plucking:.8 guitar:.7 harp:.6 strings:.4 acoustic:.4 sitar:.3
-    banjo:.3
+    banjo:.3 harpsichord:.4 classical:.3 -drums:.3 -electric guitar:.5 -rock:.4
 percussive: percussive, rhythmic, rhythm, rhythms, polyrhythmic, polyrhythm, polyrhythms, syncopated, syncopation,
     drum heavy, drum-heavy | percussion:.8 drums:.8 beat:.8 beats:.6 tribal:.3 world:.3
 choppy: choppy, chopped, stabby, chopped up, cut up, sliced | electronic:.6 beat:.6 beats:.5 techno:.4 repetitive:.4

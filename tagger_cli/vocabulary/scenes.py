@@ -17,9 +17,10 @@ studying: studying, study, homework, exam revision, learning, concentration | @C
 focus: focus, concentrate, deep work, productivity, working, office work | @INSTRUMENTAL ambient:.6 electronic:.3
     soft:.4 quiet:.4 -loud:.5 -vocal:.4 repetitive:.3
 coding: coding, programming, hacking at night | ambient:.6 electronic:.6 synth:.4 techno:.3 @INSTRUMENTAL -loud:.3
-reading: reading, reading a book, library, bookshop | @CALM @INSTRUMENTAL piano:.5 classical:.5 guitar:.3
+reading: reading, reading a book, library, bookshop | @CALM @INSTRUMENTAL piano:.6 classical:.5 guitar:.4
+    ambient:.3 new age:.2
 sleep: sleep, sleeping, falling asleep, bedtime, nap, insomnia cure | @CALM @INSTRUMENTAL harp:.4 piano:.4 new age:.6
-lullaby: lullaby, cradle song, baby sleeping, nursery | @CALM harp:.6 piano:.5 flute:.4 -vocal:.2
+lullaby: lullaby, cradle song, baby sleeping, nursery | @CALM harp:.7 piano:.6 flute:.4 ambient:.2 new age:.2 -vocal:.2
 meditation: meditation, meditate, mindfulness, breathing exercise, zen, meditative | @CALM @INSTRUMENTAL new age:.9
     ambient:.9 drone:.4 indian:.3 flute:.3 harp:.3
 yoga: yoga, pilates, stretching, tai chi | @CALM new age:.8 ambient:.8 indian:.4 sitar:.3 flute:.4 harp:.3
@@ -87,7 +88,7 @@ team sports: soccer, basketball, baseball, hockey, tennis, golf, volleyball, che
     rock:.6 pop:.6 loud:.5 drums:.6 beat:.5 fast:.4
 aerobics: aerobics, zumba, dance workout, step class, spin class, hiit | @ENERGY @DANCE pop:.5
 camping: camping, campsite, camp, tent, bonfire, around the fire, s'mores | acoustic:.8 guitar:.8 folk:.7 acoustic
-    guitar:.5 soft:.3 vocal:.3
+    guitar:.5 soft:.3 vocal:.3 -electric guitar:.6 -rock:.5 -drums:.3 -electronic:.4
 fishing: fishing, boating, rowing, canoeing, kayaking, lake house | acoustic:.6 guitar:.6 country:.5 soft:.5 folk:.4
     slow:.3
 sailing: sailing, sailboat, yacht, cruise, cruise ship, on deck | pop:.5 guitar:.5 acoustic:.4 happy:.4 soft:.4
@@ -160,11 +161,12 @@ stadium: stadium, arena concert, festival main stage, big crowd | rock:.9 loud:.
 warehouse: warehouse, underground, basement party, bunker | @DANCE loud:.5 dark:.4 industrial:.4
 cafe: cafe, coffee shop, coffeehouse, bistro, brunch | acoustic:.6 guitar:.6 piano:.6 soft:.5 jazz:.4 -loud:.6
     -metal:.5 -techno:.4
-forest: forest, woods, woodland, trees, nature, meadow | ambient:.6 flute:.6 acoustic:.4 new age:.5 birds:.4 soft:.4
-    harp:.3
+forest: forest, woods, woodland, trees, nature, meadow | ambient:.4 flute:.7 acoustic:.4 new age:.3 birds:.4 soft:.4
+    harp:.3 guitar:.2
 mountains: mountains, mountain, alps, cabin, log cabin, countryside | acoustic:.6 guitar:.6 folk:.6 flute:.5
     country:.4 soft:.3
 desert: desert, sahara, dunes, arid, dry land | middle eastern:.6 eastern:.5 arabic:.5 guitar:.4 ambient:.4
+    sitar:.3 -rock:.5 -electric guitar:.4 -drums:.3
 farm: farm, barn, village, rural, small town | @COUNTRY folk:.5
 city: city, urban, downtown, street, metropolis | electronic:.5 beat:.6 beats:.5 pop:.5 hip hop:.4 techno:.3
 space: space, outer space, galaxy, cosmos, stars, planets, alien, aliens, spaceship, space station | spacey:.9
@@ -206,12 +208,13 @@ canyon: canyon, grand canyon, badlands, mesa, plains, great plains, big sky | gu
     acoustic:.4 slow:.3 flute:.3
 volcano: volcano, lava, magma, inferno | loud:.7 drums:.7 dark:.6 metal:.4 orchestral:.4 tribal:.3
 savanna: grasslands, serengeti, lion king, wildlife | world:.7 percussion:.6 tribal:.5 drums:.5 choir:.4 ambient:.3
+    -rock:.5 -electric guitar:.5
 hospital: hospital, waiting area, clinic, dentist, therapy, therapist | soft:.7 quiet:.6 ambient:.6 piano:.5 calm:.4
     -loud:.7 -metal:.6
 recording studio: recording studio, studio session, jam session, rehearsal, band practice, garage band, open mic |
     rock:.6 guitar:.7 drums:.6 acoustic:.3 vocal:.3
 dance hall: dance hall, dancehall party, juke joint party, ballroom dancing, ballroom dance, tea dance | dance:.6
-    jazz:.5 strings:.4 piano:.4 happy:.4 old:.3
+    jazz:.5 strings:.4 piano:.4 happy:.4 old:.3 -electronic:.4 -synth:.3 -techno:.3
 underwater: underwater world, deep sea, ocean floor, coral reef, aquarium, submarine | ambient:.9 water:.7 new age:.5
     spacey:.4 slow:.4 synth:.4 -loud:.5
 # --- times, seasons, holidays ------------------------------------------------------------------------
@@ -264,8 +267,10 @@ hanukkah: hanukkah, chanukah, passover, seder, rosh hashanah, jewish holiday | c
     happy:.3 world:.3
 ramadan: ramadan, eid, eid al-fitr, iftar, islamic, muslim, nasheed, adhan, call to prayer | arabic:.8 middle
     eastern:.8 chant:.6 vocal:.6 male:.4 -drums:.3 eastern:.4
+    choir:.3 -opera:.5
 lunar new year: chinese new year, lunar new year, spring festival, lantern festival, dragon dance, lion dance |
     oriental:.8 drums:.7 percussion:.6 eastern:.6 happy:.4 loud:.4 bells:.3
+    flute:.4 -rock:.5 -electric guitar:.5 -synth:.3 -guitar:.5
 st patrick's day: st patrick's day, st. patrick's day, saint patrick's day, paddy's day, shamrock, leprechaun |
     celtic:1 irish:1 fiddle:.7 flute:.5 fast:.5 happy:.5 folk:.5
 independence day: independence day, fourth of july, 4th of july, july 4th, memorial day, labor day, veterans day,
@@ -275,7 +280,7 @@ remembrance: remembrance day, remembrance, armistice, anzac day, last post, taps
 carnival: carnaval, rio carnival, carnival parade, samba parade, notting hill carnival, festival parade |
     percussion:.8 drums:.8 dance:.7 happy:.6 fast:.6 spanish:.4 loud:.4
 day of the dead: day of the dead, dia de los muertos, día de los muertos, cinco de mayo, fiesta, fiestas | spanish:.8
-    guitar:.7 trumpet:.5 happy:.5 acoustic guitar:.4 vocal:.3
+    guitar:.7 trumpet:.5 happy:.5 acoustic guitar:.4 vocal:.3 -rock:.6 -electric guitar:.5
 midsummer: midsummer, solstice, summer solstice, equinox, maypole, beltane, pagan festival | folk:.7
     flute:.5 acoustic:.5 happy:.4 drums:.3 celtic:.3 ambient:.3
 parents' day: mother's day, mothers day, father's day, fathers day, grandparents day | soft:.6 acoustic:.5 piano:.5
@@ -283,6 +288,7 @@ parents' day: mother's day, mothers day, father's day, fathers day, grandparents
 festival season: festival, music festival, summer festival, coachella, glastonbury, tomorrowland, lollapalooza,
     burning man | @DANCE rock:.5 pop:.6 loud:.5
 kwanzaa: kwanzaa, juneteenth, black history month | world:.5 percussion:.6 drums:.5 vocal:.5 choir:.4 funk:.3 happy:.3
+    -rock:.5 -electric guitar:.5
 # --- scenes from films, games and stories -------------------------------------------------------------
 action scene: action movie, action scene, action sequence, explosions scene, blockbuster, superhero, superheroes,
     avengers | @ENERGY orchestral:.6 drums:.7 loud:.8 rock:.4 techno:.3
