@@ -120,7 +120,7 @@ stargazing: stargazing, star gazing, watching the stars, night sky, northern lig
 board games: board games, game night, card games, trivia night, quiz night | pop:.5 happy:.5 jazz:.3 piano:.3
     upbeat:.3 -loud:.3
 walking the dog: walking the dog, dog walk, dog walking, puppy, puppies, pets, kittens, cats | happy:.6 acoustic:.5
-    guitar:.4 pop:.4 upbeat:.4 light:.3
+    guitar:.4 pop:.4 upbeat:.4 light:.3 -rock:.3
 praying: rosary, devotion, vigil, candle vigil, night prayer, evensong, compline, vespers service | @SACRED slow:.5
     organ:.4 quiet:.3
 # --- life events --------------------------------------------------------------------------------------
@@ -142,7 +142,7 @@ rite of passage: bar mitzvah, bat mitzvah, quinceanera, quinceañera, sweet sixt
     dance:.6 happy:.5 beat:.4 strings:.3
 # --- places ------------------------------------------------------------------------------------------
 beach: beach, seaside, tropical, island, palm trees, sunbathing, poolside | pop:.6 guitar:.6 acoustic:.5 happy:.4
-    upbeat:.4 reggae:.3 ambient:.3 -dark:.4 -metal:.5
+    upbeat:.4 reggae:.3 -dark:.4 -metal:.5
 ocean: ocean, waves, underwater, tide, seashore | ambient:.9 new age:.6 water:.6 soft:.5 harp:.3 slow:.4 -loud:.5
 nightclub: nightclub, club, disco, discotheque, dance club | @DANCE
 bar: bar, pub, tavern, jukebox, dive bar | rock:.6 country:.6 guitar:.6 vocal:.4 blues:.3
@@ -282,7 +282,7 @@ carnival: carnaval, rio carnival, carnival parade, samba parade, notting hill ca
 day of the dead: day of the dead, dia de los muertos, día de los muertos, cinco de mayo, fiesta, fiestas | spanish:.8
     guitar:.7 trumpet:.5 happy:.5 acoustic guitar:.4 vocal:.3 -rock:.6 -electric guitar:.5
 midsummer: midsummer, solstice, summer solstice, equinox, maypole, beltane, pagan festival | folk:.7
-    flute:.5 acoustic:.5 happy:.4 drums:.3 celtic:.3 ambient:.3
+    flute:.5 acoustic:.5 happy:.4 drums:.3 celtic:.3
 parents' day: mother's day, mothers day, father's day, fathers day, grandparents day | soft:.6 acoustic:.5 piano:.5
     happy:.4 strings:.4 vocal:.4 -loud:.5
 festival season: festival, music festival, summer festival, coachella, glastonbury, tomorrowland, lollapalooza,
