@@ -44,7 +44,7 @@ religious choral: sacred music, liturgical, motet, requiem mass, vespers, orator
 easy listening: easy listening, elevator music, muzak, lounge music, smooth | soft:.8 mellow:.7 light:.6 piano:.5
     pop:.4 -loud:.7 -metal:.7
 lo-fi: lo-fi, lofi, bedroom pop, chillhop | beat:.7 beats:.7 mellow:.6 soft:.5 piano:.4 electronic:.4 hip hop:.4
-    -loud:.5
+    -loud:.5 -fast:.4 -techno:.4
 singer pop: dance pop, electropop, synth-pop hits, disco pop | @POP dance:.4 electronic:.3 synth:.4 vocal:.6
 children: kids, children, children's songs, nursery rhymes, toddler, cartoon | happy:.7 pop:.5 flute:.4 upbeat:.5
     vocal:.3 -dark:.7 -metal:.7
@@ -87,7 +87,7 @@ disco: disco music, nu disco, nu-disco, disco funk, boogie funk, french house, f
 tropical house: tropical house, moombahton, future bass, melodic house, chill house, deep tech | @DANCE house:.8
     happy:.4 pop:.4 -loud:.2
 trip hop: trip hop, trip-hop, bristol sound, downbeat, chillwave, vaporwave, witch house | beat:.7 beats:.6
-    electronic:.7 slow:.5 dark:.4 ambient:.4 hip hop:.3 mellow:.4
+    electronic:.7 slow:.5 dark:.4 ambient:.4 hip hop:.3 mellow:.4 -fast:.4 -techno:.3
 ebm: ebm, electronic body music, electro-industrial, aggrotech, futurepop, electroclash, minimal wave | electronic:.9
     industrial:.7 synth:.7 techno:.6 dark:.5 beat:.6 loud:.3
 big beat: big beat, breaks, breakbeat hardcore, acid breaks, nu skool breaks | @DANCE beats:.8 drums:.5 loud:.4
@@ -126,7 +126,7 @@ early jazz: dixieland, trad jazz, new orleans jazz, hot jazz, gypsy jazz, manouc
 ragtime: ragtime, rag time, scott joplin, cakewalk, boogie woogie, stride | piano:1 old:.6 fast:.5 happy:.5 jazz:.4
     -electronic:.4
 bebop: hard bop, modal jazz, post-bop, cool jazz quartet, jazz standards, vocal jazz, jazz singer, jazz vocals |
-    jazz:1 jazzy:.6 piano:.6 sax:.5 drums:.3 vocal:.2
+    jazz:1 jazzy:.6 piano:.6 sax:.5 drums:.3 vocal:.2 -electronic:.4 -synth:.3 -dance:.3
 chicago blues: chicago blues, electric blues, texas blues, jump blues, blues guitar, piedmont blues, country blues |
     blues:1 guitar:.8 electric guitar:.5 vocal:.4 drums:.3
 # --- country, folk and traditional ------------------------------------------------------------------

@@ -200,7 +200,7 @@ raspy voice: raspy, raspy voice, gravelly, gravelly voice, husky voice, hoarse, 
 screaming: screaming, screams, scream, screamo, growl, growling, growls, death growl, guttural, harsh vocals,
     shouting, shouted vocals, yelling | metal:.9 loud:.9 heavy metal:.6 rock:.6 punk:.5 vocal:.3 male:.3
 whisper: whisper, whispers, whispering, whispered, breathy, breathy vocals, soft voice, soft vocals, hushed vocals |
-    soft:.7 quiet:.6 vocal:.6 airy:.3 slow:.3 female:.3
+    soft:.7 quiet:.6 vocal:.6 airy:.3 slow:.3 female:.3 -opera:.5
 yodel: yodel, yodeling, yodelling, yodeler | country:.6 vocal:.7 singing:.6 folk:.5 happy:.3
 throat singing: throat singing, overtone singing, tuvan, khoomei, mongolian throat singing | drone:.7 chant:.6 male:.6
     voice:.7 world:.6 weird:.4 low:.4
