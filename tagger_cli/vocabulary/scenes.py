@@ -297,7 +297,7 @@ spy: spy, spies, secret agent, espionage, james bond, 007, heist, caper, underco
 detective: detective, private eye, film noir, crime scene, investigation, murder mystery, whodunit | jazz:.7 dark:.6
     piano:.5 sax:.5 slow:.5 strings:.3
 samurai: samurai movie, ninja stealth, shogun, wuxia, martial arts movie | oriental:.8 drums:.6 flute:.5 eastern:.5
-    strings:.4 loud:.3
+    strings:.4 loud:.3 -rock:.4 -guitar:.4
 vikings: barbarian, barbarians, warriors, warrior, norsemen, valhalla, gladiator, gladiators, spartans | drums:.8
     loud:.7 tribal:.5 choir:.5 orchestral:.5 dark:.4 chant:.3
 victory scene: level complete, victory screen, credits, end credits, opening credits, title screen, main menu, menu
@@ -313,7 +313,7 @@ love scene: love scene, kiss, kissing, romantic comedy, rom com, romcom, happy e
 dream sequence: dream sequence, flashback, hallucination, fever dream, memory sequence, slow motion scene | ambient:.8
     weird:.5 spacey:.5 soft:.5 harp:.4 synth:.4 slow:.4 echo:.3
 alien invasion: alien invasion, ufo, ufos, flying saucer, extraterrestrial, close encounters, area 51, x-files |
-    synth:.8 spacey:.8 weird:.7 electronic:.6 eerie:.5 dark:.3
+    synth:.4 spacey:.8 weird:.8 electronic:.3 eerie:.5 dark:.3
 time travel: time travel, time machine, parallel universe, multiverse, wormhole, black hole | synth:.7 spacey:.7
     electronic:.6 ambient:.6 weird:.5 strings:.3
 documentary: documentary, nature documentary, wildlife documentary, national geographic, history channel, news,
