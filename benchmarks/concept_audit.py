@@ -23,6 +23,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 
 from benchmarks import search as bench
+from tagger_cli.tag_search import ConceptMatch, TagMatch, TagMatcher, rank_songs, score_songs
 
 K = 10
 
@@ -39,18 +40,14 @@ def perfect_probabilities(tags: Sequence[str], seed: int, indices: Sequence[int]
     return out
 
 
-def concept_profile(matcher, name: str):
+def concept_profile(matcher: TagMatcher, name: str) -> tuple[TagMatch, ...]:
     """The profile of concept ``name`` matched alone by a word (similarity 1)."""
-    from tagger_cli.tag_search import ConceptMatch
-
     return matcher._profile([], [ConceptMatch(name, 1.0, "word", "")], set())
 
 
-def top_styles(probabilities: np.ndarray, tags: Sequence[str], profile, styles: Sequence[str],
-               k: int = K) -> collections.Counter:
+def top_styles(probabilities: np.ndarray, tags: Sequence[str], profile: Sequence[TagMatch],
+               styles: Sequence[str], k: int = K) -> collections.Counter:
     """Style counts of the ``k`` songs a profile ranks first (free-word scoring: ``scaled``)."""
-    from tagger_cli.tag_search import rank_songs, score_songs
-
     order = rank_songs(score_songs(probabilities, tags, profile, scaled=True), k)
     return collections.Counter(styles[i] for i in order)
 
@@ -80,7 +77,6 @@ def main(argv=None) -> int:
     p.add_argument("--concept", action="append", default=[], help="only these concepts (repeatable)")
     a = p.parse_args(argv)
     from tagger_cli.catalog import read_catalog
-    from tagger_cli.tag_search import TagMatcher
 
     cache = a.cache
     path = a.catalog or max((os.path.join(cache, f) for f in os.listdir(cache)

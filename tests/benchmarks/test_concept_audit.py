@@ -2,6 +2,8 @@
 the sample generator composed it with): a word must rank songs of the styles a listener accepts."""
 from __future__ import annotations
 
+import collections
+
 import numpy as np
 import pytest
 
@@ -63,3 +65,37 @@ def test_a_thin_guitar_profile_would_have_ranked_rock_first(catalog):
 
     got = top_styles(catalog["probs"], catalog["tags"], (TagMatch("guitar", 1.0),), catalog["styles"])
     assert got.most_common(1)[0][0] == "rock", dict(got)
+
+
+def test_audit_cli_prints_each_concepts_top_styles(tmp_path, capsys):
+    """The audit on a tiny catalog (a generated set's CSV, no audio; the 'model' is the perfect tagger)."""
+    import csv
+
+    from benchmarks import concept_audit
+    from mtat.annotations import ANNOTATIONS_FILE
+    from tagger_cli import catalog as catalog_mod
+
+    n, tags = 45, list(MTAT_TOP50)
+    keys = [f"{i % 16:x}/clip_{i:03d}.mp3" for i in range(n)]
+    with open(tmp_path / ANNOTATIONS_FILE, "w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f, delimiter="\t")
+        w.writerow(["clip_id", *tags, "mp3_path"])
+        for i, k in enumerate(keys):
+            w.writerow([i, *["0"] * len(tags), k])
+    path = str(tmp_path / "catalog.parquet")
+    catalog_mod.write_catalog(path, keys, perfect_probabilities(tags, 1, range(n)), tags)
+    args = ["--catalog", path, "--data-root", str(tmp_path)]
+    assert concept_audit.main([*args, "--concept", "spain", "--concept", "funk"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    counts = dict(kv.split(":") for kv in out[0].split("styles: ")[1].split())
+    assert f"({n} songs)" in out[0] and {s: int(c) for s, c in counts.items()} == collections.Counter(
+        style_of(i) for i in range(n))
+    spain = out.index(next(ln for ln in out if ln.startswith("spain: ")))
+    perfect, model = out[spain + 1].split(), out[spain + 2].split()
+    top = {s: int(c) for s, c in (kv.split(":") for kv in perfect[1:])}
+    assert perfect[0] == "perfect" and model[0] == "model" and sum(top.values()) == 10
+    assert top["guitar"] == 3 and top["guitar"] >= max(top.values())  # all 3 guitar songs are in
+    assert model[1:] == perfect[1:]  # the same catalog twice
+    assert any(ln.startswith("funk: pop:") for ln in out)
+    assert concept_audit.main([*args, "--concept", "no such concept"]) == 2
+    assert "unknown concepts: no such concept" in capsys.readouterr().err
