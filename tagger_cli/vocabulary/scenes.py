@@ -142,7 +142,7 @@ rite of passage: bar mitzvah, bat mitzvah, quinceanera, quinceañera, sweet sixt
     dance:.6 happy:.5 beat:.4 strings:.3
 # --- places ------------------------------------------------------------------------------------------
 beach: beach, seaside, tropical, island, palm trees, sunbathing, poolside | pop:.6 guitar:.6 acoustic:.5 happy:.4
-    upbeat:.4 reggae:.3 -dark:.4 -metal:.5
+    upbeat:.4 reggae:.3 ambient:.3 -dark:.4 -metal:.5
 ocean: ocean, waves, underwater, tide, seashore | ambient:.9 new age:.6 water:.6 soft:.5 harp:.3 slow:.4 -loud:.5
 nightclub: nightclub, club, disco, discotheque, dance club | @DANCE
 bar: bar, pub, tavern, jukebox, dive bar | rock:.6 country:.6 guitar:.6 vocal:.4 blues:.3
