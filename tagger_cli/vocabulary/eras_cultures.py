@@ -18,8 +18,8 @@ victorian: victorian, edwardian, 1800s, old fashioned, antique, gramophone | pia
     old:.5
 jazz age: 1920s, 1930s, roaring twenties, swing era, big band, speakeasy | jazz:.9 piano:.5 horns:.5 trumpet:.4 sax:.4
     old:.4
-fifties: 1950s, 50s, fifties, rock n roll, rock and roll, rockabilly, doo wop, jukebox hits | rock:.8 guitar:.6
-    vocal:.5 pop:.4 country:.4 old:.4 drums:.4
+fifties: 1950s, 50s, fifties, rock n roll, rock and roll, rockabilly, doo wop, jukebox hits, slapback, slapback echo |
+    rock:.8 guitar:.6 vocal:.5 pop:.4 country:.4 old:.4 drums:.4
 sixties: 1960s, 60s, sixties, flower power, woodstock, british invasion | rock:.7 pop:.6 guitar:.6 folk:.4 vocal:.4
 seventies: 1970s, 70s, seventies, classic rock, arena rock, stadium rock | rock:1 guitar:.7 drums:.6 loud:.5 electric
     guitar:.4
@@ -73,13 +73,14 @@ india: india, indian, hindustani, carnatic, raga, rag, varanasi, bengal, punjab,
     snake charmer, snake charmers, pungi, maharaja, maharajah, rajasthan, rajasthani, sangeet, mehndi, mehendi,
     indian wedding, taj mahal | @INDIAN
 middle east: middle east, middle eastern, arabic, arab, persian, turkish, belly dance, bazaar, oud, aladdin, genie,
-    arabian nights, arabian, desert caravan, caravan, sultan, sultan's palace, flying carpet | middle eastern:1
-    arabic:.8 eastern:.7 world:.4 sitar:.5 indian:.4 percussion:.3 strings:.3 drums:.2
+    arabian nights, arabian, desert caravan, caravan, sultan, sultan's palace, flying carpet, maqam, hijaz, arabic
+    scale, ululation, ululating, microtonal, quarter tones | middle eastern:1 arabic:.8 eastern:.7 world:.4 sitar:.5
+    indian:.4 percussion:.3 strings:.3 drums:.2
 far east: japan, japanese, china, chinese, asian, oriental, koto, shamisen, zen garden, bamboo | oriental:.8
     eastern:.7 flute:.5 world:.4 ambient:.4 soft:.3
 korea: k-pop, kpop, korean pop, j-pop, jpop | pop:1 dance:.5 electronic:.4 vocal:.4 beat:.4
-america south: american south, southern, twang, twangy, yeehaw, texas, tennessee, nashville, kentucky, appalachia,
-    appalachian, dixie | @COUNTRY
+america south: american south, southern, yeehaw, texas, tennessee, nashville, kentucky, appalachia, appalachian, dixie,
+    yee haw | @COUNTRY
 wild west: wild west, old west, cowboy, cowboys, western, frontier, prairie, saloon, shootout, gunslinger
     | @COUNTRY
 ireland: irish, ireland, celtic, scottish, scotland, gaelic, highlands, bagpipes, jig, reel | celtic:1 irish:.8

@@ -53,7 +53,7 @@ funeral: funeral, memorial, mourning, requiem, grief, grieving, funereal | @SAD 
 church: church, church service, mass, worship, prayer, praying, sunday service | @SACRED organ:.6 classical:.3
 ballet: ballet, ballet class, ballerina, dance recital | classical:.9 piano:.7 strings:.6 orchestral:.4 harp:.3
     -drums:.4 -electronic:.5
-horse riding: horse riding, horseback, rodeo, ranch, riding horses | @COUNTRY
+horse riding: horse riding, horseback, rodeo, ranch, riding horses, clip clop, clippety clop, hoofbeats | @COUNTRY
 line dance: line dance, line dancing, square dance, hoedown, barn dance | @COUNTRY fast:.5 fiddle:.6 banjo:.6
 sports: sports, football match, game day, arena | rock:.8 loud:.7 drums:.6 fast:.5 pop:.4 beat:.4
 motivation: motivation, motivational, pump up, hype, get pumped, resolute, determined, determination, ambitious,
@@ -167,8 +167,8 @@ mountains: mountains, mountain, alps, cabin, log cabin, countryside | acoustic:.
 desert: desert, sahara, dunes, arid, dry land | middle eastern:.6 eastern:.5 arabic:.5 guitar:.4 ambient:.4
 farm: farm, barn, village, rural, small town | @COUNTRY folk:.5
 city: city, urban, downtown, street, metropolis | electronic:.5 beat:.6 beats:.5 pop:.5 hip hop:.4 techno:.3
-space: space, outer space, galaxy, cosmos, stars, planets, alien, aliens, spaceship, space station | spacey:.9
-    space:.8 ambient:.8 synth:.7 electronic:.6 weird:.5
+space: space, outer space, galaxy, cosmos, stars, planets, alien, aliens, spaceship, space station, spacey, spacy,
+    spaced out | spacey:.9 space:.8 ambient:.8 synth:.7 electronic:.6 weird:.5
 jungle: jungle, rainforest, wilderness, safari | tribal:.5 percussion:.5 ambient:.5 birds:.4 flute:.4 drums:.3
     world:.3
 mall: mall, shopping, supermarket, store, shop, waiting room, elevator | pop:.7 soft:.4 light:.4 -metal:.6 -weird:.5
@@ -235,8 +235,8 @@ autumn: autumn, fall, rainy day, rain, rainy, cloudy, grey day, autumnal, fall v
 winter: winter, snow, snowy, snowfall, first snow, winter solstice, winter night, cold, frost, fireplace, fire place,
     by the fire, sitting by the fire, cozy, cosy, hygge,
     wintry, wintery, wintertime | soft:.6 slow:.5 piano:.6 acoustic:.4 strings:.4 classical:.3 quiet:.4 -loud:.4
-christmas: christmas, xmas, christmas carols, carols, carol, nativity, advent, noel, yuletide, santa | choir:1
-    choral:.9 vocal:.4 bells:.5 organ:.4 classical:.3 -metal:.5 -techno:.4
+christmas: christmas, xmas, christmas carols, carols, carol, nativity, advent, noel, yuletide, santa, sleigh bells,
+    jingle bells, fa la la | choir:1 choral:.9 vocal:.4 bells:.5 organ:.4 classical:.3 -metal:.5 -techno:.4
 easter: easter, good friday, lent, pentecost | @SACRED classical:.4
 halloween: halloween, spooky season, trick or treat, horror, horror movie, zombie, vampire, witches | @SPOOKY
 new year: new year, new year's eve, countdown, fireworks | @DANCE pop:.8 happy:.4
