@@ -85,8 +85,8 @@ wild west: wild west, old west, cowboy, cowboys, western, frontier, prairie, sal
     | @COUNTRY
 ireland: irish, ireland, celtic, scottish, scotland, gaelic, highlands, bagpipes, jig, reel | celtic:1 irish:.8
     flute:.7 fiddle:.6 violin:.4 harp:.5 folk:.5
-spain: spanish, spain, flamenco, andalusia, seville, madrid, tango, latin guitar | spanish:1 guitar:.9 acoustic
-    guitar:.6 classical guitar:.5 acoustic:.4
+spain: spanish, spain, flamenco, andalusia, seville, madrid, tango, latin guitar, rasgueado, rasgueados, flamenco
+    strumming, picado | spanish:1 guitar:.9 acoustic guitar:.6 classical guitar:.5 acoustic:.4
 latin: latin, latin american, brazil, brazilian, bossa nova, bossa, samba, salsa, mexico, mexican, cuba, cuban | guitar:.7
     acoustic guitar:.5 percussion:.5 spanish:.5
 andes: andes, andean, peru, bolivia, inca, pan pipes, panpipes, pan flute | flute:1 flutes:.8 world:.5 folk:.3

@@ -12,8 +12,8 @@ blues: blues, bluesy, delta blues, twelve bar | blues:1 guitar:.8 vocal:.4 slow:
 jazz: jazz, jazzy, bebop, swing, smooth jazz, cool jazz, jazz club, swinging, swingin, swung, swing feel, swung eighths
     | jazz:1 jazzy:.7 piano:.6 sax:.5 drums:.3
 funk: funk, funky, soul, motown, r&b, rnb | funk:.9 funky:.7 disco:.6 beat:.6 dance:.5 bass:.5 pop:.4
-pop: pop, pop music, top 40, top forty, chart hits, hits, radio hits, mainstream, bubblegum, teen pop, boy band,
-    catchy | @POP happy:.3
+pop: pop, pop music, top 40, top forty, chart hits, hits, radio hits, mainstream, bubblegum, teen pop, boy band, catchy,
+    hooky, earworm, earworms | @POP happy:.3
 ballad: ballad, power ballad, love ballad, torch song, singer songwriter, singer-songwriter | slow:.7 vocal:.7 pop:.6
     piano:.5 guitar:.4 soft:.5
 country: country, country music, country and western, bluegrass, americana, honky tonk music, outlaw country |
@@ -59,8 +59,8 @@ post-rock: post-rock, post rock, shoegaze, dream pop, slowcore, math rock, loud 
 indie: indie, indie pop, indie folk, jangle pop, britpop, twee, lo-fi indie | rock:.6 pop:.7 guitar:.7 vocal:.4
     acoustic:.3
 emo: emo, post-hardcore, midwest emo | @ROCK punk:.6 vocal:.4 sad:.3
-post-punk: post-punk, post punk, gothic rock, goth, goth rock, darkwave, coldwave, deathrock | rock:.8 dark:.7
-    synth:.4 bass:.4 drums:.5 guitar:.4
+post-punk: post-punk, post punk, gothic rock, goth, goth rock, darkwave, coldwave, deathrock, angular, angular guitars,
+    jagged, jagged riffs | rock:.8 dark:.7 synth:.4 bass:.4 drums:.5 guitar:.4
 southern rock: southern rock, blues rock, country rock, heartland rock, roots rock, boogie rock, pub rock | @ROCK
     blues:.5 country:.4
 folk rock: folk rock, folk-rock, celtic rock, folk punk | rock:.7 folk:.8 acoustic guitar:.5 guitar:.7 drums:.4
@@ -92,7 +92,8 @@ trip hop: trip hop, trip-hop, bristol sound, downbeat, chillwave, vaporwave, wit
 ebm: ebm, electronic body music, electro-industrial, aggrotech, futurepop, electroclash, minimal wave | electronic:.9
     industrial:.7 synth:.7 techno:.6 dark:.5 beat:.6 loud:.3
 big beat: big beat, breaks, breakbeat hardcore, acid breaks, nu skool breaks | @DANCE beats:.8 drums:.5 loud:.4
-acid house: acid house, acid, acid trance, tb 303 acid | @DANCE techno:.9 house:.6 synth:.6 weird:.3 repetitive:.4
+acid house: acid house, acid, acid trance, tb 303 acid, squelchy, squelch, squelching, acid squelch, acid line, rubbery
+    bass | @DANCE techno:.9 house:.6 synth:.6 weird:.3 repetitive:.4
 liquid dnb: liquid dnb, liquid drum and bass, liquid funk, neurofunk, jump up, footwork, juke, halftime | @DANCE
     fast:.9 drums:.6 beats:.7 bass:.5
 dub techno: dub techno, ambient techno, microhouse, deep techno, berlin school | techno:.9 electronic:.8 ambient:.6

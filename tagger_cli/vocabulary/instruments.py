@@ -29,8 +29,8 @@ acoustic guitar: acoustic guitar, classical guitar, spanish guitar, nylon string
 electric guitar: electric guitar, distortion, distorted guitar, power chords, riff, riffs, shredding, wah wah, fuzz,
     distorted, overdriven, overdrive, overdriven guitar, distortion guitar, crunch guitar, lead guitar, shred, shreddy,
     widdly, sweep picking, sweep picked, two hand tapping, finger tapping, hammer ons, pull offs, pinch harmonics, pick
-    squeals, squealing guitar, wailing guitar, guitar heroics | rock:1 electric guitar:.9 guitar:.8 loud:.6 metal:.4
-    drums:.4
+    squeals, squealing guitar, wailing guitar, guitar heroics, twin guitars, twin guitar harmonies, harmonized guitars |
+    rock:1 electric guitar:.9 guitar:.8 loud:.6 metal:.4 drums:.4
 banjo: banjo, banjos, banjo player, mandolin, mandolins, dobro, pedal steel, steel guitar, slide guitar, harmonica,
     mouth organ, harmonica player, jaw harp, washboard, jug band, lap steel, lap steel guitar, resonator guitar,
     resonator, clawhammer, clawhammer banjo, scruggs style, banjo rolls, bluegrass picking, mouth harp, jew's harp, jews
@@ -85,8 +85,8 @@ clean guitar: clean guitar, clean electric guitar, electric guitar clean, muted 
     tone | guitar:1 electric guitar:.7 rock:.4 pop:.4 soft:.2
 guitar harmonics: guitar harmonics, harmonics, guitar fret noise, fret noise, string squeak | guitar:1 acoustic:.4
     soft:.4 solo:.3 ambient:.3
-bass guitar: bass guitar, bassist, bass player, electric bass, electric bass finger, electric bass pick, fingered
-    bass, picked bass, fretless bass, slap bass, slap bass 1, slap bass 2, popping bass | bass:1 funk:.5 rock:.5
+bass guitar: bass guitar, bassist, bass player, electric bass, electric bass finger, electric bass pick, fingered bass,
+    picked bass, fretless bass, slap bass, slap bass 1, slap bass 2, popping bass, slap and pop | bass:1 funk:.5 rock:.5
     beat:.5 drums:.4 funky:.3
 upright bass: upright bass, acoustic bass, standup bass, stand-up bass, jazz bass, walking bass, walking bassline,
     string bass | jazz:.9 bass:.8 piano:.4 drums:.3 slow:.2 -electronic:.4
@@ -110,7 +110,7 @@ orchestra hit: orchestra hit, orchestral stab, orchestra stab | orchestral:.6 lo
 saxophone: saxophone, saxophones, saxophonist, sax, sax solo, soprano sax, alto sax, tenor sax, baritone sax, bari sax,
     honking sax, honking, honk, squawking sax | sax:1 jazz:.8 jazzy:.4 solo:.4 piano:.3 slow:.2
 brass band: brass section, brass band, horn section, marching band, drumline, sousaphone, oompah, oom pah, oom pah pah,
-    oompah band | horns:.8 trumpet:.7 loud:.6 drums:.5 fast:.3 happy:.3
+    oompah band, horn stabs, brass stabs | horns:.8 trumpet:.7 loud:.6 drums:.5 fast:.3 happy:.3
 synth brass: synth brass, synth brass 1, synth brass 2, brass synth, synth horns | synth:.9 electronic:.7 horns:.4
     pop:.4 loud:.3
 shakuhachi: shakuhachi, dizi, xiao, bamboo flute, zen flute | flute:.9 oriental:.6 eastern:.5 slow:.5 ambient:.4
@@ -204,11 +204,12 @@ children's choir: children's choir, boys choir, girls choir, youth choir, choir 
     vocal:.4 classical:.3 soft:.3
 vocal harmony: harmonies, vocal harmony, vocal harmonies, harmonizing, close harmony, barbershop, barbershop quartet,
     vocal group, backing vocals, backup vocals, backup singers, background vocals, stacked vocals, layered vocals,
-    double tracked vocals | vocal:.8 singing:.7 choir:.6 voices:.6 pop:.4
+    double tracked vocals, harmonized vocals | vocal:.8 singing:.7 choir:.6 voices:.6 pop:.4
 soul vocals: belting, belter, soulful voice, soulful singing, vocal runs, melisma, powerhouse vocals, chest voice,
     belted, big vocals, melismatic | vocal:.9 singing:.8 pop:.5 female:.4 loud:.3
 raspy voice: raspy, raspy voice, gravelly, gravelly voice, husky voice, hoarse, whiskey voice, husky, vocal fry, creaky
-    voice, rough voice, gritty vocals, whiskey soaked | vocal:.7 male:.6 blues:.5 rock:.5 country:.3
+    voice, rough voice, gritty vocals, whiskey soaked, throaty, throaty voice | vocal:.7 male:.6 blues:.5 rock:.5
+    country:.3
 screaming: screaming, screams, scream, screamo, growl, growling, growls, death growl, guttural, harsh vocals, shouting,
     shouted vocals, yelling, shouty, gang vocals, gang shouts | metal:.9 loud:.9 heavy metal:.6 rock:.6
     punk:.5 vocal:.3 male:.3

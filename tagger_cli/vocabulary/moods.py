@@ -126,6 +126,6 @@ complex: complex, complicated, technical, knotty, difficult, cerebral, intricate
     signatures | classical:.6 jazz:.5 piano:.5 strings:.4 weird:.3 fast:.3
 pastoral: pastoral, rustic, earthy, organic, bucolic, idyllic, rural idyll | acoustic:.7 flute:.6 folk:.6 guitar:.5
     strings:.4 soft:.4 classical:.3
-melodic: melodic, melodious, tuneful, lyrical, singable, hummable, sweet melody, harmonious, consonant | pop:.4 piano:.5
-    strings:.4 vocal:.4 soft:.3 guitar:.3
+melodic: melodic, melodious, tuneful, lyrical, singable, hummable, sweet melody, harmonious, consonant, mellifluous,
+    dulcet | pop:.4 piano:.5 strings:.4 vocal:.4 soft:.3 guitar:.3
 """

@@ -156,7 +156,8 @@ palace: palace, royal court, court, castle, ballroom, aristocrat, king, queen, c
     gala, masked ball, masquerade, masquerade ball, ball gown, powdered wigs, powdered wig, period ballroom, royal
     banquet, state dinner | @BAROQUE strings:.6
     classical:.8
-stadium: stadium, arena concert, festival main stage, big crowd | rock:.9 loud:.8 pop:.6 drums:.6 guitar:.5
+stadium: stadium, arena concert, festival main stage, big crowd, anthemic, arena-sized, fist-pumping | rock:.9 loud:.8
+    pop:.6 drums:.6 guitar:.5
 warehouse: warehouse, underground, basement party, bunker | @DANCE loud:.5 dark:.4 industrial:.4
 cafe: cafe, coffee shop, coffeehouse, bistro, brunch | acoustic:.6 guitar:.6 piano:.6 soft:.5 jazz:.4 -loud:.6
     -metal:.5 -techno:.4
@@ -250,8 +251,8 @@ witching hour: witching hour, 4am, 2am, 3 am, dead of night, graveyard shift, ni
 storm: storm, stormy, thunderstorm, thunder, lightning, tempest, hurricane, tornado, typhoon, monsoon | loud:.6
     dark:.5 drums:.5 orchestral:.4 strings:.4 ambient:.3 noise:.3
 windy: windy, wind, gale, gusty, breeze, blustery, whistling wind | wind:.8 airy:.6 ambient:.6 flute:.5 soft:.3
-drizzle: drizzle, drizzly, light rain, rainstorm, rain on the window, rainfall, showers, overcast, gloomy weather |
-    slow:.6 soft:.6 piano:.6 ambient:.5 sad:.3 water:.3 acoustic:.3 -happy:.3
+drizzle: drizzle, drizzly, light rain, rainstorm, rain on the window, rainfall, showers, overcast, gloomy weather,
+    pitter patter | slow:.6 soft:.6 piano:.6 ambient:.5 sad:.3 water:.3 acoustic:.3 -happy:.3
 hot weather: hot, heat, humid, sweltering, scorching, dry heat, tropical heat, sizzling | pop:.6 reggae:.4
     percussion:.4 spanish:.3 beat:.4 guitar:.4 happy:.3
 rainbow: rainbow, rainbows, clear sky, blue sky, blue skies, fair weather, after the rain | happy:.7 pop:.5 soft:.4

@@ -40,7 +40,7 @@ crunchy: crunchy, crunch, fuzzy, fuzzed out, fuzz guitar, fuzz pedal, fuzzbox, b
     gritty, grungy, dirty, grimy, sludgy, raw guitar, saturated | electric guitar:.8 guitar:.7 rock:.7 loud:.5
     noise:.3 metal:.3
 shimmering: shimmering, shimmer, shimmery, shimmer reverb, glimmering, iridescent, luminous, radiant, glowing, lush
-    reverb | ambient:.8 synth:.6 airy:.4 spacey:.4 strings:.4 bells:.4 soft:.4
+    reverb, volume swells, ebow, e-bow | ambient:.8 synth:.6 airy:.4 spacey:.4 strings:.4 bells:.4 soft:.4
 lush: lush, rich, sweeping, layered, wall of sound, big sound, orchestrated, dense, thick, sumptuous, full-bodied,
     full sound, rich sound | strings:.8 orchestral:.6 classical:.4 ambient:.4 synth:.3 loud:.3
 airy: airy, breezy, light as air, floaty, weightless, wispy, feathery, gossamer | airy:.8 flute:.6 ambient:.6 soft:.6
@@ -55,6 +55,10 @@ metallic: metallic, clangy, clanging, clang, clanking, clank, clatter, clatterin
     scrap metal | industrial:.8 electronic:.6 noise:.6 techno:.5 weird:.5 loud:.3
 wobbly: wobbly, wobbling, wavy, woozy, seasick, detuned, out of tune, off key, wonky, warped, warble, warbly, pitch
     warble | weird:.8 strange:.5 synth:.5 electronic:.4 spacey:.3 old:.2
+soaring: soaring, soaring vocals, soaring voice, soaring strings, soaring melody, soaring melodies | strings:.6
+    vocal:.5 orchestral:.5 violin:.4 singing:.4 opera:.3 loud:.3 -quiet:.3
+ringing: ringing, ringing notes, resonant, resonating, reverberating, sonorous, let ring | bells:.6 ambient:.5
+    chimes:.4 echo:.3 guitar:.3 piano:.3 organ:.3 soft:.2
 # --- texture and production -----------------------------------------------------------------------
 sparse: sparse, minimal sound, stripped down, stripped back, bare, barebones, bare bones, skeletal, sparse arrangement,
     simple, spacious, understated, minimal | quiet:.6 soft:.6 solo:.6 slow:.5 piano:.4 acoustic:.4 -drums:.4
@@ -88,8 +92,8 @@ swirly: swirly, swirling, swirl, phaser, phased, phasing, flanger, flanged, flan
     ambient:.3 organ:.3
 loop-based: loops, looped, looping, loop based, sample based, sampled, chopped samples, sample chops, crate digging
     | repetitive:.7 beat:.7 beats:.7 hip hop:.6 electronic:.5 -classical:.3
-sidechain: sidechain, sidechained, side-chained, sidechain pumping, pumping synths, pumping bass | @DANCE
-    house:.6
+sidechain: sidechain, sidechained, side-chained, sidechain pumping, pumping synths, pumping bass, pumping, pumping beat
+    | @DANCE house:.6
 gated drums: gated reverb, gated drums, gated snare, 80s drums, big drums, huge drums, stadium drums | drums:1 loud:.6
     pop:.5 rock:.5 beat:.4 synth:.3
 vocal chops: vocal chops, vocal chop, chopped vocals, vocal samples, pitched vocals, pitched up vocals |
@@ -107,8 +111,8 @@ plucked: plucked, plucking, pluck, picked, plucky | plucking:.8 guitar:.7 harp:.
 percussive: percussive, rhythmic, rhythm, rhythms, polyrhythmic, polyrhythm, polyrhythms, syncopated, syncopation,
     drum heavy, drum-heavy, drum driven, drum-driven, percussion heavy | percussion:.8 drums:.8 beat:.8 beats:.6
     tribal:.3 world:.3
-choppy: choppy, chopped, stabby, chopped up, cut up, sliced | electronic:.6 beat:.6 beats:.5 techno:.4 repetitive:.4
-    weird:.3
+choppy: choppy, chopped, stabby, chopped up, cut up, sliced, synth stabs, chord stabs | electronic:.6 beat:.6 beats:.5
+    techno:.4 repetitive:.4 weird:.3
 punchy: punchy, snappy, tight, crisp, hard-hitting, hard hitting, knocking, banging, thwack | beat:.7
     drums:.7 loud:.5 fast:.3 pop:.3 electronic:.3 hip hop:.3
 murky: murky, muddy, muffled, murk, submerged, blurry, blurred, washed out | dark:.5 low:.5 ambient:.5 deep:.4
