@@ -8,7 +8,7 @@ medieval: medieval, middle ages, renaissance fair, knights, troubadour, minstrel
 renaissance: renaissance, madrigal, madrigals, palestrina, polyphony, consort music | medieval:.6
     lute:.7 harpsichord:.8 choir:.7 choral:.5 classical:.5 flute:.3 -electronic:.6 -drums:.4
 baroque: baroque, 17th century, 18th century, 1700s, harpsichord era, bach, handel, vivaldi, telemann, scarlatti,
-    couperin | @BAROQUE
+    couperin, basso continuo, continuo, figured bass, ground bass | @BAROQUE
 classical era: classical period, mozart, haydn, 1780s, minuet, sonata, symphony, concerto | @CLASSICAL strings:.7
     piano:.6 orchestral:.4 harpsichord:.3
 romantic era: romantic era, 19th century, chopin, liszt, schubert, schumann, brahms, tchaikovsky, beethoven, nocturne

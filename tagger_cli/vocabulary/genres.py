@@ -130,8 +130,8 @@ ragtime: ragtime, rag time, scott joplin, cakewalk, boogie woogie, stride | pian
 bebop: hard bop, modal jazz, post-bop, cool jazz quartet, jazz standards, vocal jazz, jazz singer, jazz vocals |
     jazz:1 jazzy:.6 piano:.6 sax:.5 drums:.3 vocal:.2
 chicago blues: chicago blues, electric blues, texas blues, jump blues, blues guitar, piedmont blues, country blues,
-    bottleneck, bottleneck guitar, bottleneck slide, slide blues, blues harp, blues harmonica, harmonica wail | blues:1
-    guitar:.8 electric guitar:.5 vocal:.4 drums:.3
+    bottleneck, bottleneck guitar, bottleneck slide, slide blues, blues harp, blues harmonica, harmonica wail, cigar box
+    guitar | blues:1 guitar:.8 electric guitar:.5 vocal:.4 drums:.3
 # --- country, folk and traditional ------------------------------------------------------------------
 western swing: western swing, country swing, country pop, alt-country, alt country, bro country, countrypolitan |
     @COUNTRY pop:.4

@@ -144,7 +144,7 @@ beach: beach, seaside, tropical, island, palm trees, sunbathing, poolside | pop:
     upbeat:.4 reggae:.3 ambient:.3 -dark:.4 -metal:.5
 ocean: ocean, waves, underwater, tide, seashore | ambient:.9 new age:.6 water:.6 soft:.5 harp:.3 slow:.4 -loud:.5
 nightclub: nightclub, club, disco, discotheque, dance club | @DANCE
-bar: bar, pub, tavern, jukebox, dive bar | rock:.6 country:.6 guitar:.6 vocal:.4 blues:.3
+bar: bar, pub, tavern, jukebox, dive bar, juke box | rock:.6 country:.6 guitar:.6 vocal:.4 blues:.3
 honky tonk: honky tonk, honky-tonk, roadhouse | @COUNTRY rock:.3
 cathedral: cathedral, basilica, chapel, abbey, gothic church | @SACRED organ:.7 choral:1
 monastery: monastery, monk, monks, convent, nuns, cloister, monastic | @SACRED chant:.8 chanting:.6 male:.3 monks:.6

@@ -36,8 +36,8 @@ reedy: reedy, reed, reed sound, reedy tone, woodwindy, double reed, oboe-like, c
     clarinet:.6 oboe:.6 flute:.4 classical:.4 sax:.3 -electronic:.3
 fat: fat, phat, fat sound, fat bass, fat synths, beefy, meaty, chunky | bass:.7 beat:.5 loud:.5 synth:.4
     electronic:.4 heavy:.4 guitar:.3 rock:.3 hip hop:.3
-crunchy: crunchy, crunch, fuzzy, fuzzed out, fuzz guitar, fuzz pedal, fuzzbox, big muff, tube amp, cranked amp,
-    gritty, grungy, dirty, grimy, sludgy, raw guitar, saturated | electric guitar:.8 guitar:.7 rock:.7 loud:.5
+crunchy: crunchy, crunch, fuzzy, fuzzed out, fuzz guitar, fuzz pedal, fuzzbox, big muff, tube amp, cranked amp, gritty,
+    grungy, dirty, grimy, sludgy, raw guitar, saturated, fuzz box | electric guitar:.8 guitar:.7 rock:.7 loud:.5
     noise:.3 metal:.3
 shimmering: shimmering, shimmer, shimmery, shimmer reverb, glimmering, iridescent, luminous, radiant, glowing, lush
     reverb, volume swells, ebow, e-bow | ambient:.8 synth:.6 airy:.4 spacey:.4 strings:.4 bells:.4 soft:.4
@@ -108,9 +108,9 @@ acoustic sound: acoustic, acoustic instruments, all acoustic, natural instrument
 # --- articulation and playing technique ------------------------------------------------------------
 plucked: plucked, plucking, pluck, picked, plucky | plucking:.8 guitar:.7 harp:.6 strings:.4 acoustic:.4 sitar:.3
     banjo:.3
-percussive: percussive, rhythmic, rhythm, rhythms, polyrhythmic, polyrhythm, polyrhythms, syncopated, syncopation,
-    drum heavy, drum-heavy, drum driven, drum-driven, percussion heavy | percussion:.8 drums:.8 beat:.8 beats:.6
-    tribal:.3 world:.3
+percussive: percussive, rhythmic, rhythm, rhythms, polyrhythmic, polyrhythm, polyrhythms, syncopated, syncopation, drum
+    heavy, drum-heavy, drum driven, drum-driven, percussion heavy, rhythm section | percussion:.8 drums:.8 beat:.8
+    beats:.6 tribal:.3 world:.3
 choppy: choppy, chopped, stabby, chopped up, cut up, sliced, synth stabs, chord stabs | electronic:.6 beat:.6 beats:.5
     techno:.4 repetitive:.4 weird:.3
 punchy: punchy, snappy, tight, crisp, hard-hitting, hard hitting, knocking, banging, thwack | beat:.7
@@ -181,8 +181,8 @@ kick drum: kick drum, kick drums, bass drum, bass drums, kick pedal, four on the
     beats:.5 techno:.5 percussion:.4 dance:.4 rock:.3 electronic:.3
 double kick: double bass drum, double bass drums, double kick, double kick drum, double pedal, blast beat, blast
     beats, blastbeats | metal:1 drums:.8 fast:.8 loud:.7 heavy metal:.6 rock:.5 -slow:.5
-snare roll: snare roll, snare rolls, snare drum roll, marching snare, military snare, press roll, rat a tat, rat
-    tat tat, ratatat | drums:.9 percussion:.6 loud:.4 orchestral:.3 dance:.3 electronic:.3
+snare roll: snare roll, snare rolls, snare drum roll, marching snare, military snare, press roll, rat a tat, rat tat
+    tat, ratatat, tenor drum, tenor drums | drums:.9 percussion:.6 loud:.4 orchestral:.3 dance:.3 electronic:.3
 indian drone: tanpura drone, tambura drone, tanpura drones, shruti box, sruti box, harmonium drone, sitar drone, raga
     drone, indian drone, alap, alaap | @INDIAN drone:.8 slow:.3
 indian percussion: tabla bols, bols, tabla solo, tabla rhythm, tabla drums, mridangam, dholak, dhol, konnakol,
