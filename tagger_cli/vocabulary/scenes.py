@@ -233,9 +233,9 @@ summer: summer, summertime, heatwave, sunny, sunshine, vacation, holiday trip, s
 autumn: autumn, fall, rainy day, rain, rainy, cloudy, grey day, autumnal, fall vibes, falling leaves,
     leaves falling | slow:.6 soft:.6 piano:.6
     sad:.4 acoustic:.4 guitar:.4 strings:.4 ambient:.3 -happy:.3 -fast:.3
-winter: winter, snow, snowy, snowfall, first snow, winter solstice, winter night, cold, frost, fireplace, fire place,
-    by the fire, sitting by the fire, cozy, cosy, hygge,
-    wintry, wintery, wintertime | soft:.6 slow:.5 piano:.6 acoustic:.4 strings:.4 classical:.3 quiet:.4 -loud:.4
+winter: winter, snow, snowy, snowfall, first snow, winter solstice, winter night, cold, frost, fireplace, fire place, by
+    the fire, sitting by the fire, cozy, cosy, hygge, wintry, wintery, wintertime, crackling fire, crackling fireplace |
+    soft:.6 slow:.5 piano:.6 acoustic:.4 strings:.4 classical:.3 quiet:.4 -loud:.4
 christmas: christmas, xmas, christmas carols, carols, carol, nativity, advent, noel, yuletide, santa, sleigh bells,
     jingle bells, fa la la | choir:1 choral:.9 vocal:.4 bells:.5 organ:.4 classical:.3 -metal:.5 -techno:.4
 easter: easter, good friday, lent, pentecost | @SACRED classical:.4

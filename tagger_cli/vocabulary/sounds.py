@@ -82,13 +82,13 @@ hi-fi: hi-fi, high fidelity, pristine, crystal clear, clean production, clean so
     audiophile, studio quality, immaculate | acoustic:.5 piano:.4 strings:.3 classical:.4 soft:.3 -noise:.6 -old:.3
 glossy: glossy, shiny, sheen, polished production, slick production, radio-ready, radio friendly, overproduced,
     over-produced, commercial sound | pop:1 beat:.4 vocal:.4 synth:.3 electronic:.3 dance:.3 drums:.3 -noise:.3
-compressed: compressed, brickwalled, brick-walled, loudness war, in your face | loud:.9 pop:.2
-    rock:.2 electronic:.2 -quiet:.5 -soft:.4
+compressed: compressed, brickwalled, brick-walled, loudness war, in your face | loud:.9 pop:.2 rock:.2 electronic:.2
+    -quiet:.5 -soft:.4
 noisy: noisy, harsh, abrasive, cacophony, cacophonous, screeching, screechy, screech, grating, jarring, feedback,
     static, harsh noise, wall of noise, blown out, clipping, overloaded | noise:1 weird:.7 loud:.6 industrial:.4
     electronic:.3 -soft:.4 -quiet:.3
-swirly: swirly, swirling, swirl, phaser, phased, phasing, flanger, flanged, flanging, chorus effect, chorused,
-    rotary speaker, univibe, tremolo effect | spacey:.6 guitar:.5 electric guitar:.5 rock:.4 synth:.4 weird:.4
+swirly: swirly, swirling, swirl, phaser, phased, phasing, flanger, flanged, flanging, chorus effect, chorused, rotary
+    speaker, univibe, tremolo effect, whirling | spacey:.6 guitar:.5 electric guitar:.5 rock:.4 synth:.4 weird:.4
     ambient:.3 organ:.3
 loop-based: loops, looped, looping, loop based, sample based, sampled, chopped samples, sample chops, crate digging
     | repetitive:.7 beat:.7 beats:.7 hip hop:.6 electronic:.5 -classical:.3
@@ -113,8 +113,8 @@ percussive: percussive, rhythmic, rhythm, rhythms, polyrhythmic, polyrhythm, pol
     beats:.6 tribal:.3 world:.3
 choppy: choppy, chopped, stabby, chopped up, cut up, sliced, synth stabs, chord stabs | electronic:.6 beat:.6 beats:.5
     techno:.4 repetitive:.4 weird:.3
-punchy: punchy, snappy, tight, crisp, hard-hitting, hard hitting, knocking, banging, thwack | beat:.7
-    drums:.7 loud:.5 fast:.3 pop:.3 electronic:.3 hip hop:.3
+punchy: punchy, snappy, tight, crisp, hard-hitting, hard hitting, knocking, banging, thwack | beat:.7 drums:.7 loud:.5
+    fast:.3 pop:.3 electronic:.3 hip hop:.3
 murky: murky, muddy, muffled, murk, submerged, blurry, blurred, washed out | dark:.5 low:.5 ambient:.5 deep:.4
     noise:.3 slow:.3 bass:.3
 staccato: staccato, staccato notes, detached notes, short notes, clipped notes, marcato | classical:.6 strings:.5
@@ -138,8 +138,8 @@ galloping: galloping, gallop, gallops, galloping rhythm, gallop rhythm, gallopin
     guitar:.5 drums:.5 orchestral:.3 country:.3
 funk guitar: funk guitar, funky guitar, chicken scratch, scratchy guitar, wacka wacka, wakka wakka, wah, wah pedal,
     wah wah guitar | funk:.9 guitar:.8 funky:.7 electric guitar:.5 beat:.5 dance:.4 disco:.4 bass:.3
-crushing: crushing riffs, pummeling, pummelling, punishing, bludgeoning, skull-crushing, heavy riffs,
-    heavy guitars, heavy sound | @HEAVY
+crushing: crushing riffs, pummeling, pummelling, punishing, bludgeoning, skull-crushing, heavy riffs, heavy guitars,
+    heavy sound | @HEAVY
 # --- voice qualities -------------------------------------------------------------------------------
 high voice: head voice, high voice, high pitched voice, high pitched vocals, high vocals, high notes, whistle
     register, whistle notes | vocal:.8 singing:.6 female:.6 soprano:.5 woman:.4 female vocal:.4
@@ -173,7 +173,8 @@ boom-chick: boom chick, boom chicka, boom chicka boom, boom chuck, train beat, t
     chugga chugga, choo choo | country:.8 guitar:.6 banjo:.3 drums:.3 fast:.3
 jazz drums: brushes, brushed drums, brush drums, brushed snare, rimshot, rim shot, cross stick, ride cymbal | jazz:.8
     drums:.6 jazzy:.4 soft:.4 piano:.3 percussion:.3
-# --- onomatopoeia ----------------------------------------------------------------------------------
+# --- onomatopoeia (most sit with the sound they imitate: boom, thump -> booming; twang -> twangy; plink ->
+# plinky; ding -> twinkly; clang -> metallic; untz -> steady beat; bleep -> synth effects; oom-pah -> brass band)
 whoosh: whoosh, woosh, swoosh, swish, whooshing, whooshes, riser, risers, uplifter, downlifter, noise sweep, white
     noise sweep, filter sweep, filter sweeps | electronic:.6 synth:.5 spacey:.5 noise:.5 weird:.4 ambient:.3 dance:.3
 # --- instrument phrases whose words mislead one by one ----------------------------------------------
