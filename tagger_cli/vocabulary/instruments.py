@@ -212,8 +212,8 @@ raspy voice: raspy, raspy voice, gravelly, gravelly voice, husky voice, hoarse, 
     voice, rough voice, gritty vocals, whiskey soaked, throaty, throaty voice | vocal:.7 male:.6 blues:.5 rock:.5
     country:.3
 screaming: screaming, screams, scream, screamo, growl, growling, growls, death growl, guttural, harsh vocals, shouting,
-    shouted vocals, yelling, shouty, gang vocals, gang shouts | metal:.9 loud:.9 heavy metal:.6 rock:.6
-    punk:.5 vocal:.3 male:.3
+    shouted vocals, yelling, shouty, gang vocals, gang shouts, shrieking, shriek, shrieks | metal:.9 loud:.9 heavy
+    metal:.6 rock:.6 punk:.5 vocal:.3 male:.3
 whisper: whisper, whispers, whispering, whispered, breathy, breathy vocals, soft voice, soft vocals, hushed vocals |
     soft:.7 quiet:.6 vocal:.6 airy:.3 slow:.3 female:.3
 yodel: yodel, yodeling, yodelling, yodeler | country:.6 vocal:.7 singing:.6 folk:.5 happy:.3

@@ -114,7 +114,7 @@ mid tempo: mid tempo, midtempo, mid-tempo, moderate tempo, medium tempo, moderat
 loud volume: louder, blasting, blaring, deafening, roaring, cranked up, full volume, forte, fortissimo, turn it up,
     ear splitting, ear-splitting | loud:1 drums:.3 rock:.3 -quiet:.6 -soft:.5
 quiet volume: quieter, silent, silence, hushed, low volume, pianissimo, subdued, barely audible, muted, whisper quiet,
-    soft volume, very quiet, background level | quiet:1 soft:.8 calm:.4 -loud:.6 -drums:.3
+    soft volume, very quiet, background level, decrescendo, diminuendo | quiet:1 soft:.8 calm:.4 -loud:.6 -drums:.3
 build-up: build up, buildup, build-up, crescendo, climax, rising, swelling, intensifying, rising tension | loud:.6
     orchestral:.5 strings:.4 drums:.4 electronic:.4 dance:.3
 steady beat: steady beat, four on the floor, four-on-the-floor, driving beat, pulsing, pulse, pulsating, marching beat,
@@ -123,7 +123,8 @@ steady beat: steady beat, four on the floor, four-on-the-floor, driving beat, pu
 delicate: delicate, intimate, fragile, brittle, translucent, restrained, reserved, subtle, tender touch, pure |
     soft:.8 quiet:.7 slow:.4 piano:.5 acoustic:.4 harp:.3 solo:.3 -loud:.6 -drums:.3
 complex: complex, complicated, technical, knotty, difficult, cerebral, intricate, virtuosic, virtuoso, odd time
-    signatures | classical:.6 jazz:.5 piano:.5 strings:.4 weird:.3 fast:.3
+    signatures, odd meter, odd meters, odd time, irregular meter | classical:.6 jazz:.5 piano:.5 strings:.4 weird:.3
+    fast:.3
 pastoral: pastoral, rustic, earthy, organic, bucolic, idyllic, rural idyll | acoustic:.7 flute:.6 folk:.6 guitar:.5
     strings:.4 soft:.4 classical:.3
 melodic: melodic, melodious, tuneful, lyrical, singable, hummable, sweet melody, harmonious, consonant, mellifluous,

@@ -10,7 +10,7 @@ TEXT = """
 # --- tone colour (timbre) --------------------------------------------------------------------------
 twinkly: twinkly, twinkling, twinkle, sparkly, sparkling, sparkle, glittering, glittery, glistening, tinkling, tinkly,
     tinkle, chiming, chimey, chime-like, crystalline, glassy, bell-like, starry, ding, dings, ting, clink, clinking,
-    jingly, jingling | bells:.8 chimes:.6 harp:.5 piano:.4 soft:.4 ambient:.4 new age:.3
+    jingly, jingling, silvery, silvery tone | bells:.8 chimes:.6 harp:.5 piano:.4 soft:.4 ambient:.4 new age:.3
 plinky: plinky, plink, plinks, plinking, plinky plonky, plinky plonk, plink plonk, plonk, plonky, plonking, plunk,
     plunky, plunking | piano:.7 bells:.5 plucking:.5 harp:.4 harpsichord:.3 light:.4 happy:.3 soft:.3
 booming: booming, boomy, boom, booms, boom boom, thunderous, pounding, thumping, thump, thumps, thumpy, thud, thuds,
@@ -30,8 +30,8 @@ thin: thin, thin sound, thin sounding, tinny, weedy, small sounding, transistor 
     solo:.4 soft:.3 quiet:.2 -bass:.5 -heavy:.4 -deep:.4
 hollow: hollow, hollow sound, hollow sounding, hollow tone, boxy, pipe-like | flute:.6 airy:.4 woodwind:.4 organ:.3
     percussion:.3 ambient:.3 weird:.2 -bass:.2
-nasal: nasal, nasally, nasal voice, nasal vocals, nasal tone, pinched tone | oboe:.6 vocal:.5 woodwind:.4 country:.4
-    sitar:.3 folk:.3 punk:.3
+nasal: nasal, nasally, nasal voice, nasal vocals, nasal tone, pinched tone, whiny, whiny vocals | oboe:.6 vocal:.5
+    woodwind:.4 country:.4 sitar:.3 folk:.3 punk:.3
 reedy: reedy, reed, reed sound, reedy tone, woodwindy, double reed, oboe-like, clarinet-like | woodwind:.8
     clarinet:.6 oboe:.6 flute:.4 classical:.4 sax:.3 -electronic:.3
 fat: fat, phat, fat sound, fat bass, fat synths, beefy, meaty, chunky | bass:.7 beat:.5 loud:.5 synth:.4
@@ -45,8 +45,8 @@ lush: lush, rich, sweeping, layered, wall of sound, big sound, orchestrated, den
     full sound, rich sound | strings:.8 orchestral:.6 classical:.4 ambient:.4 synth:.3 loud:.3
 airy: airy, breezy, light as air, floaty, weightless, wispy, feathery, gossamer | airy:.8 flute:.6 ambient:.6 soft:.6
     light:.4 new age:.4 harp:.3
-warm: warm, warmth, warm sound, warm tone, mellow tone, round tone, rounded, creamy, buttery, analog, analogue,
-    analog warmth, tube warmth, tape warmth, woody, wooden | soft:.6 mellow:.6 acoustic:.4 guitar:.4 piano:.4
+warm: warm, warmth, warm sound, warm tone, mellow tone, round tone, rounded, creamy, buttery, analog, analogue, analog
+    warmth, tube warmth, tape warmth, woody, wooden, golden tone | soft:.6 mellow:.6 acoustic:.4 guitar:.4 piano:.4
     strings:.3 cello:.3 slow:.3
 icy: icy, glacial, frozen, frosty, arctic, polar, tundra, ice, cold sound, clinical, sterile | ambient:.7 synth:.6
     electronic:.5 spacey:.4 quiet:.3 bells:.3 -happy:.2
@@ -55,6 +55,8 @@ metallic: metallic, clangy, clanging, clang, clanking, clank, clatter, clatterin
     scrap metal | industrial:.8 electronic:.6 noise:.6 techno:.5 weird:.5 loud:.3
 wobbly: wobbly, wobbling, wavy, woozy, seasick, detuned, out of tune, off key, wonky, warped, warble, warbly, pitch
     warble | weird:.8 strange:.5 synth:.5 electronic:.4 spacey:.3 old:.2
+strident: strident, sharp tone, sharp sound, cutting tone, biting tone | loud:.6 electric guitar:.5 guitar:.4 rock:.4
+    horns:.4 trumpet:.4 violin:.3 -soft:.3
 soaring: soaring, soaring vocals, soaring voice, soaring strings, soaring melody, soaring melodies | strings:.6
     vocal:.5 orchestral:.5 violin:.4 singing:.4 opera:.3 loud:.3 -quiet:.3
 ringing: ringing, ringing notes, resonant, resonating, reverberating, sonorous, let ring | bells:.6 ambient:.5
@@ -79,7 +81,8 @@ old recording: vinyl, vinyl crackle, record crackle, crackle, tape hiss, hiss, h
     dusty, dusty samples, wow and flutter, warped vinyl, tape warble, old radio | old:.8 noise:.4 piano:.4 jazz:.4
     classical:.3 quiet:.3
 hi-fi: hi-fi, high fidelity, pristine, crystal clear, clean production, clean sound, clean mix, well produced,
-    audiophile, studio quality, immaculate | acoustic:.5 piano:.4 strings:.3 classical:.4 soft:.3 -noise:.6 -old:.3
+    audiophile, studio quality, immaculate, clear tone, clear sound, pure tone | acoustic:.5 piano:.4 strings:.3
+    classical:.4 soft:.3 -noise:.6 -old:.3
 glossy: glossy, shiny, sheen, polished production, slick production, radio-ready, radio friendly, overproduced,
     over-produced, commercial sound | pop:1 beat:.4 vocal:.4 synth:.3 electronic:.3 dance:.3 drums:.3 -noise:.3
 compressed: compressed, brickwalled, brick-walled, loudness war, in your face | loud:.9 pop:.2 rock:.2 electronic:.2
@@ -115,8 +118,8 @@ choppy: choppy, chopped, stabby, chopped up, cut up, sliced, synth stabs, chord 
     techno:.4 repetitive:.4 weird:.3
 punchy: punchy, snappy, tight, crisp, hard-hitting, hard hitting, knocking, banging, thwack | beat:.7 drums:.7 loud:.5
     fast:.3 pop:.3 electronic:.3 hip hop:.3
-murky: murky, muddy, muffled, murk, submerged, blurry, blurred, washed out | dark:.5 low:.5 ambient:.5 deep:.4
-    noise:.3 slow:.3 bass:.3
+murky: murky, muddy, muffled, murk, submerged, blurry, blurred, washed out, dull sound, dull tone, muted tone | dark:.5
+    low:.5 ambient:.5 deep:.4 noise:.3 slow:.3 bass:.3
 staccato: staccato, staccato notes, detached notes, short notes, clipped notes, marcato | classical:.6 strings:.5
     piano:.5 harpsichord:.4 violin:.4 plucking:.3 fast:.3
 arpeggios: arpeggio, arpeggios, arpeggiated, arpeggiating, broken chords, alberti bass, rolling arpeggios, cascading
@@ -157,6 +160,10 @@ talk-singing: talk singing, talk-singing, sprechgesang, half spoken, spoken sung
 fragile voice: fragile voice, quivering voice, trembling voice, shaky voice, tremulous, quavering, wavering voice,
     cracking voice, voice cracking | vocal:.6 soft:.6 singing:.4 quiet:.4 sad:.4 acoustic:.3 female:.2
 # --- rhythm feel ------------------------------------------------------------------------------------
+rubato: rubato, free tempo, free time, unmetered, expressive timing | piano:.6 classical:.6 solo:.5 slow:.4 soft:.3
+    -drums:.3 -beat:.3
+beatless: beatless, drumless, arrhythmic, pulseless, no pulse, ambient wash | ambient:.8 no beat:.7 no drums:.6
+    new age:.4 soft:.3 -drums:.7 -beat:.7
 groovy: groovy, grooving, groove based, in the pocket | funk:.8 beat:.7 funky:.7 bass:.5 dance:.5 disco:.4 drums:.4
 shuffle: shuffle, shuffle beat, shuffle rhythm, shuffling, triplet feel, triplet groove, boogie beat | blues:.8
     rock:.5 drums:.5 guitar:.4 beat:.4 jazz:.4 country:.3

@@ -106,7 +106,7 @@ SOUNDS = (
     "drum machine", "bass line", "pedal steel", "steel string", "nylon string", "hand drums", "string section",
     "tanpura drone", "tambura drone", "tabla bols", "spinet", "virginal", "clavichord", "harpsichord-like", "music box", "toy piano",
     "church bells", "sleigh bells", "blues harp", "mouth harp", "glass harp", "musical saw", "rain stick",
-    "brushes", "rimshot",
+    "brushes", "rimshot", "strident", "rubato", "beatless", "silvery", "whiny", "odd meter",
 )
 
 
