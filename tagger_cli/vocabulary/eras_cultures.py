@@ -8,7 +8,7 @@ medieval: medieval, middle ages, renaissance fair, knights, troubadour, minstrel
 renaissance: renaissance, madrigal, madrigals, palestrina, polyphony, consort music | medieval:.6
     lute:.7 harpsichord:.8 choir:.7 choral:.5 classical:.5 flute:.3 -electronic:.6 -drums:.4
 baroque: baroque, 17th century, 18th century, 1700s, harpsichord era, bach, handel, vivaldi, telemann, scarlatti,
-    couperin | @BAROQUE
+    couperin, basso continuo, continuo, figured bass, ground bass | @BAROQUE
 classical era: classical period, mozart, haydn, 1780s, minuet, sonata, symphony, concerto | @CLASSICAL strings:.7
     piano:.6 orchestral:.4 harpsichord:.3
 romantic era: romantic era, 19th century, chopin, liszt, schubert, schumann, brahms, tchaikovsky, beethoven, nocturne
@@ -18,8 +18,8 @@ victorian: victorian, edwardian, 1800s, old fashioned, antique, gramophone | pia
     old:.5
 jazz age: 1920s, 1930s, roaring twenties, swing era, big band, speakeasy | jazz:.9 piano:.5 horns:.5 trumpet:.4 sax:.4
     old:.4
-fifties: 1950s, 50s, fifties, rock n roll, rock and roll, rockabilly, doo wop, jukebox hits | rock:.8 guitar:.6
-    vocal:.5 pop:.4 country:.4 old:.4 drums:.4
+fifties: 1950s, 50s, fifties, rock n roll, rock and roll, rockabilly, doo wop, jukebox hits, slapback, slapback echo |
+    rock:.8 guitar:.6 vocal:.5 pop:.4 country:.4 old:.4 drums:.4
 sixties: 1960s, 60s, sixties, flower power, woodstock, british invasion | rock:.7 pop:.6 guitar:.6 folk:.4 vocal:.4
 seventies: 1970s, 70s, seventies, classic rock, arena rock, stadium rock | rock:1 guitar:.7 drums:.6 loud:.5 electric
     guitar:.4
@@ -73,19 +73,21 @@ india: india, indian, hindustani, carnatic, raga, rag, varanasi, bengal, punjab,
     snake charmer, snake charmers, pungi, maharaja, maharajah, rajasthan, rajasthani, sangeet, mehndi, mehendi,
     indian wedding, taj mahal | @INDIAN
 middle east: middle east, middle eastern, arabic, arab, persian, turkish, belly dance, bazaar, oud, aladdin, genie,
-    arabian nights, arabian, desert caravan, caravan, sultan, sultan's palace, flying carpet | middle eastern:1
-    arabic:.8 eastern:.7 world:.4 sitar:.5 indian:.4 percussion:.3 strings:.3 drums:.2
+    arabian nights, arabian, desert caravan, caravan, sultan, sultan's palace, flying carpet, maqam, hijaz, arabic
+    scale, ululation, ululating, microtonal, quarter tones | middle eastern:1 arabic:.8 eastern:.7 world:.4 sitar:.5
+    indian:.4 percussion:.3 strings:.3 drums:.2
 far east: japan, japanese, china, chinese, asian, oriental, koto, shamisen, zen garden, bamboo | oriental:.8
     eastern:.7 flute:.5 world:.4 ambient:.4 soft:.3
 korea: k-pop, kpop, korean pop, j-pop, jpop | pop:1 dance:.5 electronic:.4 vocal:.4 beat:.4
-america south: american south, southern, twang, twangy, yeehaw, texas, tennessee, nashville, kentucky, appalachia,
-    appalachian, dixie | @COUNTRY
+america south: american south, southern, yeehaw, texas, tennessee, nashville, kentucky, appalachia, appalachian, dixie,
+    yee haw | @COUNTRY
 wild west: wild west, old west, cowboy, cowboys, western, frontier, prairie, saloon, shootout, gunslinger
     | @COUNTRY
 ireland: irish, ireland, celtic, scottish, scotland, gaelic, highlands, bagpipes, jig, reel | celtic:1 irish:.8
     flute:.7 fiddle:.6 violin:.4 harp:.5 folk:.5
-spain: spanish, spain, flamenco, andalusia, seville, madrid, tango, latin guitar | spanish:1 guitar:.9 acoustic
-    guitar:.6 classical guitar:.5 acoustic:.4 classical:.5 solo:.3 -rock:.6 -electric guitar:.5 -drums:.3
+spain: spanish, spain, flamenco, andalusia, seville, madrid, tango, latin guitar, rasgueado, rasgueados, flamenco
+    strumming, picado | spanish:1 guitar:.9 acoustic guitar:.6 classical guitar:.5 acoustic:.4 classical:.5 solo:.3
+    -rock:.6 -electric guitar:.5 -drums:.3
 latin: latin, latin american, brazil, brazilian, bossa nova, bossa, samba, salsa, mexico, mexican, cuba, cuban | guitar:.7
     acoustic guitar:.5 percussion:.5 spanish:.5 acoustic:.4 -rock:.6 -electric guitar:.5 -metal:.4
 andes: andes, andean, peru, bolivia, inca, pan pipes, panpipes, pan flute | flute:1 flutes:.8 world:.5 folk:.3

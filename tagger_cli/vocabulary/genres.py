@@ -5,15 +5,16 @@ TEXT = """
 # --- genres ------------------------------------------------------------------------------------------
 rock: rock, rock music, rock band, alternative rock, indie rock, garage rock, grunge, soft rock | @ROCK
 metal: metal, heavy metal, thrash, death metal, black metal, doom metal, metalcore, nu metal, hardcore | @HEAVY
-punk: punk, punk rock, pop punk, hardcore punk, ramones | rock:1 punk:1 loud:.8 fast:.8 drums:.5 guitar:.5
+punk: punk, punk rock, pop punk, hardcore punk, ramones, snarl, snarling, snarled vocals, sneer, sneering, bratty vocals
+    | rock:1 punk:1 loud:.8 fast:.8 drums:.5 guitar:.5
 hard rock: hard rock, glam rock, hair metal | @ROCK hard rock:.9 loud:.8 metal:.4
 blues: blues, bluesy, delta blues, twelve bar | blues:1 guitar:.8 vocal:.4 slow:.3
-jazz: jazz, jazzy, bebop, swing, smooth jazz, cool jazz, jazz club, swinging, swingin | jazz:1 jazzy:.7 piano:.6
-    sax:.5 drums:.3
+jazz: jazz, jazzy, bebop, swing, smooth jazz, cool jazz, jazz club, swinging, swingin, swung, swing feel, swung eighths
+    | jazz:1 jazzy:.7 piano:.6 sax:.5 drums:.3
 funk: funk, funky, soul, motown, r&b, rnb | funk:.9 funky:.7 disco:.6 beat:.6 dance:.5 bass:.5 pop:.7 vocal:.5 drums:.4
     -electronic:.4 -synth:.3
-pop: pop, pop music, top 40, top forty, chart hits, hits, radio hits, mainstream, bubblegum, teen pop, boy band,
-    catchy | @POP happy:.3
+pop: pop, pop music, top 40, top forty, chart hits, hits, radio hits, mainstream, bubblegum, teen pop, boy band, catchy,
+    hooky, earworm, earworms | @POP happy:.3
 ballad: ballad, power ballad, love ballad, torch song, singer songwriter, singer-songwriter | slow:.7 vocal:.7 pop:.6
     piano:.5 guitar:.4 soft:.5
 country: country, country music, country and western, bluegrass, americana, honky tonk music, outlaw country |
@@ -31,7 +32,8 @@ ambient: ambient, ambient music, drone, soundscape, atmospheric, atmosphere, bac
 new age: new age, healing music, relaxation music, spa music, enya | new age:1 ambient:.8 soft:.6 harp:.4 flute:.4
     synth:.3 @INSTRUMENTAL
 experimental: experimental, avant-garde, avant garde, noise music, musique concrete, sound art, glitch, atonal,
-    dissonant, industrial | weird:1 strange:.7 noise:.6 electronic:.4 industrial:.4 -pop:.5 -happy:.4
+    dissonant, industrial, discordant, clashing, cacophonic | weird:1 strange:.7 noise:.6 electronic:.4 industrial:.4
+    -pop:.5 -happy:.4
 sound effects: sound effects, sfx, foley, field recording, noises, nature sounds, birdsong, bird song, animal sounds,
     water sounds, wind sounds | weird:.8 noise:.6 birds:.6 water:.6 wind:.5 ambient:.5 -vocal:.5
 classical: classical, classical music, classic, chamber music, chamber ensemble, art music, etude, fugue, prelude,
@@ -53,13 +55,13 @@ prog rock: progressive rock, prog rock, prog, art rock, symphonic rock, krautroc
     keyboard:.3 weird:.3 -pop:.2
 psychedelic rock: psychedelic rock, psych rock, acid rock, stoner rock, desert rock, jam band | @ROCK weird:.4
     sitar:.2 spacey:.3
-post-rock: post-rock, post rock, shoegaze, dream pop, slowcore, math rock | rock:.7 guitar:.7 ambient:.6 electric
-    guitar:.5 slow:.3 spacey:.3 drums:.4
+post-rock: post-rock, post rock, shoegaze, dream pop, slowcore, math rock, loud quiet loud, quiet loud quiet | rock:.7
+    guitar:.7 ambient:.6 electric guitar:.5 slow:.3 spacey:.3 drums:.4
 indie: indie, indie pop, indie folk, jangle pop, britpop, twee, lo-fi indie | rock:.6 pop:.7 guitar:.7 vocal:.4
     acoustic:.3
 emo: emo, post-hardcore, midwest emo | @ROCK punk:.6 vocal:.4 sad:.3
-post-punk: post-punk, post punk, gothic rock, goth, goth rock, darkwave, coldwave, deathrock | rock:.8 dark:.7
-    synth:.4 bass:.4 drums:.5 guitar:.4
+post-punk: post-punk, post punk, gothic rock, goth, goth rock, darkwave, coldwave, deathrock, angular, angular guitars,
+    jagged, jagged riffs | rock:.8 dark:.7 synth:.4 bass:.4 drums:.5 guitar:.4
 southern rock: southern rock, blues rock, country rock, heartland rock, roots rock, boogie rock, pub rock | @ROCK
     blues:.5 country:.4
 folk rock: folk rock, folk-rock, celtic rock, folk punk | rock:.7 folk:.8 acoustic guitar:.5 guitar:.7 drums:.4
@@ -91,7 +93,8 @@ trip hop: trip hop, trip-hop, bristol sound, downbeat, chillwave, vaporwave, wit
 ebm: ebm, electronic body music, electro-industrial, aggrotech, futurepop, electroclash, minimal wave | electronic:.9
     industrial:.7 synth:.7 techno:.6 dark:.5 beat:.6 loud:.3
 big beat: big beat, breaks, breakbeat hardcore, acid breaks, nu skool breaks | @DANCE beats:.8 drums:.5 loud:.4
-acid house: acid house, acid, acid trance, tb 303 acid | @DANCE techno:.9 house:.6 synth:.6 weird:.3 repetitive:.4
+acid house: acid house, acid, acid trance, tb 303 acid, squelchy, squelch, squelching, acid squelch, acid line, rubbery
+    bass | @DANCE techno:.9 house:.6 synth:.6 weird:.3 repetitive:.4
 liquid dnb: liquid dnb, liquid drum and bass, liquid funk, neurofunk, jump up, footwork, juke, halftime | @DANCE
     fast:.9 drums:.6 beats:.7 bass:.5
 dub techno: dub techno, ambient techno, microhouse, deep techno, berlin school | techno:.9 electronic:.8 ambient:.6
@@ -104,8 +107,8 @@ chiptune music: chip music, chiptunes, 8 bit music, 16 bit, nes music, gameboy m
     fast:.4 happy:.3 techno:.4 beat:.4
 # --- hip hop, r&b and soul -----------------------------------------------------------------------
 hip hop styles: gangsta rap, conscious hip hop, old school hip hop, east coast hip hop, west coast hip hop, g-funk,
-    drill, crunk, mumble rap, cloud rap, phonk, horrorcore, underground hip hop, hip hop beats, rap beats | hip hop:1
-    rap:.9 beats:.9 beat:.9 drums:.5 electronic:.3
+    drill, crunk, mumble rap, cloud rap, phonk, horrorcore, underground hip hop, hip hop beats, rap beats, hi hat rolls,
+    hat rolls, trap hats, head nodding, head nodder | hip hop:1 rap:.9 beats:.9 beat:.9 drums:.5 electronic:.3
 jazz rap: jazz rap, jazz hop, jazzhop, abstract hip hop, instrumental hip hop, beat tape | hip hop:.8 beats:.9 beat:.9
     jazz:.5 piano:.4 mellow:.4 @INSTRUMENTAL
 r&b: contemporary r&b, neo soul, neo-soul, new jack swing, quiet storm, slow jams, slow jam | pop:.6 vocal:.8 beat:.6
@@ -118,7 +121,7 @@ afrobeat: afrobeat, afrobeats, afropop, afro house, amapiano, highlife, juju, so
     beat:.8 dance:.6 drums:.5 happy:.4 funk:.3
 # --- jazz and blues ---------------------------------------------------------------------------------
 free jazz: free jazz, avant-garde jazz, avant jazz, free improvisation, improv, improvisation, improvisatory,
-    spontaneous | jazz:.9 weird:.6 sax:.5 drums:.4 strange:.4
+    spontaneous, squawk, squawking, squawky | jazz:.9 weird:.6 sax:.5 drums:.4 strange:.4
 jazz fusion: jazz fusion, fusion, jazz rock, jazz funk, acid jazz, nu jazz, latin jazz | jazz:.9 funk:.5 drums:.5
     electric guitar:.4 synth:.3 fast:.3 bass:.3
 early jazz: dixieland, trad jazz, new orleans jazz, hot jazz, gypsy jazz, manouche, jazz manouche, hot club | jazz:1
@@ -127,8 +130,9 @@ ragtime: ragtime, rag time, scott joplin, cakewalk, boogie woogie, stride | pian
     -electronic:.4
 bebop: hard bop, modal jazz, post-bop, cool jazz quartet, jazz standards, vocal jazz, jazz singer, jazz vocals |
     jazz:1 jazzy:.6 piano:.6 sax:.5 drums:.3 vocal:.2 -electronic:.4 -synth:.3 -dance:.3
-chicago blues: chicago blues, electric blues, texas blues, jump blues, blues guitar, piedmont blues, country blues |
-    blues:1 guitar:.8 electric guitar:.5 vocal:.4 drums:.3
+chicago blues: chicago blues, electric blues, texas blues, jump blues, blues guitar, piedmont blues, country blues,
+    bottleneck, bottleneck guitar, bottleneck slide, slide blues, blues harp, blues harmonica, harmonica wail, cigar box
+    guitar | blues:1 guitar:.8 electric guitar:.5 vocal:.4 drums:.3
 # --- country, folk and traditional ------------------------------------------------------------------
 western swing: western swing, country swing, country pop, alt-country, alt country, bro country, countrypolitan |
     @COUNTRY pop:.4
@@ -154,7 +158,8 @@ impressionist: impressionism, impressionist, impressionistic, debussy, ravel, sa
 minimalism: minimalism, minimalist, minimal music, philip glass, steve reich, arvo part, terry riley, phase music |
     @CLASSICAL repetitive:.9 piano:.6 strings:.5 slow:.3 ambient:.3
 modern classical: contemporary classical, modern classical, neoclassical, neo-classical, post-classical, 20th century
-    classical, avant-garde classical, serialism, twelve tone | @CLASSICAL piano:.6 strings:.6 weird:.3 modern:.3
+    classical, avant-garde classical, serialism, twelve tone, prepared piano | @CLASSICAL piano:.6 strings:.6 weird:.3
+    modern:.3
 orchestral works: symphonies, symphonic poem, tone poem, overture, suite, orchestral suite, concertos, piano concerto,
     violin concerto | @ORCHESTRA orchestral:.9 classical:1 loud:.2
 chamber: sonatas, piano sonata, violin sonata, string trio, piano quintet, wind quintet, serenade, divertimento |
@@ -176,8 +181,8 @@ mexican: mariachi, ranchera, norteno, norteño, tejano, banda, corrido, corridos
     trumpet:.6 happy:.5 vocal:.4 country:.3 fast:.3
 brazilian: mpb, forro, choro, pagode, baile funk, tropicalia | spanish:.5 guitar:.7 acoustic guitar:.5 percussion:.6
     happy:.4 beat:.4 acoustic:.4 -rock:.6 -electric guitar:.5
-caribbean styles: dub, roots reggae, rocksteady, lovers rock, soca, dub music | reggae:1 beat:.6 bass:.5 echo:.4
-    guitar:.3 slow:.2
+caribbean styles: dub, roots reggae, rocksteady, lovers rock, soca, dub music, off beat, offbeat guitar, skank,
+    skanking, one drop, upstrokes | reggae:1 beat:.6 bass:.5 echo:.4 guitar:.3 slow:.2
 # --- world and devotional -----------------------------------------------------------------------
 qawwali: qawwali, sufi, sufi music, ghazal, ghazals, nusrat | indian:.7 vocal:.7 chant:.5 male:.4 clapping:.4
     eastern:.5 middle eastern:.3
@@ -199,8 +204,8 @@ comedy music: novelty song, novelty songs, parody, parody song, comedy song, fun
     vocal:.5 fast:.3
 christian: ccm, contemporary christian, worship music, christian rock, hillsong, hymnal | vocal:.7 choir:.5 pop:.5
     organ:.3 singing:.6 soft:.3
-binaural: binaural beats, white noise, pink noise, brown noise, sleep sounds, asmr, isochronic tones | ambient:.8
-    drone:.6 noise:.5 quiet:.5 new age:.4 -vocal:.5 -drums:.5 -loud:.5
+binaural: binaural beats, white noise, pink noise, brown noise, sleep sounds, asmr, isochronic tones, binaural |
+    ambient:.8 drone:.6 noise:.5 quiet:.5 new age:.4 -vocal:.5 -drums:.5 -loud:.5
 corporate: corporate, corporate music, background for video, explainer video, presentation, advertising, commercial,
     jingle, jingles, stock music, youtube background | pop:.6 happy:.6 upbeat:.6 piano:.4 guitar:.4 beat:.4 -dark:.5
     -weird:.5

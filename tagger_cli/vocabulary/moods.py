@@ -1,11 +1,11 @@
-"""Moods and emotions, sound and timbre descriptors, tempo, energy and volume words."""
+"""Moods and emotions; tempo, energy and volume words (sound and timbre words: :mod:`.sounds`)."""
 
 TEXT = """
 # --- moods -------------------------------------------------------------------------------------------
 happy: happy, joyful, cheerful, joy, sunny mood, good mood, feel good, feel-good, uplifting, positive, jolly, merry,
     glad, delighted, gleeful, joyous, jubilant, elated, festive, celebratory, carefree, lighthearted, light-hearted,
-    sunny disposition, jovial, exuberant, ebullient, effervescent, giddy, perky, sprightly, bubbly, chirpy,
-    extroverted, freewheeling | @HAPPY
+    sunny disposition, jovial, exuberant, ebullient, effervescent, giddy, perky, sprightly, bubbly, chirpy, extroverted,
+    freewheeling, toe tapping, foot tapping | @HAPPY
 sad: sad, sadness, melancholy, melancholic, sorrow, depressed, depressing, heartbreak, heartbroken, breakup, crying,
     tears, lonely, loneliness, mournful, sorrowful, somber, sombre, tragic, tragedy, despair, despairing, desolate,
     forlorn, feeling blue, heavy hearted, heavy-hearted, tearful, weeping, lament, elegy, elegiac, plaintive,
@@ -53,8 +53,8 @@ hypnotic: hypnotic, trance-like, repetitive, mesmerizing, trippy, psychedelic, c
     meandering | repetitive:.8 techno:.6 electronic:.6 trance:.5 drone:.5 sitar:.3 ambient:.4
 euphoric: euphoric, euphoria, ecstatic, blissful, hands in the air | @DANCE trance:.6 happy:.5 loud:.4
 rebellious: rebellious, defiant, attitude, edgy, raw, angst, angsty, teen angst, rebel yell, bitter, resentful, jaded,
-    cynical, angst-ridden, provocative, reckless, messy, ramshackle, sloppy, shambolic | rock:1 punk:.7 loud:.7
-    guitar:.5 drums:.5
+    cynical, angst-ridden, provocative, reckless, messy, ramshackle, sloppy, shambolic, unpolished, rough around the
+    edges, scrappy, garagey | rock:1 punk:.7 loud:.7 guitar:.5 drums:.5
 confident: confident, swagger, cool, badass, sexy, fierce confidence, hustle, grind, flex, swaggering,
     bravado, brash, flashy, slick, street-smart, thuggish | beat:.7 beats:.6 pop:.5 hip hop:.5 electronic:.4 drums:.4
 weird: weird, strange, bizarre, odd, surreal, alien sounds, otherworldly, abstract, eccentric, outlandish, outrageous
@@ -84,17 +84,17 @@ solitude: solitude, alone, isolated, isolation, empty, emptiness, void, abandone
 sultry: sultry, seductive, steamy, sensuous, silky, velvety, smoky, slinky, flirty, flirtatious, desire, erotic,
     sexual, sleazy, hedonistic, indulgent | slow:.5 soft:.4 jazz:.5 sax:.5 vocal:.4 female:.3 beat:.3 -loud:.3
     pop:.4 -fast:.3
-comedy: comedy, comedic, humorous, goofy, zany, wacky, cartoonish, slapstick, clown, clowns, clownish, hilarious,
-    campy, satirical, sarcastic, ironic, irreverent, witty, wry, sardonic, comic, tongue in cheek, snide | happy:.6
-    weird:.6 fast:.4 upbeat:.4 pop:.3 -sad:.5 -dark:.5
+comedy: comedy, comedic, humorous, goofy, zany, wacky, cartoonish, slapstick, clown, clowns, clownish, hilarious, campy,
+    satirical, sarcastic, ironic, irreverent, witty, wry, sardonic, comic, tongue in cheek, snide, boing, boing boing,
+    sproing, cartoon sound effects | happy:.6 weird:.6 fast:.4 upbeat:.4 pop:.3 -sad:.5 -dark:.5
 emotional: emotional, heartfelt, moving, touching, poignant, expressive, passionate, emotive, tearjerker, soulful,
     cathartic, catharsis, rhapsodic | slow:.5 strings:.6 violin:.5 piano:.6 vocal:.4 cello:.4 sad:.3
 fiery: fiery, hot-blooded, burning, blazing, explosive, volcanic | fast:.6 loud:.6 guitar:.5 drums:.5 spanish:.3
     rock:.4 violin:.3
 evil: evil, demonic, satanic, diabolical, hellish, infernal, wicked, villain, villainous, dark lord, occult,
     malevolent, threatening | dark:.9 metal:.6 scary:.5 loud:.4 weird:.4 heavy:.4 choir:.3
-tribal mood: wild, untamed, feral, ritual, rituals, shamanic, shaman, trance dance, war dance | tribal:.8 drums:.8
-    percussion:.7 chant:.4 loud:.4 world:.4
+tribal mood: wild, untamed, feral, ritual, rituals, shamanic, shaman, trance dance, war dance, tribal drums, tribal
+    beat, tribal rhythm, drum circle | tribal:.8 drums:.8 percussion:.7 chant:.4 loud:.4 world:.4
 enchanted: enchanted, enchanting, enchantment, wonder, wonderland, fairies, fairy, fairyland, whimsy, spellbound,
     magic spell | harp:.7 bells:.5 flute:.5 strings:.4 ambient:.4 soft:.4 classical:.3 -loud:.4
 dystopian: dystopian, dystopia, apocalyptic, post-apocalyptic, apocalypse, doomsday, end of the world, bleak,
@@ -105,48 +105,6 @@ heartwarming: heartwarming, wholesome, comforting, reassuring, tenderhearted, ki
     agreeable, amiable, benevolent, friendly | happy:.5 soft:.5 acoustic:.5 piano:.4 guitar:.4 strings:.3 -dark:.5
 fashion: fashion, fashion show, runway, catwalk, stylish, trendy, chic, glamorous, glamour, vogue | dance:.6
     electronic:.7 beat:.7 house:.5 pop:.5 techno:.4
-# --- sound and timbre -----------------------------------------------------------------------------------
-twinkly: twinkly, twinkling, twinkle, sparkly, sparkling, glittering, glistening, tinkling, tinkly, chiming,
-    crystalline, glassy, bell-like, starry | bells:.8 chimes:.6 harp:.5 piano:.4 soft:.4 ambient:.4 new age:.3
-booming: booming, boomy, thunderous, pounding, thumping, rumbling, earth-shaking, subwoofer, bass heavy, bassy, deep
-    bass, bass boosted | bass:.8 loud:.8 beat:.7 drums:.6 electronic:.5 techno:.4 deep:.4
-crunchy: crunchy, crunch, fuzzy, gritty, grungy, dirty, grimy, sludgy, raw guitar, saturated | electric guitar:.8
-    guitar:.7 rock:.7 loud:.5 noise:.3 metal:.3
-shimmering: shimmering, shimmer, shimmery, glimmering, iridescent, luminous, radiant, glowing, lush reverb |
-    ambient:.8 synth:.6 airy:.4 spacey:.4 strings:.4 bells:.4 soft:.4
-lush: lush, rich, sweeping, layered, wall of sound, big sound, orchestrated, dense, thick, sumptuous | strings:.8
-    orchestral:.6 classical:.4 ambient:.4 synth:.3 loud:.3
-sparse: sparse, minimal sound, stripped down, stripped back, bare, barebones, simple, spacious, understated, minimal |
-    quiet:.6 soft:.6 solo:.6 slow:.5 piano:.4 acoustic:.4 -drums:.4 -loud:.5
-droning: droning, drones, drony, sustained, hum, buzzing, drone notes, pedal tone | drone:1 ambient:.8 slow:.5
-    repetitive:.4 sitar:.3 -drums:.3
-glitchy: glitchy, stuttering, stutter, bitcrushed, bitcrusher, bit crushed, digital noise, circuit bent, broken beats,
-    skittering, glitches, fractured, scattered | electronic:.9 weird:.7 beat:.5 beats:.4 noise:.4 synth:.4 techno:.3
-airy: breezy, light as air, floaty, weightless, wispy, feathery, gossamer | airy:.8 flute:.6 ambient:.6 soft:.6
-    light:.4 new age:.4 harp:.3
-warm: warm, warmth, warm sound, mellow tone, round tone, analog, analogue, analog warmth, woody | soft:.6 mellow:.6
-    acoustic:.4 guitar:.4 piano:.4 strings:.3 cello:.3 slow:.3
-old recording: vinyl, vinyl crackle, record crackle, crackle, tape hiss, cassette, cassette tape, old recording,
-    scratchy record, 78 rpm, phonograph, mono recording, wax cylinder | old:.8 noise:.4 piano:.4 jazz:.4 classical:.3
-    quiet:.3
-metallic: metallic, clangy, clanging, clanking, mechanical, machine, machines, machinery, factory, steel, iron |
-    industrial:.8 electronic:.6 noise:.6 techno:.5 weird:.5 loud:.3
-icy: icy, glacial, frozen, frosty, arctic, polar, tundra, ice, cold sound, clinical, sterile | ambient:.7 synth:.6
-    electronic:.5 spacey:.4 quiet:.3 bells:.3 -happy:.2
-plucked: plucked, plucking, pluck, picked, plucky | plucking:.8 guitar:.7 harp:.6 strings:.4 acoustic:.4 sitar:.3
-    banjo:.3 harpsichord:.4 classical:.3 -drums:.3 -electric guitar:.5 -rock:.4
-percussive: percussive, rhythmic, rhythm, rhythms, polyrhythmic, polyrhythm, polyrhythms, syncopated, syncopation,
-    drum heavy, drum-heavy | percussion:.8 drums:.8 beat:.8 beats:.6 tribal:.3 world:.3
-choppy: choppy, chopped, stabby, chopped up, cut up, sliced | electronic:.6 beat:.6 beats:.5 techno:.4 repetitive:.4
-    weird:.3
-punchy: punchy, snappy, tight, crisp, hard-hitting, hard hitting, knocking, banging | beat:.7 drums:.7 loud:.5 fast:.3
-    pop:.3 electronic:.3 hip hop:.3
-murky: murky, muddy, muffled, murk, submerged, blurry, blurred, washed out | dark:.5 low:.5 ambient:.5 deep:.4
-    noise:.3 slow:.3 bass:.3
-noisy: noisy, harsh, abrasive, cacophony, cacophonous, screeching, screechy, feedback, static, harsh noise, wall of
-    noise | noise:1 weird:.7 loud:.6 industrial:.4 electronic:.3 -soft:.4 -quiet:.3
-echoey: echoey, echoing, echoes, reverb, reverberant, cavernous, cathedral reverb, dubby, delay, delayed, spacious
-    reverb | echo:.8 ambient:.7 spacey:.6 synth:.3 reggae:.2
 # --- tempo, energy and volume --------------------------------------------------------------------------
 fast tempo: speedy, rapid, brisk, hurried, up tempo, uptempo, up-tempo, high tempo, high bpm, allegro, presto, vivace,
     double time, breakneck, faster | fast:1 quick:.6 fast beat:.5 upbeat:.4 drums:.3 -slow:.6
@@ -157,17 +115,19 @@ mid tempo: mid tempo, midtempo, mid-tempo, moderate tempo, medium tempo, moderat
 loud volume: louder, blasting, blaring, deafening, roaring, cranked up, full volume, forte, fortissimo, turn it up,
     ear splitting, ear-splitting | loud:1 drums:.3 rock:.3 -quiet:.6 -soft:.5
 quiet volume: quieter, silent, silence, hushed, low volume, pianissimo, subdued, barely audible, muted, whisper quiet,
-    soft volume, very quiet, background level | quiet:1 soft:.8 calm:.4 -loud:.6 -drums:.3
+    soft volume, very quiet, background level, decrescendo, diminuendo | quiet:1 soft:.8 calm:.4 -loud:.6 -drums:.3
 build-up: build up, buildup, build-up, crescendo, climax, rising, swelling, intensifying, rising tension | loud:.6
     orchestral:.5 strings:.4 drums:.4 electronic:.4 dance:.3
-steady beat: steady beat, four on the floor, four-on-the-floor, driving beat, pulsing, pulse, pulsating, marching
-    beat, metronomic | beat:1 techno:.7 dance:.6 drums:.5 repetitive:.5 electronic:.5 house:.4
+steady beat: steady beat, four on the floor, four-on-the-floor, driving beat, pulsing, pulse, pulsating, marching beat,
+    metronomic, untz, untz untz, oontz, oonts, unce, unce unce, boots and cats, doof, doof doof, throbbing, throb,
+    driving rhythm, driving drums, propulsive | beat:1 techno:.7 dance:.6 drums:.5 repetitive:.5 electronic:.5 house:.4
 delicate: delicate, intimate, fragile, brittle, translucent, restrained, reserved, subtle, tender touch, pure |
     soft:.8 quiet:.7 slow:.4 piano:.5 acoustic:.4 harp:.3 solo:.3 -loud:.6 -drums:.3
 complex: complex, complicated, technical, knotty, difficult, cerebral, intricate, virtuosic, virtuoso, odd time
-    signatures | classical:.6 jazz:.5 piano:.5 strings:.4 weird:.3 fast:.3
+    signatures, odd meter, odd meters, odd time, irregular meter | classical:.6 jazz:.5 piano:.5 strings:.4 weird:.3
+    fast:.3
 pastoral: pastoral, rustic, earthy, organic, bucolic, idyllic, rural idyll | acoustic:.7 flute:.6 folk:.6 guitar:.5
     strings:.4 soft:.4 classical:.3
-melodic: melodic, melodious, tuneful, lyrical, singable, hummable, sweet melody | pop:.4 piano:.5 strings:.4 vocal:.4
-    soft:.3 guitar:.3
+melodic: melodic, melodious, tuneful, lyrical, singable, hummable, sweet melody, harmonious, consonant, mellifluous,
+    dulcet | pop:.4 piano:.5 strings:.4 vocal:.4 soft:.3 guitar:.3
 """

@@ -54,7 +54,7 @@ funeral: funeral, memorial, mourning, requiem, grief, grieving, funereal | @SAD 
 church: church, church service, mass, worship, prayer, praying, sunday service | @SACRED organ:.6 classical:.3
 ballet: ballet, ballet class, ballerina, dance recital | classical:.9 piano:.7 strings:.6 orchestral:.4 harp:.3
     -drums:.4 -electronic:.5
-horse riding: horse riding, horseback, rodeo, ranch, riding horses | @COUNTRY
+horse riding: horse riding, horseback, rodeo, ranch, riding horses, clip clop, clippety clop, hoofbeats | @COUNTRY
 line dance: line dance, line dancing, square dance, hoedown, barn dance | @COUNTRY fast:.5 fiddle:.6 banjo:.6
 sports: sports, football match, game day, arena | rock:.8 loud:.7 drums:.6 fast:.5 pop:.4 beat:.4
 motivation: motivation, motivational, pump up, hype, get pumped, resolute, determined, determination, ambitious,
@@ -145,7 +145,7 @@ beach: beach, seaside, tropical, island, palm trees, sunbathing, poolside | pop:
     upbeat:.4 reggae:.3 ambient:.3 -dark:.4 -metal:.5
 ocean: ocean, waves, underwater, tide, seashore | ambient:.9 new age:.6 water:.6 soft:.5 harp:.3 slow:.4 -loud:.5
 nightclub: nightclub, club, disco, discotheque, dance club | @DANCE
-bar: bar, pub, tavern, jukebox, dive bar | rock:.6 country:.6 guitar:.6 vocal:.4 blues:.3
+bar: bar, pub, tavern, jukebox, dive bar, juke box | rock:.6 country:.6 guitar:.6 vocal:.4 blues:.3
 honky tonk: honky tonk, honky-tonk, roadhouse | @COUNTRY rock:.3
 cathedral: cathedral, basilica, chapel, abbey, gothic church | @SACRED organ:.7 choral:1
 monastery: monastery, monk, monks, convent, nuns, cloister, monastic | @SACRED chant:.8 chanting:.6 male:.3 monks:.6
@@ -157,7 +157,8 @@ palace: palace, royal court, court, castle, ballroom, aristocrat, king, queen, c
     gala, masked ball, masquerade, masquerade ball, ball gown, powdered wigs, powdered wig, period ballroom, royal
     banquet, state dinner | @BAROQUE strings:.6
     classical:.8
-stadium: stadium, arena concert, festival main stage, big crowd | rock:.9 loud:.8 pop:.6 drums:.6 guitar:.5
+stadium: stadium, arena concert, festival main stage, big crowd, anthemic, arena-sized, fist-pumping | rock:.9 loud:.8
+    pop:.6 drums:.6 guitar:.5
 warehouse: warehouse, underground, basement party, bunker | @DANCE loud:.5 dark:.4 industrial:.4
 cafe: cafe, coffee shop, coffeehouse, bistro, brunch | acoustic:.6 guitar:.6 piano:.6 soft:.5 jazz:.4 -loud:.6
     -metal:.5 -techno:.4
@@ -169,8 +170,8 @@ desert: desert, sahara, dunes, arid, dry land | middle eastern:.6 eastern:.5 ara
     sitar:.3 -rock:.5 -electric guitar:.4 -drums:.3
 farm: farm, barn, village, rural, small town | @COUNTRY folk:.5
 city: city, urban, downtown, street, metropolis | electronic:.5 beat:.6 beats:.5 pop:.5 hip hop:.4 techno:.3
-space: space, outer space, galaxy, cosmos, stars, planets, alien, aliens, spaceship, space station | spacey:.9
-    space:.8 ambient:.8 synth:.7 electronic:.6 weird:.5
+space: space, outer space, galaxy, cosmos, stars, planets, alien, aliens, spaceship, space station, spacey, spacy,
+    spaced out | spacey:.9 space:.8 ambient:.8 synth:.7 electronic:.6 weird:.5
 jungle: jungle, rainforest, wilderness, safari | tribal:.5 percussion:.5 ambient:.5 birds:.4 flute:.4 drums:.3
     world:.3
 mall: mall, shopping, supermarket, store, shop, waiting room, elevator | pop:.7 soft:.4 light:.4 -metal:.6 -weird:.5
@@ -235,11 +236,11 @@ summer: summer, summertime, heatwave, sunny, sunshine, vacation, holiday trip, s
 autumn: autumn, fall, rainy day, rain, rainy, cloudy, grey day, autumnal, fall vibes, falling leaves,
     leaves falling | slow:.6 soft:.6 piano:.6
     sad:.4 acoustic:.4 guitar:.4 strings:.4 ambient:.3 -happy:.3 -fast:.3
-winter: winter, snow, snowy, snowfall, first snow, winter solstice, winter night, cold, frost, fireplace, fire place,
-    by the fire, sitting by the fire, cozy, cosy, hygge,
-    wintry, wintery, wintertime | soft:.6 slow:.5 piano:.6 acoustic:.4 strings:.4 classical:.3 quiet:.4 -loud:.4
-christmas: christmas, xmas, christmas carols, carols, carol, nativity, advent, noel, yuletide, santa | choir:1
-    choral:.9 vocal:.4 bells:.5 organ:.4 classical:.3 -metal:.5 -techno:.4
+winter: winter, snow, snowy, snowfall, first snow, winter solstice, winter night, cold, frost, fireplace, fire place, by
+    the fire, sitting by the fire, cozy, cosy, hygge, wintry, wintery, wintertime, crackling fire, crackling fireplace |
+    soft:.6 slow:.5 piano:.6 acoustic:.4 strings:.4 classical:.3 quiet:.4 -loud:.4
+christmas: christmas, xmas, christmas carols, carols, carol, nativity, advent, noel, yuletide, santa, sleigh bells,
+    jingle bells, fa la la | choir:1 choral:.9 vocal:.4 bells:.5 organ:.4 classical:.3 -metal:.5 -techno:.4
 easter: easter, good friday, lent, pentecost | @SACRED classical:.4
 halloween: halloween, spooky season, trick or treat, horror, horror movie, zombie, vampire, witches | @SPOOKY
 new year: new year, new year's eve, countdown, fireworks | @DANCE pop:.8 happy:.4
@@ -253,8 +254,8 @@ witching hour: witching hour, 4am, 2am, 3 am, dead of night, graveyard shift, ni
 storm: storm, stormy, thunderstorm, thunder, lightning, tempest, hurricane, tornado, typhoon, monsoon | loud:.6
     dark:.5 drums:.5 orchestral:.4 strings:.4 ambient:.3 noise:.3
 windy: windy, wind, gale, gusty, breeze, blustery, whistling wind | wind:.8 airy:.6 ambient:.6 flute:.5 soft:.3
-drizzle: drizzle, drizzly, light rain, rainstorm, rain on the window, rainfall, showers, overcast, gloomy weather |
-    slow:.6 soft:.6 piano:.6 ambient:.5 sad:.3 water:.3 acoustic:.3 -happy:.3
+drizzle: drizzle, drizzly, light rain, rainstorm, rain on the window, rainfall, showers, overcast, gloomy weather,
+    pitter patter | slow:.6 soft:.6 piano:.6 ambient:.5 sad:.3 water:.3 acoustic:.3 -happy:.3
 hot weather: hot, heat, humid, sweltering, scorching, dry heat, tropical heat, sizzling | pop:.6 reggae:.4
     percussion:.4 spanish:.3 beat:.4 guitar:.4 happy:.3
 rainbow: rainbow, rainbows, clear sky, blue sky, blue skies, fair weather, after the rain | happy:.7 pop:.5 soft:.4

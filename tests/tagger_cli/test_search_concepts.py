@@ -175,3 +175,81 @@ def test_a_negated_verb_of_stopping_negates_nothing(matcher, query):
     assert not [c for c in got.concepts if c.how.startswith("negated")], got.concepts
     assert not [t for t in got.matches if t.negated and t.how != "concept"], got.matches
     assert set(_wanted(got)[:4]) & {"beat", "techno", "drums", "electronic", "dance"}, got.matches
+
+
+def test_sound_words_parse_into_their_own_section_with_unique_aliases():
+    """The sound words are a section of the vocabulary; an alias may not name a second concept in
+    another section (the parser names both places)."""
+    from tagger_cli.concepts import normalize, parse_sections
+    from tagger_cli.vocabulary import SECTIONS, sounds
+
+    assert ("tagger_cli/vocabulary/sounds.py", sounds.TEXT) in SECTIONS
+    own = parse_sections([("sounds.py", sounds.TEXT)])
+    assert len(own) >= 60 and sum(len(c.aliases) for c in own) >= 600
+    owner: dict[str, str] = {}
+    for c in parse_sections(SECTIONS):
+        for a in c.aliases:
+            assert owner.setdefault(normalize(a), c.name) == c.name, (a, owner[normalize(a)], c.name)
+    assert {owner[w] for w in ("twangy", "buzzy", "plinky", "chugging", "double bass drum", "tanpura drone")} == {
+        "twangy", "buzzy", "plinky", "chugging", "double kick", "indian drone"}
+    with pytest.raises(ValueError, match=r"x\.py line 1: alias 'twangy' of 'y' already names 'twangy' \(sounds\.py"):
+        parse_sections([("sounds.py", sounds.TEXT), ("x.py", "y: twangy | pop:1")])
+
+
+@pytest.mark.parametrize("query, want, not_want", [
+    ("twangy", {"guitar", "country"}, {"electronic", "techno"}),
+    ("thumping kick drum", {"beat", "drums", "techno"}, {"quiet", "soft", "ambient", "classical"}),
+    ("double bass", {"strings", "cello"}, {"drums", "metal", "rock"}),
+    ("double bass drum", {"drums", "metal", "rock"}, {"strings", "cello", "classical"}),
+    ("blast beats", {"drums", "metal"}, {"quiet", "soft"}),
+    ("palm muting", {"metal", "guitar"}, {"soft", "quiet"}),
+    ("tremolo picking", {"metal", "guitar"}, {"strings", "violin"}),
+    ("tremolo strings", {"strings", "violin"}, {"metal", "guitar"}),
+    ("steel string", {"guitar"}, {"techno", "electronic", "weird"}),
+    ("finger picking", {"guitar"}, {"drums", "electronic"}),
+    ("blues harp", {"guitar"}, {"harp"}),
+    ("mouth harp", {"country"}, {"harp"}),
+    ("tanpura drone", {"indian", "sitar"}, {"drums"}),
+    ("tabla bols", {"indian", "drums"}, {"techno"}),
+    ("spinet", {"harpsichord"}, {"electronic"}),
+    ("chugging", {"metal", "guitar"}, {"soft", "ambient"}),
+    ("buzzy", {"synth"}, {"soft", "quiet"}),
+    ("plinky", {"piano"}, {"metal", "loud"}),
+    ("glassy", {"harp", "ambient"}, {"metal", "loud"}),
+    ("reverby", {"ambient"}, {"metal"}),
+    ("hollow", {"flute"}, {"metal"}),
+    ("high pitched", {"flute", "violin"}, {"cello"}),
+    ("low pitched", {"cello"}, {"flute", "violin"}),
+    ("breathy", {"soft", "quiet"}, {"loud", "metal"}),
+    ("staccato", {"strings", "piano"}, {"ambient"}),
+    ("arpeggiated", {"piano", "harp", "harpsichord"}, {"metal"}),
+    ("bendy", {"guitar"}, {"classical"}),
+    ("whoosh", {"electronic", "synth"}, {"classical"}),
+    ("boom", {"beat", "drums"}, {"quiet", "soft"}),
+    ("plink", {"piano"}, {"loud"}),
+])
+def test_sound_words_reach_the_tags_of_such_sounds(query, want, not_want):
+    """A word that describes the sound (timbre, technique, onomatopoeia, an instrument phrase whose
+    words mislead one by one) is matched word for word and wants the tags of music with that sound."""
+    got = TagMatcher(MTAT_TOP50, _boom).match(query)
+    top = set(_wanted(got)[:4])
+    assert got.kind == "words" and all(c.how == "word" for c in got.concepts), got.concepts
+    assert want <= top, (query, got.matches)
+    assert not not_want & set(_wanted(got)), (query, got.matches)
+
+
+def test_other_forms_of_sound_words_reach_them():
+    m = TagMatcher(MTAT_TOP50, _boom)
+    for word, concept in [("twangier", "twangy"), ("thudding", "booming"), ("plinking", "plinky"),
+                          ("stomped", "stomp clap"), ("whooshy", "whoosh"), ("clanging", "metallic")]:
+        got = m.match(word)
+        assert [c.name for c in got.concepts] == [concept], (word, got.concepts, got.corrections)
+
+
+def test_sound_words_mix_with_the_rest_of_the_query():
+    m = TagMatcher(MTAT_TOP50, _boom)
+    got = m.match("twangy guitar with a thumping kick drum")
+    assert {c.name for c in got.concepts} == {"twangy", "booming", "kick drum"}, got.concepts
+    assert {"guitar", "country", "beat", "drums"} <= set(_wanted(got)[:5]), got.matches
+    shimmer = m.match("shimmering reverby guitars")
+    assert _wanted(shimmer)[:2] == ["guitar", "ambient"], shimmer.matches

@@ -86,6 +86,28 @@ CULTURES = (
     "swahili", "gaelic", "welsh", "portuguese", "latin mass",
 )
 DECADES = tuple(f"{y}s" for y in range(1920, 2030, 10))
+#: How people describe sound: timbre, texture and production, articulation and technique, voice qualities,
+#: rhythm feel, onomatopoeia, and instrument phrases whose words mislead one by one.
+SOUNDS = (
+    "buzzy", "twangy", "plinky", "jangly", "bendy", "wobbly", "thumping", "chugging", "shimmering", "echoey",
+    "reverby", "droning", "fuzzy", "glassy", "tinkling", "breathy", "raspy", "nasal", "bright", "dark", "warm",
+    "lush", "thin", "muddy", "boomy", "punchy", "crisp", "sparkly", "hollow", "metallic", "woody", "reedy", "brassy",
+    "scratchy", "choppy", "staccato", "legato", "swelling", "pulsing", "stuttering", "glitchy", "lo-fi", "hi-fi",
+    "crunchy", "distorted", "fat", "tinny", "husky", "gravelly", "shrill", "piercing", "icy", "airy", "murky",
+    "noisy", "harsh", "dry sound", "compressed", "glossy", "swirly", "detuned", "out of tune", "sampled", "sidechain",
+    "gated reverb", "vocal chops", "chopped and screwed", "nightcore", "acoustic", "synthetic", "arpeggiated",
+    "trills", "glissando", "pitch bends", "whammy bar", "palm muting", "tremolo picking", "power chords",
+    "finger picking", "strumming", "slap bass", "pizzicato", "vibrato", "falsetto", "head voice", "chest voice",
+    "vocal fry", "belting", "crooning", "growling", "screaming", "whispered", "scat", "yodel", "throat singing",
+    "overtone singing", "backing vocals", "groovy", "swung", "shuffle", "syncopated", "lilting", "galloping",
+    "stomping", "handclaps", "plodding", "off-kilter", "four on the floor", "boom", "thump", "thud", "twang",
+    "plink", "ding", "ding dong", "clang", "whoosh", "bleep", "bloop", "boing", "oom-pah", "untz", "wub wub",
+    "rat-a-tat", "clip clop", "la la la", "kick drum", "bass drum", "double bass drum", "blast beats", "snare roll",
+    "drum machine", "bass line", "pedal steel", "steel string", "nylon string", "hand drums", "string section",
+    "tanpura drone", "tambura drone", "tabla bols", "spinet", "virginal", "clavichord", "harpsichord-like", "music box", "toy piano",
+    "church bells", "sleigh bells", "blues harp", "mouth harp", "glass harp", "musical saw", "rain stick",
+    "brushes", "rimshot", "strident", "rubato", "beatless", "silvery", "whiny", "odd meter",
+)
 
 
 def _boom(texts):
@@ -121,8 +143,8 @@ def test_every_concept_reaches_a_top50_tag():
     assert unreachable == []
 
 
-@pytest.mark.parametrize("names", [GENERAL_MIDI, DECADES, MOODS, GENRES, CULTURES],
-                         ids=["general-midi", "decades", "moods", "genres", "cultures"])
+@pytest.mark.parametrize("names", [GENERAL_MIDI, DECADES, MOODS, GENRES, CULTURES, SOUNDS],
+                         ids=["general-midi", "decades", "moods", "genres", "cultures", "sounds"])
 def test_category_lists_are_matched_word_for_word(names):
     """Every word of the general lists the vocabulary was written from names a concept or a tag: no text
     model is needed, and the concept wants at least one top-50 tag."""
