@@ -33,7 +33,7 @@ A query is matched against a tag vocabulary (the catalog's tag names) in two way
    * if some words are left unexplained (or nothing matched), the query (minus negations and
      filler words) is embedded as ``"{query} music"`` with all-MiniLM-L6-v2 and compared by
      cosine with every alias embedded the same way (a concept's similarity is its best alias's;
-     the ~4,300 alias vectors are computed once and cached on disk, :func:`cache_dir`). Up to
+     the ~5,400 alias vectors are computed once and cached on disk, :func:`cache_dir`). Up to
      :data:`MAX_CONCEPTS` concepts within :data:`MARGIN` of the best and above
      :data:`MIN_SIMILARITY` are kept (the best always). Sentence embeddings put antonyms close
      ("calm music" ~ "loud"), so concepts leaning to the energy pole (:data:`CALM_POLE` /
