@@ -104,7 +104,8 @@ SOUNDS = (
     "plink", "ding", "ding dong", "clang", "whoosh", "bleep", "bloop", "boing", "oom-pah", "untz", "wub wub",
     "rat-a-tat", "clip clop", "la la la", "kick drum", "bass drum", "double bass drum", "blast beats", "snare roll",
     "drum machine", "bass line", "pedal steel", "steel string", "nylon string", "hand drums", "string section",
-    "tanpura drone", "tambura drone", "tabla bols", "spinet", "virginal", "clavichord", "harpsichord-like", "music box", "toy piano",
+    "tanpura drone", "tambura drone", "tabla bols", "spinet", "virginal", "clavichord", "harpsichord-like", "music box",
+    "toy piano",
     "church bells", "sleigh bells", "blues harp", "mouth harp", "glass harp", "musical saw", "rain stick",
     "brushes", "rimshot", "strident", "rubato", "beatless", "silvery", "whiny", "odd meter",
 )
