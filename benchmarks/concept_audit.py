@@ -40,6 +40,26 @@ def perfect_probabilities(tags: Sequence[str], seed: int, indices: Sequence[int]
     return out
 
 
+def write_perfect_catalog(root: str | os.PathLike, n: int, seed: int = 1) -> tuple[str, list[str]]:
+    """A perfect-tagger catalog of the first ``n`` clips of the ``seed`` set, without audio:
+    ``root`` gets the set's CSV (clip keys, no labels) and ``catalog.parquet`` with
+    :func:`perfect_probabilities` over the top-50 tags. Returns (catalog path, clip keys)."""
+    from mtat.annotations import ANNOTATIONS_FILE
+    from mtat.tags import MTAT_TOP50
+    from tagger_cli import catalog as catalog_mod
+
+    tags = list(MTAT_TOP50)
+    keys = [f"{i % 16:x}/clip_{i:03d}.mp3" for i in range(n)]
+    with open(os.path.join(root, ANNOTATIONS_FILE), "w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f, delimiter="\t")
+        w.writerow(["clip_id", *tags, "mp3_path"])
+        for i, k in enumerate(keys):
+            w.writerow([i, *["0"] * len(tags), k])
+    path = os.path.join(root, "catalog.parquet")
+    catalog_mod.write_catalog(path, keys, perfect_probabilities(tags, seed, range(n)), tags)
+    return path, keys
+
+
 def concept_profile(matcher: TagMatcher, name: str) -> tuple[TagMatch, ...]:
     """The profile of concept ``name`` matched alone by a word (similarity 1)."""
     return matcher._profile([], [ConceptMatch(name, 1.0, "word", "")], set())

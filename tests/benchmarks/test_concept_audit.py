@@ -69,21 +69,10 @@ def test_a_thin_guitar_profile_would_have_ranked_rock_first(catalog):
 
 def test_audit_cli_prints_each_concepts_top_styles(tmp_path, capsys):
     """The audit on a tiny catalog (a generated set's CSV, no audio; the 'model' is the perfect tagger)."""
-    import csv
-
     from benchmarks import concept_audit
-    from mtat.annotations import ANNOTATIONS_FILE
-    from tagger_cli import catalog as catalog_mod
 
-    n, tags = 45, list(MTAT_TOP50)
-    keys = [f"{i % 16:x}/clip_{i:03d}.mp3" for i in range(n)]
-    with open(tmp_path / ANNOTATIONS_FILE, "w", newline="", encoding="utf-8") as f:
-        w = csv.writer(f, delimiter="\t")
-        w.writerow(["clip_id", *tags, "mp3_path"])
-        for i, k in enumerate(keys):
-            w.writerow([i, *["0"] * len(tags), k])
-    path = str(tmp_path / "catalog.parquet")
-    catalog_mod.write_catalog(path, keys, perfect_probabilities(tags, 1, range(n)), tags)
+    n = 45
+    path, _ = concept_audit.write_perfect_catalog(tmp_path, n)
     args = ["--catalog", path, "--data-root", str(tmp_path)]
     assert concept_audit.main([*args, "--concept", "spain", "--concept", "funk"]) == 0
     out = capsys.readouterr().out.splitlines()

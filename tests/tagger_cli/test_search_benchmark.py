@@ -2,18 +2,15 @@
 from __future__ import annotations
 
 import collections
-import csv
 import hashlib
 import json
 
-import numpy as np
 import pytest
 
 from benchmarks import search as bench
+from benchmarks.concept_audit import write_perfect_catalog
 from mtat.annotations import ANNOTATIONS_FILE
-from mtat.tags import MTAT_TOP50
-from sample_music import STYLES, compose, style_of
-from tagger_cli import catalog as catalog_mod
+from sample_music import STYLES, style_of
 
 
 def test_query_file_has_fixed_splits_of_real_styles():
@@ -81,20 +78,7 @@ def oracle_catalog(tmp_path_factory):
     """A generated set's CSV (no audio needed) and a catalog whose probabilities are the generator's
     own tag probabilities: what a perfect tagger would predict."""
     root = tmp_path_factory.mktemp("bench_set")
-    n, tags = 90, list(MTAT_TOP50)
-    keys = [f"{i % 16:x}/clip_{i:03d}.mp3" for i in range(n)]
-    with open(root / ANNOTATIONS_FILE, "w", newline="", encoding="utf-8") as f:
-        w = csv.writer(f, delimiter="\t")
-        w.writerow(["clip_id", *tags, "mp3_path"])
-        for i, k in enumerate(keys):
-            w.writerow([i, *["0"] * len(tags), k])
-    probs = np.zeros((n, len(tags)), np.float32)
-    for i in range(n):
-        for t, p in compose(1, i).tag_probs.items():
-            if t in tags:
-                probs[i, tags.index(t)] = p
-    path = str(root / "catalog.parquet")
-    catalog_mod.write_catalog(path, keys, probs, tags)
+    path, keys = write_perfect_catalog(root, 90)
     return {"path": path, "root": str(root), "keys": keys}
 
 
