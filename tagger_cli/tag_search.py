@@ -876,14 +876,17 @@ def score_songs(probabilities: np.ndarray, tags: Sequence[str], matches: Iterabl
     others (harpsichord songs ~0.13 for ``harpsichord``); unscaled, the confident tag decides
     every mix it is in. Tag-name queries stay plain probabilities (a one-tag query's score is
     the song's probability of that tag)."""
-    probs = np.asarray(probabilities, dtype=np.float64)
-    scales = tag_scales(probs) if scaled and probs.shape[0] else None
+    probs = np.asarray(probabilities)
+    matches = list(matches)
     col = {t: i for i, t in enumerate(tags)}
+    cols = [col[m.tag] for m in matches]
+    used = probs[:, cols].astype(np.float64)  # only the matched columns: no copy of the whole catalog
+    if scaled and probs.shape[0]:
+        used /= tag_scales(used)
     num = np.zeros(probs.shape[0])
     den = 0.0
-    for m in matches:
-        j = col[m.tag]
-        p = probs[:, j] if scales is None else probs[:, j] / scales[j]
+    for k, m in enumerate(matches):
+        p = used[:, k]
         w = max(float(m.similarity), 1e-6)
         num += w * ((1.0 - p) if m.negated else p)
         den += w
