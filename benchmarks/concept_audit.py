@@ -78,11 +78,7 @@ def _counts(c: Mapping[str, int]) -> str:
 
 def _row_indices(data_root: str, keys: Sequence[str]) -> list[int]:
     """Row k of the generated set's CSV was composed as clip k: each catalog key's k."""
-    from mtat.annotations import ANNOTATIONS_FILE
-
-    with open(os.path.join(data_root, ANNOTATIONS_FILE), encoding="utf-8", newline="") as f:
-        rows = list(csv.DictReader(f, delimiter="\t"))
-    index = {r["mp3_path"]: k for k, r in enumerate(rows)}
+    index = bench.row_of_key(data_root)
     missing = [k for k in keys if k not in index]
     if missing:
         raise ValueError(f"{len(missing)} catalog songs are not in {data_root}'s CSV (first: {missing[0]})")

@@ -90,16 +90,28 @@ def load_queries(path: Path = QUERIES, split: str = "all") -> list[dict]:
     return [q for q in rows if split == "all" or q["split"] == split]
 
 
-def labels_by_key(data_root: str) -> dict[str, frozenset[str]]:
-    """``mp3_path`` -> the tags the generator labelled that clip with (its CSV row's 1s)."""
+def _annotation_rows(data_root: str) -> tuple[list[str], list[list[str]]]:
+    """(header, rows) of a generated set's CSV; row k was composed as clip k."""
     from mtat.annotations import ANNOTATIONS_FILE
 
     with open(os.path.join(data_root, ANNOTATIONS_FILE), encoding="utf-8", newline="") as f:
         rows = list(csv.reader(f, delimiter="\t"))
-    header = rows[0]
+    return rows[0], rows[1:]
+
+
+def row_of_key(data_root: str) -> dict[str, int]:
+    """``mp3_path`` -> its row k in a generated set's CSV (the generator's clip index)."""
+    header, rows = _annotation_rows(data_root)
+    col = header.index("mp3_path")
+    return {row[col]: k for k, row in enumerate(rows)}
+
+
+def labels_by_key(data_root: str) -> dict[str, frozenset[str]]:
+    """``mp3_path`` -> the tags the generator labelled that clip with (its CSV row's 1s)."""
+    header, rows = _annotation_rows(data_root)
     col = header.index("mp3_path")
     tags = [(i, t) for i, t in enumerate(header) if t not in ("clip_id", "mp3_path")]
-    return {row[col]: frozenset(t for i, t in tags if row[i] == "1") for row in rows[1:]}
+    return {row[col]: frozenset(t for i, t in tags if row[i] == "1") for row in rows}
 
 
 def judged_relevant(query: dict, style: str, labels: frozenset[str] | None) -> bool:
@@ -119,23 +131,19 @@ def judged_relevant(query: dict, style: str, labels: frozenset[str] | None) -> b
 
 def styles_by_key(data_root: str) -> dict[str, str]:
     """``mp3_path`` -> generator style for a generated set (row k of its CSV has ``style_of(k)``)."""
-    from mtat.annotations import ANNOTATIONS_FILE
     from sample_music import style_of
 
-    with open(os.path.join(data_root, ANNOTATIONS_FILE), encoding="utf-8", newline="") as f:
-        rows = list(csv.reader(f, delimiter="\t"))
-    col = rows[0].index("mp3_path")
-    return {row[col]: style_of(k) for k, row in enumerate(rows[1:])}
-
-
-def precision_at_k(ranked_styles: list[str], relevant: set[str], k: int = K) -> float:
-    top = ranked_styles[:k]
-    return sum(s in relevant for s in top) / k if top else 0.0
+    return {key: style_of(k) for key, k in row_of_key(data_root).items()}
 
 
 def precision_of_hits(hits: list[bool], k: int = K) -> float:
     """precision@k of a ranked list's relevance flags (fewer than ``k`` results count as misses)."""
     return sum(hits[:k]) / k
+
+
+def precision_at_k(ranked_styles: list[str], relevant: set[str], k: int = K) -> float:
+    """precision@k of a ranked list of styles judged by style alone."""
+    return precision_of_hits([s in relevant for s in ranked_styles], k)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -194,13 +202,13 @@ def evaluate(catalog, styles: dict[str, str], queries: list[dict], route: str, m
     if missing:
         raise ValueError(f"{len(missing)} catalog songs are not in the generated set's CSV (first: {missing[0]}): "
                          "pass the --data-root the catalog was indexed from")
+    key_of = {p: k for p, k in zip(catalog.paths, catalog.keys)}
     per_query, seconds = [], 0.0
     for q in queries:
         t0 = time.perf_counter()
         kw = {} if joint_weight is None else {"joint_weight": joint_weight}
         res = search(catalog, q["query"], top=K, route=route, matcher=matcher, **kw)
         seconds += time.perf_counter() - t0
-        key_of = {p: k for p, k in zip(catalog.paths, catalog.keys)}
         keys = [key_of[r["path"]] for r in res["results"]]
         ranked = [styles[k] for k in keys]
         hits = [judged_relevant(q, styles[k], None if labels is None else labels[k]) for k in keys]
