@@ -86,6 +86,9 @@ def _row_indices(data_root: str, keys: Sequence[str]) -> list[int]:
 
 
 def main(argv=None) -> int:
+    from benchmarks.harness.env import setup_env
+
+    setup_env()
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--cache", default=str(bench.CACHE), help=f"the search benchmark's cache [{bench.CACHE}]")
     p.add_argument("--catalog", help="catalog parquet [the newest catalog_200_*.parquet in --cache]")

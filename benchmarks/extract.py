@@ -26,8 +26,14 @@ import shutil
 import sys
 import time
 from collections.abc import Sequence
+from types import SimpleNamespace
 
-from benchmarks import common
+from benchmarks.harness.clips import clip_paths, clips_root
+from benchmarks.harness.env import DATA_DIR, OUT_DIR, REPO, child_env, setup_env
+from benchmarks.harness.machine import cpu_seconds, load_avg, machine_info, print_machine_line
+from benchmarks.harness.processes import child_main, run_child
+from benchmarks.harness.report import md_table, publish
+from benchmarks.harness.timing import Stopwatch, fit_line, ratio, tf_threads
 from pipelines.beam_args import with_dependency_flag
 
 #: Beam args per DirectRunner mode, with the dependency flag the pipeline passes (pipelines.beam_args).
@@ -54,21 +60,21 @@ TARGET_RATIO, TARGET_STARTUP = 2.5, 10.0
 def _naive(payload: dict) -> dict:
     import librosa
 
-    paths = common.clip_paths(payload["root"])[: payload["n"]]
+    paths = clip_paths(payload["root"])[: payload["n"]]
 
     def one(path):
         y, _ = librosa.load(path, sr=SR)
         return librosa.power_to_db(librosa.feature.melspectrogram(y=y, sr=SR, n_fft=N_FFT, hop_length=HOP,
                                                                   n_mels=N_MELS))
 
-    with common.Stopwatch() as warm:
+    with Stopwatch() as warm:
         one(paths[0])
-    cpu0 = common.cpu_seconds()
-    with common.Stopwatch() as sw:
+    cpu0 = cpu_seconds()
+    with Stopwatch() as sw:
         for p in paths:
             one(p)
     return {"seconds": sw.seconds, "n": len(paths), "warmup_s": warm.seconds,
-            "cpu_s_timed": common.cpu_seconds() - cpu0}
+            "cpu_s_timed": cpu_seconds() - cpu0}
 
 
 def _beam(payload: dict) -> dict:
@@ -91,11 +97,11 @@ def _beam(payload: dict) -> dict:
     examples.uri, rejects.uri = os.path.join(out, "examples"), os.path.join(out, "rejects")
     props = dict(data_root=payload["root"], annotations_file="annotations_final.csv", split_dir=None, top_k=50,
                  tags=None, mel_config=config.to_json(), min_seconds=round(0.9 * config.clip_seconds, 3))
-    with common.Stopwatch() as ctor:  # TFX builds an ephemeral sdist of itself here (beam dependency flags)
+    with Stopwatch() as ctor:  # TFX builds an ephemeral sdist of itself here (beam dependency flags)
         executor = ex.Executor(BaseBeamExecutor.Context(beam_pipeline_args=list(payload["args"]),
                                                         tmp_dir=os.path.join(out, "tmp")))
     start = time.time()
-    with common.Stopwatch() as do:
+    with Stopwatch() as do:
         executor.Do({}, {"examples": [examples], "rejects": [rejects]}, props)
     end = time.time()
     counts = ex.read_counts(os.path.join(rejects.uri, ex.COUNTS_FILE))
@@ -115,34 +121,39 @@ def _beam(payload: dict) -> dict:
     return result
 
 
-def _stages(payload: dict) -> dict:
-    """Per-step cost of the DoFn on one thread, and how two Python threads share it (GIL)."""
-    import tempfile
-    import threading
+#: The DoFn's steps, in order, as timed by :func:`_time_steps`.
+STEPS = ("decode", "resample", "fit", "log_mel", "example", "write")
 
-    import numpy as np
 
-    common.tf_threads(1)  # the TF graph contender on one thread, as the NumPy one runs
-    from apache_beam.io.tfrecordio import _TFRecordUtil
-
+def _dofn_parts() -> SimpleNamespace:
+    """The DoFn's steps and mel settings (``cfg``, ``decode``, ``resample``, ``fit``, ``log_mel``,
+    ``example``), with malloc and CRC set up as the DoFn runs them."""
     from components.audio_example_gen.fast_crc32c import use_hardware_crc32c
     from components.audio_example_gen.transforms import make_example, tune_malloc
     from mtat.audio import read_audio, resample
-    from mtat.features import MelConfig, fit_to_clip, log_mel_fn, log_mel_numpy
+    from mtat.features import MelConfig, fit_to_clip, log_mel_numpy
 
     tune_malloc()
     use_hardware_crc32c()
     cfg = MelConfig()
-    paths = common.clip_paths(payload["root"])[: payload["n"]]
+
+    def decode(path):
+        return read_audio(path, max_seconds=cfg.clip_seconds + 1.0)
 
     def log_mel(wave):  # as the DoFn calls it
         return log_mel_numpy(wave, cfg, cfg.storage_dtype)
 
-    graph = log_mel_fn(cfg, cfg.storage_dtype)  # the TF graph (serving's), the DoFn's before
-    graph(np.zeros(cfg.clip_samples, np.float32))
-    log_mel(np.zeros(cfg.clip_samples, np.float32))
-    tmp = tempfile.mkdtemp(prefix="bench_stages_")
-    ms: dict[str, list[float]] = {k: [] for k in ("decode", "resample", "fit", "log_mel", "example", "write")}
+    return SimpleNamespace(cfg=cfg, decode=decode, resample=resample, fit=fit_to_clip, log_mel=log_mel,
+                           example=make_example)
+
+
+def _time_steps(dofn: SimpleNamespace, paths: Sequence[str], tmp: str) -> tuple[dict[str, float], list]:
+    """Median ms per clip of each of :data:`STEPS` (second of two passes), and the fitted clips."""
+    import numpy as np
+    from apache_beam.io.tfrecordio import _TFRecordUtil
+
+    cfg = dofn.cfg
+    ms: dict[str, list[float]] = {k: [] for k in STEPS}
     waves = []
     with open(os.path.join(tmp, "x.tfrecord"), "wb") as writer:  # Beam's TFRecord writer, as WriteToTFRecord
         for rep in range(2):  # first pass warms caches; keep the second
@@ -150,15 +161,15 @@ def _stages(payload: dict) -> dict:
                 ms[k].clear()
             for i, p in enumerate(paths):
                 t0 = time.perf_counter()
-                mono, rate = read_audio(p, max_seconds=cfg.clip_seconds + 1.0)
+                mono, rate = dofn.decode(p)
                 t1 = time.perf_counter()
-                wave = resample(mono, rate, cfg.sample_rate)
+                wave = dofn.resample(mono, rate, cfg.sample_rate)
                 t2 = time.perf_counter()
-                clip = fit_to_clip(wave, cfg)
+                clip = dofn.fit(wave, cfg)
                 t3 = time.perf_counter()
-                mel = log_mel(clip)
+                mel = dofn.log_mel(clip)
                 t4 = time.perf_counter()
-                rec = make_example(i, p, mel, [0] * 50, cfg)
+                rec = dofn.example(i, p, mel, [0] * 50, cfg)
                 t5 = time.perf_counter()
                 _TFRecordUtil.write_record(writer, rec)
                 t6 = time.perf_counter()
@@ -166,9 +177,26 @@ def _stages(payload: dict) -> dict:
                     ms[k].append((b - a) * 1e3)
                 if rep == 1:
                     waves.append(clip)
-    med = {k: float(np.median(v)) for k, v in ms.items()}
+    return {k: float(np.median(v)) for k, v in ms.items()}, waves
 
-    # log-mel in NumPy (the DoFn's) vs the TF graph, alternated clip by clip
+
+def _warm_log_mels(dofn: SimpleNamespace):
+    """The TF graph of the log-mel (serving's, the DoFn's before), both it and the DoFn's warmed up."""
+    import numpy as np
+
+    from mtat.features import log_mel_fn
+
+    cfg = dofn.cfg
+    graph = log_mel_fn(cfg, cfg.storage_dtype)
+    graph(np.zeros(cfg.clip_samples, np.float32))
+    dofn.log_mel(np.zeros(cfg.clip_samples, np.float32))
+    return graph
+
+
+def _log_mel_numpy_vs_graph(log_mel, graph, waves: list) -> dict[str, float]:
+    """Median ms of the log-mel in NumPy (the DoFn's) and in the TF graph, alternated clip by clip."""
+    import numpy as np
+
     best: dict[str, list[float]] = {"numpy": [], "tf_graph": []}
     for rep in range(3):
         for i, w in enumerate(waves):
@@ -177,45 +205,66 @@ def _stages(payload: dict) -> dict:
                 t0 = time.perf_counter()
                 fn(w)
                 best[name].append((time.perf_counter() - t0) * 1e3)
-    mel_ms = {k: float(np.median(v)) for k, v in best.items()}
+    return {k: float(np.median(v)) for k, v in best.items()}
 
-    # Each step (and the whole chain) on 1 thread vs the same work per thread on 2 threads in one
-    # process: 2.0x = the step releases the GIL (what multi_threading can get), 1.0x = it holds it.
-    monos = [read_audio(p, max_seconds=cfg.clip_seconds + 1.0) for p in paths]
+
+def _two_thread_speedup(fn, k: int) -> float:
+    """``fn(0..k-1)`` on 1 thread vs the same work per thread on 2 threads in one process (best of
+    2): 2.0x = ``fn`` releases the GIL (what multi_threading can get), 1.0x = it holds it."""
+    import threading
+
+    def work():
+        for i in range(k):
+            fn(i)
+
+    best1, best2 = float("inf"), float("inf")
+    for _ in range(2):
+        t0 = time.perf_counter()
+        work()
+        best1 = min(best1, time.perf_counter() - t0)
+        threads = [threading.Thread(target=work) for _ in range(2)]
+        t0 = time.perf_counter()
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        best2 = min(best2, time.perf_counter() - t0)
+    return 2 * best1 / best2
+
+
+def _gil_speedups(dofn: SimpleNamespace, paths: Sequence[str], waves: list) -> dict[str, float]:
+    """:func:`_two_thread_speedup` of each step and of the whole chain, on up to 30 clips."""
+    cfg, decode, resample, log_mel, make_example = dofn.cfg, dofn.decode, dofn.resample, dofn.log_mel, dofn.example
+    monos = [decode(p) for p in paths]
     mels = [log_mel(w) for w in waves]
 
     def chain(i):
-        w = fit_to_clip(resample(*read_audio(paths[i], max_seconds=cfg.clip_seconds + 1.0), cfg.sample_rate), cfg)
+        w = dofn.fit(resample(*decode(paths[i]), cfg.sample_rate), cfg)
         make_example(0, paths[i], log_mel(w), [0] * 50, cfg)
 
     steps = {
-        "decode": lambda i: read_audio(paths[i], max_seconds=cfg.clip_seconds + 1.0),
+        "decode": lambda i: decode(paths[i]),
         "resample": lambda i: resample(*monos[i], cfg.sample_rate),
         "log_mel": lambda i: log_mel(waves[i]),
         "example": lambda i: make_example(0, paths[i], mels[i], [0] * 50, cfg),
         "whole chain": chain,
     }
     k = min(len(waves), 30)
+    return {name: _two_thread_speedup(fn, k) for name, fn in steps.items()}
 
-    def work(fn):
-        for i in range(k):
-            fn(i)
 
-    threading_speedup = {}
-    for name, fn in steps.items():
-        best1, best2 = float("inf"), float("inf")
-        for _ in range(2):
-            t0 = time.perf_counter()
-            work(fn)
-            best1 = min(best1, time.perf_counter() - t0)
-            threads = [threading.Thread(target=work, args=(fn,)) for _ in range(2)]
-            t0 = time.perf_counter()
-            for t in threads:
-                t.start()
-            for t in threads:
-                t.join()
-            best2 = min(best2, time.perf_counter() - t0)
-        threading_speedup[name] = 2 * best1 / best2
+def _stages(payload: dict) -> dict:
+    """Per-step cost of the DoFn on one thread, and how two Python threads share it (GIL)."""
+    import tempfile
+
+    tf_threads(1)  # the TF graph contender on one thread, as the NumPy one runs
+    dofn = _dofn_parts()
+    paths = clip_paths(payload["root"])[: payload["n"]]
+    graph = _warm_log_mels(dofn)
+    tmp = tempfile.mkdtemp(prefix="bench_stages_")
+    med, waves = _time_steps(dofn, paths, tmp)
+    mel_ms = _log_mel_numpy_vs_graph(dofn.log_mel, graph, waves)
+    threading_speedup = _gil_speedups(dofn, paths, waves)
     shutil.rmtree(tmp, ignore_errors=True)
     return {"ms": med, "log_mel_numpy_ms": mel_ms["numpy"], "log_mel_tf_graph_ms": mel_ms["tf_graph"],
             "threading_speedup": threading_speedup, "n": len(paths)}
@@ -237,15 +286,14 @@ def _profile(root: str, n: int, log) -> dict | None:
     import json
     import subprocess
 
-    out = common.OUT_DIR / "extract_profile.txt"
-    common.OUT_DIR.mkdir(parents=True, exist_ok=True)
+    out = OUT_DIR / "extract_profile.txt"
+    OUT_DIR.mkdir(parents=True, exist_ok=True)
     payload = {"kind": "beam", "root": root, "n": n, "args": MODES["in_memory"],
-               "out": str(common.DATA_DIR / "runs" / "profile")}
+               "out": str(DATA_DIR / "runs" / "profile")}
     raw = str(out.with_suffix(".raw"))
     cmd = [spy, "record", "-r", "50", "-f", "raw", "-o", raw, "--", sys.executable, "-m", "benchmarks.extract",
            "--child", json.dumps(payload)]
-    env = {**os.environ, **common.ENV_DEFAULTS, "PYTHONPATH": str(common.REPO)}
-    subprocess.run(cmd, cwd=str(common.REPO), env=env, capture_output=True, timeout=900, check=False)
+    subprocess.run(cmd, cwd=str(REPO), env=child_env(), capture_output=True, timeout=900, check=False)
     if not os.path.exists(raw):
         return None
     own: dict[str, int] = {}
@@ -290,26 +338,26 @@ def run(sizes=(100, 400), modes=tuple(MODES), rounds: int = 2, profile: bool = F
     sizes = tuple(sorted(sizes))
     per_mode = {m: mode_sizes(sizes, m, long_n) for m in modes}
     all_sizes = sorted({n for ns in per_mode.values() for n in ns})
-    roots = {n: common.clips_root(n, log=log) for n in all_sizes}
+    roots = {n: clips_root(n, log=log) for n in all_sizes}
     big = max(all_sizes)
     naive_n = min(NAIVE_N, max(sizes))
-    result = {"machine": common.machine_info(), "sizes": all_sizes, "mode_sizes": {m: list(v) for m, v in per_mode.items()},
+    result = {"machine": machine_info(), "sizes": all_sizes, "mode_sizes": {m: list(v) for m, v in per_mode.items()},
               "naive_n": naive_n, "rounds": rounds, "naive": {}, "beam": {}}
     naive_runs: dict[str, list[dict]] = {k: [] for k in NAIVE_VARIANTS}
     beam_runs: dict[str, dict[int, list[dict]]] = {m: {n: [] for n in per_mode[m]} for m in modes}
     for rnd in range(rounds):  # interleaved rounds: every contender sees the same drift in load
         for name, env in NAIVE_VARIANTS.items():
-            log(f"[extract] round {rnd + 1}/{rounds}: {name}, N={naive_n} (load {common.load_avg()}) ...")
-            r = common.run_child("benchmarks.extract", {"kind": "naive", "root": roots[naive_n], "n": naive_n},
-                                 env=env, label=name)
+            log(f"[extract] round {rnd + 1}/{rounds}: {name}, N={naive_n} (load {load_avg()}) ...")
+            r = run_child("benchmarks.extract", {"kind": "naive", "root": roots[naive_n], "n": naive_n},
+                          env=env, label=name)
             log(f"  {r['n'] / r['seconds']:.1f} clips/s, {1e3 * r['cpu_s_timed'] / r['n']:.1f} CPU ms/clip "
                 f"(warm-up {r['warmup_s']:.1f} s; other processes used {r['others_cores']} cores)")
             naive_runs[name].append(r)
         order = [(m, n) for m in modes for n in per_mode[m]]
         for mode, n in (order if rnd % 2 == 0 else order[::-1]):
             payload = {"kind": "beam", "root": roots[n], "n": n, "args": MODES[mode],
-                       "out": str(common.DATA_DIR / "runs" / f"{mode}_{n}")}
-            r = common.run_child("benchmarks.extract", payload, label=f"beam {mode}")
+                       "out": str(DATA_DIR / "runs" / f"{mode}_{n}")}
+            r = run_child("benchmarks.extract", payload, label=f"beam {mode}")
             log(f"  {mode:16s} N={n:4d}: {r['seconds']:5.1f} s (executor ctor {r['ctor_s']:.1f} s), "
                 f"process {r['wall_s']:.1f} s / {r['cpu_s']:.1f} CPU s, peak RSS {r['peak_rss_mb']:.0f} MB "
                 f"(tree {r['tree_rss_mb']:.0f} MB), others {r['others_cores']} cores")
@@ -323,27 +371,27 @@ def run(sizes=(100, 400), modes=tuple(MODES), rounds: int = 2, profile: bool = F
     naive = result["naive"] = max(variants.values(), key=lambda v: v["rate"])
     for mode in modes:
         runs = {n: _best(beam_runs[mode][n]) for n in per_mode[mode]}
-        startup, rate = common.fit_line([(n, runs[n]["seconds"]) for n in runs])
-        startup_wall, _ = common.fit_line([(n, runs[n]["wall_s"]) for n in runs])
-        cpu_fixed, cpu_rate = common.fit_line([(n, runs[n]["cpu_s"]) for n in runs])
+        startup, rate = fit_line([(n, runs[n]["seconds"]) for n in runs])
+        startup_wall, _ = fit_line([(n, runs[n]["wall_s"]) for n in runs])
+        cpu_fixed, cpu_rate = fit_line([(n, runs[n]["cpu_s"]) for n in runs])
         result["beam"][mode] = {"runs": {str(n): r for n, r in runs.items()}, "startup_s": startup, "rate": rate,
                                 "startup_with_imports_s": startup_wall, "cpu_fixed_s": cpu_fixed,
                                 "cpu_ms_per_clip": 1e3 / cpu_rate, "ctor_s": min(r["ctor_s"] for r in runs.values())}
         log(f"  {mode}: start-up {startup:.1f} s (with imports {startup_wall:.1f} s), steady state {rate:.1f} "
             f"clips/s, {1e3 / cpu_rate:.1f} CPU ms/clip")
-    log(f"[extract] per-stage costs on one thread (load {common.load_avg()}) ...")
+    log(f"[extract] per-stage costs on one thread (load {load_avg()}) ...")
     stage_payload = {"kind": "stages", "root": roots[sizes[0]], "n": min(sizes[0], 60)}
-    result["stages"] = common.run_child("benchmarks.extract", stage_payload, label="stages")
+    result["stages"] = run_child("benchmarks.extract", stage_payload, label="stages")
     if profile:
         log("[extract] py-spy profile of in_memory ...")
         result["profile"] = _profile(roots[big], big, log)
     best_mode = max(result["beam"], key=lambda m: result["beam"][m]["rate"])
     result["best_mode"] = best_mode
-    result["ratio"] = common.ratio(result["beam"][best_mode]["rate"], naive["rate"])
+    result["ratio"] = ratio(result["beam"][best_mode]["rate"], naive["rate"])
     # Cross-check from the completion stamps of the largest run (no two-point fit)
     inrun = {m: b["runs"][str(max(per_mode[m]))].get("inrun_rate") or 0.0 for m, b in result["beam"].items()}
     result["best_mode_inrun"] = max(inrun, key=inrun.get)
-    result["ratio_inrun"] = common.ratio(inrun[result["best_mode_inrun"]], naive["rate"])
+    result["ratio_inrun"] = ratio(inrun[result["best_mode_inrun"]], naive["rate"])
     return result
 
 
@@ -401,7 +449,7 @@ def markdown(res: dict) -> str:
         f"`melspectrogram` + `power_to_db` after its warm-up ({naive['warmup_s']:.1f} s, untimed), as is and with "
         "BLAS pinned to one thread; the faster is the baseline. "
         "'other load' = cores busy with other people's processes during the run.", "",
-        common.md_table(headers, rows, 1), "",
+        md_table(headers, rows, 1), "",
         f"**ratio: {res['ratio']:.2f}x** (steady state of `{res['best_mode']}` / naive loop; target ≥ {TARGET_RATIO}x); "
         f"start-up of `{res['best_mode']}`: {best['startup_s']:.1f} s (target ≤ {TARGET_STARTUP:.0f} s), of which "
         f"{ctor:.1f} s is the executor constructor (0.8 s before `--setup_file` stopped TFX from packaging itself "
@@ -409,7 +457,7 @@ def markdown(res: dict) -> str:
         f"in-run stamps: `{res['best_mode_inrun']}` {res['ratio_inrun']:.2f}x the naive loop.", "",
         f"Per-clip cost of the DoFn's steps on one thread (median of {st['n']} clips, ms; other load "
         f"{st['others_cores']} cores):", "",
-        common.md_table(["step", "ms/clip", "%"], stage_rows, 2), "",
+        md_table(["step", "ms/clip", "%"], stage_rows, 2), "",
         f"Ideal one-core rate from the sum: {1000 / total:.0f} clips/s. Log-mel in NumPy/SciPy (the DoFn's, "
         f"`log_mel_numpy`) {st['log_mel_numpy_ms']:.2f} ms/clip vs the TF graph (`log_mel_fn`, one thread) "
         f"{st['log_mel_tf_graph_ms']:.2f}, alternated clip by clip. Two threads vs one in one process, same work "
@@ -418,12 +466,13 @@ def markdown(res: dict) -> str:
     ]
     if res.get("profile"):
         out += ["", "py-spy (in_memory run, % of samples incl. idle threads):", "",
-                common.md_table(["function", "%"], res["profile"]["top"][:15], 1)]
+                md_table(["function", "%"], res["profile"]["top"][:15], 1)]
     return "\n".join(out)
 
 
 def main(argv=None) -> int:
-    if common.child_main(child):
+    setup_env()
+    if child_main(child):
         return 0
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--quick", action="store_true", help="N = 50 and 100")
@@ -433,10 +482,10 @@ def main(argv=None) -> int:
     p.add_argument("--rounds", type=int, default=2, help="interleaved repetitions, best kept [2]")
     p.add_argument("--profile", action="store_true", help="py-spy the in_memory run")
     a = p.parse_args(argv)
-    common.print_machine_line()
+    print_machine_line()
     sizes = a.sizes or ((50, 100) if a.quick else (100, 400))
     res = run(sizes, a.modes, a.rounds, a.profile, long_n=None if a.quick else a.long_n)
-    common.publish("extract", res, markdown)
+    publish("extract", res, markdown)
     for line in summary_lines(res):
         print(line)
     print(f"ratio: {res['ratio']:.2f}x", flush=True)

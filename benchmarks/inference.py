@@ -21,7 +21,12 @@ import sys
 import tempfile
 import time
 
-from benchmarks import common
+from benchmarks.harness.clips import clip_paths, clips_root
+from benchmarks.harness.env import setup_env
+from benchmarks.harness.machine import load_avg, machine_info, print_machine_line
+from benchmarks.harness.processes import child_main, run_child
+from benchmarks.harness.reference_run import latest_model_dir
+from benchmarks.harness.report import md_table, publish
 
 BATCH = 32
 
@@ -38,7 +43,7 @@ def _child(payload: dict) -> dict:
     # Work on a copy: loading never writes, but the reference model must stay untouched whatever happens.
     tmp = tempfile.mkdtemp(prefix="bench_model_")
     model_dir = shutil.copytree(payload["model_dir"], f"{tmp}/model")
-    paths = common.clip_paths(payload["root"])[: payload["clips"]]
+    paths = clip_paths(payload["root"])[: payload["clips"]]
     waves = np.stack([fit_to_clip(load_audio(p, cfg.sample_rate), cfg) for p in paths])  # [n, samples]
     n = len(waves)
 
@@ -94,12 +99,12 @@ def _child(payload: dict) -> dict:
 
 def run(quick: bool = False, log=print) -> dict:
     clips = 64 if quick else 96
-    root = common.clips_root(100, log=log)
-    model_dir = common.latest_model_dir()
-    log(f"[inference] {model_dir}, {clips} clips (load {common.load_avg()}) ...")
-    res = common.run_child("benchmarks.inference", {"model_dir": model_dir, "root": root, "clips": clips,
-                                                    "rounds": 2 if quick else 3}, label="inference")
-    res["machine"] = common.machine_info()
+    root = clips_root(100, log=log)
+    model_dir = latest_model_dir()
+    log(f"[inference] {model_dir}, {clips} clips (load {load_avg()}) ...")
+    res = run_child("benchmarks.inference", {"model_dir": model_dir, "root": root, "clips": clips,
+                                             "rounds": 2 if quick else 3}, label="inference")
+    res["machine"] = machine_info()
     r = res["rates"]
     for k, v in r.items():
         log(f"  {k}: {v:.1f} clips/s")
@@ -127,8 +132,8 @@ def markdown(res: dict) -> str:
         f"Pushed model `{res['model_dir']}` (preset small), {res['clips']} decoded clips (12 kHz, 29.1 s), all cores, "
         "one process, interleaved rounds, best kept. MP3 decoding is excluded (same for every client). "
         f"Other load during the run: {res['others_cores']} cores.", "",
-        common.md_table(["contender", "clips/s", "× librosa+log_mel b1"], rows, (0, 1, 2)), "",
-        common.md_table(["ratio", "value"], [[k, f"{v:.2f}x"] for k, v in res["ratios"].items()]), "",
+        md_table(["contender", "clips/s", "× librosa+log_mel b1"], rows, (0, 1, 2)), "",
+        md_table(["ratio", "value"], [[k, f"{v:.2f}x"] for k, v in res["ratios"].items()]), "",
         f"Load time: `tf.saved_model.load` {res['load_saved_model_s']:.1f} s, `tf.keras.models.load_model` "
         f"{res['load_keras_s']:.1f} s. Max |Δprobability| waveform signature vs librosa + log_mel on 8 clips: "
         f"{res['max_abs_prob_diff_waveform_vs_librosa']:.1e}.",
@@ -136,14 +141,15 @@ def markdown(res: dict) -> str:
 
 
 def main(argv=None) -> int:
-    if common.child_main(_child):
+    setup_env()
+    if child_main(_child):
         return 0
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--quick", action="store_true")
     a = p.parse_args(argv)
-    common.print_machine_line()
+    print_machine_line()
     res = run(a.quick)
-    common.publish("inference", res, markdown)
+    publish("inference", res, markdown)
     for k, v in res["ratios"].items():
         print(f"{k} ratio: {v:.2f}x")
     return 0

@@ -22,8 +22,13 @@ import argparse
 import sys
 import time
 
-from benchmarks import common
 from benchmarks.extract import MODES
+from benchmarks.harness.clips import clips_root
+from benchmarks.harness.env import DATA_DIR, setup_env
+from benchmarks.harness.machine import load_avg, machine_info
+from benchmarks.harness.processes import run_child
+from benchmarks.harness.report import md_table, publish
+from benchmarks.harness.timing import fit_line, ratio
 from pipelines.beam_args import portable_runner_args, with_dependency_flag
 
 DIRECT = "direct multi_threading, 2 workers"
@@ -54,8 +59,8 @@ def run(sizes=SIZES, rounds: int = 1, log=print) -> dict:
     from pipelines.worker_pool import local_worker_pool
 
     sizes = tuple(sorted(sizes))
-    roots = {n: common.clips_root(n, log=log) for n in sizes}
-    result = {"machine": common.machine_info(), "sizes": list(sizes), "rounds": rounds, "contenders": {}}
+    roots = {n: clips_root(n, log=log) for n in sizes}
+    result = {"machine": machine_info(), "sizes": list(sizes), "rounds": rounds, "contenders": {}}
     result["cpu_flags"] = cpu_flags()
     t0 = time.perf_counter()
     with local_worker_pool() as pool:
@@ -65,16 +70,16 @@ def run(sizes=SIZES, rounds: int = 1, log=print) -> dict:
         order = [(name, n) for name in args for n in sizes]
         for rnd in range(rounds):
             for name, n in (order if rnd % 2 == 0 else order[::-1]):
-                log(f"[portable] round {rnd + 1}/{rounds}: {name}, N={n} (load {common.load_avg()}) ...")
+                log(f"[portable] round {rnd + 1}/{rounds}: {name}, N={n} (load {load_avg()}) ...")
                 payload = {"kind": "beam", "root": roots[n], "n": n, "args": args[name], "stamps": False,
-                           "out": str(common.DATA_DIR / "runs" / f"portable_{n}")}
-                r = common.run_child("benchmarks.extract", payload, timeout=1800, label=name)
+                           "out": str(DATA_DIR / "runs" / f"portable_{n}")}
+                r = run_child("benchmarks.extract", payload, timeout=1800, label=name)
                 log(f"  {r['seconds']:6.1f} s ({r['examples']} examples; executor ctor {r['ctor_s']:.1f} s), "
                     f"driver peak RSS {r['peak_rss_mb']:.0f} MB, others {r['others_cores']} cores")
                 runs[name][n].append(r)
     for name, by_n in runs.items():
         best = {n: min(rs, key=lambda r: r["seconds"]) for n, rs in by_n.items()}
-        startup, rate = common.fit_line([(n, best[n]["seconds"]) for n in sizes])
+        startup, rate = fit_line([(n, best[n]["seconds"]) for n in sizes])
         result["contenders"][name] = {
             "startup_s": startup, "rate": rate, "ms_per_clip": 1e3 / rate,
             "seconds": {str(n): best[n]["seconds"] for n in sizes},
@@ -82,7 +87,7 @@ def run(sizes=SIZES, rounds: int = 1, log=print) -> dict:
             "others_cores": max(r["others_cores"] for rs in by_n.values() for r in rs)}
     base = result["contenders"][DIRECT]
     for c in result["contenders"].values():
-        c["rate_vs_direct"] = common.ratio(c["rate"], base["rate"])
+        c["rate_vs_direct"] = ratio(c["rate"], base["rate"])
         c["startup_minus_direct_s"] = c["startup_s"] - base["startup_s"]
     return result
 
@@ -116,7 +121,7 @@ def markdown(res: dict) -> str:
         "the project and TF, so that is in each run's start-up. Fit `seconds = startup + N / rate` over "
         f"N = {', '.join(map(str, sizes))} (beyond 400 the rendered clips repeat), {res['rounds']} interleaved "
         "round(s), fastest kept. Other agents load the machine: compare the ratios, not the absolute numbers.", "",
-        common.md_table(headers, rows, 2), "",
+        md_table(headers, rows, 2), "",
         *[f"- {line}" for line in summary_lines(res)], "",
         "Reading it: the portable runner adds start-up to every Beam job (a job submission over gRPC, the "
         "`--setup_file` sdist built and staged, worker processes that import TF and the project). When other "
@@ -127,17 +132,18 @@ def markdown(res: dict) -> str:
 
 
 def main(argv=None) -> int:
+    setup_env()
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--sizes", type=int, nargs="+", default=list(SIZES), help="clip counts [100 1600]")
     p.add_argument("--rounds", type=int, default=1, help="interleaved repetitions, best kept [1]")
     a = p.parse_args(argv)
-    machine = common.machine_info()
+    machine = machine_info()
     print(f"machine: {machine['cores']} cores ({machine['cpu_model']}; {cpu_flags()}), load {machine['load_avg_1m']}",
           flush=True)
     start = time.perf_counter()
     res = run(a.sizes, a.rounds)
     res["seconds"] = time.perf_counter() - start
-    common.publish("portable", res, markdown)
+    publish("portable", res, markdown)
     for line in summary_lines(res):
         print(line)
     return 0

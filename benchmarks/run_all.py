@@ -24,7 +24,7 @@ portable (extraction on the portable runner with 1 and 2 external workers vs the
 and 1,600).
 On a fresh clone the first run also makes what the benchmarks read and caches it under BENCH_DATA
 (/tmp/bench_data): the 400 rendered sample clips (~2 min on 2 idle cores) and the reference pipeline
-run (``common.reference_run``: `make run`'s pipeline on a 300-clip set, ~4 min on 2 idle AVX2 cores)
+run (``benchmarks.harness.reference_run``: `make run`'s pipeline on a 300-clip set, ~4 min on 2 idle AVX2 cores)
 the training-input, inference, web and search benchmarks read.
 Per-benchmark JSON goes to benchmarks/out/.
 
@@ -45,7 +45,6 @@ import traceback
 from pathlib import Path
 
 from benchmarks import (
-    common,
     extract,
     inference,
     portable,
@@ -57,6 +56,10 @@ from benchmarks import (
     trainer_400,
     web_load,
 )
+from benchmarks.harness.clips import clips_root
+from benchmarks.harness.env import RESULTS_MD, setup_env
+from benchmarks.harness.machine import load_avg, machine_info
+from benchmarks.harness.report import save_result
 
 BENCHES = ("extract", "train_input", "train_step", "trainer_400", "inference", "scaling", "web_load", "search",
            "portable")
@@ -132,16 +135,17 @@ def write_results(path: Path, *, header: str | None, sections: dict[str, str],
 
 
 def main(argv=None) -> int:
+    setup_env()
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--full", action="store_true", help="the long version of every benchmark")
     p.add_argument("--only", nargs="+", choices=BENCHES, default=list(BENCHES))
-    p.add_argument("--results", type=Path, default=common.RESULTS_MD, help="the Markdown file to update")
+    p.add_argument("--results", type=Path, default=RESULTS_MD, help="the Markdown file to update")
     a = p.parse_args(argv)
     start = time.perf_counter()
-    machine = common.machine_info()
+    machine = machine_info()
     print(machine["machine_line"], flush=True)
-    common.clips_root(100)  # render the clips once, up front (not timed by any benchmark)
-    common.clips_root(400)
+    clips_root(100)  # render the clips once, up front (not timed by any benchmark)
+    clips_root(400)
     runners = {
         "extract": lambda: extract.run((100, 400), rounds=3 if a.full else 2),
         "train_input": lambda: train_input.run(quick=not a.full),
@@ -165,7 +169,7 @@ def main(argv=None) -> int:
         t0 = time.perf_counter()
         try:
             res = runners[name]()
-            common.save_result(name, res)
+            save_result(name, res)
             sections[name] = _section(name, modules[name].markdown(res), command, machine)
             headlines[name] = _headline(name, res)
         except Exception as err:  # report it, run the rest; the section of the last good run stays
@@ -184,7 +188,7 @@ def main(argv=None) -> int:
             f"{' '.join(machine['cpu_flags']) or 'SIMD flags unknown'}, {machine.get('mem_gb', '?')} GB), "
             f"Python {machine['python']}, TensorFlow {machine.get('tensorflow')}, TFX {machine.get('tfx')}, Beam "
             f"{machine.get('apache-beam')}, librosa {machine.get('librosa')}. Load average {machine['load_avg_1m']} at "
-            f"the start, {common.load_avg()} at the end: the machine is shared, so absolute numbers move with other "
+            f"the start, {load_avg()} at the end: the machine is shared, so absolute numbers move with other "
             "jobs; compare the ratios (each benchmark runs its contenders side by side) and see the 'other load' "
             f"columns. Total {total / 60:.1f} min (" + ", ".join(f"{k} {v:.0f} s" for k, v in seconds.items()) + ")."
         )

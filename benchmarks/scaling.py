@@ -25,8 +25,13 @@ import shutil
 import sys
 import tempfile
 
-from benchmarks import common
 from benchmarks.extract import MODES
+from benchmarks.harness.clips import clips_root
+from benchmarks.harness.env import DATA_DIR, setup_env
+from benchmarks.harness.machine import load_avg, machine_info, print_machine_line
+from benchmarks.harness.processes import run_child, run_process
+from benchmarks.harness.report import md_table, publish
+from benchmarks.harness.timing import fit_line
 
 WORKER_VARIANTS = {
     "multi_threading, 1 worker": ["--direct_running_mode=multi_threading", "--direct_num_workers=1"],
@@ -37,12 +42,12 @@ WORKER_VARIANTS = {
 
 
 def extraction(n: int, log=print) -> dict:
-    root = common.clips_root(n, log=log)
+    root = clips_root(n, log=log)
     out = {}
     for name, args in WORKER_VARIANTS.items():
-        log(f"[scaling] extraction {name}, N={n} (load {common.load_avg()}) ...")
-        r = common.run_child("benchmarks.extract", {"kind": "beam", "root": root, "n": n, "args": args,
-                                                    "out": str(common.DATA_DIR / "runs" / "scaling")},
+        log(f"[scaling] extraction {name}, N={n} (load {load_avg()}) ...")
+        r = run_child("benchmarks.extract", {"kind": "beam", "root": root, "n": n, "args": args,
+                                             "out": str(DATA_DIR / "runs" / "scaling")},
                              label=f"extract {name}")
         r["rate"] = n / r["seconds"]
         log(f"  {r['seconds']:.1f} s ({r['rate']:.1f} clips/s overall), first clip after {r.get('first_clip_s', 0):.1f} s, "
@@ -53,17 +58,17 @@ def extraction(n: int, log=print) -> dict:
 
 
 def end_to_end(n: int, beam_args: list[str] | None = None, log=print) -> dict:
-    root = common.clips_root(n, log=log)
-    work = tempfile.mkdtemp(prefix=f"bench_e2e_{n}_", dir=str(common.DATA_DIR))
+    root = clips_root(n, log=log)
+    work = tempfile.mkdtemp(prefix=f"bench_e2e_{n}_", dir=str(DATA_DIR))
     summary = os.path.join(work, "summary.json")
     cmd = [sys.executable, "pipelines/run_local.py", "--data-root", root, "--pipeline-root", os.path.join(work, "root"),
            "--serving-dir", os.path.join(work, "serving"), "--epochs", "1", "--no-cache", "--summary-json", summary]
     for a in beam_args or []:
         cmd.append(f"--beam-arg={a}")
     log(f"[scaling] run_local.py, {n} clips{' with ' + ' '.join(beam_args) if beam_args else ''} "
-        f"(load {common.load_avg()}) ...")
+        f"(load {load_avg()}) ...")
     try:
-        _, _, stats = common.run_process(cmd, timeout=1800, label=f"run_local {n}")
+        _, _, stats = run_process(cmd, timeout=1800, label=f"run_local {n}")
         with open(summary) as f:
             s = json.load(f)
     finally:
@@ -97,10 +102,10 @@ def run(quick: bool = False, compare_beam_args: list[str] | None = None, sizes: 
         log=print) -> dict:
     n_extract = 400  # cheap: the start-up dominates a run; too few clips leave no window with all workers busy
     sizes = tuple(sorted(sizes or (QUICK_SIZES if quick else DEFAULT_SIZES)))
-    res = {"machine": common.machine_info(), "quick": quick, "extract_n": n_extract, "sizes": list(sizes)}
+    res = {"machine": machine_info(), "quick": quick, "extract_n": n_extract, "sizes": list(sizes)}
     res["extraction"] = extraction(n_extract, log)
     res["e2e"] = {str(n): end_to_end(n, log=log) for n in sizes}
-    fixed, rate = common.fit_line([(n, res["e2e"][str(n)]["wall_s"]) for n in sizes])
+    fixed, rate = fit_line([(n, res["e2e"][str(n)]["wall_s"]) for n in sizes])
     res["e2e_fixed_s"], res["e2e_marginal_ms_per_clip"] = fixed, 1e3 / rate
     res["e2e_steps"] = marginal_costs(res["e2e"], list(sizes))
     if compare_beam_args:
@@ -137,32 +142,33 @@ def markdown(res: dict) -> str:
         "## Scaling", "",
         f"Extraction (AudioExampleGen executor, N={res['extract_n']}), 1 vs 2 workers; steady state from per-clip "
         "completion stamps while every worker is busy:", "",
-        common.md_table(["variant", "s total", "clips/s overall", "s to first clip", "steady clips/s", "tail s",
-                         "CPU s", "peak RSS MB (tree)", "other load (cores)"], rows, 1), "",
+        md_table(["variant", "s total", "clips/s overall", "s to first clip", "steady clips/s", "tail s",
+                  "CPU s", "peak RSS MB (tree)", "other load (cores)"], rows, 1), "",
         f"2 workers / 1 worker, steady state: multi_threading {sp['multi_threading']:.2f}x, multi_processing "
         f"{sp['multi_processing']:.2f}x (2.0x = perfect on {res['machine']['cores']} cores).", "",
         "End to end, `pipelines/run_local.py --epochs 1 --no-cache`, default Beam args, fresh roots (seconds):", "",
-        common.md_table(["clips", "wall s", "ms/clip", "ExampleGen", "StatisticsGen", "Transform", "Trainer",
-                         "Evaluator", "peak RSS MB (tree)", "other load (cores)"], e2e_rows, 1), "",
+        md_table(["clips", "wall s", "ms/clip", "ExampleGen", "StatisticsGen", "Transform", "Trainer",
+                  "Evaluator", "peak RSS MB (tree)", "other load (cores)"], e2e_rows, 1), "",
         f"Fit: {res['e2e_fixed_s']:.0f} s fixed + {res['e2e_marginal_ms_per_clip']:.0f} ms per clip "
         "(the wall time includes the process start and TF/TFX imports).", "",
         "Marginal cost per added clip between sizes (ms/clip; the whole run, then per component; a few "
         "seconds of start-up jitter divided by the added clips is the noise):", "",
-        common.md_table(["step", "whole run", *comps], [
+        md_table(["step", "whole run", *comps], [
             [f"{st['from']} → {st['to']}", st["ms_per_clip"], *[st["components"].get(c) for c in comps]]
             for st in res.get("e2e_steps", [])], 1),
     ])
 
 
 def main(argv=None) -> int:
+    setup_env()
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--quick", action="store_true", help="end to end at 50 and 100 clips")
     p.add_argument("--sizes", type=int, nargs="+", help=f"end-to-end sizes [{' '.join(map(str, DEFAULT_SIZES))}]")
     p.add_argument("--compare-beam-args", help="space-separated Beam args for one more end-to-end run")
     a = p.parse_args(argv)
-    common.print_machine_line()
+    print_machine_line()
     res = run(a.quick, a.compare_beam_args.split() if a.compare_beam_args else None, sizes=a.sizes)
-    common.publish("scaling", res, markdown)
+    publish("scaling", res, markdown)
     for m, v in res["speedup_2_workers"].items():
         print(f"{m} 2-worker speedup ratio: {v:.2f}x")
     first, last = res["sizes"][0], res["sizes"][-1]

@@ -30,7 +30,7 @@ slow and quiet, four guitar clips are).
 
 What it builds (once, cached under ``data/search_bench/``, gitignored; ``--cache DIR`` elsewhere):
 
-1. a model: the benchmarks' reference run (``benchmarks.common.reference_run``: the pipeline with
+1. a model: the benchmarks' reference run (``benchmarks.harness.reference_run``: the pipeline with
    its defaults on the seed-0 sample set of 300 clips, shared with the other benchmarks), unless
    ``--model`` names one;
 2. a catalog: a *different* generated set (seed 1, ``--clips`` [200]) indexed with
@@ -43,7 +43,6 @@ worst queries, and the same for the tag route alone and the joint route alone.
 from __future__ import annotations
 
 import argparse
-import csv
 import hashlib
 import json
 import os
@@ -53,10 +52,13 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from benchmarks import common
+from benchmarks.harness.env import BENCH_DIR, ENV_DEFAULTS, REPO, setup_env
+from benchmarks.harness.machine import cpu_flags, machine_info
+from benchmarks.harness.reference_run import latest_model_dir, reference_run
+from benchmarks.harness.report import md_table
 
-QUERIES = common.BENCH_DIR / "search_queries.json"
-CACHE = common.REPO / "data" / "search_bench"
+QUERIES = BENCH_DIR / "search_queries.json"
+CACHE = REPO / "data" / "search_bench"
 CATALOG_SEED, CATALOG_CLIPS = 1, 200
 K = 10
 QUERY_SPLITS = ("dev", "heldout", "blind", "blind2", "blind3", "dev4", "blind5", "blind6")
@@ -90,28 +92,19 @@ def load_queries(path: Path = QUERIES, split: str = "all") -> list[dict]:
     return [q for q in rows if split == "all" or q["split"] == split]
 
 
-def _annotation_rows(data_root: str) -> tuple[list[str], list[list[str]]]:
-    """(header, rows) of a generated set's CSV; row k was composed as clip k."""
-    from mtat.annotations import ANNOTATIONS_FILE
-
-    with open(os.path.join(data_root, ANNOTATIONS_FILE), encoding="utf-8", newline="") as f:
-        rows = list(csv.reader(f, delimiter="\t"))
-    return rows[0], rows[1:]
-
-
 def row_of_key(data_root: str) -> dict[str, int]:
-    """``mp3_path`` -> its row k in a generated set's CSV (the generator's clip index)."""
-    header, rows = _annotation_rows(data_root)
-    col = header.index("mp3_path")
-    return {row[col]: k for k, row in enumerate(rows)}
+    """``mp3_path`` -> its row k in a generated set's CSV (the generator's clip index; a generated
+    set's CSV has no rejected rows)."""
+    from mtat.annotations import load_annotations
+
+    return {row.mp3_path: k for k, row in enumerate(load_annotations(data_root).rows)}
 
 
 def labels_by_key(data_root: str) -> dict[str, frozenset[str]]:
     """``mp3_path`` -> the tags the generator labelled that clip with (its CSV row's 1s)."""
-    header, rows = _annotation_rows(data_root)
-    col = header.index("mp3_path")
-    tags = [(i, t) for i, t in enumerate(header) if t not in ("clip_id", "mp3_path")]
-    return {row[col]: frozenset(t for i, t in tags if row[i] == "1") for row in rows}
+    from mtat.annotations import load_annotations
+
+    return {row.mp3_path: row.tags for row in load_annotations(data_root).rows}
 
 
 def judged_relevant(query: dict, style: str, labels: frozenset[str] | None) -> bool:
@@ -150,14 +143,14 @@ def precision_at_k(ranked_styles: list[str], relevant: set[str], k: int = K) -> 
 # Building the model and the catalog (cached)
 
 def _env() -> dict:
-    env = dict(os.environ, **common.ENV_DEFAULTS)
-    env["PYTHONPATH"] = str(common.REPO) + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
+    env = dict(os.environ, **ENV_DEFAULTS)
+    env["PYTHONPATH"] = str(REPO) + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
     return env
 
 
 def _run(cmd: list[str], log: Callable[[str], None]) -> None:
     log("$ " + " ".join(cmd))
-    proc = subprocess.run(cmd, cwd=common.REPO, env=_env())
+    proc = subprocess.run(cmd, cwd=REPO, env=_env())
     if proc.returncode != 0:
         raise RuntimeError(f"command failed ({proc.returncode}): {' '.join(cmd)}")
 
@@ -173,9 +166,9 @@ def generated_set(root: Path, clips: int, seed: int, log: Callable[[str], None])
 
 
 def reference_model(cache: Path, log: Callable[[str], None]) -> str:
-    """The newest pushed version of the benchmarks' reference run (``common.reference_run``: the
+    """The newest pushed version of the benchmarks' reference run (``benchmarks.harness.reference_run``: the
     pipeline with default settings on the seed-0 sample set, made once)."""
-    return common.latest_model_dir(common.reference_run(log=log) / "serving" / "tagger")
+    return latest_model_dir(reference_run(log=log) / "serving" / "tagger")
 
 
 def catalog_for(model_dir: str, cache: Path, clips: int, log: Callable[[str], None]) -> tuple[str, str]:
@@ -272,7 +265,7 @@ def markdown(res: dict) -> str:
     if res["joint_only"]:
         rows.append(row("joint route alone", res["joint_only"]))
     worst = sorted(res["default"]["queries"], key=lambda r: (r["p10"], r["query"]))[:10]
-    model = os.path.relpath(res["model_dir"], common.REPO) if res["model_dir"].startswith(str(common.REPO)) \
+    model = os.path.relpath(res["model_dir"], REPO) if res["model_dir"].startswith(str(REPO)) \
         else res["model_dir"]
     return "\n".join([
         "## Search quality (precision@10)", "",
@@ -280,13 +273,14 @@ def markdown(res: dict) -> str:
         f"`benchmarks/search_queries.json` ({res['split']}), catalog of {res['songs']} generated songs "
         f"(seed {CATALOG_SEED}, never trained on), model `{model}`. Relevant = the song's "
         f"generator style is in the query's set. Goal: ≥ {TARGET_P10} with no query below {TARGET_WORST}.", "",
-        common.md_table(["ranking", "precision@10", "worst query", f"queries < {TARGET_WORST}"], rows,
-                        digits=(0, 3, 1, 0)), "",
+        md_table(["ranking", "precision@10", "worst query", f"queries < {TARGET_WORST}"], rows,
+                 digits=(0, 3, 1, 0)), "",
         "Ten worst queries (default ranking): " + "; ".join(f"{r['query']!r} {r['p10']:.1f}" for r in worst),
     ])
 
 
 def main(argv=None) -> int:
+    setup_env()
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--split", choices=SPLITS, default="heldout", help="query split to report [heldout]")
     p.add_argument("--model", help="model version folder to index the catalog with [the cached reference model]")
@@ -299,8 +293,8 @@ def main(argv=None) -> int:
                         "to choose tagger_cli.fusion.JOINT_WEIGHT on the dev half")
     p.add_argument("--json", help="also write the full result (every query) here")
     a = p.parse_args(argv)
-    m = common.machine_info()
-    flags = " ".join(common.cpu_flags()) or "SIMD flags unknown"
+    m = machine_info()
+    flags = " ".join(cpu_flags()) or "SIMD flags unknown"
     print(f"search benchmark on {m['cores']} cores ({m['cpu_model']}; {flags}), "
           f"load {m['load_avg_1m']}, {m['date']}", flush=True)
     try:

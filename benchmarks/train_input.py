@@ -21,7 +21,12 @@ import os
 import sys
 import time
 
-from benchmarks import common
+from benchmarks.harness.env import DATA_DIR, setup_env
+from benchmarks.harness.machine import cpu_seconds, load_avg, machine_info, print_machine_line
+from benchmarks.harness.processes import child_main, run_child
+from benchmarks.harness.reference_run import examples_dir
+from benchmarks.harness.report import md_table, publish
+from benchmarks.harness.timing import tf_threads
 
 BATCH = 16
 TARGET = 1000.0
@@ -31,13 +36,13 @@ FORMATS = {  # name -> (storage dtype, compression)
     "float16 bytes, GZIP": ("float16", "GZIP"),
     "float32 bytes, GZIP": ("float32", "GZIP"),
 }
-RECORDS_DIR = common.DATA_DIR / "records"
+RECORDS_DIR = DATA_DIR / "records"
 
 
 def _source_files() -> list[str]:
-    files = sorted(glob.glob(os.path.join(common.examples_dir(), "Split-train", "*")))
+    files = sorted(glob.glob(os.path.join(examples_dir(), "Split-train", "*")))
     if not files:
-        raise FileNotFoundError(f"no train records under {common.examples_dir()}")
+        raise FileNotFoundError(f"no train records under {examples_dir()}")
     return files
 
 
@@ -72,7 +77,7 @@ def build_variants() -> dict[str, str]:
 # Children
 
 def _input(payload: dict) -> dict:
-    common.tf_threads(payload["threads"])
+    tf_threads(payload["threads"])
     import numpy as np
     import tensorflow as tf
 
@@ -102,11 +107,11 @@ def _input(payload: dict) -> dict:
                 it = iter(ds)
                 for _ in range(20 if cache else 3):  # warm up (and fill the cache)
                     next(it)
-                n, cpu0, t0 = 0, common.cpu_seconds(), time.perf_counter()
+                n, cpu0, t0 = 0, cpu_seconds(), time.perf_counter()
                 while time.perf_counter() - t0 < seconds:
                     mel, _ = next(it)
                     n += int(mel.shape[0])
-                wall, cpu = time.perf_counter() - t0, common.cpu_seconds() - cpu0
+                wall, cpu = time.perf_counter() - t0, cpu_seconds() - cpu0
                 key = f"{name}|{'cached' if cache else 'read+parse'}"
                 prev = results.get(key)
                 rate = n / wall
@@ -152,24 +157,24 @@ def child(payload: dict) -> dict:
 # Parent
 
 def run(quick: bool = False, log=print) -> dict:
-    res = {"machine": common.machine_info(), "batch": BATCH}
+    res = {"machine": machine_info(), "batch": BATCH}
     seconds = 2.0 if quick else 4.0
-    log(f"[train_input] input pipeline, 1 thread, {len(FORMATS)} record formats (load {common.load_avg()}) ...")
-    res["input_1thread"] = common.run_child("benchmarks.train_input", {
+    log(f"[train_input] input pipeline, 1 thread, {len(FORMATS)} record formats (load {load_avg()}) ...")
+    res["input_1thread"] = run_child("benchmarks.train_input", {
         "kind": "input", "threads": 1, "seconds": seconds, "rounds": 1 if quick else 2, "cached_all": False},
         label="input 1 thread")
     for k, v in res["input_1thread"]["results"].items():
         log(f"  {k}: {v['rate']:.0f} clips/s ({v['per_cpu_s']:.0f} per CPU s)")
-    log(f"[train_input] input pipeline, all cores, current format (load {common.load_avg()}) ...")
-    res["input_all"] = common.run_child("benchmarks.train_input", {
+    log(f"[train_input] input pipeline, all cores, current format (load {load_avg()}) ...")
+    res["input_all"] = run_child("benchmarks.train_input", {
         "kind": "input", "threads": None, "seconds": seconds, "rounds": 1, "cached_all": False}, label="input all")
     cur = next(iter(FORMATS))
     r_all = res["input_all"]["results"][f"{cur}|read+parse"]
     log(f"  all cores: {r_all['rate']:.0f} clips/s ({r_all['per_cpu_s']:.0f} per CPU s)")
     presets = {"small": (3, 5 if quick else 10), "fcn4": (1, 1 if quick else 2)}
-    log(f"[train_input] model steps {presets} (load {common.load_avg()}) ...")
-    res["model"] = common.run_child("benchmarks.train_input", {"kind": "model", "presets": presets},
-                                    label="model", timeout=1800)
+    log(f"[train_input] model steps {presets} (load {load_avg()}) ...")
+    res["model"] = run_child("benchmarks.train_input", {"kind": "model", "presets": presets},
+                             label="model", timeout=1800)
     for k, v in res["model"].items():
         if isinstance(v, dict):
             log(f"  {k}: {v['step_s']:.3f} s/step = {v['rate']:.1f} clips/s")
@@ -198,25 +203,26 @@ def markdown(res: dict) -> str:
         f"`trainer.data.make_dataset` (batch {res['batch']}, training=True, `cache=False`: read + parse + decode + "
         "normalise on every pass) on the reference run's train split, TF limited to one thread "
         "(inter/intra-op 1, tf.data private pool 1) = per core; best of interleaved rounds.", "",
-        common.md_table(["record format", "pass", "KB/clip", "clips/s (1 thread)", "clips per CPU-s", "× current"],
-                        rows, (0, 0, 0, 0, 0, 2)), "",
+        md_table(["record format", "pass", "KB/clip", "clips/s (1 thread)", "clips per CPU-s", "× current"],
+                 rows, (0, 0, 0, 0, 0, 2)), "",
         f"**input: {res['input_per_core']:,.0f} clips/s/core** (target ≥ {TARGET:,.0f}).", "",
         f"Model step alone (`train_on_batch`, batch {res['batch']}, random data, all cores, best step after warm-up):",
         "",
-        common.md_table(["preset", "params", "s/step", "clips/s", "input (1 core) / model"],
-                        model_rows, (0, 0, 3, 1, 0)),
+        md_table(["preset", "params", "s/step", "clips/s", "input (1 core) / model"],
+                 model_rows, (0, 0, 3, 1, 0)),
     ])
 
 
 def main(argv=None) -> int:
-    if common.child_main(child):
+    setup_env()
+    if child_main(child):
         return 0
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--quick", action="store_true")
     a = p.parse_args(argv)
-    common.print_machine_line()
+    print_machine_line()
     res = run(a.quick)
-    common.publish("train_input", res, markdown)
+    publish("train_input", res, markdown)
     print(f"input: {res['input_per_core']:,.0f} clips/s/core")
     for preset, v in res["model"].items():
         if isinstance(v, dict):

@@ -22,7 +22,10 @@ from __future__ import annotations
 import argparse
 import time
 
-from benchmarks import common
+from benchmarks.harness.env import setup_env
+from benchmarks.harness.machine import load_avg, machine_info, print_machine_line
+from benchmarks.harness.processes import child_main, run_child
+from benchmarks.harness.report import md_table, publish
 
 N_MELS, N_FRAMES, N_TAGS = 96, 1366, 50
 #: Clips per step: the trainer's batch for small; fcn4 / strong are GPU presets, 4 keeps the CPU rows short.
@@ -119,14 +122,14 @@ def preset_contenders(preset: str, contenders=tuple(CONTENDERS), all_precisions:
 
 def run(presets=("small_full_res", "small", "fcn4", "strong"), rounds: int = 4,
         contenders=tuple(CONTENDERS), all_precisions: bool = False, log=print) -> dict:
-    res = {"machine": common.machine_info(), "presets": {}, "all_precisions": all_precisions}
+    res = {"machine": machine_info(), "presets": {}, "all_precisions": all_precisions}
     for preset in presets:
         rnds = rounds if preset.startswith("small") else max(1, rounds // 2)
         names = preset_contenders(preset, contenders, all_precisions)
         if not names:
             continue
-        log(f"[train_step] {preset}: {', '.join(names)}, {rnds} rounds (load {common.load_avg()}) ...")
-        r = common.run_child("benchmarks.train_step", {"preset": preset, "contenders": names,
+        log(f"[train_step] {preset}: {', '.join(names)}, {rnds} rounds (load {load_avg()}) ...")
+        r = run_child("benchmarks.train_step", {"preset": preset, "contenders": names,
                                                       "rounds": rnds}, label=f"train_step {preset}", timeout=3600)
         res["presets"][preset] = r
         for name, v in r["contenders"].items():
@@ -154,8 +157,8 @@ def markdown(res: dict) -> str:
         f"{res['machine'].get('machine_line', '')}. `train_on_batch` on one random batch of 96 x 1366 "
         "log-mels (strong: its 176-frame chunks), 50 tags, after 2 warm-up steps; best step of interleaved "
         "rounds. `small_full_res` is `small` before issue #15 (no input average pool).", "",
-        common.md_table(["preset", "contender", "batch", "best s/step", "median s/step", "clips/s", "× float32",
-                         "note"],
+        md_table(["preset", "contender", "batch", "best s/step", "median s/step", "clips/s", "× float32",
+                  "note"],
                         rows, (0, 0, 0, 3, 3, 1, 2, 0)), "",
     ]
     if "small_speedup" in res:
@@ -170,13 +173,14 @@ def markdown(res: dict) -> str:
     lines += [
         "For the first GPU run: the reference PyTorch implementation (Won et al.'s code) on one H100, "
         "float32 vs bf16 autocast (expect the same order with `--precision auto --xla auto` on an Ampere+ GPU):", "",
-        common.md_table(["preset", "unit", "fp32", "bf16", "bf16 / fp32"], gpu, (0, 0, 0, 0, 2)),
+        md_table(["preset", "unit", "fp32", "bf16", "bf16 / fp32"], gpu, (0, 0, 0, 0, 2)),
     ]
     return "\n".join(lines)
 
 
 def main(argv=None) -> int:
-    if common.child_main(_child):
+    setup_env()
+    if child_main(_child):
         return 0
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--presets", nargs="+", default=["small_full_res", "small", "fcn4", "strong"],
@@ -187,10 +191,10 @@ def main(argv=None) -> int:
     p.add_argument("--all-precisions", action="store_true",
                    help=f"also the emulated 16-bit rows of {' and '.join(GPU_PRESETS)} on the CPU (minutes per step)")
     a = p.parse_args(argv)
-    common.print_machine_line()
+    print_machine_line()
     named = a.contenders is not None  # contenders named on the command line run for every preset
     res = run(tuple(a.presets), a.rounds, tuple(a.contenders or CONTENDERS), all_precisions=a.all_precisions or named)
-    common.publish("train_step", res, markdown)
+    publish("train_step", res, markdown)
     if "small_speedup" in res:
         print(f"small train step vs before issue #15 ratio: {res['small_speedup']:.2f}x")
     return 0

@@ -3,7 +3,7 @@
     python -m benchmarks.trainer_400
 
 One ``pipelines/run_local.py --no-cache`` run with the default training (``small``, 30 epochs with
-early stopping, joint head) on the 400 rendered clips (``common.clips_root(400)``: 300 train, 25
+early stopping, joint head) on the 400 rendered clips (``clips_root(400)``: 300 train, 25
 eval, 75 test), fresh pipeline root. Reports the Trainer's seconds (the pipeline's component
 time), the epochs run, seconds per epoch, the overhead outside the epochs (statistics, model build,
 export: ``trainer_timing.json`` of the run, ``trainer.phase_timer``) and the Evaluator's test macro
@@ -18,7 +18,11 @@ import shutil
 import sys
 import tempfile
 
-from benchmarks import common
+from benchmarks.harness.clips import clips_root
+from benchmarks.harness.env import DATA_DIR, setup_env
+from benchmarks.harness.machine import load_avg, machine_info, print_machine_line
+from benchmarks.harness.processes import run_process
+from benchmarks.harness.report import fmt, md_table, publish
 
 N_CLIPS = 400
 GOAL_S = 120.0
@@ -52,22 +56,22 @@ def summarise(summary: dict, timing: dict) -> dict:
 
 
 def run(log=print) -> dict:
-    root = common.clips_root(N_CLIPS, log=log)
-    work = tempfile.mkdtemp(prefix="bench_trainer_400_", dir=str(common.DATA_DIR))
+    root = clips_root(N_CLIPS, log=log)
+    work = tempfile.mkdtemp(prefix="bench_trainer_400_", dir=str(DATA_DIR))
     summary_path = os.path.join(work, "summary.json")
     pipeline_root = os.path.join(work, "root")
     cmd = [sys.executable, "pipelines/run_local.py", "--data-root", root, "--pipeline-root", pipeline_root,
            "--serving-dir", os.path.join(work, "serving"), "--no-cache", "--summary-json", summary_path]
-    load_start = common.load_avg()
+    load_start = load_avg()
     log(f"[trainer_400] run_local.py on {N_CLIPS} clips, default training (load {load_start}) ...")
     try:
-        _, _, stats = common.run_process(cmd, timeout=1800, label="run_local 400")
+        _, _, stats = run_process(cmd, timeout=1800, label="run_local 400")
         with open(summary_path) as f:
             summary = json.load(f)
         res = summarise(summary, trainer_timing(pipeline_root))
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    res.update(machine=common.machine_info(), load_start=load_start, load_end=common.load_avg(),
+    res.update(machine=machine_info(), load_start=load_start, load_end=load_avg(),
                others_cores=stats.get("others_cores"), wall_s=stats.get("wall_s"), before=BEFORE, goal_s=GOAL_S)
     log(f"  {line(res)}")
     return res
@@ -86,25 +90,26 @@ def markdown(res: dict) -> str:
     return "\n".join([
         "## Trainer on the 400-clip set", "",
         f"{res['machine']['machine_line']}; load average {res['load_start']} at the start, {res['load_end']} at "
-        f"the end (other processes used {common.fmt(res.get('others_cores'), 2)} cores meanwhile). One "
+        f"the end (other processes used {fmt(res.get('others_cores'), 2)} cores meanwhile). One "
         f"`pipelines/run_local.py --no-cache` run, default training (`small`, 30 epochs max, early stopping, "
         f"joint head) on {N_CLIPS} rendered clips (300 train / 25 eval / 75 test).", "",
-        common.md_table(["", "Trainer s", "epochs", "first epoch s", "s / later epoch", "overhead s",
-                         "test macro ROC-AUC"], [
+        md_table(["", "Trainer s", "epochs", "first epoch s", "s / later epoch", "overhead s",
+                  "test macro ROC-AUC"], [
             ["before issue #15 (recorded, not measured here)", res["before"]["trainer_s"], None, None, None, None,
              None],
             ["this run", res["trainer_s"], res["epochs"], res["first_epoch_s"], res["epoch_s"], res["overhead_s"],
              round(res["macro_roc_auc"], 4)],
         ], [1, 1, 0, 1, 2, 1, 4]), "",
         f"Goal <= {res['goal_s']:.0f} s. Overhead = Trainer time - the epochs; the Trainer's phases: {phases} "
-        f"(`trainer_timing.json` in the run's model_run folder). Whole pipeline {common.fmt(res.get('pipeline_s'))} s.",
+        f"(`trainer_timing.json` in the run's model_run folder). Whole pipeline {fmt(res.get('pipeline_s'))} s.",
     ])
 
 
 def main(argv=None) -> int:
-    common.print_machine_line()
+    setup_env()
+    print_machine_line()
     res = run()
-    common.publish("trainer_400", res, markdown)
+    publish("trainer_400", res, markdown)
     print(line(res))
     print(f"Trainer before / now ratio: {res['before']['trainer_s'] / res['trainer_s']:.1f}x (before recorded)")
     return 0

@@ -35,7 +35,11 @@ from pathlib import Path
 
 import numpy as np
 
-from benchmarks import common
+from benchmarks.harness.env import DATA_DIR, REPO, setup_env
+from benchmarks.harness.machine import machine_busy_seconds, machine_info
+from benchmarks.harness.processes import child_main, run_child
+from benchmarks.harness.reference_run import latest_model_dir
+from benchmarks.harness.report import md_table, publish
 
 SONGS = 10_000
 SEARCHES = 500
@@ -67,14 +71,14 @@ SEARCH_LABELS = {"search_tags": "search, tag names (all distinct)",
 
 def _model_dir(log) -> str:
     try:
-        return common.latest_model_dir()
+        return latest_model_dir()
     except (FileNotFoundError, OSError):
         pass
-    target = common.DATA_DIR / "web_model" / "tagger" / "1"
+    target = DATA_DIR / "web_model" / "tagger" / "1"
     if (target / "saved_model.pb").is_file():
         return str(target)
     log(f"[web_load] exporting an untrained small model to {target} (once) ...")
-    common.run_child("benchmarks.web_load", {"export": str(target)}, label="export", timeout=900)
+    run_child("benchmarks.web_load", {"export": str(target)}, label="export", timeout=900)
     return str(target)
 
 
@@ -141,7 +145,7 @@ class Server:
     """``python -m tagger_cli serve`` on a free loopback port, in its own process; always stopped."""
 
     def __init__(self, catalog: Path, model_dir: str, timeout: float, *extra: str):
-        env = {**os.environ, "PYTHONPATH": str(common.REPO) + os.pathsep + os.environ.get("PYTHONPATH", "")}
+        env = {**os.environ, "PYTHONPATH": str(REPO) + os.pathsep + os.environ.get("PYTHONPATH", "")}
         self.proc = subprocess.Popen([sys.executable, "-m", "tagger_cli", "serve", "--catalog", str(catalog),
                                       "--model", model_dir, "--host", "127.0.0.1", "--port", "0", *extra],
                                      stderr=subprocess.PIPE, text=True, env=env)
@@ -251,10 +255,10 @@ def _queries(tags: list[str], n: int, kind: str, seed: int = 2) -> list:
 
 def run(songs: int = SONGS, searches: int = SEARCHES, uploads: int = UPLOADS, concurrency: int = CONCURRENCY,
         timeout: float = 600.0, log=print) -> dict:
-    machine = common.machine_info()
+    machine = machine_info()
     log(machine["machine_line"])
     model_dir = _model_dir(log)
-    work = common.DATA_DIR / "web_load"
+    work = DATA_DIR / "web_load"
     work.mkdir(parents=True, exist_ok=True)
     catalog = work / f"catalog-{songs}.parquet"
     tags = synthetic_catalog(catalog, model_dir, songs)
@@ -269,9 +273,9 @@ def run(songs: int = SONGS, searches: int = SEARCHES, uploads: int = UPLOADS, co
         _load(server.port, [("GET", "/api/search?q=warm+up+" + w, None, None) for w in ("piano", "beach", "rock")],
               2, timeout)  # threads and connections up (queries the measured phases do not repeat)
         for name, kind in SEARCH_PHASES:
-            before, cpu = common.machine_busy_seconds(), server.cpu_seconds()
+            before, cpu = machine_busy_seconds(), server.cpu_seconds()
             r = _load(server.port, _queries(tags, searches, kind), concurrency, timeout)
-            r["machine_busy_cores"] = (common.machine_busy_seconds() - before) / r["wall_s"]
+            r["machine_busy_cores"] = (machine_busy_seconds() - before) / r["wall_s"]
             # load-independent cost: server CPU per request (2 idle cores serve about 2000 / this req/s)
             r["server_cpu_ms_per_request"] = 1000 * (server.cpu_seconds() - cpu) / max(1, r["completed"])
             res[name] = r
@@ -300,7 +304,7 @@ def run(songs: int = SONGS, searches: int = SEARCHES, uploads: int = UPLOADS, co
 
 
 def _flags_text(flags) -> str:
-    """``common.cpu_flags()`` as text (older result files stored a string)."""
+    """``cpu_flags()`` as text (older result files stored a string)."""
     return flags if isinstance(flags, str) else " ".join(flags)
 
 
@@ -323,8 +327,8 @@ def markdown(res: dict) -> str:
         f"start. Server start-up {res['startup_s']:.1f} s, RSS {res['rss_after_start_mb']:.0f} MB after start-up "
         f"(model, catalog, text encoder), peak {res['peak_rss_mb']:.0f} MB. Uploads: a {res['upload_mb']:.1f} MB "
         "29 s WAV; the server runs 1 model job and queues 4 (503 beyond).", "",
-        common.md_table(["requests", "n", "concurrency", "p50 ms", "p99 ms", "req/s", "server CPU ms/req", "status"],
-                        rows, (0, 0, 0, 1, 1, 1, 1, 0)), "",
+        md_table(["requests", "n", "concurrency", "p50 ms", "p99 ms", "req/s", "server CPU ms/req", "status"],
+                 rows, (0, 0, 0, 1, 1, 1, 1, 0)), "",
         f"Search p99 goal ≤ {res['target_p99_ms']:.0f} ms: " + ", ".join(
             f"{SEARCH_LABELS[k].split(' (')[0].replace('search, ', '')}: {'met' if ok else 'NOT met'}"
             for k, ok in res["meets_target"].items()) + ". Other load on the machine moves these numbers "
@@ -334,12 +338,12 @@ def markdown(res: dict) -> str:
 
 
 def _child(payload: dict) -> dict:
-    common.setup_env()
     return _export_untrained(payload["export"])
 
 
 def main(argv=None) -> int:
-    if common.child_main(_child):
+    setup_env()
+    if child_main(_child):
         return 0
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--songs", type=int, default=SONGS)
@@ -349,7 +353,7 @@ def main(argv=None) -> int:
     p.add_argument("--timeout", type=float, default=600.0, help="seconds per phase (and for start-up)")
     a = p.parse_args(argv)
     res = run(a.songs, a.searches, a.uploads, a.concurrency, a.timeout)
-    common.publish("web_load", res, markdown)
+    publish("web_load", res, markdown)
     return 0
 
 

@@ -1,24 +1,24 @@
-"""benchmarks.common.machine_line: every benchmark prints which machine its figures come from."""
+"""benchmarks.harness.machine.machine_line: every benchmark prints which machine its figures come from."""
 from __future__ import annotations
 
 import subprocess
 import sys
 from pathlib import Path
 
-from benchmarks import common
+from benchmarks.harness import machine
 
 REPO = Path(__file__).resolve().parents[2]
 
 
 def test_machine_line_names_cpu_simd_flags_and_cores():
-    line = common.machine_line()
-    assert line.startswith(f"machine: {common.cpu_model()} (")
-    assert f"{common.usable_cores()} usable cores of" in line
+    line = machine.machine_line()
+    assert line.startswith(f"machine: {machine.cpu_model()} (")
+    assert f"{machine.usable_cores()} usable cores of" in line
     flags = Path("/proc/cpuinfo").read_text().split("flags", 1)[1].splitlines()[0].split()
-    for flag in common.SIMD_FLAGS:
+    for flag in machine.SIMD_FLAGS:
         assert (f" {flag}" in line or f"({flag}" in line) == (flag in flags), flag
     assert ("no AVX-512" in line) == ("avx512f" not in flags)
-    assert common.machine_info()["machine_line"].split(", load")[0] == line.split(", load")[0]
+    assert machine.machine_info()["machine_line"].split(", load")[0] == line.split(", load")[0]
 
 
 def test_every_benchmark_script_prints_it_first():
@@ -26,9 +26,9 @@ def test_every_benchmark_script_prints_it_first():
     for script in ("extract", "inference", "scaling", "train_input", "train_step"):
         source = (REPO / "benchmarks" / f"{script}.py").read_text()
         main = source[source.index("def main("):]
-        assert main.index("common.print_machine_line()") < main.index("run("), script
+        assert main.index("print_machine_line()") < main.index("run("), script
     run_all = (REPO / "benchmarks" / "run_all.py").read_text()
     assert 'print(machine["machine_line"]' in run_all
-    out = subprocess.run([sys.executable, "-c", "from benchmarks import common; common.print_machine_line()"],
+    out = subprocess.run([sys.executable, "-c", "from benchmarks.harness import machine; machine.print_machine_line()"],
                          capture_output=True, text=True, cwd=REPO, check=True).stdout
     assert out.startswith("machine: ") and out.count("\n") == 1
