@@ -120,7 +120,7 @@ def markdown(res: dict) -> str:
         f"{res['pool_start_s']:.1f} s, not in the table); each job starts its own worker processes, which import "
         "the project and TF, so that is in each run's start-up. Fit `seconds = startup + N / rate` over "
         f"N = {', '.join(map(str, sizes))} (beyond 400 the rendered clips repeat), {res['rounds']} interleaved "
-        "round(s), fastest kept. Other agents load the machine: compare the ratios, not the absolute numbers.", "",
+        "round(s), fastest kept. Other jobs load the machine: compare the ratios, not the absolute numbers.", "",
         md_table(headers, rows, 2), "",
         *[f"- {line}" for line in summary_lines(res)], "",
         "Reading it: the portable runner adds start-up to every Beam job (a job submission over gRPC, the "

@@ -13,7 +13,7 @@ header only when every benchmark ran. Hand-written sections, notes and before/af
 A benchmark that fails is reported in its headline, its previous section stays, the others run.
 
 Default set: extraction at N = 100 and 400, the parallel modes also at 1,600 (two interleaved rounds),
-train_input and inference quick, train_step (small before/after issue #15 x float32 / mixed_bfloat16 /
+train_input and inference quick, train_step (small with/without its input average pool x float32 / mixed_bfloat16 /
 mixed_float16 / XLA; the GPU presets fcn4 and strong x float32 / XLA, 3 rounds), trainer_400 (one pipeline
 run with the default training on the 400 clips: the Trainer's seconds, epochs, overhead, macro ROC-AUC;
 ~4 min), scaling (extraction
@@ -82,7 +82,7 @@ def _headline(name: str, res: dict) -> list[str]:
     if name == "train_step":
         out = []
         if "small_speedup" in res:
-            out.append(f"train step: small {res['small_speedup']:.1f}x faster than before issue #15")
+            out.append(f"train step: small {res['small_speedup']:.1f}x faster than without its input average pool")
         for preset, r in res["presets"].items():
             c = r["contenders"]
             base = c.get("float32", {}).get("step_s")

@@ -14,12 +14,12 @@ generator's styles (:data:`sample_music.STYLES`) that are relevant, split once i
 had read only the sample generator (not the search code, its vocabulary or these queries; 47 more
 they wrote were already in the file and were dropped), measured once when added: the held-out half
 had been looked at while the vocabulary grew, so ``blind`` is the honest figure for queries nobody
-tuned on; it too stops being blind once people tune against it (session 5 did: it was then looked
-at query by query and tuned on). ``blind2``: 107 queries written in session 5 by someone who read
-only a description of the 15 styles and the relevance rules of ``blind`` (nothing of the
-repository; 13 more they wrote were already in the file and were dropped), measured only as
-aggregates while the search changed. ``blind5`` (71) and ``blind6`` (78): written the same way in
-session 6 (58 more they wrote were already in the file and were dropped); ``blind5`` is looked at
+tuned on; it too stops being blind once it is tuned against (it since has been, query by query).
+``blind2``: 107 queries written later by someone who read only a description of the 15 styles and
+the relevance rules of ``blind`` (nothing of the repository; 13 more they wrote were already in the
+file and were dropped), measured only as aggregates while the search changed. ``blind5`` (71) and
+``blind6`` (78): written the same way later still (58 more were already in the file and were
+dropped); ``blind5`` is looked at
 and tuned on, ``blind6`` only measured as an aggregate. A song is relevant to a query when the style the
 generator rendered it in is in the query's set; the style of the k-th row of a generated set's
 CSV is :func:`sample_music.style_of` ``(k)``. Queries that name only tempo or loudness (``"slow and
@@ -63,7 +63,7 @@ CATALOG_SEED, CATALOG_CLIPS = 1, 200
 K = 10
 QUERY_SPLITS = ("dev", "heldout", "blind", "blind2", "blind3", "dev4", "blind5", "blind6")
 SPLITS = (*QUERY_SPLITS, "all")
-#: The goal (issue #13): held-out precision@10 and the worst query's.
+#: The goal: held-out precision@10 and the worst query's.
 TARGET_P10, TARGET_WORST = 0.85, 0.3
 #: Tags the generator draws per clip, not per style (tempo from the clip's bpm, loudness from its
 #: level): a query naming only these is judged by the clip's labels (``relevant_tags``).

@@ -1,4 +1,4 @@
-"""Train step per preset and precision / XLA, side by side in one process (issue #15).
+"""Train step per preset and precision / XLA, side by side in one process.
 
     python -m benchmarks.train_step                       # small (+ its full-resolution predecessor), fcn4, strong
     python -m benchmarks.train_step --presets small --rounds 6
@@ -8,9 +8,10 @@ For each preset, the contenders (``float32``, ``mixed_bfloat16``, ``mixed_float1
 + XLA ``jit_compile``) are built with ``trainer.models.build_model``, warmed up, then timed in
 interleaved rounds of ``train_on_batch`` on one random batch (best step of the rounds: on a shared
 machine the slow outliers are other people's jobs). ``small_full_res`` is the ``small`` preset
-before issue #15 (the same four conv blocks on the un-pooled 96 x 1366 input), for the
-before/after ratio. The GPU rows of the report are the reference PyTorch implementation's rates
-(Won et al.'s code, one H100), what the first GPU run of these presets should be compared with.
+without its input average pool (as it was before 2026-11-28: the same four conv blocks on the
+un-pooled 96 x 1366 input), for the with/without ratio. The GPU rows of the report are the
+reference PyTorch implementation's rates (Won et al.'s code, one H100), what the first GPU run of
+these presets should be compared with.
 
 ``fcn4`` and ``strong`` are GPU presets: on a CPU without 16-bit arithmetic (AVX2) their mixed
 precision steps are emulated and take minutes (fcn4 ``mixed_float16`` 165 s per step), so by default
@@ -46,7 +47,7 @@ GPU_REFERENCE = {
 
 
 def _full_res_small(precision: str, jit_compile: bool):
-    """``small`` as it was before issue #15: the same blocks without the input average pool."""
+    """``small`` without its input average pool (as before 2026-11-28): the same blocks on the full input."""
     import tensorflow as tf
 
     from trainer import models
@@ -156,13 +157,14 @@ def markdown(res: dict) -> str:
         "## Train step per preset, precision and XLA", "",
         f"{res['machine'].get('machine_line', '')}. `train_on_batch` on one random batch of 96 x 1366 "
         "log-mels (strong: its 176-frame chunks), 50 tags, after 2 warm-up steps; best step of interleaved "
-        "rounds. `small_full_res` is `small` before issue #15 (no input average pool).", "",
+        "rounds. `small_full_res` is `small` without its input average pool.", "",
         md_table(["preset", "contender", "batch", "best s/step", "median s/step", "clips/s", "× float32",
                   "note"],
                         rows, (0, 0, 0, 3, 3, 1, 2, 0)), "",
     ]
     if "small_speedup" in res:
-        lines += [f"**small step: {res['small_speedup']:.1f}x faster than before issue #15** (float32, same run).", ""]
+        lines += [f"**small step: {res['small_speedup']:.1f}x faster than without the input average pool** "
+                  "(`small_full_res`, float32, same run).", ""]
     skipped = [p for p in GPU_PRESETS if p in res["presets"]] if not res.get("all_precisions") else []
     if skipped:
         lines += [f"{' and '.join(skipped)} are GPU presets: on this CPU (no native 16-bit arithmetic) their "
@@ -196,7 +198,7 @@ def main(argv=None) -> int:
     res = run(tuple(a.presets), a.rounds, tuple(a.contenders or CONTENDERS), all_precisions=a.all_precisions or named)
     publish("train_step", res, markdown)
     if "small_speedup" in res:
-        print(f"small train step vs before issue #15 ratio: {res['small_speedup']:.2f}x")
+        print(f"small train step vs small_full_res ratio: {res['small_speedup']:.2f}x")
     return 0
 
 

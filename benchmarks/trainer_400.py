@@ -1,4 +1,4 @@
-"""The Trainer on the 400-clip set (issue #15 item 1: <= 2 minutes on a 2-core AVX2 machine).
+"""The Trainer on the 400-clip set (goal: <= 2 minutes on a 2-core AVX2 machine).
 
     python -m benchmarks.trainer_400
 
@@ -7,7 +7,7 @@ early stopping, joint head) on the 400 rendered clips (``clips_root(400)``: 300 
 eval, 75 test), fresh pipeline root. Reports the Trainer's seconds (the pipeline's component
 time), the epochs run, seconds per epoch, the overhead outside the epochs (statistics, model build,
 export: ``trainer_timing.json`` of the run, ``trainer.phase_timer``) and the Evaluator's test macro
-ROC-AUC, next to the recorded figure before issue #15 (not measured here).
+ROC-AUC, next to the recorded figure from before 2026-11-28 (not measured here).
 """
 from __future__ import annotations
 
@@ -26,9 +26,9 @@ from benchmarks.harness.report import fmt, md_table, publish
 
 N_CLIPS = 400
 GOAL_S = 120.0
-#: Recorded, not measured by this benchmark: the Trainer on a 400-clip set before issue #15, same
-#: kind of machine (2-core AMD EPYC, AVX2), benchmarks/results.md "before / after".
-BEFORE = {"trainer_s": 653.0, "pipeline_s": 754.0, "source": "issue #15, 2-core AMD EPYC AVX2"}
+#: Recorded, not measured by this benchmark: the Trainer on a 400-clip set before 2026-11-28 (before the
+#: input average pool of ``small``), same kind of machine (2-core AMD EPYC, AVX2), benchmarks/results.md.
+BEFORE = {"trainer_s": 653.0, "pipeline_s": 754.0, "source": "2026-11-27, 2-core AMD EPYC AVX2"}
 
 
 def trainer_timing(pipeline_root: str) -> dict:
@@ -80,7 +80,7 @@ def run(log=print) -> dict:
 def line(res: dict) -> str:
     """The one-line result: Trainer seconds, epochs, per epoch, overhead, AUC, the recorded before."""
     return (f"Trainer on the {N_CLIPS}-clip set: {res['trainer_s']:.1f} s (goal <= {res['goal_s']:.0f} s; before "
-            f"issue #15: {res['before']['trainer_s']:.0f} s, recorded), {res['epochs']} epochs, first "
+            f"2026-11-28: {res['before']['trainer_s']:.0f} s, recorded), {res['epochs']} epochs, first "
             f"{res['first_epoch_s']:.1f} s then {res['epoch_s']:.2f} s each, overhead {res['overhead_s']:.1f} s "
             f"outside the epochs; test macro ROC-AUC {res['macro_roc_auc']:.4f}")
 
@@ -95,7 +95,7 @@ def markdown(res: dict) -> str:
         f"joint head) on {N_CLIPS} rendered clips (300 train / 25 eval / 75 test).", "",
         md_table(["", "Trainer s", "epochs", "first epoch s", "s / later epoch", "overhead s",
                   "test macro ROC-AUC"], [
-            ["before issue #15 (recorded, not measured here)", res["before"]["trainer_s"], None, None, None, None,
+            ["before 2026-11-28 (recorded, not measured here)", res["before"]["trainer_s"], None, None, None, None,
              None],
             ["this run", res["trainer_s"], res["epochs"], res["first_epoch_s"], res["epoch_s"], res["overhead_s"],
              round(res["macro_roc_auc"], 4)],

@@ -45,7 +45,7 @@ SONGS = 10_000
 SEARCHES = 500
 CONCURRENCY = 8
 UPLOADS = 20
-#: Goal from issue #14: search p99 at 10k songs on 2 cores.
+#: The goal: search p99 at 10k songs on 2 cores.
 TARGET_P99_MS = 100.0
 FREE_WORDS = [
     "rainy night", "beach vibes", "sunday morning coffee", "dark and spooky", "epic battle", "romantic dinner",
