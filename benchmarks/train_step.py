@@ -8,7 +8,7 @@ For each preset, the contenders (``float32``, ``mixed_bfloat16``, ``mixed_float1
 + XLA ``jit_compile``) are built with ``trainer.models.build_model``, warmed up, then timed in
 interleaved rounds of ``train_on_batch`` on one random batch (best step of the rounds: on a shared
 machine the slow outliers are other people's jobs). ``small_full_res`` is the ``small`` preset
-without its input average pool (as it was before 2026-11-28: the same four conv blocks on the
+without its input average pool (as it was until 2026-11-29: the same four conv blocks on the
 un-pooled 96 x 1366 input), for the with/without ratio. The GPU rows of the report are the
 reference PyTorch implementation's rates (Won et al.'s code, one H100), what the first GPU run of
 these presets should be compared with.
@@ -47,7 +47,7 @@ GPU_REFERENCE = {
 
 
 def _full_res_small(precision: str, jit_compile: bool):
-    """``small`` without its input average pool (as before 2026-11-28): the same blocks on the full input."""
+    """``small`` without its input average pool (as until 2026-11-29): the same blocks on the full input."""
     import tensorflow as tf
 
     from trainer import models
