@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from benchmarks.harness import clips
 
 REPO = Path(__file__).resolve().parents[2]
@@ -52,3 +54,16 @@ def test_clips_root_repeats_the_rendered_clips(tmp_path, monkeypatch):
     assert len(paths) == 7 and paths[0] == os.path.join(root, rels[0])
     assert Path(paths[6]).read_bytes() == b"mp3 0" and os.path.samefile(paths[6], tmp_path / "master" / rels[0])
     assert clips.clips_root(7) == root  # reused, not rebuilt
+
+
+def test_latest_model_dir_is_the_newest_loadable_version(tmp_path):
+    from benchmarks.harness.reference_run import latest_model_dir
+
+    base = tmp_path / "serving" / "tagger"
+    for version in ("5", "12", "100"):
+        (base / version).mkdir(parents=True)
+    for version in ("5", "12"):  # "100" holds no SavedModel yet (a push in progress)
+        (base / version / "saved_model.pb").write_bytes(b"")
+    assert latest_model_dir(base) == str(base / "12")
+    with pytest.raises(FileNotFoundError):
+        latest_model_dir(tmp_path / "nothing")
