@@ -16,21 +16,22 @@ import json
 import os
 import time
 
-os.environ.setdefault("TF_USE_LEGACY_KERAS", "1")
-
 import numpy as np
-import tensorflow as tf
 from sklearn.metrics import average_precision_score, roc_auc_score
 
+from benchmarks.harness.env import setup_env
 from mtat import joint_space
 from mtat.features import MelConfig
 from mtat.signatures import JOINT_NAME, OUTPUT_NAME
 from pipelines.zero_shot import zero_shot_metrics
-from trainer import data, models
 from trainer.hparams import TrainingConfig
 
 
 def run(examples: str, hp: TrainingConfig, tags: list[str], config: MelConfig) -> dict:
+    import tensorflow as tf
+
+    from trainer import data, models
+
     pattern = lambda split: os.path.join(examples, f"Split-{split}", "*")
     full = data.make_dataset(pattern("train"), config=config, num_tags=len(tags), mean=np.zeros(config.n_mels),
                              std=np.ones(config.n_mels), batch_size=64, training=False)
@@ -83,6 +84,7 @@ def probs_full(probs: np.ndarray, scores: np.ndarray, tags: list[str], seen: lis
 
 
 def main() -> None:
+    setup_env()
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--examples", required=True)
     p.add_argument("--unseen", default="choral,classic,beats,sitar,woman,male voice")

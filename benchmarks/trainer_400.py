@@ -12,6 +12,7 @@ not measured here).
 """
 from __future__ import annotations
 
+import argparse
 import glob
 import json
 import os
@@ -108,6 +109,7 @@ def markdown(res: dict) -> str:
 
 def main(argv=None) -> int:
     setup_env()
+    argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter).parse_args(argv)
     print_machine_line()
     res = run()
     publish("trainer_400", res, markdown)
