@@ -48,6 +48,7 @@ import numpy as np
 from mtat.audio import AUDIO_EXTENSIONS, AudioError, stream_audio
 from mtat.features import MelConfig
 from mtat.joint_space import unit_vectors
+from mtat.model_info import read_model_info
 from mtat.signatures import ANALYZE, EMBEDDING_NAME, JOINT_NAME, LOG_MEL, OUTPUT_NAME, SERVING_DEFAULT, WAVEFORM_INPUT
 from mtat.windows import Windower
 
@@ -192,8 +193,6 @@ class Tagger:
 
     def __init__(self, model_dir: str):
         import tensorflow as tf
-
-        from trainer.export import read_model_info
 
         self.model_dir = model_dir
         try:

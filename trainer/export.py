@@ -31,6 +31,7 @@ import numpy as np
 import tensorflow as tf
 
 from mtat.features import MEL_KEY, MelConfig, log_mel_graph
+from mtat.model_info import ASSETS_EXTRA_DIR, model_info_path, read_model_info  # noqa: F401 (read_model_info: re-exported)
 from mtat.signatures import (
     ANALYZE,
     EMBEDDING_NAME,
@@ -49,8 +50,6 @@ from mtat.signatures import (
 )
 from trainer.models import average_over_chunks, chunk_starts, has_joint_head, split_chunks
 from trainer.preprocessing import normalize_mel
-
-MODEL_INFO_FILE = "model_info.json"
 
 
 def unit(x: tf.Tensor) -> tf.Tensor:
@@ -216,14 +215,7 @@ def export_model(model: tf.keras.Model, export_dir: str, *, info: dict[str, Any]
     # save_traces=False: no traced call function per layer (the signatures are traced above; Keras
     # reloads the model from its layers' configs): the save and a Keras reload take half the time.
     model.save(export_dir, save_format="tf", signatures=signatures, include_optimizer=False, save_traces=False)
-    extra = os.path.join(export_dir, "assets.extra")
-    tf.io.gfile.makedirs(extra)
-    with tf.io.gfile.GFile(os.path.join(extra, MODEL_INFO_FILE), "w") as f:
+    tf.io.gfile.makedirs(os.path.join(export_dir, ASSETS_EXTRA_DIR))
+    with tf.io.gfile.GFile(model_info_path(export_dir), "w") as f:
         f.write(json.dumps(info, indent=1))
-
-
-def read_model_info(model_dir: str) -> dict[str, Any]:
-    """The ``model_info.json`` an exported model carries (tags, mel_config, preset, ...)."""
-    with tf.io.gfile.GFile(os.path.join(model_dir, "assets.extra", MODEL_INFO_FILE)) as f:
-        return json.loads(f.read())
 
