@@ -26,9 +26,18 @@ def test_every_shared_flag_has_the_same_default_in_both_runners():
     assert differ == {"data_root", "pipeline_root", "serving_dir", "preset", "epochs"}
     for name in ("pipeline_root", "serving_dir", "preset", "epochs"):
         assert local[name] == getattr(LOCAL, name)
-        assert kubeflow[name] == (getattr(KUBEFLOW, name) or kubeflow[name])
+    assert (kubeflow["preset"], kubeflow["epochs"], kubeflow["serving_dir"]) == (KUBEFLOW.preset, KUBEFLOW.epochs, None)
     for name in ("sample_rate", "n_mels", "n_fft", "hop_length", "n_frames"):
         assert name in shared
+
+
+def test_kubeflow_needs_the_bucket_paths(capsys):
+    for flag in ("--pipeline-root", "--data-root"):
+        argv = list(KUBEFLOW_REQUIRED)
+        del argv[argv.index(flag):argv.index(flag) + 2]
+        with pytest.raises(SystemExit):
+            run_kubeflow.parse_args(argv)
+        assert flag in capsys.readouterr().err
 
 
 def test_mel_flags_make_one_mel_config():
