@@ -18,37 +18,38 @@ FROM ${BASE}
 WORKDIR /pipeline
 ENV TF_USE_LEGACY_KERAS=1 \
     PYTHONUNBUFFERED=1 \
-    PIP_DISABLE_PIP_VERSION_CHECK=1
+    PIP_DISABLE_PIP_VERSION_CHECK=1 \
+    PIP_NO_CACHE_DIR=1 \
+    UV_NO_CACHE=1
 
+# Installed exactly as `make install` installs .venv, by the same script (scripts/install.sh: pip
+# bootstraps uv, uv installs with constraints.txt, then requirements-nodeps.txt --no-deps;
+# tests/test_install.py checks that nothing here installs any other way).
 # 1. Dependencies, pinned like the local .venv, in a layer that survives code edits (the packages
-#    are empty folders here, so this installs only setup.py's requirements), then as in the Makefile
-#    the packages installed without their declared dependencies (why: see requirements-nodeps.txt).
+#    are empty folders here, so this installs only setup.py's requirements).
 COPY setup.py pyproject.toml constraints.txt requirements-nodeps.txt ./
+COPY scripts/install.sh scripts/precompile.py ./scripts/
 RUN mkdir -p mtat sample_music components trainer pipelines tagger_cli \
- && python -m pip install --no-cache-dir -c constraints.txt . \
- && python -m pip uninstall -y mtat-tagger \
- && rm -rf build *.egg-info \
- && python -m pip install --no-cache-dir --no-deps -c constraints.txt -r requirements-nodeps.txt
+ && scripts/install.sh python --deps-only
 
 # GPU=1: TF's CUDA wheels, their library folders registered with the loader (ldconfig).
 ARG GPU=0
 RUN if [ "$GPU" = 1 ]; then \
-      python -m pip install --no-cache-dir -c constraints.txt "tensorflow[and-cuda]==2.16.2" \
+      scripts/install.sh python --extra "tensorflow[and-cuda]==2.16.2" \
       && python -c "import glob, nvidia; print('\n'.join(sorted(glob.glob(list(nvidia.__path__)[0] + '/*/lib'))))" \
            > /etc/ld.so.conf.d/zz-tensorflow-cuda-wheels.conf \
       && ldconfig; \
     fi
 
 ARG EXTRA_PACKAGES=""
-RUN if [ -n "$EXTRA_PACKAGES" ]; then python -m pip install --no-cache-dir -c constraints.txt $EXTRA_PACKAGES; fi
+RUN if [ -n "$EXTRA_PACKAGES" ]; then scripts/install.sh python --extra $EXTRA_PACKAGES; fi
 
-# 2. The project itself (also the --setup_file=/pipeline/setup.py source for remote Beam workers).
+# 2. The project itself (also the --setup_file=/pipeline/setup.py source for remote Beam workers),
+#    then what it imports byte-compiled (an import error fails the build).
 COPY mtat ./mtat
 COPY sample_music ./sample_music
 COPY components ./components
 COPY trainer ./trainer
 COPY pipelines ./pipelines
 COPY tagger_cli ./tagger_cli
-RUN python -m pip install --no-cache-dir --no-deps . \
- && rm -rf build *.egg-info \
- && python -c "import components.audio_example_gen.executor, trainer.task, pipelines.pipeline, sample_music"
+RUN scripts/install.sh python --project-only

@@ -3,7 +3,6 @@ SHELL := /bin/bash
 PYTHON ?= $(shell command -v python3.10 || echo python3)
 VENV := .venv
 BIN := $(VENV)/bin
-UV := $(BIN)/uv pip install -q --python $(BIN)/python
 SAMPLE_DIR ?= data/sample
 SAMPLE_CLIPS ?= 300
 RUN_ARGS ?=
@@ -18,34 +17,13 @@ export PYTHONWARNINGS := ignore::FutureWarning
 ## install: create or update .venv (Python 3.10) with the pinned stack; a no-op when nothing changed
 install: $(VENV)/.installed
 
-$(VENV)/.installed: setup.py constraints.txt requirements-nodeps.txt Makefile
+$(VENV)/.installed: setup.py constraints.txt requirements-nodeps.txt Makefile scripts/install.sh scripts/precompile.py
 	@test -x $(BIN)/python || { echo "creating $(VENV) with $(PYTHON)"; $(PYTHON) -m venv $(VENV); }
 	@$(BIN)/python -c 'import sys; assert sys.version_info[:2] == (3, 10), f"need Python 3.10, {sys.executable} is {sys.version}"'
-	$(BIN)/pip install -q --disable-pip-version-check -c constraints.txt "pip<25" wheel uv
-	@# uv installs the pinned packages in parallel and byte-compiles nothing: 2-3x faster than pip
-	@# (docs/design.md, "The install"); what is never imported is never compiled
-	$(UV) -c constraints.txt -e ".[test]" --config-settings editable_mode=compat
-	@# the packages whose declared dependencies we do not install (why: see requirements-nodeps.txt)
-	$(UV) --no-deps -c constraints.txt -r requirements-nodeps.txt
-	@# byte-compile what the project imports now, even where PYTHONDONTWRITEBYTECODE is set
-	env -u PYTHONDONTWRITEBYTECODE $(BIN)/python -c "$$PRECOMPILE_PY"
+	@# the one install path, the Dockerfile's too: pip bootstraps uv, uv installs the pinned stack
+	@# (docs/design.md, "The install"), then the --no-deps packages and the byte-compile step
+	scripts/install.sh $(BIN)/python
 	@touch $@
-
-# Imports every module of the project, the TFX executors a local run uses and the test tools, so
-# that their bytecode (and their dependencies', TensorFlow's, Beam's, ...) is written once at install.
-define PRECOMPILE_PY
-import importlib, pkgutil
-names = ["pytest", "hypothesis", "selenium.webdriver", "tfx.orchestration.local.local_dag_runner"]
-names += [f"tfx.components.{c}.executor" for c in (
-    "statistics_gen", "schema_gen", "example_validator", "transform", "trainer", "evaluator", "pusher")]
-for package in ("mtat", "sample_music", "components", "trainer", "pipelines", "tagger_cli"):
-    names += [m.name for m in pkgutil.walk_packages(importlib.import_module(package).__path__, package + ".")
-              if not m.name.endswith(".__main__")]
-for name in names:
-    importlib.import_module(name)
-print(f"byte-compiled {len(names)} modules and what they import")
-endef
-export PRECOMPILE_PY
 
 ## sample: generate the sample MTAT-format data set when missing
 sample: $(SAMPLE_DIR)/annotations_final.csv

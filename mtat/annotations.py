@@ -123,6 +123,37 @@ def parse_annotations(text: str, source: str = ANNOTATIONS_FILE) -> Annotations:
     unsafe ``mp3_path``, a duplicated ``mp3_path``. A broken header raises :class:`AnnotationsError`.
     """
     lines = _LINE_END.split(text[1:] if text.startswith("\ufeff") else text)
+    header = _parse_header(lines, source)
+    rows: list[ClipRow] = []
+    rejects: list[Reject] = []
+    seen_ids: dict[int, int] = {}
+    seen_paths: dict[str, int] = {}
+    for index in range(header.index + 1, len(lines)):
+        if _is_blank(lines[index]):
+            continue  # blank line: no data
+        row = _parse_row(lines[index], index + 1, header, seen_ids, seen_paths, source)
+        if isinstance(row, Reject):
+            rejects.append(row)
+            continue
+        seen_ids[row.clip_id] = row.row
+        seen_paths[row.mp3_path] = row.row
+        rows.append(row)
+    return Annotations(tuple(h for _, h in header.tag_cols), tuple(rows), tuple(rejects))
+
+
+@dataclasses.dataclass(frozen=True)
+class _Header:
+    """The header line: its index in the lines, its columns, where the id, path and tag columns are."""
+
+    index: int
+    columns: list[str]
+    id_col: int
+    path_col: int
+    tag_cols: list[tuple[int, str]]
+
+
+def _parse_header(lines: list[str], source: str) -> _Header:
+    """The first non-blank line as the header; :class:`AnnotationsError` when it is unusable."""
     first = next((i for i, line in enumerate(lines) if not _is_blank(line)), None)
     if first is None:
         raise AnnotationsError(f"{source}: empty file, no header")
@@ -143,60 +174,51 @@ def parse_annotations(text: str, source: str = ANNOTATIONS_FILE) -> Annotations:
     tag_cols = [(i, h) for i, h in enumerate(header) if i not in (id_col, path_col)]
     if not tag_cols:
         raise AnnotationsError(f"{source}: no tag columns in the header")
+    return _Header(first, header, id_col, path_col, tag_cols)
 
-    rows: list[ClipRow] = []
-    rejects: list[Reject] = []
-    seen_ids: dict[int, int] = {}
-    seen_paths: dict[str, int] = {}
-    for index in range(first + 1, len(lines)):
-        text_line, line = lines[index], index + 1
-        if _is_blank(text_line):
-            continue  # blank line: no data
-        if _SURROGATE.search(text_line):
-            shown = text_line.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
-            rejects.append(Reject("", "", "bad_encoding",
-                                  f"{source} line {line}: not UTF-8 text: {shown[:120]!r}", line))
-            continue
-        try:
-            fields = _fields(text_line)
-        except csv.Error as err:
-            rejects.append(Reject("", "", "malformed_row", f"{source} line {line}: unreadable ({err})", line))
-            continue
-        raw_id = fields[id_col].strip() if len(fields) > id_col else ""
-        raw_path = fields[path_col].strip() if len(fields) > path_col else ""
 
-        def reject(reason: str, message: str, raw_id: str = raw_id, raw_path: str = raw_path, line: int = line) -> None:
-            rejects.append(Reject(raw_id[:64], raw_path[:1024], reason, f"{source} line {line}: {message}", line))
+def _parse_row(text_line: str, line: int, header: _Header, seen_ids: dict[int, int], seen_paths: dict[str, int],
+               source: str) -> ClipRow | Reject:
+    """One non-blank data line (number ``line``) as a valid row, or the Reject saying why not."""
+    if _SURROGATE.search(text_line):
+        shown = text_line.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+        return Reject("", "", "bad_encoding", f"{source} line {line}: not UTF-8 text: {shown[:120]!r}", line)
+    try:
+        fields = _fields(text_line)
+    except csv.Error as err:
+        return Reject("", "", "malformed_row", f"{source} line {line}: unreadable ({err})", line)
+    raw_id = fields[header.id_col].strip() if len(fields) > header.id_col else ""
+    raw_path = fields[header.path_col].strip() if len(fields) > header.path_col else ""
+    problem = _row_problem(fields, raw_id, raw_path, header, seen_ids, seen_paths)
+    if problem:
+        reason, message = problem
+        return Reject(raw_id[:64], raw_path[:1024], reason, f"{source} line {line}: {message}", line)
+    tags = frozenset(h for i, h in header.tag_cols if fields[i].strip() == "1")
+    return ClipRow(int(raw_id), posixpath.normpath(raw_path), tags, line)
 
-        if len(fields) != len(header):
-            reject("malformed_row", f"{len(fields)} fields, header has {len(header)}")
-            continue
-        if not _CLIP_ID.fullmatch(raw_id) or int(raw_id) > _INT64_MAX:
-            reject("bad_clip_id", f"clip_id {raw_id[:40]!r} is not a non-negative 64-bit integer")
-            continue
-        clip_id = int(raw_id)
-        if clip_id in seen_ids:
-            reject("duplicate_clip_id", f"clip_id {clip_id} already on line {seen_ids[clip_id]}")
-            continue
-        why = unsafe_path_reason(raw_path)
-        if why:
-            reject("unsafe_path", why)
-            continue
-        norm_path = posixpath.normpath(raw_path)
-        if norm_path in seen_paths:
-            reject("duplicate_path", f"mp3_path already used on line {seen_paths[norm_path]}")
-            continue
-        bad = [(h, fields[i]) for i, h in tag_cols if fields[i].strip() not in ("0", "1")]
-        if bad:
-            h, v = bad[0]
-            more = f" (and {len(bad) - 1} more)" if len(bad) > 1 else ""
-            reject("bad_tag_value", f"tag {h!r} has value {v[:40]!r}, expected 0 or 1{more}")
-            continue
-        seen_ids[clip_id] = line
-        seen_paths[norm_path] = line
-        tags = frozenset(h for i, h in tag_cols if fields[i].strip() == "1")
-        rows.append(ClipRow(clip_id, norm_path, tags, line))
-    return Annotations(tuple(h for _, h in tag_cols), tuple(rows), tuple(rejects))
+
+def _row_problem(fields: list[str], raw_id: str, raw_path: str, header: _Header, seen_ids: dict[int, int],
+                 seen_paths: dict[str, int]) -> tuple[str, str] | None:
+    """(reason, message) of the first thing wrong with a parsed row, or None."""
+    if len(fields) != len(header.columns):
+        return "malformed_row", f"{len(fields)} fields, header has {len(header.columns)}"
+    if not _CLIP_ID.fullmatch(raw_id) or int(raw_id) > _INT64_MAX:
+        return "bad_clip_id", f"clip_id {raw_id[:40]!r} is not a non-negative 64-bit integer"
+    clip_id = int(raw_id)
+    if clip_id in seen_ids:
+        return "duplicate_clip_id", f"clip_id {clip_id} already on line {seen_ids[clip_id]}"
+    why = unsafe_path_reason(raw_path)
+    if why:
+        return "unsafe_path", why
+    norm_path = posixpath.normpath(raw_path)
+    if norm_path in seen_paths:
+        return "duplicate_path", f"mp3_path already used on line {seen_paths[norm_path]}"
+    bad = [(h, fields[i]) for i, h in header.tag_cols if fields[i].strip() not in ("0", "1")]
+    if bad:
+        h, v = bad[0]
+        more = f" (and {len(bad) - 1} more)" if len(bad) > 1 else ""
+        return "bad_tag_value", f"tag {h!r} has value {v[:40]!r}, expected 0 or 1{more}"
+    return None
 
 
 def load_annotations(data_root: str, filename: str = ANNOTATIONS_FILE) -> Annotations:

@@ -27,6 +27,9 @@ PATH_KEY = "mp3_path"
 MEL_SHAPE_KEY = "mel_shape"
 #: The feature parameters as one string (``MelConfig.describe()``): a schema pins its value.
 MEL_CONFIG_KEY = "mel_config"
+#: AudioExampleGen's file beside the split folders of its Examples (tags, mel config, counts): the
+#: component writes it, the trainer and the run summary read it.
+METADATA_FILE = "feature_metadata.json"
 
 AMIN = 1e-10  # power floor before log10: silence is -100 dB, never -inf
 

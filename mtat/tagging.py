@@ -48,6 +48,7 @@ import numpy as np
 from mtat.audio import AUDIO_EXTENSIONS, AudioError, stream_audio
 from mtat.features import MelConfig
 from mtat.joint_space import unit_vectors
+from mtat.model_info import read_model_info
 from mtat.signatures import ANALYZE, EMBEDDING_NAME, JOINT_NAME, LOG_MEL, OUTPUT_NAME, SERVING_DEFAULT, WAVEFORM_INPUT
 from mtat.windows import Windower
 
@@ -193,8 +194,6 @@ class Tagger:
     def __init__(self, model_dir: str):
         import tensorflow as tf
 
-        from trainer.export import read_model_info
-
         self.model_dir = model_dir
         try:
             self.info: dict[str, Any] = read_model_info(model_dir)
@@ -270,86 +269,106 @@ class Tagger:
 
     def _predict_blocks(self, blocks: Iterable[np.ndarray], taggram: bool,
                         taggram_hop: float, path: str) -> FilePrediction:
-        import tensorflow as tf
-
+        """Feed decoded ``blocks`` through the model windows (and taggram segments) in batches."""
         rate = self.sample_rate
         window = self.config.clip_samples
-        clip = Windower(window, window)
         seg_len = max(1, int(round(TAGGRAM_SEGMENT_SECONDS * rate)))
         if taggram and not (taggram_hop > 0):
             raise ValueError(f"taggram hop must be positive, got {taggram_hop}")
-        segs = Windower(seg_len, max(1, int(round(taggram_hop * rate)))) if taggram else None
-        win_batch: list[np.ndarray] = []
-        seg_batch: list[np.ndarray] = []
-        win_starts: list[int] = []
-        seg_starts: list[int] = []
-        probs: list[np.ndarray] = []
-        embs: list[np.ndarray] = []
-        joints: list[np.ndarray] = []
-        seg_probs: list[np.ndarray] = []
-        seg_joints: list[np.ndarray] = []
+        windows = _Batches(Windower(window, window), BATCH_WINDOWS, self._run_windows)
+        segments = (_Batches(Windower(seg_len, max(1, int(round(taggram_hop * rate)))), BATCH_SEGMENTS,
+                             self._run_segments) if taggram else None)
         total = 0
-
-        def run_windows():
-            if win_batch:
-                batch = np.zeros((len(win_batch), window), np.float32)  # short windows stay zero-padded
-                for row, w in zip(batch, win_batch):
-                    row[:w.size] = w
-                win_batch.clear()  # at most two copies of a batch alive: this one and TF's
-                out = self._analyze(waveform=tf.constant(batch))
-                probs.append(out[OUTPUT_NAME].numpy())
-                embs.append(out[EMBEDDING_NAME].numpy())
-                if self.has_joint:
-                    joints.append(out[JOINT_NAME].numpy())
-
-        def run_segments():
-            # rows of one call must have equal length: a short (whole-file) segment goes alone
-            while seg_batch:
-                n = seg_batch[0].size
-                k = 1
-                while k < len(seg_batch) and seg_batch[k].size == n:
-                    k += 1
-                mel = self._segment_mels(tf.constant(np.stack(seg_batch[:k])))
-                out = self._log_mel(log_mel=mel)
-                seg_probs.append(out[OUTPUT_NAME].numpy())
-                if self.has_joint:
-                    seg_joints.append(out[JOINT_NAME].numpy())
-                del seg_batch[:k]
-
-        def take(batch, starts, limit, run, pieces):
-            for start, w in pieces:
-                batch.append(w)
-                starts.append(start)
-                if len(batch) >= limit:
-                    run()
-
         for block in blocks:
             total += block.size
-            take(win_batch, win_starts, BATCH_WINDOWS, run_windows, clip.feed(block))
-            if segs is not None:
-                take(seg_batch, seg_starts, BATCH_SEGMENTS, run_segments, segs.feed(block))
+            windows.feed(block)
+            if segments is not None:
+                segments.feed(block)
         if total == 0:
             raise AudioError("no_samples", f"decoded to 0 samples: {path}")
-        take(win_batch, win_starts, BATCH_WINDOWS, run_windows, clip.finish())
-        run_windows()
-        duration = total / rate
-        window_probs = np.concatenate(probs)
+        windows.finish()
+        window_probs = windows.stacked(OUTPUT_NAME)
         probabilities = window_probs.mean(axis=0)
-        embedding = np.concatenate(embs).mean(axis=0)
-        window_joint = np.concatenate(joints) if joints else None
-        joint = unit_vectors(window_joint.mean(axis=0)) if joints else None  # window vectors averaged, renormalised
+        embedding = windows.stacked(EMBEDDING_NAME).mean(axis=0)
+        window_joint = windows.stacked(JOINT_NAME)
+        joint = unit_vectors(window_joint.mean(axis=0)) if window_joint is not None else None  # averaged, renormalised
         if not (np.all(np.isfinite(window_probs)) and np.all(np.isfinite(embedding))
                 and (window_joint is None or np.all(np.isfinite(window_joint)))):
             raise AudioError("non_finite", f"the model's output has NaN/Inf (sample values out of range?): {path}")
-        if segs is not None:
-            take(seg_batch, seg_starts, BATCH_SEGMENTS, run_segments, segs.finish())
-            run_segments()
-            return FilePrediction(path, probabilities, embedding, np.concatenate(seg_probs),
-                                  np.asarray(seg_starts, np.float64) / rate, float(duration),
-                                  min(seg_len, total) / rate, True, joint,
-                                  np.concatenate(seg_joints) if seg_joints else None)
-        return FilePrediction(path, probabilities, embedding, window_probs, np.asarray(win_starts, np.float64) / rate,
-                              float(duration), window / rate, False, joint, window_joint)
+        duration = float(total / rate)
+        if segments is None:
+            return FilePrediction(path, probabilities, embedding, window_probs, windows.starts_seconds(rate),
+                                  duration, window / rate, False, joint, window_joint)
+        segments.finish()
+        return FilePrediction(path, probabilities, embedding, segments.stacked(OUTPUT_NAME),
+                              segments.starts_seconds(rate), duration, min(seg_len, total) / rate, True, joint,
+                              segments.stacked(JOINT_NAME))
+
+    def _run_windows(self, pending: list[np.ndarray]) -> dict[str, np.ndarray]:
+        """All ``pending`` model windows (removed from it) through ``analyze``, as one batch."""
+        import tensorflow as tf
+
+        batch = np.zeros((len(pending), self.config.clip_samples), np.float32)  # short windows stay zero-padded
+        for row, w in zip(batch, pending):
+            row[:w.size] = w
+        pending.clear()  # at most two copies of a batch alive: this one and TF's
+        out = self._analyze(waveform=tf.constant(batch))
+        names = (OUTPUT_NAME, EMBEDDING_NAME) + ((JOINT_NAME,) if self.has_joint else ())
+        return {name: out[name].numpy() for name in names}
+
+    def _run_segments(self, pending: list[np.ndarray]) -> dict[str, np.ndarray]:
+        """The leading ``pending`` taggram segments of one length (removed from it) through ``log_mel``:
+        rows of one call must have equal length, so a short (whole-file) segment goes alone."""
+        import tensorflow as tf
+
+        n = pending[0].size
+        k = 1
+        while k < len(pending) and pending[k].size == n:
+            k += 1
+        out = self._log_mel(log_mel=self._segment_mels(tf.constant(np.stack(pending[:k]))))
+        names = (OUTPUT_NAME,) + ((JOINT_NAME,) if self.has_joint else ())
+        result = {name: out[name].numpy() for name in names}
+        del pending[:k]
+        return result
+
+
+class _Batches:
+    """The pieces a :class:`Windower` cuts from a file's blocks, run through the model ``limit`` at
+    a time by ``run`` (which removes the pieces it ran from the pending list and returns its
+    outputs by name); the outputs kept in order, with the pieces' start samples."""
+
+    def __init__(self, windower: Windower, limit: int, run: Callable[[list[np.ndarray]], dict[str, np.ndarray]]):
+        self.windower, self.limit, self.run = windower, limit, run
+        self.pending: list[np.ndarray] = []
+        self.starts: list[int] = []
+        self.outputs: dict[str, list[np.ndarray]] = {}
+
+    def feed(self, block: np.ndarray) -> None:
+        self._take(self.windower.feed(block))
+
+    def finish(self) -> None:
+        """The file has ended: its last pieces, and every pending one run."""
+        self._take(self.windower.finish())
+        self._flush()
+
+    def stacked(self, name: str) -> np.ndarray | None:
+        """The outputs ``name`` of every piece, in order (None when ``run`` gave none)."""
+        return np.concatenate(self.outputs[name]) if self.outputs.get(name) else None
+
+    def starts_seconds(self, rate: int) -> np.ndarray:
+        return np.asarray(self.starts, np.float64) / rate
+
+    def _take(self, pieces: Iterable[tuple[int, np.ndarray]]) -> None:
+        for start, piece in pieces:
+            self.pending.append(piece)
+            self.starts.append(start)
+            if len(self.pending) >= self.limit:
+                self._flush()
+
+    def _flush(self) -> None:
+        while self.pending:
+            for name, value in self.run(self.pending).items():
+                self.outputs.setdefault(name, []).append(value)
 
 
 def load_tagger(path: str | None) -> Tagger:

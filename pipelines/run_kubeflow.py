@@ -22,10 +22,7 @@ from collections.abc import Iterator, Sequence
 
 import yaml
 
-# TFX 1.16 needs Keras 2 (tf-keras); set before anything imports TensorFlow.
-os.environ.setdefault("TF_USE_LEGACY_KERAS", "1")
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-
+from mtat.environment import configure_tensorflow_env
 from pipelines import flags
 from pipelines.beam_args import DEPENDENCY_FLAGS, JOB_SERVER_TIMEOUT_S, given_flags
 from pipelines.config import PipelineConfig, TrainingConfig
@@ -49,22 +46,12 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--image", required=True, help="the project image (Dockerfile) every component runs in")
     p.add_argument("--trainer-image", help="image for the Trainer, e.g. the GPU build [--image]")
-    p.add_argument("--pipeline-root", required=True, help="bucket path for all artifacts, e.g. gs://BUCKET/root")
-    p.add_argument("--data-root", required=True, help="MTAT-style folder the pods can read, e.g. gs://BUCKET/mtat")
-    p.add_argument("--serving-dir", help="TF Serving base path; the model goes to <serving-dir>/<model-name>/<version> "
-                                         "[<pipeline-root>/serving_model]")
     p.add_argument("--output", default="mtat_pipeline.json",
                    help="compiled PipelineJob (.json); the KFP package is written beside it as .yaml [mtat_pipeline.json]")
-    p.add_argument("--pipeline-name", default="mtat-tagging", help="[mtat-tagging]")
-    p.add_argument("--model-name", default="tagger", help="[tagger]")
-    flags.add_training_flags(p, preset="fcn4", epochs=20)
-    flags.add_tag_flags(p)
-    p.add_argument("--split-dir", help="folder with train/valid/test split files [folder split]")
-    p.add_argument("--schema", help="curated schema.pbtxt the pods can read (e.g. gs://BUCKET/schema.pbtxt); the data "
-                                    "must match it (python -m pipelines.schema export) [inferred from each run]")
+    flags.add_pipeline_flags(p, flags.KUBEFLOW, beam_default=(
+        f"on the DirectRunner {' '.join(DIRECT_RUNNER_ARGS)} in each component's pod"))
     p.add_argument("--no-baseline", action="store_true",
                    help="no latest-blessed-model resolver (required on open-source KFP); the gate is --min-auc only")
-    flags.add_gate_and_run_flags(p)
     p.add_argument("--gpus", type=int, default=1, help="GPUs for the Trainer, 0 = CPU trainer [1]")
     p.add_argument("--gpu-type", default="nvidia.com/gpu",
                    help="open-source KFP: the Kubernetes resource name (nvidia.com/gpu); Vertex AI: the accelerator "
@@ -72,8 +59,6 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     p.add_argument("--trainer-cpu", type=float, default=8.0, help="Trainer CPU limit, 0 = none [8]")
     p.add_argument("--trainer-memory-gb", type=float, default=32.0, help="Trainer memory limit in GB, 0 = none [32]")
     p.add_argument("--beam-runner", default="DirectRunner", choices=BEAM_RUNNERS, help="[DirectRunner]")
-    p.add_argument("--beam-arg", action="append", default=[],
-                   help="Beam pipeline argument for every component, repeatable, as --beam-arg=--flag=value")
     p.add_argument("--endpoint", help="KFP API URL: upload the package and start a run (kfp.Client(host=URL))")
     p.add_argument("--namespace", help="Kubernetes namespace of the run (multi-user KFP)")
     p.add_argument("--experiment", default="Default", help="KFP experiment of the run [Default]")
@@ -221,9 +206,37 @@ def _notes(args: argparse.Namespace, beam: Sequence[str]) -> list[str]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Parse and check the flags, compile the pipeline, and with --endpoint submit it."""
+    configure_tensorflow_env()
     args = parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    errors, beam = check_args(args)
+    if errors:
+        for err in errors:
+            print(f"error: {err}", file=sys.stderr)
+        return 2
+    for note in _notes(args, beam):
+        print(f"note: {note}", flush=True)
+    config = pipeline_config(args, beam)
+    trainer_image = args.trainer_image or args.image
+    job = compile_pipeline(_pipeline(config, args), image=args.image, trainer_image=trainer_image, output=args.output)
 
+    tasks = job["pipelineSpec"]["root"]["dag"]["tasks"]
+    trainer = (f"{args.gpus} x {args.gpu_type}" if args.gpus else "CPU") + \
+        f", {args.trainer_cpu:g} CPU, {args.trainer_memory_gb:g} GB, image {trainer_image}"
+    print(f"wrote {args.output} (Vertex AI PipelineJob) and {package_path(args.output)} (KFP package): "
+          f"{len(tasks)} tasks, image {args.image}\n  trainer: {trainer}\n  beam: {' '.join(beam)}", flush=True)
+    if args.endpoint:
+        run_name = args.run_name or f"{args.pipeline_name}-{datetime.datetime.now(datetime.timezone.utc):%Y%m%d-%H%M%S}"
+        run_id = submit(package_path(args.output), endpoint=args.endpoint, pipeline_name=args.pipeline_name,
+                        pipeline_root=config.pipeline_root, experiment=args.experiment, run_name=run_name,
+                        namespace=args.namespace)
+        print(f"started run {run_name}: id {run_id}, {args.endpoint.rstrip('/')}/#/runs/details/{run_id}", flush=True)
+    return 0
+
+
+def check_args(args: argparse.Namespace) -> tuple[list[str], list[str]]:
+    """(every problem with the flags, the Beam args): nothing is compiled when there is a problem."""
     errors = []
     if not PIPELINE_NAME_RE.fullmatch(args.pipeline_name):
         errors.append(f"--pipeline-name {args.pipeline_name!r}: lower-case letters, digits and '-' only")
@@ -234,6 +247,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not GPU_TYPE_RE.fullmatch(args.gpu_type):
         errors.append(f"--gpu-type {args.gpu_type!r}: a resource name like nvidia.com/gpu (open-source KFP) "
                       "or a Vertex AI type like NVIDIA_TESLA_T4")
+    try:
+        flags.mel_config(args)
+    except ValueError as err:
+        errors.append(str(err))
     unseen = flags.unseen_tags(args)
     if unseen and not args.tags:
         errors.append("--unseen-tags needs --tags (the full tag list, unseen ones included): the data is on a "
@@ -251,47 +268,34 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ValueError as err:
         errors.append(str(err))
         beam = []
-    if errors:
-        for err in errors:
-            print(f"error: {err}", file=sys.stderr)
-        return 2
-    for note in _notes(args, beam):
-        print(f"note: {note}", flush=True)
+    return errors, beam
 
-    from pipelines.pipeline import create_pipeline
 
+def pipeline_config(args: argparse.Namespace, beam: Sequence[str]) -> PipelineConfig:
+    """The PipelineConfig of (checked) flags. The data is on a bucket: the tags are not counted
+    here. The model predicts len(tags) or top_k tags, so a data set with fewer than --top-k tags
+    needs --tags or a smaller --top-k."""
     pipeline_root = args.pipeline_root.rstrip("/")
-    tags = flags.tag_list(args.tags)
-    training = flags.training_config(args)
-    # The data is on a bucket: the tags are not counted here. The model predicts len(tags) or
-    # top_k tags, so a data set with fewer than --top-k tags needs --tags or a smaller --top-k.
-    config = PipelineConfig(
+    return PipelineConfig(
         pipeline_name=args.pipeline_name, pipeline_root=pipeline_root, data_root=args.data_root,
         serving_dir=args.serving_dir or f"{pipeline_root}/serving_model", model_name=args.model_name,
-        top_k=args.top_k, tags=tags, split_dir=args.split_dir, schema_path=args.schema, training=training,
+        mel=flags.mel_config(args), top_k=args.top_k, tags=flags.tag_list(args.tags), split_dir=args.split_dir,
+        schema_path=args.schema, training=flags.training_config(args),
         min_auc=args.min_auc, max_regression=args.max_regression, compare_to_baseline=not args.no_baseline,
         beam_pipeline_args=tuple(beam), enable_cache=not args.no_cache, data_only=args.data_only,
     )
+
+
+def _pipeline(config: PipelineConfig, args: argparse.Namespace):
+    """The TFX pipeline of ``config``, the Trainer with the resources the flags ask for."""
+    from pipelines.pipeline import create_pipeline
+
     pipeline = create_pipeline(config)
     resources = trainer_resources(args.gpus, args.gpu_type, args.trainer_cpu, args.trainer_memory_gb)
     for component in pipeline.components:
         if component.id == TRAINER_ID and resources is not None:
             component.with_platform_config(resources)
-    trainer_image = args.trainer_image or args.image
-    job = compile_pipeline(pipeline, image=args.image, trainer_image=trainer_image, output=args.output)
-
-    tasks = job["pipelineSpec"]["root"]["dag"]["tasks"]
-    trainer = (f"{args.gpus} x {args.gpu_type}" if args.gpus else "CPU") + \
-        f", {args.trainer_cpu:g} CPU, {args.trainer_memory_gb:g} GB, image {trainer_image}"
-    print(f"wrote {args.output} (Vertex AI PipelineJob) and {package_path(args.output)} (KFP package): "
-          f"{len(tasks)} tasks, image {args.image}\n  trainer: {trainer}\n  beam: {' '.join(beam)}", flush=True)
-    if args.endpoint:
-        run_name = args.run_name or f"{args.pipeline_name}-{datetime.datetime.now(datetime.timezone.utc):%Y%m%d-%H%M%S}"
-        run_id = submit(package_path(args.output), endpoint=args.endpoint, pipeline_name=args.pipeline_name,
-                        pipeline_root=pipeline_root, experiment=args.experiment, run_name=run_name,
-                        namespace=args.namespace)
-        print(f"started run {run_name}: id {run_id}, {args.endpoint.rstrip('/')}/#/runs/details/{run_id}", flush=True)
-    return 0
+    return pipeline
 
 
 if __name__ == "__main__":

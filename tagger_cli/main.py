@@ -51,8 +51,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    os.environ.setdefault("TF_USE_LEGACY_KERAS", "1")
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    from mtat.environment import configure_tensorflow_env
+    configure_tensorflow_env(os.environ)
     args = build_parser().parse_args(argv)
     from mtat.tagging import ModelError
 

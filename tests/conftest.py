@@ -5,11 +5,12 @@ import json
 import os
 import shutil
 
-os.environ.setdefault("TF_USE_LEGACY_KERAS", "1")
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-
 import numpy as np
 import pytest
+
+from mtat.environment import configure_tensorflow_env
+
+configure_tensorflow_env()  # before any test module imports TensorFlow
 
 #: Clips of the shared sample set: enough for every split (16 folders) and most styles.
 SAMPLE_CLIPS = 48

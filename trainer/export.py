@@ -22,6 +22,7 @@ Names: :mod:`mtat.signatures`.
 """
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 from collections.abc import Sequence
@@ -31,6 +32,7 @@ import numpy as np
 import tensorflow as tf
 
 from mtat.features import MEL_KEY, MelConfig, log_mel_graph
+from mtat.model_info import ASSETS_EXTRA_DIR, model_info_path, read_model_info  # noqa: F401 (read_model_info: re-exported)
 from mtat.signatures import (
     ANALYZE,
     EMBEDDING_NAME,
@@ -49,8 +51,6 @@ from mtat.signatures import (
 )
 from trainer.models import average_over_chunks, chunk_starts, has_joint_head, split_chunks
 from trainer.preprocessing import normalize_mel
-
-MODEL_INFO_FILE = "model_info.json"
 
 
 def unit(x: tf.Tensor) -> tf.Tensor:
@@ -103,89 +103,143 @@ def build_signatures(model: tf.keras.Model, *, config: MelConfig, tags: Sequence
     in ``serving_examples`` with their text vectors ``unseen_vectors`` (in ``label_tags`` order; by
     default :func:`mtat.joint_space.phrase_vectors` of those tags).
     """
-    joint = has_joint_head(model)
-    heads = heads_model(model)
-    model.two_headed = heads  # tracked, so the SavedModel holds it
+    heads = _Heads(heads_model(model), has_joint_head(model), config, chunk, tf.constant(list(tags)),
+                   tf.constant(mean, tf.float32), tf.constant(std, tf.float32))
+    model.two_headed = heads.model  # tracked, so the SavedModel holds it
     model.tft_layer = tft_layer
-    tag_names = tf.constant(list(tags))
-    mean_c = tf.constant(mean, tf.float32)
-    std_c = tf.constant(std, tf.float32)
-    window = config.clip_samples
-    example_spec = {k: v for k, v in raw_feature_spec.items() if k == MEL_KEY}
     label_tags = list(tags) if label_tags is None else list(label_tags)
-    unseen = [t for t in label_tags if t not in set(tags)]
-    if unseen and joint:
-        if unseen_vectors is None:  # computed here, so they cannot come in another order
-            from mtat.joint_space import phrase_vectors
+    zero_shot = _ZeroShot.of(tags, label_tags, heads.joint, unseen_vectors)
+    example_spec = {k: v for k, v in raw_feature_spec.items() if k == MEL_KEY}
+    waveform = _waveform_functions(heads)
+    signatures = {
+        SERVING_DEFAULT: waveform[SERVING_DEFAULT],
+        ANALYZE: waveform[ANALYZE],
+        LOG_MEL: _log_mel_function(heads),
+        EXAMPLES_SIGNATURE: _examples_function(heads, model, example_spec, zero_shot),
+    }
+    if heads.joint:
+        signatures[JOINT_SIGNATURE] = waveform[JOINT_SIGNATURE]
+    return signatures
 
-            unseen_vectors = phrase_vectors(unseen)
-        vectors = np.asarray(unseen_vectors, np.float32)
-        if vectors.shape[0] != len(unseen):
-            raise ValueError(f"unseen_vectors has {vectors.shape[0]} rows for {len(unseen)} unseen tags")
-        unseen_c = tf.constant(vectors)
-    # column of [probabilities | zero-shot scores] for each label tag
-    order = tf.constant([list(tags).index(t) if t in tags else len(tags) + unseen.index(t)
-                         for t in label_tags], tf.int32)
 
-    def with_tags(probs):
-        return {OUTPUT_NAME: probs, TAGS_OUTPUT: tf.tile(tag_names[None, :], [tf.shape(probs)[0], 1])}
+@dataclasses.dataclass(frozen=True, eq=False)
+class _Heads:
+    """What every signature computes with: the model's heads, the features, the training statistics."""
 
-    def windows_of(waveform):
+    model: tf.keras.Model  # :func:`heads_model`
+    joint: bool  # the joint audio-text head is among them
+    config: MelConfig
+    chunk: int | None
+    tag_names: tf.Tensor
+    mean: tf.Tensor
+    std: tf.Tensor
+
+    def with_tags(self, probs: tf.Tensor) -> dict[str, tf.Tensor]:
+        return {OUTPUT_NAME: probs, TAGS_OUTPUT: tf.tile(self.tag_names[None, :], [tf.shape(probs)[0], 1])}
+
+    def of_mel(self, mel: tf.Tensor) -> tuple[tf.Tensor, ...]:
+        """(probabilities, embedding[, joint]) per clip of an un-normalised log-mel."""
+        return clip_outputs(self.model, normalize_mel(mel, self.mean, self.std), self.chunk)
+
+    def windows_of(self, waveform: tf.Tensor) -> tuple[tf.Tensor, ...]:
         """Per-window outputs ``[b, n, ...]`` of each clip-length window of the waveforms."""
         batch = tf.shape(waveform)[0]
-        wins, n = waveform_windows(waveform, window)
-        mel = normalize_mel(log_mel_graph(wins, config), mean_c, std_c)
+        wins, n = waveform_windows(waveform, self.config.clip_samples)
         return tuple(tf.reshape(o, tf.concat([[batch, n], tf.shape(o)[1:]], 0))
-                     for o in clip_outputs(heads, mel, chunk))
+                     for o in self.of_mel(log_mel_graph(wins, self.config)))
 
+
+@dataclasses.dataclass(frozen=True, eq=False)
+class _ZeroShot:
+    """The label tags' columns of ``serving_examples``: the trained tags' probabilities, then the
+    ``unseen`` tags' scores (from their text ``vectors``, None without the joint head), gathered in
+    label order by ``order``."""
+
+    unseen: list[str]
+    vectors: tf.Tensor | None
+    order: tf.Tensor
+
+    @classmethod
+    def of(cls, tags: Sequence[str], label_tags: list[str], joint: bool, unseen_vectors: np.ndarray | None) -> _ZeroShot:
+        unseen = [t for t in label_tags if t not in set(tags)]
+        vectors = None
+        if unseen and joint:
+            if unseen_vectors is None:  # computed here, so they cannot come in another order
+                from mtat.joint_space import phrase_vectors
+
+                unseen_vectors = phrase_vectors(unseen)
+            array = np.asarray(unseen_vectors, np.float32)
+            if array.shape[0] != len(unseen):
+                raise ValueError(f"unseen_vectors has {array.shape[0]} rows for {len(unseen)} unseen tags")
+            vectors = tf.constant(array)
+        # column of [probabilities | zero-shot scores] for each label tag
+        order = tf.constant([list(tags).index(t) if t in tags else len(tags) + unseen.index(t)
+                             for t in label_tags], tf.int32)
+        return cls(unseen, vectors, order)
+
+    def columns(self, outs: tuple[tf.Tensor, ...]) -> tf.Tensor:
+        """``[b, len(label_tags)]`` in label order from a clip's (probabilities, embedding[, joint])."""
+        scores = (zero_shot_scores(outs[2], self.vectors) if self.vectors is not None
+                  else tf.fill([tf.shape(outs[0])[0], len(self.unseen)], 0.5))
+        return tf.gather(tf.concat([outs[0], scores], axis=1), self.order, axis=1)
+
+
+def _waveform_functions(heads: _Heads) -> dict[str, tf.types.experimental.ConcreteFunction]:
+    """``serving_default``, ``analyze`` and (joint head only) ``joint``: waveforms in."""
     waveform_spec = tf.TensorSpec([None, None], tf.float32, name=WAVEFORM_INPUT)
 
     @tf.function(input_signature=[waveform_spec])
     def serve_waveform(waveform):
-        return with_tags(tf.reduce_mean(windows_of(waveform)[0], axis=1))
+        return heads.with_tags(tf.reduce_mean(heads.windows_of(waveform)[0], axis=1))
 
     @tf.function(input_signature=[waveform_spec])
     def analyze(waveform):
-        outs = windows_of(waveform)
-        out = with_tags(tf.reduce_mean(outs[0], axis=1))
+        outs = heads.windows_of(waveform)
+        out = heads.with_tags(tf.reduce_mean(outs[0], axis=1))
         out.update({WINDOW_PROBABILITIES: outs[0], EMBEDDING_NAME: tf.reduce_mean(outs[1], axis=1)})
-        if joint:
+        if heads.joint:
             out.update({WINDOW_JOINT: outs[2], JOINT_NAME: unit(tf.reduce_mean(outs[2], axis=1))})
         return out
 
     @tf.function(input_signature=[waveform_spec])
     def serve_joint(waveform):
-        return {JOINT_NAME: unit(tf.reduce_mean(windows_of(waveform)[2], axis=1))}
+        return {JOINT_NAME: unit(tf.reduce_mean(heads.windows_of(waveform)[2], axis=1))}
+
+    functions = {SERVING_DEFAULT: serve_waveform.get_concrete_function(), ANALYZE: analyze.get_concrete_function()}
+    if heads.joint:
+        functions[JOINT_SIGNATURE] = serve_joint.get_concrete_function()
+    return functions
+
+
+def _log_mel_function(heads: _Heads) -> tf.types.experimental.ConcreteFunction:
+    """``log_mel``: an un-normalised log-mel in (zero-shot taggrams score short segments through it)."""
+    config = heads.config
 
     @tf.function(input_signature=[tf.TensorSpec([None, config.n_mels, config.n_frames], tf.float32, name=MEL_KEY)])
     def serve_log_mel(log_mel):
-        outs = clip_outputs(heads, normalize_mel(log_mel, mean_c, std_c), chunk)
-        out = with_tags(outs[0])
-        if joint:  # zero-shot taggrams score short segments through this signature
+        outs = heads.of_mel(log_mel)
+        out = heads.with_tags(outs[0])
+        if heads.joint:
             out[JOINT_NAME] = outs[2]
         return out
+
+    return serve_log_mel.get_concrete_function()
+
+
+def _examples_function(heads: _Heads, model: tf.keras.Model, example_spec: dict[str, Any],
+                       zero_shot: _ZeroShot) -> tf.types.experimental.ConcreteFunction:
+    """``serving_examples``: serialised tf.Examples through the Transform graph (the Evaluator's)."""
 
     @tf.function(input_signature=[tf.TensorSpec([None], tf.string, name=EXAMPLES_INPUT)])
     def serve_examples(examples):
         features = tf.io.parse_example(examples, example_spec)
         transformed = model.tft_layer(features)
-        outs = clip_outputs(heads, transformed[MEL_KEY], chunk)
-        if not unseen:
+        outs = clip_outputs(heads.model, transformed[MEL_KEY], heads.chunk)
+        if not zero_shot.unseen:
             return {OUTPUT_NAME: outs[0]}
-        scores = (zero_shot_scores(outs[2], unseen_c) if joint
-                  else tf.fill([tf.shape(outs[0])[0], len(unseen)], 0.5))
-        columns = tf.concat([outs[0], scores], axis=1)
-        return {OUTPUT_NAME: tf.gather(columns, order, axis=1)}
+        return {OUTPUT_NAME: zero_shot.columns(outs)}
 
-    signatures = {
-        SERVING_DEFAULT: serve_waveform.get_concrete_function(),
-        ANALYZE: analyze.get_concrete_function(),
-        LOG_MEL: serve_log_mel.get_concrete_function(),
-        EXAMPLES_SIGNATURE: serve_examples.get_concrete_function(),
-    }
-    if joint:
-        signatures[JOINT_SIGNATURE] = serve_joint.get_concrete_function()
-    return signatures
+    return serve_examples.get_concrete_function()
 
 
 def joint_info(tags: Sequence[str], tag_vectors: np.ndarray) -> dict[str, Any]:
@@ -216,14 +270,7 @@ def export_model(model: tf.keras.Model, export_dir: str, *, info: dict[str, Any]
     # save_traces=False: no traced call function per layer (the signatures are traced above; Keras
     # reloads the model from its layers' configs): the save and a Keras reload take half the time.
     model.save(export_dir, save_format="tf", signatures=signatures, include_optimizer=False, save_traces=False)
-    extra = os.path.join(export_dir, "assets.extra")
-    tf.io.gfile.makedirs(extra)
-    with tf.io.gfile.GFile(os.path.join(extra, MODEL_INFO_FILE), "w") as f:
+    tf.io.gfile.makedirs(os.path.join(export_dir, ASSETS_EXTRA_DIR))
+    with tf.io.gfile.GFile(model_info_path(export_dir), "w") as f:
         f.write(json.dumps(info, indent=1))
-
-
-def read_model_info(model_dir: str) -> dict[str, Any]:
-    """The ``model_info.json`` an exported model carries (tags, mel_config, preset, ...)."""
-    with tf.io.gfile.GFile(os.path.join(model_dir, "assets.extra", MODEL_INFO_FILE)) as f:
-        return json.loads(f.read())
 

@@ -20,9 +20,8 @@ from typing import Any
 import numpy as np
 import tensorflow as tf
 
-from components.audio_example_gen.executor import METADATA_FILE
 from mtat import joint_space
-from mtat.features import LABEL_KEY, MelConfig
+from mtat.features import LABEL_KEY, METADATA_FILE, MelConfig
 from mtat.signatures import JOINT_NAME, OUTPUT_NAME
 from trainer import data, export, models, precision
 from trainer.hparams import TrainingConfig

@@ -16,13 +16,12 @@ from tfx.types import artifact_utils
 from components.audio_example_gen.fast_crc32c import use_hardware_crc32c
 from components.audio_example_gen.transforms import REJECTS_TAG, ExtractExamples, in_split, sorted_text, to_json_line
 from mtat.annotations import ANNOTATIONS_FILE, load_annotations, multi_hot
-from mtat.features import MelConfig
+from mtat.features import METADATA_FILE, MelConfig
 from mtat.splits import SPLITS, assign_splits, load_split_files
 from mtat.tags import check_tags, top_k_tags
 
 EXAMPLES_KEY = "examples"
 REJECTS_KEY = "rejects"
-METADATA_FILE = "feature_metadata.json"
 REJECTS_FILE = "rejects.jsonl"
 COUNTS_FILE = "example_counts.json"
 

@@ -153,6 +153,21 @@ def test_precision_and_xla_flags_reach_the_trainer(tmp_path, gpu):
     assert (config.precision, config.xla, config.preset) == ("mixed_float16", "off", "fcn4")
 
 
+def test_mel_flags_reach_extraction_transform_and_trainer(tmp_path, gpu):
+    """The features are a Kubeflow run's to choose too (the same flags and defaults as run_local.py)."""
+    from mtat.features import MelConfig
+
+    _, default_spec = gpu
+    assert MelConfig.from_json(constant(default_spec, "AudioExampleGen", "mel_config")) == MelConfig()
+    _, spec = compile_spec(str(tmp_path), "--sample-rate", "16000", "--n-mels", "64", "--n-fft", "1024",
+                           "--hop-length", "320", "--n-frames", "1501", "--no-baseline")
+    expected = MelConfig(sample_rate=16000, n_mels=64, n_fft=1024, hop_length=320, n_frames=1501)
+    assert MelConfig.from_json(constant(spec, "AudioExampleGen", "mel_config")) == expected
+    for task in ("Transform", "Trainer"):
+        custom = json.loads(constant(spec, task, "custom_config"))
+        assert MelConfig.from_json(custom["mel_config"]) == expected, task
+
+
 @pytest.mark.parametrize("flags", [["--precision", "fp8"], ["--xla", "yes"]])
 def test_bad_precision_or_xla_is_a_usage_error(flags, tmp_path, capsys):
     with pytest.raises(SystemExit) as exit_info:
@@ -207,7 +222,7 @@ def test_beam_defaults_per_runner():
 
 @pytest.mark.parametrize("flags", [
     ["--beam-arg=--runner=DataflowRunner"], ["--gpu-type", "t4"], ["--pipeline-name", "mtat_tagging"],
-    ["--output", "p.yaml"], ["--gpus", "-1"],
+    ["--output", "p.yaml"], ["--gpus", "-1"], ["--n-fft", "256", "--hop-length", "512"], ["--n-mels", "0"],
     ["--endpoint", "http://127.0.0.1:9"],  # open-source KFP: the resolver needs --no-baseline
     ["--unseen-tags", "choral"],  # without --tags the label column of 'choral' is unknown here
     ["--tags", "guitar,choir", "--unseen-tags", "choral"],  # not among the tags
