@@ -5,6 +5,8 @@ import os
 import sys
 from pathlib import Path
 
+from mtat.environment import TF_ENV_DEFAULTS
+
 BENCH_DIR = Path(__file__).resolve().parent.parent
 REPO = BENCH_DIR.parent
 #: Per-script JSON results (read by run_all.py to write results.md).
@@ -13,7 +15,8 @@ RESULTS_MD = BENCH_DIR / "results.md"
 #: Generated clips are cached here across runs (override with BENCH_DATA).
 DATA_DIR = Path(os.environ.get("BENCH_DATA", "/tmp/bench_data"))
 
-ENV_DEFAULTS = {"TF_USE_LEGACY_KERAS": "1", "TF_CPP_MIN_LOG_LEVEL": "2",
+#: The project's TF variables (:data:`mtat.environment.TF_ENV_DEFAULTS`) plus quiet third-party warnings.
+ENV_DEFAULTS = {**TF_ENV_DEFAULTS,
                 "PYTHONWARNINGS": "ignore::FutureWarning,ignore::DeprecationWarning,ignore::UserWarning"}
 
 
