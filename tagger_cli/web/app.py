@@ -36,6 +36,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from mtat.audio import AudioError
+from mtat.search.errors import SearchError
 from tagger_cli.web.service import MAX_TOP, PREDICT_TOP, BadRequest, Busy, NoModel, NotFound, WebService
 from tagger_cli.web.uploads import UPLOAD_TIMEOUT_S, UploadError, receive_upload
 
@@ -47,6 +48,11 @@ AUDIO_MAGIC = ((b"ID3", "audio/mpeg"), (b"\xff\xfb", "audio/mpeg"), (b"\xff\xf3"
                (b"\xff\xf2", "audio/mpeg"), (b"RIFF", "audio/wav"), (b"fLaC", "audio/flac"),
                (b"OggS", "audio/ogg"), (b"FORM", "audio/aiff"), (b".snd", "audio/basic"))
 DEFAULT_MAX_UPLOAD_MB = 50.0
+#: The one map of the service's and the libraries' exceptions to HTTP: ``{class: (status, headers)}``
+#: (the first class an exception is an instance of wins).
+ERROR_STATUS: dict[type[BaseException], tuple[int, dict | None]] = {
+    NotFound: (404, None), BadRequest: (400, None), SearchError: (400, None), Busy: (503, {"Retry-After": "2"}),
+    NoModel: (503, None), AudioError: (422, None)}
 
 
 def audio_content_type(path: str) -> str:
@@ -93,25 +99,12 @@ def create_app(service: WebService, *, max_upload_mb: float = DEFAULT_MAX_UPLOAD
         where = ".".join(str(x) for x in first.get("loc", ()) if x != "query")
         return error(400, f"{where}: {first.get('msg', 'invalid request')}")
 
-    @app.exception_handler(NotFound)
-    async def not_found(_request, exc):
-        return error(404, str(exc))
+    async def mapped_error(_request, exc):
+        status, headers = next(v for cls, v in ERROR_STATUS.items() if isinstance(exc, cls))
+        return error(status, str(exc), headers)
 
-    @app.exception_handler(BadRequest)
-    async def bad_request(_request, exc):
-        return error(400, str(exc))
-
-    @app.exception_handler(Busy)
-    async def busy(_request, exc):
-        return error(503, str(exc), {"Retry-After": "2"})
-
-    @app.exception_handler(NoModel)
-    async def no_model(_request, exc):
-        return error(503, str(exc))
-
-    @app.exception_handler(AudioError)
-    async def not_audio(_request, exc):
-        return error(422, str(exc))
+    for cls in ERROR_STATUS:
+        app.add_exception_handler(cls, mapped_error)
 
     @app.get("/", response_class=HTMLResponse)
     def page():

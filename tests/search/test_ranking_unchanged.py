@@ -45,9 +45,9 @@ TAG_ROUTE_QUERIES = ("rainy night", "music for jogging", "piano slow", "not sad"
 def build_catalog(root: str) -> str:
     """Write the deterministic catalog to ``root``/catalog.parquet and return its path."""
     from mtat.joint_space import JOINT_DIM
+    from mtat.search.catalog import write_catalog
     from mtat.tags import MTAT_TOP50
     from sample_music import compose
-    from tagger_cli.catalog import write_catalog
 
     tags = list(MTAT_TOP50)
     probs = np.zeros((N_SONGS, len(tags)), dtype=np.float32)
@@ -72,13 +72,13 @@ def queries() -> list[tuple[str, str]]:
 
 def run_all(catalog_path: str) -> list[dict]:
     """The compact result of every query in :func:`queries`."""
-    from tagger_cli.catalog import read_catalog
-    from tagger_cli.search import search
+    from mtat.search import search
+    from mtat.search.catalog import read_catalog
 
     catalog = read_catalog(catalog_path)
     out = []
     for q, route in queries():
-        r = search(catalog, q, TOP, route=route)
+        r = search(catalog, q, TOP, route=route).to_dict()
         out.append({"query": q, "route_asked": route, "route": r["route"],
                     "matched_tags": [[m["tag"], m["similarity"], bool(m.get("negated"))] for m in r["matched_tags"]],
                     "concepts": [[c["concept"], c["similarity"], c["how"], c.get("alias", "")] for c in r["concepts"]],

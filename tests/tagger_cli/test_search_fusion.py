@@ -9,15 +9,24 @@ import numpy as np
 import pytest
 
 from mtat.joint_space import JOINT_DIM, phrase_vectors
+from mtat.search import api
+from mtat.search import catalog as catalog_mod
+from mtat.search.catalog import Catalog
+from mtat.search.errors import CatalogError
+from mtat.search.fusion import fuse, normal_cdf, standardize
+from mtat.search.matcher import TagMatcher
+from mtat.search.scoring import score_songs
 from mtat.tags import MTAT_TOP50
-from tagger_cli import catalog as catalog_mod
-from tagger_cli.catalog import Catalog
-from tagger_cli.fusion import fuse, normal_cdf, standardize
-from tagger_cli.main import CliError, main
-from tagger_cli.search import format_text, search
-from tagger_cli.tag_search import TagMatcher, score_songs
+from tagger_cli.main import main
+from tagger_cli.search import format_text
 
 TAGS = list(MTAT_TOP50)
+
+
+def search(*args, **kwargs) -> dict:
+    """:func:`mtat.search.search` as the ``--json`` object (what these tests compare)."""
+    return api.search(*args, **kwargs).to_dict()
+
 N = 40
 
 
@@ -183,7 +192,7 @@ def test_explain_and_json_show_the_parts(matcher, tmp_path, capsys):
     assert main(["search", "jogging", "--catalog", path, "--top", "2", "--json"]) == 0
     res = json.loads(capsys.readouterr().out)
     assert res["route"] == "tag" and set(res["results"][0]["parts"]) == {"tag", "joint", "fused", "matched"}
-    with pytest.raises(CliError, match="no joint audio-text vectors"):
+    with pytest.raises(CatalogError, match="no joint audio-text vectors"):
         search(_catalog(joint=False), "jogging", route="joint", matcher=matcher)
 
 

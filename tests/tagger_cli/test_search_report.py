@@ -13,19 +13,15 @@ import sys
 import numpy as np
 import pytest
 
+from mtat.search import catalog as catalog_mod
+from mtat.search.matcher import TagMatcher
+from mtat.search.query import SYNONYM_GROUPS
+from mtat.search.results import TagMatch
+from mtat.search.scoring import MIN_TAG_SCALE, rank_songs, score_songs, tag_scales
+from mtat.search.similar import cosine_to_all
 from mtat.tags import MTAT_TOP50
-from tagger_cli import catalog as catalog_mod
 from tagger_cli import similar as similar_mod
 from tagger_cli.main import CliError, main
-from tagger_cli.tag_search import (
-    MIN_TAG_SCALE,
-    SYNONYM_GROUPS,
-    TagMatch,
-    TagMatcher,
-    rank_songs,
-    score_songs,
-    tag_scales,
-)
 
 CALM = {"ambient", "quiet", "soft", "calm", "new age", "slow"}
 LOUD = {"loud", "metal", "rock", "fast"}
@@ -357,7 +353,7 @@ def test_similar_and_search_end_to_end(pushed_model, catalog_audio_dir, tmp_path
     sims = [r["similarity"] for r in res["results"]]
     assert sims == sorted(sims, reverse=True) and all(-1.0001 <= s <= 1.0001 for s in sims)
     # the file's own embedding equals the indexed one: its cosine with its own row is 1
-    own = similar_mod.cosine_to_all(similar_mod.embed_file(file, None, cat), cat.embeddings)
+    own = cosine_to_all(similar_mod.embed_file(file, None, cat), cat.embeddings)
     assert own[0] == pytest.approx(1.0, abs=1e-4)
     found = _run_json(capsys, ["search", "relaxing beach", "--catalog", out, "--top", "50", "--json"])
     assert len(found["results"]) == n and found["matched_tags"]

@@ -1,7 +1,7 @@
 """Combining the tag route and the joint audio-text route of a free-word search (pure NumPy).
 
 The two routes score songs on different scales: the tag route is a weighted mean of tag
-probabilities in [0, 1] (:func:`tagger_cli.tag_search.score_songs`), the joint route a cosine
+probabilities in [0, 1] (:func:`mtat.search.scoring.score_songs`), the joint route a cosine
 between the query's vector and each song's ``joint`` vector (:mod:`mtat.joint_space`), often all
 within a few hundredths of each other. Each is standardised over the catalog for this query
 (mean 0, standard deviation 1), the two are mixed with the weights below, and the mix is mapped
