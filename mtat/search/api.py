@@ -84,5 +84,6 @@ def search(catalog: Catalog, query: str, top: int = DEFAULT_TOP, max_tags: int =
         parts = ScoreParts(float(tag[i]), None if joint is None else float(joint[i]),
                            None if fused is None else float(fused[i]),
                            {("not " if t.negated else "") + t.tag: float(probs[i, col[t.tag]]) for t in shown})
-        songs.append(SongHit(int(i), catalog.paths[i], float(scores[i]), catalog.top_tags(int(i), SONG_TAGS), parts))
+        songs.append(SongHit(int(i), catalog.paths[i], catalog.top_tags(int(i), SONG_TAGS), score=float(scores[i]),
+                             parts=parts))
     return SearchResult(query, used, match, tuple(songs))

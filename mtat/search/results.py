@@ -85,18 +85,27 @@ class ScoreParts:
 
 
 @dataclasses.dataclass(frozen=True)
-class SongHit:
-    """One ranked song: its catalog ``row``, shown ``path``, ranking ``score`` and top ``tags``."""
+class CatalogSong:
+    """A catalog song in a ranking: its catalog ``row``, the ``path`` results show and its most probable
+    ``tags`` ({tag: probability}, highest first)."""
 
     row: int
     path: str
-    score: float
     tags: Mapping[str, float]
+
+    def _dict(self, name: str, value: float) -> dict:
+        return {"path": self.path, name: _r(value), "tags": {t: _r(p) for t, p in self.tags.items()}}
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class SongHit(CatalogSong):
+    """One song of a search: its ranking ``score`` and the ``parts`` behind it."""
+
+    score: float
     parts: ScoreParts
 
     def to_dict(self) -> dict:
-        return {"path": self.path, "score": _r(self.score), "tags": {t: _r(p) for t, p in self.tags.items()},
-                "parts": self.parts.to_dict()}
+        return {**self._dict("score", self.score), "parts": self.parts.to_dict()}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -115,14 +124,11 @@ class SearchResult:
                 "corrections": dict(self.match.corrections), "results": [s.to_dict() for s in self.songs]}
 
 
-@dataclasses.dataclass(frozen=True)
-class SimilarSong:
-    """A song like the query: its catalog ``row``, ``path``, cosine ``similarity`` and top ``tags``."""
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class SimilarSong(CatalogSong):
+    """A song like the query song: its cosine ``similarity`` (of catalog-centred embeddings)."""
 
-    row: int
-    path: str
     similarity: float
-    tags: Mapping[str, float]
 
     def to_dict(self) -> dict:
-        return {"path": self.path, "similarity": _r(self.similarity), "tags": {t: _r(p) for t, p in self.tags.items()}}
+        return self._dict("similarity", self.similarity)

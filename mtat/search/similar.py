@@ -51,5 +51,5 @@ def rank_similar(catalog: Catalog, embedding: np.ndarray, top: int, exclude: int
         raise _dimension_error(query.shape[0], emb.shape[1])
     sims = cosine_to_all(query - centre, emb - centre)
     skip = [] if exclude is None else [exclude]
-    return [SimilarSong(int(i), catalog.paths[i], float(sims[i]), catalog.top_tags(int(i), SONG_TAGS))
+    return [SimilarSong(int(i), catalog.paths[i], catalog.top_tags(int(i), SONG_TAGS), similarity=float(sims[i]))
             for i in rank_songs(sims, top, exclude=skip)]
