@@ -73,48 +73,34 @@ def static_dir() -> str:
     return str(resources.files("tagger_cli.web") / "static")
 
 
-def create_app(service: WebService, *, max_upload_mb: float = DEFAULT_MAX_UPLOAD_MB,
-               upload_dir: str | None = None, upload_timeout: float = UPLOAD_TIMEOUT_S):
-    """The ASGI app over ``service``. Uploads go to ``upload_dir`` (default: a fresh temporary folder)
-    and must arrive within ``upload_timeout`` seconds."""
-    max_bytes = int(max_upload_mb * 2 ** 20)
-    uploads = upload_dir or tempfile.mkdtemp(prefix="mtat-web-uploads-")
-    app = FastAPI(title="mtat-tagger", docs_url=None, redoc_url=None, openapi_url=None)
-    app.state.service = service
-    app.state.upload_dir = uploads
-    app.state.max_upload_bytes = max_bytes
-    index_html = (resources.files("tagger_cli.web") / "static" / "index.html").read_text(encoding="utf-8")
+def _error(status: int, message: str, headers: dict | None = None) -> JSONResponse:
+    return JSONResponse({"error": message}, status_code=status, headers=headers)
 
-    def error(status: int, message: str, headers: dict | None = None) -> JSONResponse:
-        return JSONResponse({"error": message}, status_code=status, headers=headers)
+
+def _add_error_handlers(app: FastAPI) -> None:
+    """Every error as JSON ``{"error": message}``: the framework's, and the exceptions of :data:`ERROR_STATUS`."""
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(_request, exc):
         text = {404: "not found", 405: "method not allowed"}.get(exc.status_code, str(exc.detail))
-        return error(exc.status_code, text)
+        return _error(exc.status_code, text)
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(_request, exc):
         first = exc.errors()[0] if exc.errors() else {}
         where = ".".join(str(x) for x in first.get("loc", ()) if x != "query")
-        return error(400, f"{where}: {first.get('msg', 'invalid request')}")
+        return _error(400, f"{where}: {first.get('msg', 'invalid request')}")
 
     async def mapped_error(_request, exc):
         status, headers = next(v for cls, v in ERROR_STATUS.items() if isinstance(exc, cls))
-        return error(status, str(exc), headers)
+        return _error(status, str(exc), headers)
 
     for cls in ERROR_STATUS:
         app.add_exception_handler(cls, mapped_error)
 
-    @app.get("/", response_class=HTMLResponse)
-    def page():
-        return HTMLResponse(index_html, headers={"Cache-Control": "no-cache"})
 
-    app.mount("/static", StaticFiles(directory=static_dir()), name="static")
-
-    @app.get("/healthz")
-    def healthz():
-        return {**service.health(), "max_upload_bytes": max_bytes}
+def _add_song_routes(app: FastAPI, service: WebService) -> None:
+    """Search, similar songs, taggrams and the audio files of the catalog."""
 
     @app.get("/api/search")
     async def api_search(q: str = "", top: int = 10):
@@ -137,6 +123,32 @@ def create_app(service: WebService, *, max_upload_mb: float = DEFAULT_MAX_UPLOAD
         return FileResponse(path, media_type=audio_content_type(path),
                             headers={"Cache-Control": "private, max-age=3600"})
 
+
+def create_app(service: WebService, *, max_upload_mb: float = DEFAULT_MAX_UPLOAD_MB,
+               upload_dir: str | None = None, upload_timeout: float = UPLOAD_TIMEOUT_S):
+    """The ASGI app over ``service``. Uploads go to ``upload_dir`` (default: a fresh temporary folder)
+    and must arrive within ``upload_timeout`` seconds."""
+    max_bytes = int(max_upload_mb * 2 ** 20)
+    uploads = upload_dir or tempfile.mkdtemp(prefix="mtat-web-uploads-")
+    app = FastAPI(title="mtat-tagger", docs_url=None, redoc_url=None, openapi_url=None)
+    app.state.service = service
+    app.state.upload_dir = uploads
+    app.state.max_upload_bytes = max_bytes
+    index_html = (resources.files("tagger_cli.web") / "static" / "index.html").read_text(encoding="utf-8")
+    _add_error_handlers(app)
+
+    @app.get("/", response_class=HTMLResponse)
+    def page():
+        return HTMLResponse(index_html, headers={"Cache-Control": "no-cache"})
+
+    app.mount("/static", StaticFiles(directory=static_dir()), name="static")
+
+    @app.get("/healthz")
+    def healthz():
+        return {**service.health(), "max_upload_bytes": max_bytes}
+
+    _add_song_routes(app, service)
+
     @app.post("/api/predict")
     async def api_predict(request: Request, top: int = PREDICT_TOP, taggram: bool = False):
         if not 1 <= top <= MAX_TOP:
@@ -149,6 +161,6 @@ def create_app(service: WebService, *, max_upload_mb: float = DEFAULT_MAX_UPLOAD
                     return await anyio.to_thread.run_sync(
                         lambda: service.predict_file(up.path, up.filename, top, taggram))
         except UploadError as err:
-            return error(err.status, err.message, {"Connection": "close"} if err.status in (408, 413) else None)
+            return _error(err.status, err.message, {"Connection": "close"} if err.status in (408, 413) else None)
 
     return app
