@@ -73,9 +73,9 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     os.environ.setdefault("TF_USE_LEGACY_KERAS", "1")
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-    args = build_parser().parse_args(argv)
     errors = user_errors()
-    try:
+    try:  # the parser imports the commands, and they the libraries: a malformed vocabulary file is one line too
+        args = build_parser().parse_args(argv)
         return int(args._run(args) or 0)
     except errors as err:
         print(f"error: {err}", file=sys.stderr)

@@ -17,13 +17,20 @@ Modules by concern:
 """
 from __future__ import annotations
 
-from mtat.search.api import search
-from mtat.search.catalog import Catalog, read_catalog, write_catalog
-from mtat.search.errors import CatalogError, QueryError, SearchError, VocabularyError
-from mtat.search.matcher import TagMatcher
-from mtat.search.results import ConceptMatch, QueryMatch, SearchResult, SimilarSong, SongHit, TagMatch
-from mtat.search.similar import rank_similar
+import importlib
 
-__all__ = ["search", "Catalog", "read_catalog", "write_catalog", "CatalogError", "QueryError", "SearchError",
-           "VocabularyError", "TagMatcher", "ConceptMatch", "QueryMatch", "SearchResult", "SimilarSong", "SongHit",
-           "TagMatch", "rank_similar"]
+#: name -> module of what the package exports, imported on first use (PEP 562): importing
+#: :mod:`mtat.search.errors` alone reads no vocabulary and no NumPy.
+_EXPORTS = {
+    "search": "api", "Catalog": "catalog", "read_catalog": "catalog", "write_catalog": "catalog",
+    "CatalogError": "errors", "QueryError": "errors", "SearchError": "errors", "VocabularyError": "errors",
+    "TagMatcher": "matcher", "ConceptMatch": "results", "QueryMatch": "results", "SearchResult": "results",
+    "SimilarSong": "results", "SongHit": "results", "TagMatch": "results", "rank_similar": "similar",
+}
+__all__ = list(_EXPORTS)
+
+
+def __getattr__(name: str):
+    if name not in _EXPORTS:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(f"{__name__}.{_EXPORTS[name]}"), name)
