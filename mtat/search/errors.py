@@ -6,11 +6,12 @@ HTTP 400); the library never prints.
 from __future__ import annotations
 
 
-class SearchError(Exception):
-    """Base class of the library's errors (a problem with the input, the catalog or the vocabulary)."""
+class SearchError(ValueError):
+    """Base class of the library's errors (a problem with the input, the catalog or the vocabulary); a
+    ``ValueError`` as the library's argument checks always were."""
 
 
-class QueryError(SearchError, ValueError):
+class QueryError(SearchError):
     """The query cannot be matched (empty, nothing to search for, no tags to match against, bad route)."""
 
 
@@ -18,5 +19,5 @@ class CatalogError(SearchError):
     """A catalog cannot be read or used (missing, not Parquet, not a catalog, no embeddings, ...)."""
 
 
-class VocabularyError(SearchError, ValueError):
+class VocabularyError(SearchError):
     """A vocabulary file is malformed; the message names the file and the line."""

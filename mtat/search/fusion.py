@@ -19,6 +19,8 @@ import math
 
 import numpy as np
 
+from mtat.search.errors import QueryError, SearchError
+
 #: Weights of the standardised tag route and joint route, chosen on the dev half of
 #: benchmarks/search_queries.json with the `make run` model (small, joint head, 30 epochs) and a
 #: seed-1 catalog of 200 songs: precision@10 tag route alone 0.863, joint route alone 0.328; fused
@@ -47,10 +49,10 @@ def fuse(tag_scores: np.ndarray, joint_scores: np.ndarray, tag_weight: float = T
          joint_weight: float = JOINT_WEIGHT) -> np.ndarray:
     """The fused score in (0, 1) of every song (see the module docstring)."""
     if tag_weight < 0 or joint_weight < 0 or tag_weight + joint_weight <= 0:
-        raise ValueError(f"fusion weights must be >= 0 and not both 0, got {tag_weight}, {joint_weight}")
+        raise QueryError(f"fusion weights must be >= 0 and not both 0, got {tag_weight}, {joint_weight}")
     tag = np.asarray(tag_scores, dtype=np.float64)
     joint = np.asarray(joint_scores, dtype=np.float64)
     if tag.shape != joint.shape:
-        raise ValueError(f"tag scores {tag.shape} and joint scores {joint.shape} differ in shape")
+        raise SearchError(f"tag scores {tag.shape} and joint scores {joint.shape} differ in shape")
     mix = tag_weight * standardize(tag) + joint_weight * standardize(joint)
     return normal_cdf(mix / math.hypot(tag_weight, joint_weight))

@@ -103,7 +103,7 @@ class TagMatcher:
         if not self.tags:
             raise QueryError("no tags to match against")
         if max_tags < 1:
-            raise ValueError(f"max_tags must be >= 1, got {max_tags}")
+            raise QueryError(f"max_tags must be >= 1, got {max_tags}")
         self.max_tags = max_tags
         self.min_similarity = min_similarity
         self.margin = margin

@@ -137,6 +137,7 @@ def test_search_api_is_the_cli_search_plus_ids(server, query):
     ({"q": "piano", "top": 101}, "top must be between 1 and"),
     ({"q": "piano", "top": "ten"}, "top"),
     ({"q": "x" * 501}, "query too long"),
+    ({"q": "-!-"}, "empty query"),  # refused by the search library (mtat.search.errors.QueryError)
 ])
 def test_search_api_bad_requests_are_json_400(server, params, fragment):
     r = requests.get(server.url + "/api/search", params=params, timeout=30)
