@@ -153,18 +153,33 @@ class TagParser:
             return TagMatch(members[0], EXACT_SIMILARITY, True, "negation")
         return None
 
-    def _negated_at(self, words: list[str], i: int) -> tuple[TagMatch | None, str | None, int, int]:
-        """At the negation word ``i``: ``(match, negated phrase, position after it, position after a
-        cessation verb or 0)``."""
+    def _read_negation(self, words: list[str], i: int, found: list[TagMatch], text: list[str], blocked: set[int]) -> int:
+        """At the negation word ``i``: the position after what it negates (a tag phrase: its match added
+        to ``found`` and its group to ``blocked``, with a trailing noun such as "pads"; a cessation verb
+        kept in ``text``: "non stop"), or ``i`` when it negates no tag."""
         k = skip_negation_words(words, i + 1)
         if k < len(words) and words[k] in CESSATION_WORDS:  # "non stop", "never ends"
-            return None, None, k + 1, k + 1
+            text.extend(words[i:k + 1])
+            return k + 1
         phrase, n = self.phrase_at(words, k)
         if phrase is None and k + 1 < len(words) and words[k] not in FILLER_WORDS | NEGATIONS:
             phrase, n = self.phrase_at(words, k + 1)  # one describing word first: "isn't cheesy pop"
             n = n + 1 if phrase else n
         match = self.negation(phrase) if phrase else None
-        return match, phrase, k + n, 0
+        if match is None:
+            return i
+        found.append(match)
+        if self.group.get(phrase) is not None:
+            blocked.add(self.group[phrase])
+        end = k + n
+        while end < len(words) and words[end] in NEGATED_TAIL:  # "no synth pads", "no guitar solos"
+            end += 1
+        return end
+
+    def _blocked_by_negative_tags(self, found: list[TagMatch]) -> set[int]:
+        """The groups an explicit "no X" tag blocks ("no vocals" blocks vocal...)."""
+        return {self.group[m.tag[len(prefix):]] for m in found for prefix in ("no ", "not ")
+                if m.tag.startswith(prefix) and m.tag[len(prefix):] in self.group}
 
     def parse(self, query: str) -> tuple[list[TagMatch], list[str], list[str], set[int]]:
         """``(literal matches, text to embed, words that named no tag, groups a negation blocks)``.
@@ -192,28 +207,15 @@ class TagParser:
                 i += n
                 continue
             if words[i] in NEGATIONS and i + 1 < len(words):
-                match, phrase, end, stop = self._negated_at(words, i)
-                if stop:
-                    text.extend(words[i:stop])
-                    i = stop
-                    continue
-                if match is not None:
-                    found.append(match)
-                    g = self.group.get(phrase)
-                    if g is not None:
-                        blocked.add(g)
-                    i = end
-                    while i < len(words) and words[i] in NEGATED_TAIL:  # "no synth pads", "no guitar solos"
-                        i += 1
+                after = self._read_negation(words, i, found, text, blocked)
+                if after != i:
+                    i = after
                     continue
             text.append(words[i])
             if words[i] not in FILLER_WORDS:
                 leftover.append(words[i])
             i += 1
-        for m in found:  # an explicit "no X" tag blocks X's group ("no vocals" blocks vocal...)
-            for prefix in ("no ", "not "):
-                if m.tag.startswith(prefix) and m.tag[len(prefix):] in self.group:
-                    blocked.add(self.group[m.tag[len(prefix):]])
+        blocked |= self._blocked_by_negative_tags(found)
         unique: dict[tuple[str, bool], TagMatch] = {}
         for m in found:
             unique.setdefault((m.tag, m.negated), m)
