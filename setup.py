@@ -12,7 +12,7 @@ setup(
     description="Production TFX pipeline for MagnaTagATune music auto-tagging, serving and tag search",
     python_requires=">=3.10,<3.11",
     packages=find_packages(include=["mtat*", "sample_music*", "components*", "trainer*", "pipelines*", "tagger_cli*"]),
-    package_data={"tagger_cli.web": ["static/*"]},
+    package_data={"tagger_cli.web": ["static/*"], "mtat.search.vocabulary": ["*.txt", "concepts/*.txt"]},
     entry_points={"console_scripts": ["mtat-tagger=tagger_cli.main:main"]},
     install_requires=[
         "tfx==1.16.0",

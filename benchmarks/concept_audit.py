@@ -23,7 +23,9 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 
 from benchmarks import search as bench
-from tagger_cli.tag_search import ConceptMatch, TagMatch, TagMatcher, rank_songs, score_songs
+from mtat.search.matcher import TagMatcher
+from mtat.search.results import ConceptMatch, TagMatch
+from mtat.search.scoring import rank_songs, score_songs
 
 K = 10
 
@@ -45,8 +47,8 @@ def write_perfect_catalog(root: str | os.PathLike, n: int, seed: int = 1) -> tup
     ``root`` gets the set's CSV (clip keys, no labels) and ``catalog.parquet`` with
     :func:`perfect_probabilities` over the top-50 tags. Returns (catalog path, clip keys)."""
     from mtat.annotations import ANNOTATIONS_FILE
+    from mtat.search import catalog as catalog_mod
     from mtat.tags import MTAT_TOP50
-    from tagger_cli import catalog as catalog_mod
 
     tags = list(MTAT_TOP50)
     keys = [f"{i % 16:x}/clip_{i:03d}.mp3" for i in range(n)]
@@ -95,7 +97,7 @@ def main(argv=None) -> int:
     p.add_argument("--data-root", help="its generated set [--cache/catalog_set_200]")
     p.add_argument("--concept", action="append", default=[], help="only these concepts (repeatable)")
     a = p.parse_args(argv)
-    from tagger_cli.catalog import read_catalog
+    from mtat.search.catalog import read_catalog
 
     cache = a.cache
     path = a.catalog or max((os.path.join(cache, f) for f in os.listdir(cache)

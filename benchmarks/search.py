@@ -189,7 +189,7 @@ def evaluate(catalog, styles: dict[str, str], queries: list[dict], route: str, m
              joint_weight: float | None = None, labels: dict[str, frozenset[str]] | None = None) -> dict:
     """precision@10 per query for one route of :func:`tagger_cli.search.search` (relevance:
     :func:`judged_relevant`; ``labels`` from :func:`labels_by_key` for queries judged by clip labels)."""
-    from tagger_cli.search import search
+    from mtat.search import search
 
     missing = [k for k in catalog.keys if k not in styles]
     if missing:
@@ -200,7 +200,7 @@ def evaluate(catalog, styles: dict[str, str], queries: list[dict], route: str, m
     for q in queries:
         t0 = time.perf_counter()
         kw = {} if joint_weight is None else {"joint_weight": joint_weight}
-        res = search(catalog, q["query"], top=K, route=route, matcher=matcher, **kw)
+        res = search(catalog, q["query"], top=K, route=route, matcher=matcher, **kw).to_dict()
         seconds += time.perf_counter() - t0
         keys = [key_of[r["path"]] for r in res["results"]]
         ranked = [styles[k] for k in keys]
@@ -234,7 +234,7 @@ def run(split: str = "heldout", model: str | None = None, catalog_path: str | No
         log: Callable[[str], None] = print, joint_weights: tuple[float, ...] = ()) -> dict:
     """Build what is missing, evaluate the three routes on ``split`` (and the fused ranking with
     each of ``joint_weights``, tag weight 1); returns the result dict."""
-    from tagger_cli.catalog import read_catalog
+    from mtat.search.catalog import read_catalog
 
     if catalog_path is None:
         model = model or reference_model(cache, log)

@@ -433,3 +433,10 @@ def map_files(fn: Callable[[str], Any], paths: Sequence[str], workers: int = 2, 
                 emit += 1
     finally:
         pool.shutdown(wait=False, cancel_futures=True)
+
+
+def prediction_json(path: str, tags: Sequence[str], probabilities: np.ndarray, top: int) -> dict:
+    """A file's prediction as ``mtat-tagger predict --json`` prints it: ``{"path", "tags": {tag:
+    probability rounded to 6 decimals, every tag, most probable first}, "top": [the ``top`` first tags]}``."""
+    ranked = top_tags(tags, probabilities, len(tags))
+    return {"path": path, "tags": {t: round(p, 6) for t, p in ranked}, "top": [t for t, _ in ranked[:top]]}

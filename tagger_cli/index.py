@@ -2,7 +2,8 @@
 
     mtat-tagger index ~/music --out catalog.parquet [--model serving_model/tagger] [--workers 2]
 
-Catalog schema (one row per readable file, sorted by ``path``):
+Catalog schema (one row per readable file, sorted by ``path``; the format is defined by
+:mod:`mtat.search.catalog`):
 
     path            string          relative to DIR, '/'-separated (the row key)
     abs_path        string          absolute path when indexed
@@ -24,7 +25,7 @@ Schema metadata ``mtat_tagger.catalog`` (JSON): ``format``, ``tags``, ``embeddin
 ``[{"path", "reason", "error"}]`` for the files that could not be read (``reason`` as in
 :class:`mtat.audio.AudioError`) or were refused unopened: a symlink resolving outside DIR
 (``unsafe_path``), a dangling symlink (``missing``), a name that is not UTF-8 (``bad_name``);
-also printed to stderr and counted. :func:`tagger_cli.catalog.read_catalog` loads it as NumPy
+also printed to stderr and counted. :func:`mtat.search.catalog.read_catalog` loads it as NumPy
 arrays.
 
 Resume: finished files are written every ``--part-size`` files (or 30 s) to
@@ -56,11 +57,10 @@ from typing import Any
 import numpy as np
 
 from mtat.audio import AUDIO_EXTENSIONS
+from mtat.search.catalog import FORMAT, catalog_meta, table_of, write_atomic
 from tagger_cli.main import CliError
 
 HELP = "tag every audio file under a folder into a Parquet catalog (parallel, resumable)"
-META_KEY = b"mtat_tagger.catalog"
-FORMAT = 1
 MANIFEST = "manifest.json"
 PART_SECONDS = 30.0
 #: manifest/metadata fields that must agree for rows to share a catalog
@@ -82,58 +82,6 @@ def add_arguments(p) -> None:
     p.add_argument("--reindex", action="store_true",
                    help="discard an existing catalog / unfinished parts (other model or folder) and start over")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
-
-
-# --------------------------------------------------------------------------------------------
-# catalog files
-
-
-def catalog_meta(source) -> dict[str, Any]:
-    """The ``mtat_tagger.catalog`` JSON of a table, schema or Parquet file path ({} if absent or unreadable)."""
-    import pyarrow.parquet as pq
-
-    try:
-        if isinstance(source, str):
-            schema = pq.read_schema(source)
-        else:
-            schema = source.schema if hasattr(source, "schema") else source
-        raw = (schema.metadata or {}).get(META_KEY)
-        return json.loads(raw) if raw else {}
-    except Exception:  # not Parquet / foreign metadata: not one of our catalogs
-        return {}
-
-
-def _schema(meta: dict[str, Any]):
-    import pyarrow as pa
-
-    return pa.schema([
-        ("path", pa.string()), ("abs_path", pa.string()), ("duration", pa.float64()),
-        ("probabilities", pa.list_(pa.float32())), ("embedding", pa.list_(pa.float32())),
-        ("joint", pa.list_(pa.float32())),
-        ("size", pa.int64()), ("mtime_ns", pa.int64()), ("model_version", pa.string()),
-        ("model_dir", pa.string()), ("indexed_at", pa.timestamp("us", tz="UTC")),
-    ], metadata={META_KEY: json.dumps(meta)})
-
-
-def table_of(rows: list[dict[str, Any]], meta: dict[str, Any]):
-    import pyarrow as pa
-
-    schema = _schema(meta)
-    columns = {f.name: [r.get(f.name) for r in rows] for f in schema}  # rows of older catalogs lack "joint"
-    return pa.Table.from_pydict(columns, schema=schema)
-
-
-def write_atomic(table, path: str) -> None:
-    import pyarrow.parquet as pq
-
-    d, name = os.path.split(os.path.abspath(path))
-    tmp = os.path.join(d, f".{name}.{uuid.uuid4().hex[:8]}.tmp")
-    try:
-        pq.write_table(table, tmp)
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.remove(tmp)
 
 
 # --------------------------------------------------------------------------------------------

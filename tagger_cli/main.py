@@ -1,16 +1,16 @@
 """Entry point of the ``mtat-tagger`` console script: one sub-command per module of this package.
 
 Each sub-command module defines ``HELP`` (one line), ``add_arguments(parser)`` and
-``run(args) -> int`` (the exit code). Errors a user can fix are raised as :class:`CliError` and
-printed as one line (no traceback).
+``run(args) -> int`` (the exit code). Errors a user can fix are raised as :class:`CliError` (or by
+the libraries as :class:`mtat.search.errors.SearchError` / :class:`mtat.tagging.ModelError`) and
+printed here, in one place, as one line (no traceback), exit code 2.
 """
 from __future__ import annotations
 
 import argparse
 import importlib
-import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 #: sub-command name -> module (in this package)
 COMMANDS = {
@@ -26,6 +26,25 @@ COMMANDS = {
 
 class CliError(Exception):
     """A problem with the user's input or environment, shown as ``error: <message>``."""
+
+
+def progress_bar(items: Iterable, total: int, label: str) -> Iterable:
+    """A tqdm bar on stderr around ``items`` (``total`` of them), shown only on a terminal and from 4 on
+    (the libraries' ``progress`` callback)."""
+    try:
+        from tqdm import tqdm
+    except ModuleNotFoundError:  # pragma: no cover - tqdm ships with the project
+        return items
+    return tqdm(items, total=total, desc=label, unit="batch", file=sys.stderr,
+                disable=total < 4 or not sys.stderr.isatty())
+
+
+def user_errors() -> tuple[type[BaseException], ...]:
+    """The exceptions shown as ``error: <message>`` with exit code 2."""
+    from mtat.search.errors import SearchError
+    from mtat.tagging import ModelError
+
+    return CliError, ModelError, SearchError
 
 
 def _available() -> dict:
@@ -52,13 +71,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     from mtat.environment import configure_tensorflow_env
-    configure_tensorflow_env(os.environ)
-    args = build_parser().parse_args(argv)
-    from mtat.tagging import ModelError
 
-    try:
+    configure_tensorflow_env()
+    errors = user_errors()
+    try:  # the parser imports the commands, and they the libraries: a malformed vocabulary file is one line too
+        args = build_parser().parse_args(argv)
         return int(args._run(args) or 0)
-    except (CliError, ModelError) as err:
+    except errors as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

@@ -136,11 +136,9 @@ def parse_phrases(text: str) -> list[str]:
 
 
 def json_line(path: str, tags: Sequence[str], probabilities: np.ndarray, top: int) -> str:
-    from mtat.tagging import top_tags
+    from mtat.tagging import prediction_json
 
-    ranked = top_tags(tags, probabilities, len(tags))
-    return json.dumps({"path": path, "tags": {t: round(p, 6) for t, p in ranked},
-                       "top": [t for t, _ in ranked[:top]]}, ensure_ascii=False)
+    return json.dumps(prediction_json(path, tags, probabilities, top), ensure_ascii=False)
 
 
 def _error_text(err: BaseException) -> str:

@@ -1,9 +1,9 @@
-"""``search QUERY --catalog catalog.parquet``: free words or tag names -> songs.
+"""``search QUERY --catalog catalog.parquet``: free words or tag names -> songs (the CLI over :func:`mtat.search.search`).
 
 Two routes score the songs:
 
-* **tag route** (:mod:`tagger_cli.tag_search`): tag names in the query are used as they are; free
-  words are matched to listening concepts (:mod:`tagger_cli.concepts`: "jogging" -> running ->
+* **tag route** (:mod:`mtat.search.matcher`): tag names in the query are used as they are; free
+  words are matched to listening concepts (:mod:`mtat.search.concepts`: "jogging" -> running ->
   fast, beat, techno, ...) by their words (misspellings tolerated) or by all-MiniLM-L6-v2 text
   embedding; a song's score is the weighted mean of the implied tags' predicted probabilities
   (``1 - p`` for a negated or negative-weight tag).
@@ -12,7 +12,7 @@ Two routes score the songs:
   (:func:`mtat.joint_space.phrase_vectors` of the query without its negations).
 
 A free-word query on a catalog with joint vectors ranks by the fusion of both
-(:mod:`tagger_cli.fusion`); a tag-name query ("piano slow", "no vocals") and any query on a catalog
+(:mod:`mtat.search.fusion`); a tag-name query ("piano slow", "no vocals") and any query on a catalog
 without joint vectors uses the tag route alone, so those scores are exactly the tag route's.
 
 ``--json`` prints one object::
@@ -27,30 +27,20 @@ without joint vectors uses the tag route alone, so those scores are exactly the 
 
 ``score`` is the ranking score (the fused score on the fused route, else the tag score). For free
 words ``similarity`` of a tag is its weight in the query's tag profile. ``tags`` is the song's
-:data:`SONG_TAGS` most probable tags. ``--explain`` prints the parts per result as text.
+:data:`mtat.search.api.SONG_TAGS` most probable tags. ``--explain`` prints the parts per result as text.
 """
 from __future__ import annotations
 
 import argparse
-import functools
 import json
 import sys
 
-import numpy as np
-
-from tagger_cli.catalog import read_catalog
-from tagger_cli.fusion import JOINT_WEIGHT, TAG_WEIGHT, fuse
-from tagger_cli.main import CliError
-from tagger_cli.tag_search import MAX_TAGS, QueryError, TagMatcher, rank_songs, score_songs
+from mtat.search import read_catalog, search
+from mtat.search.api import DEFAULT_TOP, ROUTES
+from mtat.search.matcher import MAX_TAGS
+from tagger_cli.main import CliError, progress_bar
 
 HELP = "find catalog songs by free words or tag names (e.g. \"beach vibes\", \"piano slow\")"
-#: How many of a song's own top tags each result shows.
-SONG_TAGS = 5
-DEFAULT_TOP = 10
-#: How many of the query's matched tags ``--explain`` shows per result (the song's probability of each).
-EXPLAIN_TAGS = 4
-#: Ranking routes: "auto" = fused when possible, else the tag route; "tag" / "joint" = one route alone.
-ROUTES = ("auto", "tag", "joint")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -66,71 +56,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--explain", action="store_true",
                         help="show the matched concepts and per result the tag-route score, joint cosine, fused score")
     parser.add_argument("--json", action="store_true", help="print one JSON object instead of text")
-
-
-@functools.lru_cache(maxsize=8)
-def _matcher(tags: tuple[str, ...], max_tags: int) -> TagMatcher:
-    return TagMatcher(list(tags), max_tags=max_tags)
-
-
-def joint_scores(catalog, text: str, encode=None) -> np.ndarray | None:
-    """Cosine of each song's joint vector with ``text`` in the joint space, or None without joint vectors."""
-    joint = getattr(catalog, "joint", None)
-    if joint is None:
-        return None
-    from mtat.joint_space import cosine_scores, phrase_vectors
-
-    return cosine_scores(np.asarray(joint, np.float32), phrase_vectors([text], encode))[:, 0].astype(np.float64)
-
-
-def search(catalog, query: str, top: int = DEFAULT_TOP, max_tags: int = MAX_TAGS, min_score: float = 0.0, *,
-           route: str = "auto", tag_weight: float = TAG_WEIGHT, joint_weight: float = JOINT_WEIGHT,
-           matcher: TagMatcher | None = None) -> dict:
-    """The search result as the ``--json`` object (see the module docstring).
-
-    ``route``: "auto" (fused when the catalog has joint vectors and the query has free words),
-    "tag" or "joint" (that route alone; "joint" needs joint vectors). ``matcher`` replaces the
-    cached default (tests, benchmarks).
-    """
-    if route not in ROUTES:
-        raise CliError(f"unknown route {route!r}: choose from {', '.join(ROUTES)}")
-    m = matcher or _matcher(tuple(catalog.tags), max_tags)
-    try:
-        match = m.match(query)
-    except QueryError as err:
-        raise CliError(str(err)) from None
-    tag = score_songs(catalog.probabilities, catalog.tags, match.matches, scaled=match.kind == "words")
-    joint = None
-    if route == "joint" or (route == "auto" and match.kind == "words"):
-        joint = joint_scores(catalog, match.text or query, m.encode)
-        if joint is None and route == "joint":
-            raise CliError(f"catalog {catalog.source} has no joint audio-text vectors: index it with a model "
-                           "that has the joint head")
-    fused = None
-    if route == "joint":
-        used, scores = "joint", joint
-    elif joint is not None:
-        fused = fuse(tag, joint, tag_weight, joint_weight)
-        used, scores = "fused", fused
-    else:
-        used, scores = ("tags" if match.kind == "tags" else "tag"), tag
-    col = {t: k for k, t in enumerate(catalog.tags)}
-    probs = catalog.probabilities
-    shown = match.matches[:EXPLAIN_TAGS]
-    results = []
-    for i in rank_songs(scores, top):
-        if scores[i] < min_score:
-            break
-        parts = {"tag": round(float(tag[i]), 4), "joint": None if joint is None else round(float(joint[i]), 4),
-                 "fused": None if fused is None else round(float(fused[i]), 4),
-                 "matched": {("not " if t.negated else "") + t.tag: round(float(probs[i, col[t.tag]]), 4)
-                             for t in shown}}
-        results.append({"path": catalog.paths[i], "score": round(float(scores[i]), 4),
-                        "tags": {t: round(p, 4) for t, p in catalog.top_tags(int(i), SONG_TAGS).items()},
-                        "parts": parts})
-    return {"query": query, "route": used, "matched_tags": [t.to_dict() for t in match.matches],
-            "concepts": [c.to_dict() for c in match.concepts], "corrections": dict(match.corrections),
-            "results": results}
 
 
 def format_text(result: dict, explain: bool = False) -> str:
@@ -169,7 +94,8 @@ def run(args: argparse.Namespace) -> int:
     if not args.query.strip():
         raise CliError("empty query")
     catalog = read_catalog(args.catalog)
-    result = search(catalog, args.query, args.top, args.max_tags, args.min_score, route=args.route)
+    result = search(catalog, args.query, args.top, args.max_tags, args.min_score, route=args.route,
+                    progress=progress_bar).to_dict()
     if args.json:
         json.dump(result, sys.stdout, ensure_ascii=False)
         sys.stdout.write("\n")

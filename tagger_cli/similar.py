@@ -3,16 +3,8 @@
 FILE is embedded with the model that built the catalog (its ``model_dir`` metadata, or
 ``--model``): the clip-level audio embedding (penultimate layer, averaged over the model
 windows, exactly what ``index`` stored). Songs are ranked by cosine similarity of embeddings
-*centred on the catalog mean* (subtracted from FILE's embedding and every song's; catalogs of
-fewer than :data:`MIN_CENTRE` songs are not centred); FILE itself is left out when it is in the
-catalog.
-
-Why centred: the embedding is a post-ReLU layer, so all songs share a large common component and
-raw cosines crowd together (5-95 % of pairs between 0.90 and 0.997 on a 300-clip generated set),
-which says little to a user. Removing the mean spreads them (-0.87..0.92) and, measured on that
-set with a small model, slightly improved the neighbours' tag agreement (mean Jaccard of the
-annotated tags with the nearest song 0.255 -> 0.274, with the 5 nearest 0.214 -> 0.226; random
-pairs 0.08).
+centred on the catalog mean (:mod:`mtat.search.similar`); FILE itself is left out when it is in
+the catalog.
 
 ``--json`` prints one object::
 
@@ -29,14 +21,12 @@ import sys
 
 import numpy as np
 
-from tagger_cli.catalog import Catalog, model_dir_for, read_catalog
+from mtat.search.catalog import Catalog, model_dir_for, read_catalog
+from mtat.search.similar import rank_similar
 from tagger_cli.main import CliError
 
 HELP = "find catalog songs that sound like an audio file (audio-embedding cosine)"
-SONG_TAGS = 5
 DEFAULT_TOP = 10
-#: Catalogs smaller than this are compared without centring (a mean of 1-2 songs is meaningless).
-MIN_CENTRE = 3
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -46,37 +36,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="model to embed FILE with (default: the one recorded in the catalog)")
     parser.add_argument("--top", type=int, default=DEFAULT_TOP, help=f"songs to show (default {DEFAULT_TOP})")
     parser.add_argument("--json", action="store_true", help="print one JSON object instead of text")
-
-
-def cosine_to_all(query: np.ndarray, embeddings: np.ndarray) -> np.ndarray:
-    """Cosine similarity of ``query`` ``[D]`` with every row of ``embeddings`` ``[n, D]`` (0 for zero vectors)."""
-    q = np.asarray(query, np.float64).reshape(-1)
-    e = np.asarray(embeddings, np.float64)
-    if e.shape[1] != q.shape[0]:
-        raise CliError(f"the file's embedding has {q.shape[0]} dimensions, the catalog's {e.shape[1]}: "
-                       "embed with the model that built the catalog (--model)")
-    qn = np.linalg.norm(q)
-    en = np.linalg.norm(e, axis=1)
-    denom = np.where(en * qn > 0, en * qn, 1.0)
-    return np.where(en * qn > 0, e @ q / denom, 0.0)
-
-
-def rank_similar(catalog: Catalog, embedding: np.ndarray, top: int, exclude: int | None = None) -> list[dict]:
-    """The ``top`` most similar catalog songs as ``{"path", "similarity", "tags"}``, best first
-    (similarity: cosine of the catalog-centred embeddings)."""
-    from tagger_cli.tag_search import rank_songs
-
-    emb = np.asarray(catalog.embeddings, np.float64)
-    centre = emb.mean(axis=0) if len(emb) >= MIN_CENTRE else np.zeros(emb.shape[1])
-    query = np.asarray(embedding, np.float64).reshape(-1)
-    if query.shape[0] != emb.shape[1]:
-        raise CliError(f"the file's embedding has {query.shape[0]} dimensions, the catalog's {emb.shape[1]}: "
-                       "embed with the model that built the catalog (--model)")
-    sims = cosine_to_all(query - centre, emb - centre)
-    skip = [] if exclude is None else [exclude]
-    return [{"path": catalog.paths[i], "similarity": round(float(sims[i]), 4),
-             "tags": {t: round(p, 4) for t, p in catalog.top_tags(int(i), SONG_TAGS).items()}}
-            for i in rank_songs(sims, top, exclude=skip)]
 
 
 def embed_file(path: str, model: str | None, catalog: Catalog) -> np.ndarray:
@@ -101,7 +60,7 @@ def run(args: argparse.Namespace) -> int:
     if "://" not in args.file and not os.path.isfile(args.file):
         raise CliError(f"file not found: {args.file}")
     embedding = embed_file(args.file, args.model, catalog)
-    results = rank_similar(catalog, embedding, args.top, catalog.index_of(args.file))
+    results = [r.to_dict() for r in rank_similar(catalog, embedding, args.top, catalog.index_of(args.file))]
     if args.json:
         json.dump({"file": args.file, "results": results}, sys.stdout, ensure_ascii=False)
         sys.stdout.write("\n")

@@ -36,6 +36,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from mtat.audio import AudioError
+from mtat.search.errors import SearchError
 from tagger_cli.web.service import MAX_TOP, PREDICT_TOP, BadRequest, Busy, NoModel, NotFound, WebService
 from tagger_cli.web.uploads import UPLOAD_TIMEOUT_S, UploadError, receive_upload
 
@@ -47,6 +48,11 @@ AUDIO_MAGIC = ((b"ID3", "audio/mpeg"), (b"\xff\xfb", "audio/mpeg"), (b"\xff\xf3"
                (b"\xff\xf2", "audio/mpeg"), (b"RIFF", "audio/wav"), (b"fLaC", "audio/flac"),
                (b"OggS", "audio/ogg"), (b"FORM", "audio/aiff"), (b".snd", "audio/basic"))
 DEFAULT_MAX_UPLOAD_MB = 50.0
+#: The one map of the service's and the libraries' exceptions to HTTP: ``{class: (status, headers)}``
+#: (the first class an exception is an instance of wins).
+ERROR_STATUS: dict[type[BaseException], tuple[int, dict | None]] = {
+    NotFound: (404, None), BadRequest: (400, None), SearchError: (400, None), Busy: (503, {"Retry-After": "2"}),
+    NoModel: (503, None), AudioError: (422, None)}
 
 
 def audio_content_type(path: str) -> str:
@@ -67,61 +73,34 @@ def static_dir() -> str:
     return str(resources.files("tagger_cli.web") / "static")
 
 
-def create_app(service: WebService, *, max_upload_mb: float = DEFAULT_MAX_UPLOAD_MB,
-               upload_dir: str | None = None, upload_timeout: float = UPLOAD_TIMEOUT_S):
-    """The ASGI app over ``service``. Uploads go to ``upload_dir`` (default: a fresh temporary folder)
-    and must arrive within ``upload_timeout`` seconds."""
-    max_bytes = int(max_upload_mb * 2 ** 20)
-    uploads = upload_dir or tempfile.mkdtemp(prefix="mtat-web-uploads-")
-    app = FastAPI(title="mtat-tagger", docs_url=None, redoc_url=None, openapi_url=None)
-    app.state.service = service
-    app.state.upload_dir = uploads
-    app.state.max_upload_bytes = max_bytes
-    index_html = (resources.files("tagger_cli.web") / "static" / "index.html").read_text(encoding="utf-8")
+def _error(status: int, message: str, headers: dict | None = None) -> JSONResponse:
+    return JSONResponse({"error": message}, status_code=status, headers=headers)
 
-    def error(status: int, message: str, headers: dict | None = None) -> JSONResponse:
-        return JSONResponse({"error": message}, status_code=status, headers=headers)
+
+def _add_error_handlers(app: FastAPI) -> None:
+    """Every error as JSON ``{"error": message}``: the framework's, and the exceptions of :data:`ERROR_STATUS`."""
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(_request, exc):
         text = {404: "not found", 405: "method not allowed"}.get(exc.status_code, str(exc.detail))
-        return error(exc.status_code, text)
+        return _error(exc.status_code, text)
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(_request, exc):
         first = exc.errors()[0] if exc.errors() else {}
         where = ".".join(str(x) for x in first.get("loc", ()) if x != "query")
-        return error(400, f"{where}: {first.get('msg', 'invalid request')}")
+        return _error(400, f"{where}: {first.get('msg', 'invalid request')}")
 
-    @app.exception_handler(NotFound)
-    async def not_found(_request, exc):
-        return error(404, str(exc))
+    async def mapped_error(_request, exc):
+        status, headers = next(v for cls, v in ERROR_STATUS.items() if isinstance(exc, cls))
+        return _error(status, str(exc), headers)
 
-    @app.exception_handler(BadRequest)
-    async def bad_request(_request, exc):
-        return error(400, str(exc))
+    for cls in ERROR_STATUS:
+        app.add_exception_handler(cls, mapped_error)
 
-    @app.exception_handler(Busy)
-    async def busy(_request, exc):
-        return error(503, str(exc), {"Retry-After": "2"})
 
-    @app.exception_handler(NoModel)
-    async def no_model(_request, exc):
-        return error(503, str(exc))
-
-    @app.exception_handler(AudioError)
-    async def not_audio(_request, exc):
-        return error(422, str(exc))
-
-    @app.get("/", response_class=HTMLResponse)
-    def page():
-        return HTMLResponse(index_html, headers={"Cache-Control": "no-cache"})
-
-    app.mount("/static", StaticFiles(directory=static_dir()), name="static")
-
-    @app.get("/healthz")
-    def healthz():
-        return {**service.health(), "max_upload_bytes": max_bytes}
+def _add_song_routes(app: FastAPI, service: WebService) -> None:
+    """Search, similar songs, taggrams and the audio files of the catalog."""
 
     @app.get("/api/search")
     async def api_search(q: str = "", top: int = 10):
@@ -144,6 +123,32 @@ def create_app(service: WebService, *, max_upload_mb: float = DEFAULT_MAX_UPLOAD
         return FileResponse(path, media_type=audio_content_type(path),
                             headers={"Cache-Control": "private, max-age=3600"})
 
+
+def create_app(service: WebService, *, max_upload_mb: float = DEFAULT_MAX_UPLOAD_MB,
+               upload_dir: str | None = None, upload_timeout: float = UPLOAD_TIMEOUT_S):
+    """The ASGI app over ``service``. Uploads go to ``upload_dir`` (default: a fresh temporary folder)
+    and must arrive within ``upload_timeout`` seconds."""
+    max_bytes = int(max_upload_mb * 2 ** 20)
+    uploads = upload_dir or tempfile.mkdtemp(prefix="mtat-web-uploads-")
+    app = FastAPI(title="mtat-tagger", docs_url=None, redoc_url=None, openapi_url=None)
+    app.state.service = service
+    app.state.upload_dir = uploads
+    app.state.max_upload_bytes = max_bytes
+    index_html = (resources.files("tagger_cli.web") / "static" / "index.html").read_text(encoding="utf-8")
+    _add_error_handlers(app)
+
+    @app.get("/", response_class=HTMLResponse)
+    def page():
+        return HTMLResponse(index_html, headers={"Cache-Control": "no-cache"})
+
+    app.mount("/static", StaticFiles(directory=static_dir()), name="static")
+
+    @app.get("/healthz")
+    def healthz():
+        return {**service.health(), "max_upload_bytes": max_bytes}
+
+    _add_song_routes(app, service)
+
     @app.post("/api/predict")
     async def api_predict(request: Request, top: int = PREDICT_TOP, taggram: bool = False):
         if not 1 <= top <= MAX_TOP:
@@ -156,6 +161,6 @@ def create_app(service: WebService, *, max_upload_mb: float = DEFAULT_MAX_UPLOAD
                     return await anyio.to_thread.run_sync(
                         lambda: service.predict_file(up.path, up.filename, top, taggram))
         except UploadError as err:
-            return error(err.status, err.message, {"Connection": "close"} if err.status in (408, 413) else None)
+            return _error(err.status, err.message, {"Connection": "close"} if err.status in (408, 413) else None)
 
     return app

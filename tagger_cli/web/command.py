@@ -13,7 +13,7 @@ import shutil
 import sys
 import tempfile
 
-from tagger_cli.main import CliError
+from tagger_cli.main import CliError, progress_bar
 
 HELP = "web page + JSON API: search the catalog, listen, similar songs, tag an uploaded file"
 DEFAULT_PORT = 8080
@@ -33,7 +33,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 def load_service(catalog_path: str, model: str | None, no_model: bool = False, workers: int = 1, queue: int = 4):
     """Read the catalog, load the model (unless ``no_model``) and warm the text encoder."""
-    from tagger_cli.catalog import model_dir_for, read_catalog
+    from mtat.search.catalog import model_dir_for, read_catalog
     from tagger_cli.web.service import WebService
 
     catalog = read_catalog(catalog_path)
@@ -45,7 +45,7 @@ def load_service(catalog_path: str, model: str | None, no_model: bool = False, w
         if list(tagger.tags) != list(catalog.tags):
             print(f"warning: the model's tags differ from the catalog's: uploads are tagged with the model's "
                   f"{len(tagger.tags)} tags", file=sys.stderr)
-    service = WebService(catalog, tagger, workers=workers, queue=queue)
+    service = WebService(catalog, tagger, workers=workers, queue=queue, progress=progress_bar)
     service.warm_up()
     return service
 

@@ -23,8 +23,10 @@ from typing import Any, TypeVar
 
 import numpy as np
 
-from tagger_cli.catalog import Catalog
-from tagger_cli.main import CliError
+from mtat.search import search
+from mtat.search.catalog import Catalog
+from mtat.search.similar import rank_similar
+from mtat.tagging import prediction_json
 
 T = TypeVar("T")
 
@@ -94,8 +96,10 @@ class WorkGate:
 class WebService:
     """A catalog (and optionally the model that tags uploads and draws taggrams), shared by all requests."""
 
-    def __init__(self, catalog: Catalog, tagger=None, *, workers: int = 1, queue: int = 4):
+    def __init__(self, catalog: Catalog, tagger=None, *, workers: int = 1, queue: int = 4, progress=None):
+        """``progress``: wraps the first embedding of the search vocabulary (:mod:`mtat.search.embedding`)."""
         self.catalog = catalog
+        self.progress = progress
         self.tagger = tagger
         self.gate = WorkGate(workers, queue)
         self.root = str(catalog.meta.get("root") or "")
@@ -188,17 +192,13 @@ class WebService:
         """``search --json``'s object; every result also has ``id`` and ``audio_url``.
 
         Answers are cached by (query, top) (:data:`SEARCH_CACHE` most recent): a repeated free-word
-        query skips the sentence encoder. Treat the returned dict as read-only."""
-        from tagger_cli.search import search
-
+        query skips the sentence encoder. Treat the returned dict as read-only. A query the library
+        refuses raises :class:`mtat.search.errors.SearchError` (HTTP 400)."""
         hit = self.cached_search(query, top)
         if hit is not None:
             return hit
         key = self._search_key(query, top)
-        try:
-            result = search(self.catalog, key[0], key[1])
-        except CliError as err:
-            raise BadRequest(str(err)) from None
+        result = search(self.catalog, key[0], key[1], progress=self.progress).to_dict()
         result["results"] = [self._song(r) for r in result["results"]]
         with self._search_lock:
             self._searches[key] = result
@@ -208,17 +208,12 @@ class WebService:
 
     def similar(self, song_id: Any, top: Any = 10) -> dict:
         """``similar --json``'s object for catalog song ``song_id`` (itself left out), results with ids."""
-        from tagger_cli.similar import rank_similar
-
         i = self.row(song_id)
         n = self._top(top)
         if self.catalog.embeddings is None:
             raise BadRequest(f"catalog {self.catalog.source} has no audio embeddings: re-index it with "
                              "`mtat-tagger index --reindex`")
-        try:
-            results = rank_similar(self.catalog, self.catalog.embeddings[i], n, exclude=i)
-        except CliError as err:
-            raise BadRequest(str(err)) from None
+        results = [r.to_dict() for r in rank_similar(self.catalog, self.catalog.embeddings[i], n, exclude=i)]
         return {"file": self.catalog.paths[i], "id": i, "results": [self._song(r) for r in results]}
 
     # -- model work -----------------------------------------------------------------------------
@@ -250,10 +245,7 @@ class WebService:
         """``predict --json``'s object for the (uploaded) file ``path``, named ``shown`` in the output
         and in errors; with ``taggram`` also ``"taggram"``. Call inside ``gate.admit()``.
         Raises :class:`mtat.audio.AudioError` (message naming ``shown``) for a file that is not audio."""
-        import json
-
         from mtat.audio import AudioError
-        from tagger_cli.predict import json_line
 
         tagger = self._need_model()
         try:
@@ -261,7 +253,7 @@ class WebService:
                 path, taggram=taggram, **({"taggram_hop": taggram_hop(path)} if taggram else {})))
         except AudioError as err:
             raise AudioError(err.reason, str(err).replace(path, shown)) from None
-        out = json.loads(json_line(shown, tagger.tags, pred.probabilities, top))
+        out = prediction_json(shown, tagger.tags, pred.probabilities, top)
         if taggram:
             out["taggram"] = taggram_json(pred, tagger.tags)
         return out

@@ -17,7 +17,7 @@ SONGS = 10 * len(STYLES)
 
 @pytest.fixture(scope="module")
 def catalog():
-    from tagger_cli.tag_search import TagMatcher
+    from mtat.search.matcher import TagMatcher
 
     tags = list(MTAT_TOP50)
     indices = list(range(SONGS))
@@ -61,7 +61,7 @@ def test_a_concept_alone_finds_the_styles_its_words_mean(catalog, name, accepted
 
 def test_a_thin_guitar_profile_would_have_ranked_rock_first(catalog):
     """Why spain needs more than ``guitar``: rock songs carry the guitar tag most surely."""
-    from tagger_cli.tag_search import TagMatch
+    from mtat.search.results import TagMatch
 
     got = top_styles(catalog["probs"], catalog["tags"], (TagMatch("guitar", 1.0),), catalog["styles"])
     assert got.most_common(1)[0][0] == "rock", dict(got)

@@ -46,9 +46,9 @@ from components.audio_example_gen.transforms import ExtractFeaturesDoFn
 from mtat.annotations import ANNOTATIONS_FILE, load_annotations
 from mtat.audio import load_audio
 from mtat.features import CLIP_ID_KEY, MEL_KEY, MelConfig, clip_log_mel, decode_mel
+from mtat.search.catalog import read_catalog
 from mtat.tagging import BATCH_WINDOWS, load_tagger
 from tagger_cli import serve_check
-from tagger_cli.catalog import read_catalog
 from tagger_cli.main import main
 
 CFG = MelConfig()

@@ -37,8 +37,8 @@ from tfx.orchestration import metadata
 from components.audio_example_gen.executor import METADATA_FILE, REJECTS_FILE, read_rejects
 from mtat.annotations import ANNOTATIONS_FILE, load_annotations
 from mtat.features import CLIP_ID_KEY
+from mtat.search.catalog import read_catalog
 from pipelines import recovery, results, run_local
-from tagger_cli.catalog import read_catalog
 from tagger_cli.main import main as tagger_main
 from trainer.data import compression_type
 

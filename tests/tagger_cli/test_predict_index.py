@@ -26,9 +26,9 @@ import tensorflow as tf
 from mtat import audio as audio_module
 from mtat.audio import AudioError, load_audio, stream_audio
 from mtat.features import MelConfig, log_mel
+from mtat.search.catalog import read_catalog
 from mtat.tagging import ModelError, load_tagger, resolve_model_dir
 from mtat.windows import Windower
-from tagger_cli.catalog import read_catalog
 from tagger_cli.main import main
 
 CFG = MelConfig()

@@ -1,4 +1,4 @@
-"""search / similar / report and their pieces: the text encoder, query -> tags, the catalog reader."""
+"""search / similar / report commands over catalogs (the library is tested in tests/search)."""
 from __future__ import annotations
 
 import csv
@@ -6,196 +6,20 @@ import json
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
 
 import numpy as np
 import pytest
 
+from mtat.search import catalog as catalog_mod
+from mtat.search.similar import cosine_to_all
 from mtat.tags import MTAT_TOP50
-from tagger_cli import catalog as catalog_mod
 from tagger_cli import similar as similar_mod
 from tagger_cli.main import CliError, main
-from tagger_cli.tag_search import (
-    MIN_TAG_SCALE,
-    SYNONYM_GROUPS,
-    TagMatch,
-    TagMatcher,
-    rank_songs,
-    score_songs,
-    tag_scales,
-)
 
 CALM = {"ambient", "quiet", "soft", "calm", "new age", "slow"}
 LOUD = {"loud", "metal", "rock", "fast"}
-
-
-# ------------------------------------------------------------------------------------------
-# text encoder
-
-
-@pytest.fixture(scope="module")
-def encoder():
-    from mtat.text_embedding import TextEncoder
-
-    return TextEncoder.load()
-
-
-def test_encoder_reproduces_sentence_transformers(encoder):
-    hello = encoder.encode(["hello world"])[0]
-    assert hello.shape == (384,)
-    np.testing.assert_allclose(hello[:3], [-0.034477, 0.031023, 0.006735], atol=5e-5)
-    assert abs(float(np.linalg.norm(hello)) - 1.0) < 1e-5
-    a, b = encoder.encode(["a man is eating food", "a man is eating a piece of bread"])
-    assert abs(float(a @ b) - 0.738) <= 0.002
-
-
-def test_encoder_batches_like_single_texts_and_truncates_at_256(encoder):
-    texts = ["piano", "a song with soft, gentle, mellow, relaxing", "x " * 40, "rainy night music"]
-    together = encoder.encode(texts)
-    alone = np.stack([encoder.encode([t])[0] for t in texts])
-    np.testing.assert_allclose(together, alone, atol=1e-5)
-    ids, _, mask = encoder.tokenize(["word " * 1000])
-    assert ids.shape == (1, 256) and mask.sum() == 256  # sentence-transformers' max_seq_length, not 128
-    assert encoder.encode([]).shape == (0, 384)
-
-
-def test_concurrent_callers_are_encoded_together_and_get_their_own_vectors(encoder, monkeypatch):
-    """Group commit: threads that call encode() while the model runs are batched into the next pass;
-    each gets exactly its own texts' vectors, and a failing text fails only its own caller."""
-    import threading
-    from concurrent.futures import ThreadPoolExecutor
-
-    texts = [[f"song number {i} with {w}"] for i, w in enumerate(["harp", "drums", "sitar", "choir"] * 6)]
-    texts[5] = ["boom", "a second text"]
-    alone = {tuple(t): encoder.encode(t) for t in texts if t[0] != "boom"}
-    passes, real = [], encoder._encode_now
-    slow = threading.Event()  # never set: a 0.3 s pause per pass
-
-    def encode_now(batch, batch_size):
-        passes.append(len(batch))
-        slow.wait(0.3)  # each pass is slow, so that the other callers queue behind it
-        if "boom" in batch:
-            raise ValueError("bad text")
-        return real(batch, batch_size)
-
-    monkeypatch.setattr(encoder, "_encode_now", encode_now)
-
-    def call(t):
-        try:
-            return encoder.encode(t)
-        except ValueError as err:
-            return err
-
-    with ThreadPoolExecutor(8) as ex:
-        results = list(ex.map(call, texts))
-    assert isinstance(results[5], ValueError)
-    for t, got in zip(texts, results):
-        if t[0] != "boom":
-            np.testing.assert_allclose(got, alone[tuple(t)], atol=1e-5)
-    assert max(passes) > 2, passes  # some pass carried several callers' texts (each has at most 2)
-
-
-def test_encoder_loads_and_runs_without_network(monkeypatch):
-    from mtat import text_embedding
-
-    def refuse(*args, **kwargs):
-        raise OSError("network disabled in this test")
-
-    monkeypatch.setattr(socket.socket, "connect", refuse)
-    monkeypatch.setattr(socket.socket, "connect_ex", refuse)
-    monkeypatch.setattr(socket, "create_connection", refuse)
-    text_embedding._load_cached.cache_clear()  # really load the files under the patch
-    try:
-        enc = text_embedding.TextEncoder.load()
-        assert enc.encode(["offline"]).shape == (1, 384)
-    finally:
-        text_embedding._load_cached.cache_clear()
-
-
-# ------------------------------------------------------------------------------------------
-# query -> tags
-
-
-@pytest.fixture(scope="module")
-def matcher(encoder):
-    return TagMatcher(MTAT_TOP50, encoder.encode)  # concept vectors cached on disk after the first run
-
-
-def _group(tag: str):
-    return next((i for i, g in enumerate(SYNONYM_GROUPS) if tag in g), tag)
-
-
-def test_tag_names_give_exactly_those_tags(matcher):
-    m = matcher.match("piano slow")
-    assert m.kind == "tags" and set(m.tags) == {"piano", "slow"}
-    assert all(t.similarity == 1.0 and not t.negated for t in m.matches)
-    assert set(matcher.match("New-Age, male vocal and piano music").tags) == {"new age", "male vocal", "piano"}
-    assert matcher.match("no vocals").tags == ["no vocals"]  # a tag, not "no" + "vocals"
-
-
-def test_tag_query_needs_no_text_model():
-    def boom(texts):
-        raise AssertionError("the text model must not run for a pure tag query")
-
-    assert TagMatcher(MTAT_TOP50, boom).match("female voice  cello").tags == ["female voice", "cello"]
-
-
-def test_free_words(matcher):
-    techno = matcher.match("techno club")
-    assert "techno" in techno.tags[:3]
-    beach = matcher.match("relaxing beach")
-    assert beach.kind == "words"
-    wanted = [t.tag for t in beach.matches if not t.negated]
-    assert wanted[0] in CALM and len(set(wanted[:4]) & CALM) >= 2, beach
-    assert not set(wanted) & LOUD, beach  # loud tags only as "not loud"
-    sims = [t.similarity for t in beach.matches]
-    assert sims == sorted(sims, reverse=True)
-    assert {"choir", "choral"} & set(matcher.match("christmas").tags)
-
-
-@pytest.mark.parametrize("query", ["male singer voice", "girl singing", "instrumental", "drum beats", "church",
-                                   "orchestra"])
-def test_synonyms_do_not_crowd_the_top(matcher, query):
-    tags = matcher.match(query).tags
-    top = [_group(t) for t in tags[:3]]
-    assert len(set(top)) == len(top), tags
-
-
-def test_negation(matcher):
-    assert matcher.match("without vocals").tags == ["no vocals"]
-    assert matcher.match("without singing").tags[0] in ("no vocals", "no vocal", "no voice")
-    drums = matcher.match("without drums")
-    assert [(t.tag, t.negated) for t in drums.matches] == [("drums", True)]
-    mixed = matcher.match("relaxing without drums")
-    assert ("drums", True) in [(t.tag, t.negated) for t in mixed.matches]
-    assert not any(t.tag in ("drums", "beat", "beats") and not t.negated for t in mixed.matches)
-
-
-def test_scores():
-    tags = ["a", "b", "c"]
-    p = np.array([[0.9, 0.1, 0.5], [0.2, 0.8, 0.5], [0.6, 0.6, 0.0]])
-    np.testing.assert_allclose(score_songs(p, tags, [TagMatch("a", 1.0)]), p[:, 0])
-    np.testing.assert_allclose(score_songs(p, tags, [TagMatch("a", 1.0, negated=True)]), 1 - p[:, 0])
-    w = score_songs(p, tags, [TagMatch("a", 0.6), TagMatch("b", 0.2)])
-    np.testing.assert_allclose(w, (0.6 * p[:, 0] + 0.2 * p[:, 1]) / 0.8)
-    assert list(rank_songs(np.array([0.2, 0.9, 0.9, 0.1]), 3)) == [1, 2, 0]
-    assert list(rank_songs(np.array([0.2, 0.9, 0.9, 0.1]), 2, exclude=[1])) == [2, 0]
-
-
-def test_free_word_scores_scale_each_tag_by_its_catalog_maximum():
-    """A shy tag (harpsichord songs at 0.3) is not outvoted by a confident one (flute at 0.9)."""
-    tags = ["flute", "harpsichord", "rare"]
-    p = np.array([[0.9, 0.01, 0.01], [0.05, 0.3, 0.02], [0.3, 0.05, 0.0]])  # a flute, a harpsichord, other
-    mix = [TagMatch("harpsichord", 0.6), TagMatch("flute", 0.4)]
-    assert int(np.argmax(score_songs(p, tags, mix))) == 0  # unscaled: the flute song wins a harpsichord query
-    assert int(np.argmax(score_songs(p, tags, mix, scaled=True))) == 1
-    np.testing.assert_allclose(tag_scales(p), [0.9, 0.3, MIN_TAG_SCALE])  # a tiny tag is not blown up
-    one = score_songs(p, tags, [TagMatch("harpsichord", 1.0)], scaled=True)
-    assert list(np.argsort(one)) == list(np.argsort(p[:, 1]))  # one tag: same order
-    assert score_songs(p, tags, mix, scaled=True).max() <= 1.0
-    assert score_songs(p[:0], tags, mix, scaled=True).shape == (0,)
 
 
 # ------------------------------------------------------------------------------------------
@@ -357,7 +181,7 @@ def test_similar_and_search_end_to_end(pushed_model, catalog_audio_dir, tmp_path
     sims = [r["similarity"] for r in res["results"]]
     assert sims == sorted(sims, reverse=True) and all(-1.0001 <= s <= 1.0001 for s in sims)
     # the file's own embedding equals the indexed one: its cosine with its own row is 1
-    own = similar_mod.cosine_to_all(similar_mod.embed_file(file, None, cat), cat.embeddings)
+    own = cosine_to_all(similar_mod.embed_file(file, None, cat), cat.embeddings)
     assert own[0] == pytest.approx(1.0, abs=1e-4)
     found = _run_json(capsys, ["search", "relaxing beach", "--catalog", out, "--top", "50", "--json"])
     assert len(found["results"]) == n and found["matched_tags"]

@@ -116,10 +116,10 @@ def test_static_files_reference_no_other_host():
 
 @pytest.mark.parametrize("query", ["piano", "guitar slow", "relaxing beach", "guitar without vocals"])
 def test_search_api_is_the_cli_search_plus_ids(server, query):
-    from tagger_cli.search import search
+    from mtat.search import search
 
     got = requests.get(server.url + "/api/search", params={"q": query, "top": 5}, timeout=60).json()
-    want = search(server.catalog, query, 5)
+    want = search(server.catalog, query, 5).to_dict()
     assert got["query"] == want["query"] and got["matched_tags"] == want["matched_tags"]
     assert [r["path"] for r in got["results"]] == [r["path"] for r in want["results"]]
     for g, w in zip(got["results"], want["results"]):
@@ -137,6 +137,7 @@ def test_search_api_is_the_cli_search_plus_ids(server, query):
     ({"q": "piano", "top": 101}, "top must be between 1 and"),
     ({"q": "piano", "top": "ten"}, "top"),
     ({"q": "x" * 501}, "query too long"),
+    ({"q": "-!-"}, "empty query"),  # refused by the search library (mtat.search.errors.QueryError)
 ])
 def test_search_api_bad_requests_are_json_400(server, params, fragment):
     r = requests.get(server.url + "/api/search", params=params, timeout=30)
@@ -179,11 +180,11 @@ def test_audio_by_absolute_catalog_path_is_refused(server):
 
 
 def test_similar_api_is_rank_similar_without_the_song(server):
-    from tagger_cli.similar import rank_similar
+    from mtat.search.similar import rank_similar
 
     cat = server.catalog
     got = requests.get(server.url + "/api/similar", params={"id": 4, "top": 20}, timeout=30).json()
-    want = rank_similar(cat, cat.embeddings[4], 20, exclude=4)
+    want = [r.to_dict() for r in rank_similar(cat, cat.embeddings[4], 20, exclude=4)]
     assert got["file"] == cat.paths[4] and got["id"] == 4
     assert [r["id"] for r in got["results"]] == [cat.paths.index(r["path"]) for r in want]
     assert [r["similarity"] for r in got["results"]] == pytest.approx([r["similarity"] for r in want], abs=1e-6)
@@ -602,7 +603,7 @@ def test_listening_socket_disables_nagle(server):
 
 
 def test_without_a_model_search_works_and_model_routes_say_503(web_catalog, tmp_path):
-    from tagger_cli.catalog import read_catalog
+    from mtat.search.catalog import read_catalog
     from tagger_cli.web.app import create_app
     from tagger_cli.web.server import serve_in_thread
     from tagger_cli.web.service import WebService

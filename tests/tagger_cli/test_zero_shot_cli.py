@@ -12,9 +12,9 @@ import tensorflow as tf
 from mtat.audio import load_audio
 from mtat.features import MelConfig
 from mtat.joint_space import phrase_vectors, zero_shot_scores
+from mtat.search.catalog import read_catalog
 from mtat.signatures import JOINT_NAME, JOINT_SIGNATURE
 from mtat.tagging import ModelError, load_tagger
-from tagger_cli.catalog import read_catalog
 from tagger_cli.main import main
 from tagger_cli.predict import parse_phrases
 

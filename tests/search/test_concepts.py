@@ -1,11 +1,14 @@
 """The concept layer of free-word search: vocabulary, word and embedding matches, misspellings, negation."""
 from __future__ import annotations
 
+import pathlib
+
 import pytest
 
+from mtat.search.concepts import CALM_POLE, ENERGETIC_POLE, resolve_weights
+from mtat.search.matcher import TagMatcher
+from mtat.search.vocabulary import concepts, parse_concepts
 from mtat.tags import MTAT_TAGS, MTAT_TOP50
-from tagger_cli.concepts import concepts, parse_concepts, resolve_weights
-from tagger_cli.tag_search import CALM_POLE, ENERGETIC_POLE, TagMatcher
 
 
 def _boom(texts):
@@ -180,20 +183,22 @@ def test_a_negated_verb_of_stopping_negates_nothing(matcher, query):
 def test_sound_words_parse_into_their_own_section_with_unique_aliases():
     """The sound words are a section of the vocabulary; an alias may not name a second concept in
     another section (the parser names both places)."""
-    from tagger_cli.concepts import normalize, parse_sections
-    from tagger_cli.vocabulary import SECTIONS, sounds
+    from mtat.search.vocabulary import HERE, SECTIONS, normalize, parse_sections
 
-    assert ("tagger_cli/vocabulary/sounds.py", sounds.TEXT) in SECTIONS
-    own = parse_sections([("sounds.py", sounds.TEXT)])
+    assert "sounds" in SECTIONS
+    sections = [(f"{s}.txt", (pathlib.Path(HERE) / "concepts" / f"{s}.txt").read_text(encoding="utf-8"))
+                for s in SECTIONS]
+    sounds_text = dict(sections)["sounds.txt"]
+    own = parse_sections([("sounds.txt", sounds_text)])
     assert len(own) >= 60 and sum(len(c.aliases) for c in own) >= 600
     owner: dict[str, str] = {}
-    for c in parse_sections(SECTIONS):
+    for c in parse_sections(sections):
         for a in c.aliases:
             assert owner.setdefault(normalize(a), c.name) == c.name, (a, owner[normalize(a)], c.name)
     assert {owner[w] for w in ("twangy", "buzzy", "plinky", "chugging", "double bass drum", "tanpura drone")} == {
         "twangy", "buzzy", "plinky", "chugging", "double kick", "indian drone"}
-    with pytest.raises(ValueError, match=r"x\.py line 1: alias 'twangy' of 'y' already names 'twangy' \(sounds\.py"):
-        parse_sections([("sounds.py", sounds.TEXT), ("x.py", "y: twangy | pop:1")])
+    with pytest.raises(ValueError, match=r"x\.txt line 1: alias 'twangy' of 'y' already names 'twangy' \(sounds\.txt"):
+        parse_sections([("sounds.txt", sounds_text), ("x.txt", "y: twangy | pop:1")])
 
 
 @pytest.mark.parametrize("query, want, not_want", [

@@ -3,21 +3,26 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-import json
 
 import numpy as np
 import pytest
 
 from mtat.joint_space import JOINT_DIM, phrase_vectors
+from mtat.search import api
+from mtat.search.catalog import Catalog
+from mtat.search.errors import CatalogError
+from mtat.search.fusion import fuse, normal_cdf, standardize
+from mtat.search.matcher import TagMatcher
+from mtat.search.scoring import score_songs
 from mtat.tags import MTAT_TOP50
-from tagger_cli import catalog as catalog_mod
-from tagger_cli.catalog import Catalog
-from tagger_cli.fusion import fuse, normal_cdf, standardize
-from tagger_cli.main import CliError, main
-from tagger_cli.search import format_text, search
-from tagger_cli.tag_search import TagMatcher, score_songs
 
 TAGS = list(MTAT_TOP50)
+
+
+def search(*args, **kwargs) -> dict:
+    """:func:`mtat.search.search` as the ``--json`` object (what these tests compare)."""
+    return api.search(*args, **kwargs).to_dict()
+
 N = 40
 
 
@@ -167,23 +172,8 @@ def test_negation_still_applies_in_the_fused_ranking(matcher):
     assert np.mean([order.index(i) for i in range(5, 10)]) > np.mean([before.index(i) for i in range(5, 10)])
 
 
-def test_explain_and_json_show_the_parts(matcher, tmp_path, capsys):
-    cat = _catalog(joint=True)
-    text = format_text(search(cat, "music for jogging", top=3, matcher=matcher), explain=True)
-    lines = text.splitlines()
-    assert lines[2].startswith("concepts: running (1.00, word \"jogging\")") and lines[3] == "route: fused"
-    assert sum("tag route" in ln and "joint cosine" in ln and "fused" in ln for ln in lines) == 3
-    # the CLI on a catalog file (no joint column): the joint part is n/a
-    rng = np.random.default_rng(0)
-    path = str(tmp_path / "c.parquet")
-    catalog_mod.write_catalog(path, [f"s{i}.mp3" for i in range(6)], rng.uniform(0, 1, (6, len(TAGS))), TAGS)
-    assert main(["search", "jogging", "--catalog", path, "--top", "2", "--explain"]) == 0
-    out = capsys.readouterr().out.splitlines()
-    assert out[3] == "route: tag" and "joint cosine n/a  fused n/a" in out[5]
-    assert main(["search", "jogging", "--catalog", path, "--top", "2", "--json"]) == 0
-    res = json.loads(capsys.readouterr().out)
-    assert res["route"] == "tag" and set(res["results"][0]["parts"]) == {"tag", "joint", "fused", "matched"}
-    with pytest.raises(CliError, match="no joint audio-text vectors"):
+def test_the_joint_route_needs_joint_vectors(matcher):
+    with pytest.raises(CatalogError, match="no joint audio-text vectors"):
         search(_catalog(joint=False), "jogging", route="joint", matcher=matcher)
 
 

@@ -1,30 +1,41 @@
-"""Reading a song catalog (the Parquet file ``mtat-tagger index`` writes) for ``search`` and ``similar``.
+"""The song catalog: its Parquet file format (defined here, once), reading, writing and validation.
 
-The format is defined by :mod:`tagger_cli.index`. What is read here (one row per song)::
+One row per song::
 
-    path            string          relative to the indexed folder (the row key)
+    path            string          relative to the indexed folder, '/'-separated (the row key)
     abs_path        string          absolute path when indexed (optional; shown when present)
+    duration        double          seconds (decoded length)
     probabilities   list<float32>   K clip-level tag probabilities, in the order of meta["tags"]
     embedding       list<float32>   D-dim clip audio embedding (optional: ``similar`` needs it)
     joint           list<float32>   unit vector in the joint audio-text space (optional: models with
                                     the joint head; free-word search uses it)
+    size            int64           file size in bytes  } together: the file has not changed
+    mtime_ns        int64           modification time   } since it was indexed
+    model_version   string          the model's version folder name
+    model_dir       string          the model's version folder
+    indexed_at      timestamp[us, UTC]
 
-and the schema metadata ``mtat_tagger.catalog`` (JSON) with ``tags`` (required), ``model_dir``,
-``model_version``, ``embedding_dim`` and ``joint_dim``. Every problem (missing file, not Parquet, not a
-catalog, no rows, inconsistent widths, NaN) is a one-line :class:`~tagger_cli.main.CliError`.
+and the schema metadata :data:`META_KEY` (JSON) with ``format`` (:data:`FORMAT`), ``tags``
+(required), ``model_dir``, ``model_version``, ``embedding_dim``, ``joint_dim`` and what the indexer
+adds (``root``, ``files``, ``rejects``, ...). Every problem a reader meets (missing file, not
+Parquet, not a catalog, no rows, inconsistent widths, NaN) is a one-line
+:class:`~mtat.search.errors.CatalogError`.
 """
 from __future__ import annotations
 
 import dataclasses
 import json
 import os
+import uuid
 from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 
-from tagger_cli.index import META_KEY
-from tagger_cli.main import CliError
+from mtat.search.errors import CatalogError
+
+META_KEY = b"mtat_tagger.catalog"
+FORMAT = 1
 
 
 @dataclasses.dataclass
@@ -80,19 +91,19 @@ def _matrix(table, name: str, width: int | None, source: str) -> np.ndarray:
 
     col = table.column(name).combine_chunks()
     if not (pa.types.is_list(col.type) or pa.types.is_large_list(col.type) or pa.types.is_fixed_size_list(col.type)):
-        raise CliError(f"{source}: column {name!r} is {col.type}, expected a list of floats")
+        raise CatalogError(f"{source}: column {name!r} is {col.type}, expected a list of floats")
     if col.null_count:
-        raise CliError(f"{source}: column {name!r} has {col.null_count} empty row(s)")
+        raise CatalogError(f"{source}: column {name!r} has {col.null_count} empty row(s)")
     if pa.types.is_fixed_size_list(col.type):
         lengths = np.full(len(col), col.type.list_size)
     else:
         lengths = np.asarray(col.value_lengths())
     if len(lengths) and not np.all(lengths == lengths[0]):
-        raise CliError(f"{source}: rows of column {name!r} have different lengths "
+        raise CatalogError(f"{source}: rows of column {name!r} have different lengths "
                        f"({int(lengths.min())}..{int(lengths.max())})")
     got = int(lengths[0]) if len(lengths) else 0
     if width is not None and got != width:
-        raise CliError(f"{source}: column {name!r} has {got} values per row, the metadata says {width}")
+        raise CatalogError(f"{source}: column {name!r} has {got} values per row, the metadata says {width}")
     values = np.asarray(col.flatten().to_numpy(zero_copy_only=False), dtype=np.float32)
     return values.reshape(len(col), got)
 
@@ -102,16 +113,16 @@ def read_catalog(path: str, require_embeddings: bool = False) -> Catalog:
     import pyarrow.parquet as pq
 
     if not path:
-        raise CliError("no catalog given: pass --catalog catalog.parquet (written by `mtat-tagger index`)")
+        raise CatalogError("no catalog given: pass --catalog catalog.parquet (written by `mtat-tagger index`)")
     if "://" not in path and not os.path.exists(path):
-        raise CliError(f"catalog not found: {path} (create one with `mtat-tagger index MUSIC_DIR --out {path}`)")
+        raise CatalogError(f"catalog not found: {path} (create one with `mtat-tagger index MUSIC_DIR --out {path}`)")
     if "://" not in path and os.path.isdir(path):
-        raise CliError(f"catalog is a folder, expected a Parquet file: {path}")
+        raise CatalogError(f"catalog is a folder, expected a Parquet file: {path}")
     try:
         table = pq.read_table(path)
     except Exception as err:  # not Parquet, truncated, unreadable: one line for the user
         first = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
-        raise CliError(f"cannot read catalog {path}: {first}") from None
+        raise CatalogError(f"cannot read catalog {path}: {first}") from None
     raw = (table.schema.metadata or {}).get(META_KEY)
     try:
         meta = json.loads(raw) if raw else {}
@@ -119,14 +130,14 @@ def read_catalog(path: str, require_embeddings: bool = False) -> Catalog:
         meta = {}
     names = table.column_names
     if not meta.get("tags") or "path" not in names or "probabilities" not in names:
-        raise CliError(f"{path} is not a catalog written by `mtat-tagger index` "
+        raise CatalogError(f"{path} is not a catalog written by `mtat-tagger index` "
                        f"(no {META_KEY.decode()} metadata with tags, or no path/probabilities columns)")
     if table.num_rows == 0:
-        raise CliError(f"catalog {path} is empty: no songs were indexed")
+        raise CatalogError(f"catalog {path} is empty: no songs were indexed")
     tags = [str(t) for t in meta["tags"]]
     probs = _matrix(table, "probabilities", len(tags), path)
     if not np.all(np.isfinite(probs)):
-        raise CliError(f"{path}: tag probabilities contain NaN/Inf")
+        raise CatalogError(f"{path}: tag probabilities contain NaN/Inf")
     embeddings = None
     if "embedding" in names and table.column("embedding").null_count < table.num_rows:
         dim = meta.get("embedding_dim")
@@ -134,7 +145,7 @@ def read_catalog(path: str, require_embeddings: bool = False) -> Catalog:
         if embeddings.shape[1] == 0:
             embeddings = None
     if require_embeddings and embeddings is None:
-        raise CliError(f"catalog {path} has no audio embeddings: re-index it with `mtat-tagger index --reindex`")
+        raise CatalogError(f"catalog {path} has no audio embeddings: re-index it with `mtat-tagger index --reindex`")
     joint = None
     if "joint" in names and table.column("joint").null_count == 0:
         joint = _matrix(table, "joint", meta.get("joint_dim"), path)
@@ -150,24 +161,22 @@ def read_catalog(path: str, require_embeddings: bool = False) -> Catalog:
 def model_dir_for(catalog: Catalog, model: str | None, alternative: str = "") -> str:
     """The model to use with ``catalog``: ``model`` if given, else the one it was indexed with.
 
-    Raises CliError when the catalog records no model or its model folder is gone
+    Raises CatalogError when the catalog records no model or its model folder is gone
     (``alternative`` is appended to the hint, e.g. " (or --no-model)").
     """
     model_dir = model or catalog.model_dir
     if not model_dir:
-        raise CliError(f"catalog {catalog.source} does not record its model: pass --model DIR{alternative}")
+        raise CatalogError(f"catalog {catalog.source} does not record its model: pass --model DIR{alternative}")
     if model is None and "://" not in model_dir and not os.path.exists(model_dir):
-        raise CliError(f"the catalog's model {model_dir} is not there any more: pass --model DIR{alternative}")
+        raise CatalogError(f"the catalog's model {model_dir} is not there any more: pass --model DIR{alternative}")
     return model_dir
 
 
 def write_catalog(path: str, paths: Sequence[str], probabilities, tags: Sequence[str], embeddings=None, *,
                   model_dir: str = "", model_version: str = "", root: str = "", joint=None) -> None:
     """Write a catalog of given predictions (synthetic catalogs for tests and benchmarks) with
-    ``index``'s own schema and writer; the columns ``index`` measures (duration, size, mtime) are empty."""
+    the indexer's own schema and writer; the columns ``index`` measures (duration, size, mtime) are empty."""
     import datetime as dt
-
-    from tagger_cli.index import FORMAT, table_of, write_atomic
 
     n = len(paths)
     probabilities = np.asarray(probabilities, np.float32).reshape(n, len(tags))
@@ -187,3 +196,52 @@ def write_catalog(path: str, paths: Sequence[str], probabilities, tags: Sequence
              "model_version": str(model_version), "model_dir": model_dir, "indexed_at": now}
             for i, p in enumerate(paths)]
     write_atomic(table_of(rows, meta), path)
+
+
+# -- the file format -------------------------------------------------------------------------
+def catalog_meta(source) -> dict[str, Any]:
+    """The ``mtat_tagger.catalog`` JSON of a table, schema or Parquet file path ({} if absent or unreadable)."""
+    import pyarrow.parquet as pq
+
+    try:
+        if isinstance(source, str):
+            schema = pq.read_schema(source)
+        else:
+            schema = source.schema if hasattr(source, "schema") else source
+        raw = (schema.metadata or {}).get(META_KEY)
+        return json.loads(raw) if raw else {}
+    except Exception:  # not Parquet / foreign metadata: not one of our catalogs
+        return {}
+
+
+def catalog_schema(meta: dict[str, Any]):
+    import pyarrow as pa
+
+    return pa.schema([
+        ("path", pa.string()), ("abs_path", pa.string()), ("duration", pa.float64()),
+        ("probabilities", pa.list_(pa.float32())), ("embedding", pa.list_(pa.float32())),
+        ("joint", pa.list_(pa.float32())),
+        ("size", pa.int64()), ("mtime_ns", pa.int64()), ("model_version", pa.string()),
+        ("model_dir", pa.string()), ("indexed_at", pa.timestamp("us", tz="UTC")),
+    ], metadata={META_KEY: json.dumps(meta)})
+
+
+def table_of(rows: list[dict[str, Any]], meta: dict[str, Any]):
+    import pyarrow as pa
+
+    schema = catalog_schema(meta)
+    columns = {f.name: [r.get(f.name) for r in rows] for f in schema}  # rows of older catalogs lack "joint"
+    return pa.Table.from_pydict(columns, schema=schema)
+
+
+def write_atomic(table, path: str) -> None:
+    import pyarrow.parquet as pq
+
+    d, name = os.path.split(os.path.abspath(path))
+    tmp = os.path.join(d, f".{name}.{uuid.uuid4().hex[:8]}.tmp")
+    try:
+        pq.write_table(table, tmp)
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.remove(tmp)

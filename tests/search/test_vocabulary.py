@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import pytest
 
+from mtat.search.concepts import resolve_weights
+from mtat.search.matcher import TagMatcher
+from mtat.search.query import SYNONYM_GROUPS
+from mtat.search.spelling import edit_distance
+from mtat.search.vocabulary import SECTIONS, concepts, normalize, parse_sections
 from mtat.tags import MTAT_TAGS, MTAT_TOP50
-from tagger_cli.concepts import concepts, normalize, parse_sections, resolve_weights
-from tagger_cli.tag_search import SYNONYM_GROUPS, TagMatcher, edit_distance
-from tagger_cli.vocabulary import SECTIONS
 
 #: The 128 General MIDI program names as a listener would type them (the bracketed synth names,
 #: "Lead 2 (sawtooth)", by their sound).

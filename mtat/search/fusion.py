@@ -1,7 +1,7 @@
 """Combining the tag route and the joint audio-text route of a free-word search (pure NumPy).
 
 The two routes score songs on different scales: the tag route is a weighted mean of tag
-probabilities in [0, 1] (:func:`tagger_cli.tag_search.score_songs`), the joint route a cosine
+probabilities in [0, 1] (:func:`mtat.search.scoring.score_songs`), the joint route a cosine
 between the query's vector and each song's ``joint`` vector (:mod:`mtat.joint_space`), often all
 within a few hundredths of each other. Each is standardised over the catalog for this query
 (mean 0, standard deviation 1), the two are mixed with the weights below, and the mix is mapped
@@ -18,6 +18,8 @@ from __future__ import annotations
 import math
 
 import numpy as np
+
+from mtat.search.errors import QueryError, SearchError
 
 #: Weights of the standardised tag route and joint route, chosen on the dev half of
 #: benchmarks/search_queries.json with the `make run` model (small, joint head, 30 epochs) and a
@@ -47,10 +49,10 @@ def fuse(tag_scores: np.ndarray, joint_scores: np.ndarray, tag_weight: float = T
          joint_weight: float = JOINT_WEIGHT) -> np.ndarray:
     """The fused score in (0, 1) of every song (see the module docstring)."""
     if tag_weight < 0 or joint_weight < 0 or tag_weight + joint_weight <= 0:
-        raise ValueError(f"fusion weights must be >= 0 and not both 0, got {tag_weight}, {joint_weight}")
+        raise QueryError(f"fusion weights must be >= 0 and not both 0, got {tag_weight}, {joint_weight}")
     tag = np.asarray(tag_scores, dtype=np.float64)
     joint = np.asarray(joint_scores, dtype=np.float64)
     if tag.shape != joint.shape:
-        raise ValueError(f"tag scores {tag.shape} and joint scores {joint.shape} differ in shape")
+        raise SearchError(f"tag scores {tag.shape} and joint scores {joint.shape} differ in shape")
     mix = tag_weight * standardize(tag) + joint_weight * standardize(joint)
     return normal_cdf(mix / math.hypot(tag_weight, joint_weight))

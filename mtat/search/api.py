@@ -1,0 +1,89 @@
+"""The search entry point: a query on a catalog -> ranked songs (:class:`~mtat.search.results.SearchResult`).
+
+Two routes score the songs:
+
+* **tag route** (:mod:`mtat.search.matcher`, :mod:`mtat.search.scoring`): tag names in the query are
+  used as they are; free words are matched to listening concepts ("jogging" -> running -> fast,
+  beat, techno, ...) by their words (misspellings tolerated) or by all-MiniLM-L6-v2 text
+  embedding; a song's score is the weighted mean of the implied tags' predicted probabilities
+  (``1 - p`` for a negated or negative-weight tag).
+* **joint route**, when the catalog has a ``joint`` column (a model with the joint audio-text
+  head): the cosine between the song's joint vector and the query's vector in the same space
+  (:func:`mtat.joint_space.phrase_vectors` of the query without its negations; :mod:`mtat.search.joint`).
+
+A free-word query on a catalog with joint vectors ranks by the fusion of both
+(:mod:`mtat.search.fusion`); a tag-name query ("piano slow", "no vocals") and any query on a catalog
+without joint vectors uses the tag route alone, so those scores are exactly the tag route's.
+The result's ``route`` says how the songs were ranked: "tags" (a tag-name query), "tag", "fused"
+or "joint"; a song's ``score`` is the fused score on the fused route, else the route's own.
+"""
+from __future__ import annotations
+
+import functools
+
+from mtat.search.catalog import Catalog
+from mtat.search.embedding import Progress
+from mtat.search.errors import CatalogError, QueryError
+from mtat.search.fusion import JOINT_WEIGHT, TAG_WEIGHT, fuse
+from mtat.search.joint import joint_scores
+from mtat.search.matcher import MAX_TAGS, TagMatcher
+from mtat.search.results import ScoreParts, SearchResult, SongHit
+from mtat.search.scoring import rank_songs, score_songs
+
+#: How many of a song's own top tags each result shows.
+SONG_TAGS = 5
+DEFAULT_TOP = 10
+#: How many of the query's matched tags each result's parts show (the song's probability of each).
+EXPLAIN_TAGS = 4
+#: Ranking routes: "auto" = fused when possible, else the tag route; "tag" / "joint" = one route alone.
+ROUTES = ("auto", "tag", "joint")
+
+
+@functools.lru_cache(maxsize=8)
+def default_matcher(tags: tuple[str, ...], max_tags: int = MAX_TAGS, progress: Progress | None = None) -> TagMatcher:
+    """The shared matcher of a tag vocabulary (the default text encoder, loaded on first use)."""
+    return TagMatcher(list(tags), max_tags=max_tags, progress=progress)
+
+
+def search(catalog: Catalog, query: str, top: int = DEFAULT_TOP, max_tags: int = MAX_TAGS, min_score: float = 0.0, *,
+           route: str = "auto", tag_weight: float = TAG_WEIGHT, joint_weight: float = JOINT_WEIGHT,
+           matcher: TagMatcher | None = None, progress: Progress | None = None) -> SearchResult:
+    """The ``top`` songs of ``catalog`` for ``query`` scoring at least ``min_score``, best first.
+
+    ``route``: "auto" (fused when the catalog has joint vectors and the query has free words),
+    "tag" or "joint" (that route alone; "joint" needs joint vectors). ``matcher`` replaces the
+    cached default (tests, benchmarks); ``progress`` wraps the default matcher's first embedding of
+    the vocabulary. Raises :class:`~mtat.search.errors.QueryError` / :class:`CatalogError`.
+    """
+    if route not in ROUTES:
+        raise QueryError(f"unknown route {route!r}: choose from {', '.join(ROUTES)}")
+    m = matcher or default_matcher(tuple(catalog.tags), max_tags, progress)
+    match = m.match(query)
+    tag = score_songs(catalog.probabilities, catalog.tags, match.matches, scaled=match.kind == "words")
+    joint = None
+    if route == "joint" or (route == "auto" and match.kind == "words"):
+        joint = joint_scores(catalog, match.text or query, m.encode)
+        if joint is None and route == "joint":
+            raise CatalogError(f"catalog {catalog.source} has no joint audio-text vectors: index it with a model "
+                               "that has the joint head")
+    fused = None
+    if route == "joint":
+        used, scores = "joint", joint
+    elif joint is not None:
+        fused = fuse(tag, joint, tag_weight, joint_weight)
+        used, scores = "fused", fused
+    else:
+        used, scores = ("tags" if match.kind == "tags" else "tag"), tag
+    col = {t: k for k, t in enumerate(catalog.tags)}
+    probs = catalog.probabilities
+    shown = match.matches[:EXPLAIN_TAGS]
+    songs = []
+    for i in rank_songs(scores, top):
+        if scores[i] < min_score:
+            break
+        parts = ScoreParts(float(tag[i]), None if joint is None else float(joint[i]),
+                           None if fused is None else float(fused[i]),
+                           {("not " if t.negated else "") + t.tag: float(probs[i, col[t.tag]]) for t in shown})
+        songs.append(SongHit(int(i), catalog.paths[i], catalog.top_tags(int(i), SONG_TAGS), score=float(scores[i]),
+                             parts=parts))
+    return SearchResult(query, used, match, tuple(songs))

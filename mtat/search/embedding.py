@@ -1,0 +1,117 @@
+"""Text embeddings for matching: a memo of recent query texts and the on-disk cache of alias vectors.
+
+The encoder maps a list of texts to L2-normalised embeddings (default: the all-MiniLM-L6-v2
+:class:`~mtat.text_embedding.TextEncoder`, loaded on first use). The ~5,400 concept alias vectors
+are computed once per encoder model and cached on disk (:func:`cache_dir`).
+"""
+from __future__ import annotations
+
+import collections
+import hashlib
+import os
+import threading
+from collections.abc import Callable, Iterable
+
+import numpy as np
+
+#: Query texts whose embeddings an embedder remembers, and the longest list :meth:`Embedder.encode`
+#: caches (longer ones are the vocabulary's aliases, cached on disk instead).
+TEXT_CACHE, TEXT_CACHE_BATCH = 1024, 4
+#: Where the concept alias embeddings are cached (override with MTAT_TAGGER_CACHE).
+CACHE_ENV = "MTAT_TAGGER_CACHE"
+#: Texts per encoder call when embedding the vocabulary.
+CHUNK = 64
+#: What a long encoding job is called for a progress display.
+PROGRESS_LABEL = "embedding the search vocabulary (once)"
+
+Encode = Callable[[list[str]], np.ndarray]
+#: ``progress(chunks, total, label)`` wraps the iterable of text chunks (e.g. in a progress bar).
+Progress = Callable[[Iterable, int, str], Iterable]
+
+
+def cache_dir() -> str:
+    """Folder for the cached concept embeddings (``$MTAT_TAGGER_CACHE`` or ``~/.cache/mtat-tagger``)."""
+    return os.environ.get(CACHE_ENV) or os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache"), "mtat-tagger")
+
+
+class Embedder:
+    """``encode`` with a memo of recent texts; ``encode_cached`` with a disk cache for the default encoder."""
+
+    def __init__(self, encode: Encode | None = None, progress: Progress | None = None):
+        self._encode = encode
+        self._progress = progress
+        self._cache: collections.OrderedDict[str, np.ndarray] = collections.OrderedDict()
+        self._cache_lock = threading.Lock()
+
+    def model_dir(self) -> str | None:
+        """The folder of the encoder's model when it names one (a TextEncoder's bound ``encode``)."""
+        return getattr(getattr(self._encode, "__self__", None), "model_dir", None)
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        """Embeddings of ``texts``; short lists (a query's texts) are remembered (:data:`TEXT_CACHE`
+        most recent), so the joint route's text, encoded together with the concept route's, is
+        not encoded a second time."""
+        if self._encode is None:
+            from mtat.text_embedding import TextEncoder
+
+            self._encode = TextEncoder.load().encode
+        texts = list(texts)
+        if len(texts) > TEXT_CACHE_BATCH:
+            return np.asarray(self._encode(texts), dtype=np.float32)
+        with self._cache_lock:
+            found = {t: self._cache[t] for t in texts if t in self._cache}
+        missing = [t for t in dict.fromkeys(texts) if t not in found]
+        if missing:
+            vecs = np.asarray(self._encode(missing), dtype=np.float32)
+            found.update(zip(missing, vecs))
+            with self._cache_lock:
+                self._cache.update(zip(missing, vecs))
+                while len(self._cache) > TEXT_CACHE:
+                    self._cache.popitem(last=False)
+        return np.stack([found[t] for t in texts]) if texts else np.zeros((0, 0), np.float32)
+
+    def english_words(self) -> frozenset[str]:
+        """The whole words of the text encoder's vocabulary (empty when it is not at hand)."""
+        from mtat.text_embedding import TextEncoderError, vocabulary_words
+
+        try:
+            return vocabulary_words(self.model_dir())
+        except TextEncoderError:
+            return frozenset()  # no vocabulary at hand: correct as before
+
+    def encode_cached(self, texts: list[str]) -> np.ndarray:
+        """Embeddings of many texts, cached on disk under the encoder model's folder and the texts."""
+        owner = getattr(self._encode, "__self__", None)  # a TextEncoder's bound encode names its model
+        if self._encode is not None and not isinstance(getattr(owner, "model_dir", None), str):
+            return self.encode(texts)  # a caller's encoder we cannot name: no disk cache
+        if owner is not None:
+            model_dir = owner.model_dir
+        else:
+            from mtat.text_embedding import default_model_dir
+
+            model_dir = default_model_dir()
+        key = hashlib.sha256(("\n".join([os.path.realpath(model_dir), *texts])).encode()).hexdigest()[:20]
+        path = os.path.join(cache_dir(), f"concept_vectors_{key}.npy")
+        try:
+            vecs = np.load(path)
+            if vecs.shape[0] == len(texts):
+                return vecs
+        except (OSError, ValueError):
+            pass
+        vecs = self._encode_chunks(texts)
+        try:
+            os.makedirs(os.path.dirname(path), exist_ok=True)
+            tmp = f"{path}.{os.getpid()}.tmp.npy"
+            np.save(tmp, vecs)
+            os.replace(tmp, path)
+        except OSError:
+            pass  # a read-only home: recompute next time
+        return vecs
+
+    def _encode_chunks(self, texts: list[str]) -> np.ndarray:
+        chunks: Iterable[list[str]] = [texts[i:i + CHUNK] for i in range(0, len(texts), CHUNK)]
+        n = len(chunks)
+        if self._progress is not None:
+            chunks = self._progress(chunks, n, PROGRESS_LABEL)
+        return np.concatenate([self.encode(c) for c in chunks]) if n else np.zeros((0, 0), np.float32)

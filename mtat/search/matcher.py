@@ -1,0 +1,264 @@
+"""Query -> tag profile: the :class:`TagMatcher` behind free-word and tag-name search.
+
+A query is matched against a tag vocabulary (the catalog's tag names) in two ways:
+
+1. **Tag names** (:mod:`mtat.search.query`): when every word names a tag or a negated tag the
+   query is a **tag query**: exactly those tags, similarity 1.0, no text model needed ("piano
+   slow" -> piano, slow).
+
+2. **Free words.** Otherwise the words go to listening concepts (:mod:`mtat.search.concepts`):
+
+   * misspelled words are first corrected (:mod:`mtat.search.spelling`);
+   * an alias in the query names its concept ("music for jogging" -> running; the longest alias
+     wins, and a multi-word alias beats the tags inside it: "classical guitar", "string
+     quartet"); an alias after a negation word (small words such as "too" or "any" in between
+     are skipped) is a negated concept ("not sad", "not too sleepy");
+   * a negation before words that name neither a tag nor an alias ("without synthesizers")
+     negates the concept nearest to those words embedded alone; what a negated concept mainly
+     wants (:data:`BLOCK_SHARE`) no other part of the query may ask for, and the negated words
+     never reach the embedded query text (sentence embeddings ignore "without");
+   * if some words are left unexplained (or nothing matched), the query (minus negations and
+     filler words) is embedded as ``"{query} music"`` with all-MiniLM-L6-v2 and compared by
+     cosine with every alias embedded the same way (a concept's similarity is its best alias's;
+     :mod:`mtat.search.embedding`). Up to :data:`MAX_CONCEPTS` concepts within :data:`MARGIN` of
+     the best and above :data:`MIN_SIMILARITY` are kept (the best always). Sentence embeddings put
+     antonyms close ("calm music" ~ "loud"), so concepts leaning to the energy pole opposite to
+     the query's first poled concept or named tag are dropped.
+
+   The query's **tag profile** (:func:`build_profile`) is the similarity-weighted mean of its
+   concepts' tag weights (each concept's scaled toward the same total, :data:`CONCEPT_MASS`),
+   with tags named in the query at weight 1 and negations at -1; one tag per synonym group, at
+   most ``max_tags``, largest weight first. A negative weight is a :class:`TagMatch` with
+   ``negated=True``.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+import numpy as np
+
+from mtat.joint_space import phrase_text
+from mtat.search.concepts import GENERIC_TAGS as _GENERIC_TAGS
+from mtat.search.concepts import QUERY_TEMPLATE, ConceptTable, pole
+from mtat.search.embedding import Embedder, Progress
+from mtat.search.errors import QueryError
+from mtat.search.query import EXACT_SIMILARITY, FILLER_WORDS, NEGATION_SKIP, TagParser, negated_spans, normalize
+from mtat.search.results import ConceptMatch, QueryMatch, TagMatch
+from mtat.search.spelling import Speller
+from mtat.search.vocabulary import Concept, concepts
+
+#: Matching thresholds for free words (cosine similarity of the query and a concept alias).
+MIN_SIMILARITY = 0.45
+MARGIN = 0.10
+#: At most this many concepts found by embedding per query.
+MAX_CONCEPTS = 3
+#: At most this many tags in a free-word query's profile (one per synonym group).
+MAX_TAGS = 12
+#: Tags that say *how* music sounds (tempo, loudness, voice, mood) rather than *what* it is
+#: (instrument, genre, culture): many styles share them, so in a concept's profile they count
+#: GENERIC_WEIGHT times their written weight (a tag named in the query counts fully).
+GENERIC_TAGS = _GENERIC_TAGS
+GENERIC_WEIGHT = 0.25
+#: A concept's negative weights ("not loud" for relaxing) count this many times their written
+#: weight: almost every song lacks most tags, so at full weight they add the same large term to
+#: every song and drown the tags the concept wants (a tag negated in the query counts fully).
+NEGATIVE_WEIGHT = 0.5
+#: Profile weights below this are dropped.
+MIN_WEIGHT = 0.02
+#: Every matched concept's weights are scaled toward this total mass before they are mixed (by
+#: ``(CONCEPT_MASS / mass) ** CONCEPT_MASS_POWER``: halfway on a log scale), so a concept that
+#: names many tags ("party": dance, techno, beat, ...) does not drown one that names few
+#: ("haunted house": weird) in the song score's weighted mean, while a rich one keeps some lead.
+CONCEPT_MASS = 3.0
+CONCEPT_MASS_POWER = 0.5
+#: A negated concept's tags weighted at least this share of its largest weight are excluded from
+#: the rest of the query's profile ("party without synthesizers": no electronic from "party").
+BLOCK_SHARE = 0.5
+_SKIP_ALIASES = FILLER_WORDS | NEGATION_SKIP
+
+
+class TagMatcher:
+    """Matches queries to a fixed tag vocabulary.
+
+    ``encode`` maps a list of texts to L2-normalised embeddings (default: the all-MiniLM-L6-v2
+    :class:`~mtat.text_embedding.TextEncoder`, loaded on first free-word query only);
+    ``progress`` wraps the first, long embedding of the vocabulary (:data:`mtat.search.embedding.Progress`).
+    """
+
+    def __init__(
+        self,
+        tags: Sequence[str],
+        encode: Callable[[list[str]], np.ndarray] | None = None,
+        *,
+        max_tags: int = MAX_TAGS,
+        min_similarity: float = MIN_SIMILARITY,
+        margin: float = MARGIN,
+        max_concepts: int = MAX_CONCEPTS,
+        generic_weight: float = GENERIC_WEIGHT,
+        negative_weight: float = NEGATIVE_WEIGHT,
+        vocabulary: Sequence[Concept] | None = None,
+        progress: Progress | None = None,
+    ):
+        self.tags = [str(t) for t in tags]
+        if not self.tags:
+            raise QueryError("no tags to match against")
+        if max_tags < 1:
+            raise QueryError(f"max_tags must be >= 1, got {max_tags}")
+        self.max_tags = max_tags
+        self.min_similarity = min_similarity
+        self.margin = margin
+        self.max_concepts = max_concepts
+        self.generic_weight = generic_weight
+        self.negative_weight = negative_weight
+        self.embedder = Embedder(encode, progress)
+        self.table = ConceptTable(self.tags, tuple(concepts() if vocabulary is None else vocabulary))
+        self.parser = TagParser(self.tags, self.table.alias_at)
+        self.speller = Speller(self.table.alias_index, self.parser.norm, self.embedder.english_words)
+        self._alias_vecs: np.ndarray | None = None
+
+    @property
+    def _concept_names(self) -> list[str]:
+        return self.table.names
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        """Embeddings of ``texts`` (see :meth:`mtat.search.embedding.Embedder.encode`)."""
+        return self.embedder.encode(texts)
+
+    def correct(self, words: list[str]) -> tuple[list[str], dict[str, str]]:
+        """Misspelled words corrected (see :mod:`mtat.search.spelling`)."""
+        return self.speller.correct(words)
+
+    def parse(self, query: str) -> tuple[list[TagMatch], list[str], list[str], set[int]]:
+        """See :meth:`mtat.search.query.TagParser.parse`."""
+        return self.parser.parse(query)
+
+    def alias_vectors(self) -> np.ndarray:
+        """Embeddings of every concept alias ``[n_aliases, D]`` (cached on disk for the default encoder)."""
+        if self._alias_vecs is None:
+            self._alias_vecs = self.embedder.encode_cached(self.table.alias_texts)
+        return self._alias_vecs
+
+    def concept_similarities(self, text: str, prefetch: Sequence[str] = ()) -> np.ndarray:
+        """Cosine of ``"{text} music"`` with each concept (its best alias), ``[n_concepts]``;
+        ``prefetch``: more texts to encode in the same pass (and keep, see :meth:`encode`)."""
+        q = self.encode([QUERY_TEMPLATE.format(text), *prefetch])[0]
+        return self.table.similarities(self.alias_vectors() @ q)
+
+    def match(self, query: str) -> QueryMatch:
+        """Matched concepts and the tag profile they imply (see the module docstring)."""
+        if not normalize(query):
+            raise QueryError("empty query")
+        words, fixes = self.correct(normalize(query).split())
+        literal, text, leftover, blocked = self.parse(" ".join(words))
+        if literal and not leftover:
+            return QueryMatch(query, "tags", tuple(literal), (), " ".join(text) or " ".join(words), fixes)
+        content = [w for w in text if w not in FILLER_WORDS] or text
+        if not content:
+            raise QueryError(f"nothing to search for in {query!r}")
+        exact, covered, negated = self.table.exact(text, _SKIP_ALIASES)  # fillers included: "house music"
+        chosen: dict[int, ConceptMatch] = {}
+        for ci, alias, is_negated in exact:
+            chosen.setdefault(ci, ConceptMatch(self.table.names[ci], EXACT_SIMILARITY,
+                                               "negated word" if is_negated else "word", alias))
+        for start, stop in negated_spans(text, covered):
+            self._add_negated(" ".join(text[start + 1:stop]), chosen)
+            negated.update(range(start, stop))
+        literal_words = {w for m in literal if not m.negated for w in normalize(m.tag).split()}
+        uncovered = [w for i, w in enumerate(text) if i not in covered and i not in negated
+                     and w not in literal_words and w not in FILLER_WORDS]
+        positive = [w for k, w in enumerate(text) if k not in negated and w not in FILLER_WORDS]
+        if uncovered or not (chosen or literal):
+            self._add_embedded(" ".join(positive or content), chosen, literal)
+        matches = self._profile(literal, list(chosen.values()), blocked)
+        joint_text = " ".join(positive) or " ".join(content)
+        return QueryMatch(query, "words", matches, tuple(chosen.values()), joint_text, fixes)
+
+    def _add_negated(self, text: str, chosen: dict[int, ConceptMatch]) -> None:
+        """Add the concept nearest to ``text`` (embedded alone) as a negated concept, if it is
+        similar enough (:data:`MIN_SIMILARITY`) and not already matched."""
+        sims = self.concept_similarities(text)
+        ci = int(np.argmax(sims))
+        if float(sims[ci]) >= self.min_similarity and ci not in chosen:
+            chosen[ci] = ConceptMatch(self.table.names[ci], float(sims[ci]), "negated embedding", "")
+
+    def _add_embedded(self, text: str, chosen: dict[int, ConceptMatch], literal: list[TagMatch]) -> None:
+        """Add the concepts nearest to ``text`` by embedding (best first, within the margin, one energy pole)."""
+        sims = self.concept_similarities(text, prefetch=[phrase_text(text)])  # the joint route's text too
+        order = np.argsort(-sims, kind="stable")
+        top = float(sims[order[0]])
+        floor = max(self.min_similarity, top - self.margin)
+        # the pole guards against antonyms among the *embedding* matches: it comes from a named
+        # tag or the best-ranked poled embedding match, never from concepts named by their words
+        want = next((pole(m.tag) for m in literal if pole(m.tag) and not m.negated), None)
+        added = 0
+        for rank, ci in enumerate(order):
+            s = float(sims[ci])
+            if added >= self.max_concepts or (s < floor and (rank > 0 or chosen or literal)):
+                break
+            if ci in chosen:
+                continue
+            cp = self.table.poles[ci]
+            if cp and want and cp != want:
+                continue
+            want = want or cp
+            chosen[int(ci)] = ConceptMatch(self.table.names[ci], s, "embedding", "")
+            added += 1
+
+    def _profile(self, literal: list[TagMatch], chosen: list[ConceptMatch], blocked: set[int]) -> tuple[TagMatch, ...]:
+        """The tag weights of matched concepts and named tags (see :func:`build_profile`)."""
+        return build_profile(self, literal, chosen, blocked)
+
+
+def _concept_mix(matcher: TagMatcher, chosen: list[ConceptMatch]) -> tuple[dict[str, float], set[int]]:
+    """The similarity-weighted mean of the concepts' weights, and the synonym groups a negated
+    concept excludes (their weights in the mix: the negated concepts' part only)."""
+    prof: dict[str, float] = {}
+    against: dict[str, float] = {}  # the negated concepts' part of ``prof``
+    total = sum(c.similarity for c in chosen)
+    excluded: set[int] = set()  # what a negated concept mainly wants, no other concept may ask for
+    group = matcher.parser.group
+    for c in chosen:
+        negated = c.how.startswith("negated")
+        weights = matcher.table.weights[matcher.table.index[c.name]]
+        mass = sum(abs(w) for w in weights.values())  # > 0: a concept has a positive weight
+        scale = (CONCEPT_MASS / mass) ** CONCEPT_MASS_POWER
+        weights = {t: w * scale for t, w in weights.items()}
+        if negated:
+            top = max(weights.values())
+            excluded.update(group[t] for t, w in weights.items() if w >= BLOCK_SHARE * top)
+        for t, w in weights.items():
+            if negated:  # "not sad": against what the concept wants, nothing more
+                w = -w if w > 0 else 0.0
+            if t in GENERIC_TAGS:
+                w *= matcher.generic_weight
+            if w < 0:
+                w *= matcher.negative_weight
+            prof[t] = prof.get(t, 0.0) + c.similarity * w / total
+            if negated:
+                against[t] = against.get(t, 0.0) + c.similarity * w / total
+    for t in prof:
+        if group[t] in excluded:
+            prof[t] = against.get(t, 0.0)
+    return prof, excluded
+
+
+def build_profile(matcher: TagMatcher, literal: list[TagMatch], chosen: list[ConceptMatch],
+                  blocked: set[int]) -> tuple[TagMatch, ...]:
+    """The tag weights: the similarity-weighted mean of the concepts' weights, tags named in
+    the query at full weight, negations as negative weights; one tag per synonym group."""
+    prof, excluded = _concept_mix(matcher, chosen)
+    blocked = blocked | excluded
+    named: dict[str, TagMatch] = {}
+    for m in literal:
+        named[m.tag] = m
+        prof[m.tag] = -EXACT_SIMILARITY if m.negated else EXACT_SIMILARITY
+    group = matcher.parser.group
+    best: dict[int, tuple[str, float]] = {}
+    for t, w in prof.items():
+        g = group[t]
+        if t not in named and (g in blocked and w > 0 or abs(w) < MIN_WEIGHT):
+            continue
+        if g not in best or t in named or (best[g][0] not in named and abs(w) > abs(best[g][1])):
+            best[g] = (t, w)
+    ranked = sorted(best.values(), key=lambda tw: (-(tw[0] in named), -abs(tw[1])))[: matcher.max_tags]
+    return tuple(named.get(t) or TagMatch(t, abs(w), w < 0, "concept") for t, w in ranked)

@@ -1,0 +1,134 @@
+"""The library's typed results; ``to_dict`` gives the JSON shapes of ``mtat-tagger search --json`` /
+``similar --json`` and of the web API (numbers rounded to 4 decimals)."""
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+
+
+def _r(x: float) -> float:
+    return round(float(x), 4)
+
+
+@dataclasses.dataclass(frozen=True)
+class TagMatch:
+    """One matched tag. ``how``: "name" (named in the query), "negation" (a negation mapped
+    to a negative tag or negating a tag), "concept" (from a concept's profile) or "embedding"."""
+
+    tag: str
+    similarity: float
+    negated: bool = False
+    how: str = "embedding"
+
+    def to_dict(self) -> dict:
+        out = {"tag": self.tag, "similarity": _r(self.similarity)}
+        if self.negated:
+            out["negated"] = True
+        return out
+
+
+@dataclasses.dataclass(frozen=True)
+class ConceptMatch:
+    """One matched concept. ``how``: "word" (an alias in the query, ``alias`` says which),
+    "negated word" (an alias after "no"/"not"/"without": its tags count against a song),
+    "embedding" (nearest by text embedding, ``similarity`` is the cosine) or "negated embedding"
+    (the concept nearest to words after a negation that name no alias: counts against a song)."""
+
+    name: str
+    similarity: float
+    how: str
+    alias: str = ""
+
+    def to_dict(self) -> dict:
+        out = {"concept": self.name, "similarity": _r(self.similarity), "how": self.how}
+        if self.alias:
+            out["alias"] = self.alias
+        return out
+
+
+@dataclasses.dataclass(frozen=True)
+class QueryMatch:
+    """The query's matched tags, best first; ``kind`` is "tags" (every word named a tag) or "words".
+
+    ``concepts``: the matched concepts (free words only); ``text``: the query's words without its
+    negations, misspellings corrected (what the joint audio-text route embeds); ``corrections``:
+    {typed word: vocabulary word}.
+    """
+
+    query: str
+    kind: str
+    matches: tuple[TagMatch, ...]
+    concepts: tuple[ConceptMatch, ...] = ()
+    text: str = ""
+    corrections: dict = dataclasses.field(default_factory=dict)
+
+    @property
+    def tags(self) -> list[str]:
+        return [m.tag for m in self.matches]
+
+
+@dataclasses.dataclass(frozen=True)
+class ScoreParts:
+    """Why a song scored: the tag route's score, the joint cosine and the fused score (None when
+    that route did not run), and the song's probability of the query's first matched tags
+    (``{"tag" or "not tag": p}``)."""
+
+    tag: float
+    joint: float | None
+    fused: float | None
+    matched: Mapping[str, float]
+
+    def to_dict(self) -> dict:
+        return {"tag": _r(self.tag), "joint": None if self.joint is None else _r(self.joint),
+                "fused": None if self.fused is None else _r(self.fused),
+                "matched": {t: _r(p) for t, p in self.matched.items()}}
+
+
+@dataclasses.dataclass(frozen=True)
+class CatalogSong:
+    """A catalog song in a ranking: its catalog ``row``, the ``path`` results show and its most probable
+    ``tags`` ({tag: probability}, highest first)."""
+
+    row: int
+    path: str
+    tags: Mapping[str, float]
+
+    def _dict(self, name: str, value: float) -> dict:
+        return {"path": self.path, name: _r(value), "tags": {t: _r(p) for t, p in self.tags.items()}}
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class SongHit(CatalogSong):
+    """One song of a search: its ranking ``score`` and the ``parts`` behind it."""
+
+    score: float
+    parts: ScoreParts
+
+    def to_dict(self) -> dict:
+        return {**self._dict("score", self.score), "parts": self.parts.to_dict()}
+
+
+@dataclasses.dataclass(frozen=True)
+class SearchResult:
+    """A search: the query, the route that ranked (``"tags" | "tag" | "fused" | "joint"``), its match
+    and the songs best first."""
+
+    query: str
+    route: str
+    match: QueryMatch
+    songs: tuple[SongHit, ...]
+
+    def to_dict(self) -> dict:
+        return {"query": self.query, "route": self.route, "matched_tags": [t.to_dict() for t in self.match.matches],
+                "concepts": [c.to_dict() for c in self.match.concepts],
+                "corrections": dict(self.match.corrections), "results": [s.to_dict() for s in self.songs]}
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class SimilarSong(CatalogSong):
+    """A song like the query song: its cosine ``similarity`` (of catalog-centred embeddings)."""
+
+    similarity: float
+
+    def to_dict(self) -> dict:
+        return self._dict("similarity", self.similarity)

@@ -1,0 +1,55 @@
+"""Songs that sound alike: cosine of catalog-centred audio embeddings.
+
+Songs are ranked by cosine similarity of embeddings *centred on the catalog mean* (subtracted from
+the query's embedding and every song's; catalogs of fewer than :data:`MIN_CENTRE` songs are not
+centred). Why centred: the embedding is a post-ReLU layer, so all songs share a large common
+component and raw cosines crowd together (5-95 % of pairs between 0.90 and 0.997 on a 300-clip
+generated set), which says little to a user. Removing the mean spreads them (-0.87..0.92) and,
+measured on that set with a small model, slightly improved the neighbours' tag agreement (mean
+Jaccard of the annotated tags with the nearest song 0.255 -> 0.274, with the 5 nearest 0.214 ->
+0.226; random pairs 0.08).
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from mtat.search.catalog import Catalog
+from mtat.search.errors import CatalogError
+from mtat.search.results import SimilarSong
+from mtat.search.scoring import rank_songs
+
+#: How many of a song's own top tags each result shows.
+SONG_TAGS = 5
+#: Catalogs smaller than this are compared without centring (a mean of 1-2 songs is meaningless).
+MIN_CENTRE = 3
+
+
+def _dimension_error(got: int, want: int) -> CatalogError:
+    return CatalogError(f"the file's embedding has {got} dimensions, the catalog's {want}: "
+                        "embed with the model that built the catalog (--model)")
+
+
+def cosine_to_all(query: np.ndarray, embeddings: np.ndarray) -> np.ndarray:
+    """Cosine similarity of ``query`` ``[D]`` with every row of ``embeddings`` ``[n, D]`` (0 for zero vectors)."""
+    q = np.asarray(query, np.float64).reshape(-1)
+    e = np.asarray(embeddings, np.float64)
+    if e.shape[1] != q.shape[0]:
+        raise _dimension_error(q.shape[0], e.shape[1])
+    qn = np.linalg.norm(q)
+    en = np.linalg.norm(e, axis=1)
+    denom = np.where(en * qn > 0, en * qn, 1.0)
+    return np.where(en * qn > 0, e @ q / denom, 0.0)
+
+
+def rank_similar(catalog: Catalog, embedding: np.ndarray, top: int, exclude: int | None = None) -> list[SimilarSong]:
+    """The ``top`` most similar catalog songs, best first (similarity: cosine of the catalog-centred
+    embeddings); ``exclude``: a row left out (the query song itself)."""
+    emb = np.asarray(catalog.embeddings, np.float64)
+    centre = emb.mean(axis=0) if len(emb) >= MIN_CENTRE else np.zeros(emb.shape[1])
+    query = np.asarray(embedding, np.float64).reshape(-1)
+    if query.shape[0] != emb.shape[1]:
+        raise _dimension_error(query.shape[0], emb.shape[1])
+    sims = cosine_to_all(query - centre, emb - centre)
+    skip = [] if exclude is None else [exclude]
+    return [SimilarSong(int(i), catalog.paths[i], catalog.top_tags(int(i), SONG_TAGS), similarity=float(sims[i]))
+            for i in rank_songs(sims, top, exclude=skip)]

@@ -1,0 +1,118 @@
+"""Spelling correction of query words against the vocabulary (difflib + typing edits, no text model).
+
+A misspelled word is replaced by the closest vocabulary word (difflib ratio >= :data:`FUZZY_CUTOFF`
+and at most :data:`FUZZY_MAX_EDITS` typing edits: "joging" -> jogging, "clasical" -> classical, but
+"hammock" stays), a word of a tag name first (the vocabulary's thousands of rarer words must not
+capture typos of the tags: "violen" -> violin, not violent); a word of the text encoder's
+vocabulary (or such a word with an ending: "charmer", "dumped") is typed on purpose and never
+"corrected" ("snake" is not "snare"), while other forms of a one-word alias reach it ("danced" ->
+dance).
+"""
+from __future__ import annotations
+
+import difflib
+from collections.abc import Callable, Iterable
+
+from mtat.search.query import FILLER_WORDS, NEGATION_SKIP, NEGATIONS
+
+#: Misspelling tolerance: a word of at least FUZZY_MIN_LENGTH letters that is not in the
+#: vocabulary is replaced by the closest vocabulary word with difflib ratio >= FUZZY_CUTOFF that
+#: is also at most FUZZY_MAX_EDITS typing edits away (insert, delete, replace or swap two
+#: neighbours; one more for words of FUZZY_LONG_WORD letters or more that keep their first
+#: letter, which typists rarely get wrong): typos are mostly one edit, while an unlisted real word
+#: ("hammock") is often 0.8-similar to some vocabulary word ("shamrock") but further from it.
+FUZZY_CUTOFF = 0.8
+FUZZY_MIN_LENGTH = 3
+FUZZY_MAX_EDITS = 1
+FUZZY_LONG_WORD = 7
+#: Endings that make another form of a word ("foggy", "danced", "dancing", "stormier"), tried to
+#: find the one-word alias a query word is a form of.
+FORM_ENDINGS = ("ing", "ed", "ier", "iest", "y", "ies", "er", "s")
+#: Endings of a word form whose stem is an English word ("charmer", "dumped", "dancing"): such a
+#: word is typed on purpose, never "corrected" into a vocabulary word one letter away.
+WORD_ENDINGS = ("ing", "ers", "er", "ed", "es", "s", "d", "ly", "est", "y")
+
+
+def edit_distance(a: str, b: str) -> int:
+    """Typing edits from ``a`` to ``b``: insertions, deletions, substitutions and swaps of two
+    neighbouring letters (optimal string alignment distance)."""
+    prev2: list[int] = []
+    prev = list(range(len(b) + 1))
+    for i in range(1, len(a) + 1):
+        cur = [i] + [0] * len(b)
+        for j in range(1, len(b) + 1):
+            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] != b[j - 1]))
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                cur[j] = min(cur[j], prev2[j - 2] + 1)
+        prev2, prev = prev, cur
+    return prev[len(b)]
+
+
+class Speller:
+    """Corrects query words against the words of the tags (``tag_words``) and of the concept aliases.
+
+    ``aliases``: the normalized concept aliases; ``tag_names``: the normalized tag names (never
+    corrected); ``english``: called once, the text encoder's whole words (typed on purpose)."""
+
+    def __init__(self, aliases: Iterable[str], tag_names: Iterable[str], english: Callable[[], frozenset[str]]):
+        aliases = list(aliases)
+        self._tag_names = set(tag_names)
+        tag_words = {w for k in self._tag_names for w in k.split() if len(w) >= FUZZY_MIN_LENGTH}
+        self.tag_words = sorted(tag_words)
+        self.base_words = frozenset(k for k in aliases if " " not in k and len(k) >= FUZZY_MIN_LENGTH) | tag_words
+        self.known = frozenset(w for k in aliases for w in k.split() if len(w) >= FUZZY_MIN_LENGTH) | tag_words
+        self.known_words = sorted(self.known)
+        self._english_source = english
+        self._english: frozenset[str] | None = None
+
+    def correct(self, words: list[str]) -> tuple[list[str], dict[str, str]]:
+        """Misspelled words replaced by the closest tag word, else the closest vocabulary word
+        (difflib ratio >= :data:`FUZZY_CUTOFF`, at most :data:`FUZZY_MAX_EDITS` edits)."""
+        out, fixes = [], {}
+        for w in words:
+            fixed = self._correct_word(w)
+            if fixed != w:
+                fixes[w] = fixed
+            out.append(fixed)
+        return out, fixes
+
+    def _correct_word(self, w: str) -> str:
+        known = self.known
+        if (len(w) < FUZZY_MIN_LENGTH or w in known or w in FILLER_WORDS or w in NEGATIONS
+                or w in NEGATION_SKIP or w in self._tag_names or not w.isalpha()):
+            return w
+        singular = next((w[:-len(end)] for end in ("s", "es") if w.endswith(end) and w[:-len(end)] in known), None)
+        if singular:  # a plural of a known word ("harmonicas") is no typo of another ("harmonics")
+            return singular
+        base = self.base_form(w)
+        if base:  # another form of a one-word alias or tag word: "foggy" -> fog, "danced" -> dance
+            return base
+        if self.is_english(w):  # "what" is no typo of "hat", nor "snake" of "snare"
+            return w
+        close = [c for pool in (self.tag_words, self.known_words)
+                 for c in difflib.get_close_matches(w, pool, n=5, cutoff=FUZZY_CUTOFF)
+                 if edit_distance(w, c) <= FUZZY_MAX_EDITS + (len(w) >= FUZZY_LONG_WORD and w[0] == c[0])]
+        return close[0] if close else w
+
+    def base_form(self, word: str) -> str | None:
+        """The one-word alias or tag word ``word`` is a form of ("foggy" -> fog, "snowy" -> snow,
+        "danced" / "dancing" -> dance, "stormier" -> stormy), or None."""
+        for end in FORM_ENDINGS:
+            stem = word[:-len(end)]
+            if not word.endswith(end) or len(stem) < 3:
+                continue
+            for cand in (stem, stem + "e", stem[:-1] if stem[-1:] == stem[-2:-1] else None,
+                         stem[:-1] + "y" if stem.endswith("i") else None):
+                if cand and cand in self.base_words:
+                    return cand
+        return None
+
+    def is_english(self, word: str) -> bool:
+        """``word`` (or its stem before one of :data:`WORD_ENDINGS`, with or without a final e) is a
+        whole word of the text encoder's vocabulary."""
+        if self._english is None:
+            self._english = self._english_source()
+        if word in self._english:
+            return True
+        stems = [word[:-len(end)] for end in WORD_ENDINGS if word.endswith(end) and len(word) - len(end) >= 3]
+        return any(s in self._english or s + "e" in self._english for s in stems)

@@ -1,0 +1,95 @@
+"""The text encoder (all-MiniLM-L6-v2 in NumPy): reproduces sentence-transformers, batches, runs offline."""
+from __future__ import annotations
+
+import socket
+
+import numpy as np
+import pytest
+
+CALM = {"ambient", "quiet", "soft", "calm", "new age", "slow"}
+LOUD = {"loud", "metal", "rock", "fast"}
+
+
+# ------------------------------------------------------------------------------------------
+# text encoder
+
+
+@pytest.fixture(scope="module")
+def encoder():
+    from mtat.text_embedding import TextEncoder
+
+    return TextEncoder.load()
+
+
+def test_encoder_reproduces_sentence_transformers(encoder):
+    hello = encoder.encode(["hello world"])[0]
+    assert hello.shape == (384,)
+    np.testing.assert_allclose(hello[:3], [-0.034477, 0.031023, 0.006735], atol=5e-5)
+    assert abs(float(np.linalg.norm(hello)) - 1.0) < 1e-5
+    a, b = encoder.encode(["a man is eating food", "a man is eating a piece of bread"])
+    assert abs(float(a @ b) - 0.738) <= 0.002
+
+
+def test_encoder_batches_like_single_texts_and_truncates_at_256(encoder):
+    texts = ["piano", "a song with soft, gentle, mellow, relaxing", "x " * 40, "rainy night music"]
+    together = encoder.encode(texts)
+    alone = np.stack([encoder.encode([t])[0] for t in texts])
+    np.testing.assert_allclose(together, alone, atol=1e-5)
+    ids, _, mask = encoder.tokenize(["word " * 1000])
+    assert ids.shape == (1, 256) and mask.sum() == 256  # sentence-transformers' max_seq_length, not 128
+    assert encoder.encode([]).shape == (0, 384)
+
+
+def test_concurrent_callers_are_encoded_together_and_get_their_own_vectors(encoder, monkeypatch):
+    """Group commit: threads that call encode() while the model runs are batched into the next pass;
+    each gets exactly its own texts' vectors, and a failing text fails only its own caller."""
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    texts = [[f"song number {i} with {w}"] for i, w in enumerate(["harp", "drums", "sitar", "choir"] * 6)]
+    texts[5] = ["boom", "a second text"]
+    alone = {tuple(t): encoder.encode(t) for t in texts if t[0] != "boom"}
+    passes, real = [], encoder._encode_now
+    slow = threading.Event()  # never set: a 0.3 s pause per pass
+
+    def encode_now(batch, batch_size):
+        passes.append(len(batch))
+        slow.wait(0.3)  # each pass is slow, so that the other callers queue behind it
+        if "boom" in batch:
+            raise ValueError("bad text")
+        return real(batch, batch_size)
+
+    monkeypatch.setattr(encoder, "_encode_now", encode_now)
+
+    def call(t):
+        try:
+            return encoder.encode(t)
+        except ValueError as err:
+            return err
+
+    with ThreadPoolExecutor(8) as ex:
+        results = list(ex.map(call, texts))
+    assert isinstance(results[5], ValueError)
+    for t, got in zip(texts, results):
+        if t[0] != "boom":
+            np.testing.assert_allclose(got, alone[tuple(t)], atol=1e-5)
+    assert max(passes) > 2, passes  # some pass carried several callers' texts (each has at most 2)
+
+
+def test_encoder_loads_and_runs_without_network(monkeypatch):
+    from mtat import text_embedding
+
+    def refuse(*args, **kwargs):
+        raise OSError("network disabled in this test")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket.socket, "connect_ex", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    text_embedding._load_cached.cache_clear()  # really load the files under the patch
+    try:
+        enc = text_embedding.TextEncoder.load()
+        assert enc.encode(["offline"]).shape == (1, 384)
+    finally:
+        text_embedding._load_cached.cache_clear()
+
+

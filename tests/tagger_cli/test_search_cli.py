@@ -1,0 +1,36 @@
+"""``mtat-tagger search --explain`` / ``--json``: the parts of every result (tag route, joint cosine, fused)."""
+from __future__ import annotations
+
+import json
+
+import numpy as np
+
+from mtat.joint_space import JOINT_DIM
+from mtat.search.catalog import write_catalog
+from mtat.tags import MTAT_TOP50
+from tagger_cli.main import main
+
+TAGS = list(MTAT_TOP50)
+
+
+def test_explain_and_json_show_the_parts(tmp_path, capsys):
+    rng = np.random.default_rng(0)
+    joint = rng.normal(size=(6, JOINT_DIM)).astype(np.float32)
+    joint /= np.linalg.norm(joint, axis=1, keepdims=True)
+    fused_path = str(tmp_path / "joint.parquet")
+    write_catalog(fused_path, [f"s{i}.mp3" for i in range(6)], rng.uniform(0, 1, (6, len(TAGS))), TAGS, joint=joint)
+    assert main(["search", "music for jogging", "--catalog", fused_path, "--top", "3", "--explain"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[2].startswith("concepts: running (1.00, word \"jogging\")") and lines[3] == "route: fused"
+    assert sum("tag route" in ln and "joint cosine" in ln and "fused" in ln for ln in lines) == 3
+    # the CLI on a catalog file without a joint column: the joint part is n/a
+    path = str(tmp_path / "c.parquet")
+    write_catalog(path, [f"s{i}.mp3" for i in range(6)], rng.uniform(0, 1, (6, len(TAGS))), TAGS)
+    assert main(["search", "jogging", "--catalog", path, "--top", "2", "--explain"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[3] == "route: tag" and "joint cosine n/a  fused n/a" in out[5]
+    assert main(["search", "jogging", "--catalog", path, "--top", "2", "--json"]) == 0
+    res = json.loads(capsys.readouterr().out)
+    assert res["route"] == "tag" and set(res["results"][0]["parts"]) == {"tag", "joint", "fused", "matched"}
+    assert main(["search", "jogging", "--catalog", path, "--route", "joint"]) == 2  # the library's error, one line
+    assert "no joint audio-text vectors" in capsys.readouterr().err
