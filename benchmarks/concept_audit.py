@@ -4,7 +4,7 @@
     python -m benchmarks.concept_audit --concept spain --concept sleep
 
 A free-word query maps words to concepts and each concept to a weighted profile of the model's
-tags (:mod:`tagger_cli.concepts`). Whether a profile is right can be checked without any model:
+tags (:mod:`mtat.search.concepts`). Whether a profile is right can be checked without any model:
 on a *perfect-tagger* catalog (each song's tag probabilities are the ones the sample generator
 rendered it with, :func:`perfect_probabilities`) a concept alone should rank songs of the styles a
 listener would accept for its word first. For each concept this prints its profile and the style

@@ -187,7 +187,7 @@ def catalog_for(model_dir: str, cache: Path, clips: int, log: Callable[[str], No
 
 def evaluate(catalog, styles: dict[str, str], queries: list[dict], route: str, matcher=None,
              joint_weight: float | None = None, labels: dict[str, frozenset[str]] | None = None) -> dict:
-    """precision@10 per query for one route of :func:`tagger_cli.search.search` (relevance:
+    """precision@10 per query for one route of :func:`mtat.search.search` (relevance:
     :func:`judged_relevant`; ``labels`` from :func:`labels_by_key` for queries judged by clip labels)."""
     from mtat.search import search
 
@@ -290,7 +290,7 @@ def main(argv=None) -> int:
     p.add_argument("--clips", type=int, default=CATALOG_CLIPS, help=f"catalog songs [{CATALOG_CLIPS}]")
     p.add_argument("--joint-weights", type=float, nargs="+", default=(),
                    help="also report the fused precision@10 with these joint-route weights (tag weight 1), "
-                        "to choose tagger_cli.fusion.JOINT_WEIGHT on the dev half")
+                        "to choose mtat.search.fusion.JOINT_WEIGHT on the dev half")
     p.add_argument("--json", help="also write the full result (every query) here")
     a = p.parse_args(argv)
     m = machine_info()
