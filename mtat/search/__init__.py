@@ -12,6 +12,7 @@ Modules by concern:
   :mod:`.fusion` - combining the two;
 * :mod:`.catalog` - the catalog's Parquet format, reading and writing;
 * :mod:`.similar` - songs that sound alike;
+* :mod:`.profile` - search by an explicit weighted tag profile; :mod:`.like` - more like a catalog song;
 * :mod:`.api` - :func:`search`, returning typed :mod:`.results`;
 * :mod:`.errors` - the library's exceptions.
 """
@@ -26,6 +27,7 @@ _EXPORTS = {
     "CatalogError": "errors", "QueryError": "errors", "SearchError": "errors", "VocabularyError": "errors",
     "TagMatcher": "matcher", "ConceptMatch": "results", "QueryMatch": "results", "SearchResult": "results",
     "SimilarSong": "results", "SongHit": "results", "TagMatch": "results", "rank_similar": "similar",
+    "parse_profile": "profile", "search_profile": "profile", "search_like": "like",
 }
 __all__ = list(_EXPORTS)
 

@@ -1,0 +1,84 @@
+"""More like this: songs described like a catalog song (its tag profile, and its joint vector).
+
+A song's **profile** is its :data:`LIKE_TAGS` most probable tags weighted by their probability
+(``{"piano": 0.81, "classical": 0.74, ...}``); the catalog is ranked by that profile with the tag
+route's scoring (:func:`mtat.search.scoring.score_songs`, as an explicit ``tags=`` profile:
+:mod:`mtat.search.profile`). When the catalog has joint audio-text vectors, each song's cosine
+with the song's joint vector is fused with it (:func:`mtat.search.fusion.fuse`, the free-word
+weights), as a free-word query's joint route is. The song itself is left out of its results.
+
+How this differs from :mod:`mtat.search.similar` (``/api/similar``, ``mtat-tagger similar``): that
+ranks by the cosine of the songs' *audio embeddings* (the model's penultimate layer: songs that
+*sound* alike, in features nobody can read or edit). More like this ranks by what the model *says*
+about the song (its tags, and the joint space those tags and words share), and returns that
+profile as the result's ``matched_tags``: a person can see why songs came back and correct the
+profile (drop a tag, negate one, add one) as an explicit tag search. The two often agree on a
+catalog, but they are different signals and answer different questions, so both stay.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from mtat.search.catalog import Catalog
+from mtat.search.errors import CatalogError, QueryError
+from mtat.search.fusion import JOINT_WEIGHT, TAG_WEIGHT, fuse
+from mtat.search.profile import format_profile, hits
+from mtat.search.results import QueryMatch, SearchResult, TagMatch
+from mtat.search.scoring import score_songs
+
+#: How many of the song's most probable tags make its profile.
+LIKE_TAGS = 5
+HOW = "like"
+ROUTES = ("auto", "tag", "joint")
+
+
+def song_profile(catalog: Catalog, row: int, n: int = LIKE_TAGS) -> tuple[TagMatch, ...]:
+    """The song's ``n`` most probable tags, each weighted by its probability (highest first)."""
+    return tuple(TagMatch(t, max(float(p), 1e-6), False, HOW) for t, p in catalog.top_tags(row, n).items())
+
+
+def joint_similarity(catalog: Catalog, row: int) -> np.ndarray | None:
+    """Cosine of every song's joint vector with song ``row``'s, or None without joint vectors."""
+    if catalog.joint is None:
+        return None
+    joint = np.asarray(catalog.joint, np.float64)
+    norms = np.linalg.norm(joint, axis=1)
+    q = joint[row]
+    denom = norms * max(float(np.linalg.norm(q)), 1e-12)
+    return np.where(denom > 0, joint @ q / np.where(denom > 0, denom, 1.0), 0.0)
+
+
+def search_like(catalog: Catalog, row: int, top: int = 10, n_tags: int = LIKE_TAGS, *, route: str = "auto",
+                min_score: float = 0.0) -> SearchResult:
+    """The ``top`` songs most like catalog song ``row`` (itself left out), best first.
+
+    ``route``: "auto" (the profile fused with the joint cosine when the catalog has joint vectors,
+    else the profile alone), "tag" (the profile alone) or "joint" (the joint cosine alone). The
+    result's ``query`` is ``like:<path>``, its ``matched_tags`` the song's profile, ``route`` "tags",
+    "fused" or "joint". Raises :class:`QueryError` (bad row, route, top) / :class:`CatalogError`.
+    """
+    if route not in ROUTES:
+        raise QueryError(f"unknown route {route!r}: choose from {', '.join(ROUTES)}")
+    if not 0 <= int(row) < len(catalog):
+        raise QueryError(f"no song {row} in the catalog (rows are 0..{len(catalog) - 1})")
+    if top < 1 or n_tags < 1:
+        raise QueryError(f"top and the number of tags must be at least 1, got {top}, {n_tags}")
+    row = int(row)
+    matches = song_profile(catalog, row, n_tags)
+    tag = score_songs(catalog.probabilities, catalog.tags, matches, scaled=False)
+    joint = None if route == "tag" else joint_similarity(catalog, row)
+    if route == "joint" and joint is None:
+        raise CatalogError(f"catalog {catalog.source} has no joint audio-text vectors: index it with a model "
+                           "that has the joint head")
+    fused = None
+    if route == "joint":
+        used, scores = "joint", joint
+    elif joint is not None:
+        fused = fuse(tag, joint, TAG_WEIGHT, JOINT_WEIGHT)
+        used, scores = "fused", fused
+    else:
+        used, scores = "tags", tag
+    query = f"like:{catalog.paths[row]}"
+    match = QueryMatch(query, "tags", matches, text=format_profile(matches))
+    return SearchResult(query, used, match, hits(catalog, scores, tag, matches, top, min_score, joint=joint,
+                                                 fused=fused, exclude=[row]))
