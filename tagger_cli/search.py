@@ -28,6 +28,9 @@ without joint vectors uses the tag route alone, so those scores are exactly the 
 ``score`` is the ranking score (the fused score on the fused route, else the tag score). For free
 words ``similarity`` of a tag is its weight in the query's tag profile. ``tags`` is the song's
 :data:`mtat.search.api.SONG_TAGS` most probable tags. ``--explain`` prints the parts per result as text.
+
+``--tags PROFILE`` (an explicit weighted tag profile) and ``--like PATH`` (more like a catalog song)
+replace QUERY: :mod:`tagger_cli.search_profile`.
 """
 from __future__ import annotations
 
@@ -38,13 +41,15 @@ import sys
 from mtat.search import read_catalog, search
 from mtat.search.api import DEFAULT_TOP, ROUTES
 from mtat.search.matcher import MAX_TAGS
+from tagger_cli import search_profile
 from tagger_cli.main import CliError, progress_bar
 
 HELP = "find catalog songs by free words or tag names (e.g. \"beach vibes\", \"piano slow\")"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("query", help="free words (\"rainy night\") or tag names (\"piano slow\", \"no vocals\")")
+    parser.add_argument("query", nargs="?", default=None,
+                        help="free words (\"rainy night\") or tag names (\"piano slow\", \"no vocals\")")
     parser.add_argument("--catalog", required=True, help="catalog Parquet file written by `index`")
     parser.add_argument("--top", type=int, default=DEFAULT_TOP, help=f"songs to show (default {DEFAULT_TOP})")
     parser.add_argument("--max-tags", type=int, default=MAX_TAGS,
@@ -56,6 +61,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--explain", action="store_true",
                         help="show the matched concepts and per result the tag-route score, joint cosine, fused score")
     parser.add_argument("--json", action="store_true", help="print one JSON object instead of text")
+    search_profile.add_arguments(parser)  # --tags PROFILE, --like PATH
 
 
 def format_text(result: dict, explain: bool = False) -> str:
@@ -87,6 +93,8 @@ def format_text(result: dict, explain: bool = False) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
+    if search_profile.wanted(args):  # --tags / --like (checks QUERY is not given too)
+        return search_profile.run(args)
     if args.top < 1:
         raise CliError(f"--top must be at least 1, got {args.top}")
     if args.max_tags < 1:

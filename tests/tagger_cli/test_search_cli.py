@@ -34,3 +34,34 @@ def test_explain_and_json_show_the_parts(tmp_path, capsys):
     assert res["route"] == "tag" and set(res["results"][0]["parts"]) == {"tag", "joint", "fused", "matched"}
     assert main(["search", "jogging", "--catalog", path, "--route", "joint"]) == 2  # the library's error, one line
     assert "no joint audio-text vectors" in capsys.readouterr().err
+
+
+def test_tags_and_like_options(tmp_path, capsys):
+    from mtat.search import search
+
+    rng = np.random.default_rng(1)
+    path = str(tmp_path / "c.parquet")
+    probs = rng.uniform(0, 1, (8, len(TAGS)))
+    write_catalog(path, [f"s{i}.mp3" for i in range(8)], probs, TAGS)
+    assert main(["search", "--tags", "piano,slow,-drums", "--catalog", path, "--top", "8", "--json"]) == 0
+    got = json.loads(capsys.readouterr().out)
+    from mtat.search import read_catalog
+
+    want = search(read_catalog(path), "piano slow without drums", 8).to_dict()
+    assert got["results"] == want["results"] and got["route"] == "tags" and got["query"] == "piano,slow,-drums"
+    assert main(["search", "--tags", "piano:1,slow:0.5,-drums", "--catalog", path, "--top", "2"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[:2] == ["query: piano,slow:0.5,-drums", "matched tags: piano (1.00), slow (0.50), not drums (1.00)"]
+    assert len(lines) == 4
+    assert main(["search", "--like", "s3.mp3", "--catalog", path, "--top", "3", "--json"]) == 0
+    got = json.loads(capsys.readouterr().out)
+    assert got["query"] == "like:s3.mp3" and len(got["matched_tags"]) == 5 and len(got["results"]) == 3
+    assert "s3.mp3" not in [r["path"] for r in got["results"]]
+    for argv, fragment in ((["--tags", "piano,banjo"], "error: unknown tag 'banjo'"),
+                           (["piano", "--tags", "piano"], "error: give one of QUERY, --tags or --like, not QUERY and --tags"),
+                           (["--tags", "piano", "--like", "s1.mp3"], "not --tags and --like"),
+                           ([], "error: give a QUERY"),
+                           (["--like", "nope.mp3"], "error: nope.mp3 is not a song of catalog"),
+                           (["--tags", "piano", "--route", "joint"], "--route joint does not apply")):
+        assert main(["search", *argv, "--catalog", path]) == 2, argv
+        assert fragment in capsys.readouterr().err, argv
