@@ -4,7 +4,10 @@ Routes::
 
     GET  /                     the page (static/index.html; ``/?q=...`` runs the query on load)
     GET  /static/...           its CSS and JS (package data, nothing from a CDN)
-    GET  /api/search?q=&top=   search --json's object, results with "id" and "audio_url"
+    GET  /api/search?q=&top=   search --json's object, results with "id" and "audio_url", and "profile"
+         /api/search?tags=     ... for an explicit tag profile "piano:1,slow:0.5,-drums" (instead of q)
+         /api/search?like=     ... more like catalog song ``like`` (its top tags + joint vector; instead of q)
+    GET  /api/tags             {"tags": the catalog's tag names}
     GET  /api/similar?id=&top= similar --json's object for catalog song ``id``
     GET  /api/taggram?id=      the song's taggram (top tags x time) as JSON, drawn by the page
     POST /api/predict          multipart field "file" -> predict --json's object
@@ -103,11 +106,17 @@ def _add_song_routes(app: FastAPI, service: WebService) -> None:
     """Search, similar songs, taggrams and the audio files of the catalog."""
 
     @app.get("/api/search")
-    async def api_search(q: str = "", top: int = 10):
+    async def api_search(q: str = "", top: int = 10, tags: str | None = None, like: str | None = None):
         # a cached answer is returned on the event loop; the rest (encoder, NumPy) runs in a worker thread.
         # plain JSON types: JSONResponse, no jsonable_encoder pass
+        if tags is not None or like is not None:  # an explicit profile or more like a song: NumPy only
+            return JSONResponse(await anyio.to_thread.run_sync(service.explicit_search, q, tags, like, top))
         hit = service.cached_search(q, top)
         return JSONResponse(hit if hit is not None else await anyio.to_thread.run_sync(service.search, q, top))
+
+    @app.get("/api/tags")
+    def api_tags():
+        return JSONResponse(service.tags())
 
     @app.get("/api/similar")
     def api_similar(id: str = "", top: int = 10):  # the API's parameter name

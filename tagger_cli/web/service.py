@@ -25,6 +25,9 @@ import numpy as np
 
 from mtat.search import search
 from mtat.search.catalog import Catalog
+from mtat.search.like import search_like
+from mtat.search.profile import format_profile, search_profile
+from mtat.search.results import TagMatch
 from mtat.search.similar import rank_similar
 from mtat.tagging import prediction_json
 
@@ -200,11 +203,41 @@ class WebService:
         key = self._search_key(query, top)
         result = search(self.catalog, key[0], key[1], progress=self.progress).to_dict()
         result["results"] = [self._song(r) for r in result["results"]]
+        result["profile"] = _profile_of(result)
         with self._search_lock:
             self._searches[key] = result
             while len(self._searches) > SEARCH_CACHE:
                 self._searches.popitem(last=False)
         return result
+
+    def explicit_search(self, query: str | None, tags: str | None, like: str | None, top: Any = 10) -> dict:
+        """``/api/search`` with ``tags=`` (an explicit tag profile, :mod:`mtat.search.profile`) or ``like=``
+        (more like catalog song ``like``, :mod:`mtat.search.like`): ``search --json``'s object with ids, and
+        ``"profile"`` (the matched tags as ``tags=`` text); ``like=`` adds ``"like": {"id", "path"}``.
+        Exactly one of ``query`` (non-blank), ``tags``, ``like`` may be given: :class:`BadRequest`; a bad
+        profile is a :class:`mtat.search.errors.QueryError`, an unknown song a :class:`BadRequest` (both 400)."""
+        given = [name for name, value in (("q", (query or "").strip() or None), ("tags", tags), ("like", like))
+                 if value is not None]
+        if len(given) != 1:
+            raise BadRequest(f"give one of q, tags or like, not {' and '.join(given)}" if given
+                             else "give q (words), tags (a tag profile) or like (a song id)")
+        n = self._top(top)
+        if tags is not None:
+            result = search_profile(self.catalog, tags, n).to_dict()
+        else:
+            try:
+                i = self.row(like)
+            except NotFound as err:
+                raise BadRequest(f"like: {err}") from None
+            result = search_like(self.catalog, i, n).to_dict()
+            result["like"] = {"id": i, "path": self.catalog.paths[i]}
+        result["results"] = [self._song(r) for r in result["results"]]
+        result["profile"] = _profile_of(result)
+        return result
+
+    def tags(self) -> dict:
+        """The catalog's tag names, in the catalog's order (what a ``tags=`` profile may name)."""
+        return {"tags": list(self.catalog.tags)}
 
     def similar(self, song_id: Any, top: Any = 10) -> dict:
         """``similar --json``'s object for catalog song ``song_id`` (itself left out), results with ids."""
@@ -257,6 +290,11 @@ class WebService:
         if taggram:
             out["taggram"] = taggram_json(pred, tagger.tags)
         return out
+
+
+def _profile_of(result: dict) -> str:
+    """The ``tags=`` text of a search answer's matched tags (:func:`mtat.search.profile.format_profile`)."""
+    return format_profile([TagMatch(m["tag"], m["similarity"], bool(m.get("negated"))) for m in result["matched_tags"]])
 
 
 def taggram_hop(path: str) -> float:

@@ -145,6 +145,54 @@ def test_search_api_bad_requests_are_json_400(server, params, fragment):
     assert fragment in r.json()["error"]
 
 
+def test_search_api_tags_profile_and_like(server):
+    from mtat.search import search, search_like, search_profile
+
+    cat = server.catalog
+
+    def get(**params):
+        return requests.get(server.url + "/api/search", params=params, timeout=60)
+
+    got = get(tags="piano,slow,-drums", top=12).json()
+    want = search(cat, "piano slow without drums", 12).to_dict()  # the equivalent tag query ranks the same
+    assert got["route"] == want["route"] == "tags" and got["matched_tags"] == want["matched_tags"]
+    assert [r["path"] for r in got["results"]] == [r["path"] for r in want["results"]]
+    assert [r["score"] for r in got["results"]] == [r["score"] for r in want["results"]]
+    assert got["profile"] == got["query"] == "piano,slow,-drums"
+    assert all(cat.paths[r["id"]] == r["path"] and r["audio_url"] == f"/audio/{r['id']}" for r in got["results"])
+    got = get(tags="Piano:1, slow:0.5,-drums", top=5).json()
+    want = search_profile(cat, "piano,slow:0.5,-drums", 5).to_dict()
+    assert got["profile"] == "piano,slow:0.5,-drums" and got["matched_tags"][1] == {"tag": "slow", "similarity": 0.5}
+    assert [r["path"] for r in got["results"]] == [r["path"] for r in want["results"]]
+    assert get(q="piano slow without drums").json()["profile"] == "piano,slow,-drums"  # what tags= takes
+    got = get(like=4, top=20).json()
+    want = search_like(cat, 4, 20).to_dict()
+    assert got["like"] == {"id": 4, "path": cat.paths[4]} and got["route"] in ("tags", "fused")
+    assert [m["tag"] for m in got["matched_tags"]] == list(cat.top_tags(4, 5))
+    assert [r["path"] for r in got["results"]] == [r["path"] for r in want["results"]]
+    assert len(got["results"]) == 11 and 4 not in [r["id"] for r in got["results"]]
+    assert requests.get(server.url + "/api/tags", timeout=30).json() == {"tags": list(cat.tags)}
+
+
+@pytest.mark.parametrize("params, fragment", [
+    ({"tags": "piano,kazooka:2"}, "unknown tag 'kazooka' in 'kazooka:2'"),
+    ({"tags": ""}, "empty tag profile"),
+    ({"tags": "piano:loud"}, "bad weight in 'piano:loud'"),
+    ({"tags": "piano:-1"}, "a weight must be a positive number"),
+    ({"tags": "piano,-piano"}, "tag 'piano' given twice"),
+    ({"tags": "piano", "top": 0}, "top must be between 1 and"),
+    ({"like": "12"}, "like: no song 12 in the catalog"),
+    ({"like": "abc"}, "like: no song 'abc' in the catalog"),
+    ({"like": ""}, "like: no song ''"),
+    ({"q": "piano", "tags": "piano"}, "give one of q, tags or like, not q and tags"),
+    ({"tags": "piano", "like": "1"}, "not tags and like"),
+])
+def test_search_api_bad_profile_or_song_is_json_400(server, params, fragment):
+    r = requests.get(server.url + "/api/search", params=params, timeout=30)
+    assert r.status_code == 400 and r.headers["content-type"] == "application/json"
+    assert fragment in r.json()["error"], r.json()
+
+
 def test_audio_is_served_with_ranges(server):
     body = _song_file(server, 3).read_bytes()
     r = requests.get(server.url + "/audio/3", timeout=30)
@@ -449,8 +497,8 @@ def test_browser_typing_a_query_shows_results(server, browser):
     first = _songs(browser)[0]
     assert first.find_element("css selector", ".score").text == f"score {want['results'][0]['score']:.3f}"
     assert len(first.find_elements("css selector", ".bars li")) == 5
-    assert [c.text for c in _css(browser, "#matched .chip")] == [
-        f"{m['tag']} {m['similarity']:.2f}" for m in want["matched_tags"]]
+    assert [c.text for c in _css(browser, "#matched .chip .chip-label")] == [
+        ("without " if m.get("negated") else "") + f"{m['tag']} {m['similarity']:.2f}" for m in want["matched_tags"]]
     # every song listed, one has markup in its name: shown as text, never parsed as HTML
     Select(_css(browser, "#top")[0]).select_by_visible_text("20")
     box = _css(browser, "#q")[0]
@@ -562,12 +610,14 @@ def test_browser_keyboard_labels_and_phone_width(server, browser):
     assert unlabeled == []
     _css(browser, "#q")[0].click()
     order = []
-    for _ in range(10):
+    for _ in range(20):  # the chips (label, x), the tag picker, then the first song
         ActionChains(browser).send_keys(Keys.TAB).perform()
         order.append(browser.execute_script(
             "const e = document.activeElement; return e.id || e.className || e.tagName"))
     assert order[:2] == ["top", "search-button"], order
     assert "similar-button" in order and order.index("similar-button") < order.index("taggram-button")
+    assert order.index("chip-label") < order.index("chip-remove") < order.index("add-tag") < order.index("similar-button")
+    assert order.index("similar-button") < order.index("like-button") < order.index("taggram-button")
     try:
         browser.set_window_size(390, 844)
         browser.get(server.url + "/?q=piano")
