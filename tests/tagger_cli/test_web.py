@@ -568,6 +568,145 @@ def test_browser_taggram_and_similar_songs(server, browser, tmp_path):
     _no_script_errors(browser)
 
 
+def _chip_labels(driver) -> list[str]:
+    """The chips' labels, read in one script (the chips are redrawn after every search: no stale elements)."""
+    return driver.execute_script("return [...document.querySelectorAll('#matched .chip .chip-label')]"
+                                 ".map(e => e.innerText)")
+
+
+def _chip_tags(driver) -> list[str]:
+    return driver.execute_script("return [...document.querySelectorAll('#matched .chip')].map(e => e.dataset.tag)")
+
+
+def _chip(driver, tag: str):
+    return next(c for c in _css(driver, "#matched .chip") if c.get_attribute("data-tag") == tag)
+
+
+def _ids(driver) -> list[str]:
+    return driver.execute_script("return [...document.querySelectorAll('#results li.song')].map(e => e.dataset.id)")
+
+
+def _api_ids(server, **params) -> list[str]:
+    res = requests.get(server.url + "/api/search", params={"top": 10, **params}, timeout=60).json()
+    return [str(r["id"]) for r in res["results"]]
+
+
+def test_browser_chips_remove_negate_add_and_reload(server, browser):
+    from selenium.webdriver.support.ui import Select
+
+    browser.get(server.url + "/")
+    _wait(browser, lambda d: len(_css(d, "#add-tag option")) == 1 + len(server.catalog.tags), "tag list loaded")
+    assert not _css(browser, "#refine")[0].is_displayed()  # no search yet: no chips, no tag picker
+    box = _css(browser, "#q")[0]
+    box.send_keys("piano slow without drums\n")
+    _wait(browser, lambda d: _chip_labels(d) == ["piano 1.00", "slow 1.00", "without drums 1.00"], "chips")
+    _wait(browser, lambda d: _ids(d) == _api_ids(server, q="piano slow without drums"), "results")
+    negated = _chip(browser, "drums")
+    assert "negated" in negated.get_attribute("class")
+    assert negated.value_of_css_property("text-decoration-line") == "none"  # "without drums", not struck through
+    assert not _css(browser, "#unsure")[0].is_displayed()  # no confidence in the answer: no notice
+
+    # remove "slow": the search re-runs as an explicit profile, the address keeps it
+    _chip(browser, "slow").find_element("css selector", ".chip-remove").click()
+    _wait(browser, lambda d: d.current_url.endswith("/?tags=piano,-drums&top=10"), "tags= in the URL")
+    _wait(browser, lambda d: _chip_labels(d) == ["piano 1.00", "without drums 1.00"], "chip removed")
+    _wait(browser, lambda d: _ids(d) == _api_ids(server, tags="piano,-drums"), "results of the profile")
+    assert _css(browser, "#q")[0].get_attribute("value") == ""
+    assert "10 songs for the tags piano, without drums" in _css(browser, "#status")[0].text
+
+    # negate "piano" (click), then un-negate it
+    _chip(browser, "piano").find_element("css selector", ".chip-label").click()
+    _wait(browser, lambda d: "tags=-piano,-drums&" in d.current_url, "negated in the URL")
+    _wait(browser, lambda d: _chip_labels(d) == ["without piano 1.00", "without drums 1.00"], "negated chip")
+    _wait(browser, lambda d: _ids(d) == _api_ids(server, tags="-piano,-drums"), "results without piano")
+    assert _chip(browser, "piano").find_element("css selector", ".chip-label").get_attribute("aria-pressed") == "true"
+    _chip(browser, "piano").find_element("css selector", ".chip-label").click()
+    _wait(browser, lambda d: "tags=piano,-drums&" in d.current_url and _chip_labels(d)[0] == "piano 1.00", "un-negated")
+
+    # add a tag from the catalog's list (the tags already there are disabled)
+    picker = Select(_css(browser, "#add-tag")[0])
+    assert not [o for o in picker.options if o.get_attribute("value") == "piano"][0].is_enabled()
+    picker.select_by_value("guitar")
+    _css(browser, "#add-tag-button")[0].click()
+    _wait(browser, lambda d: "tags=piano,-drums,guitar&" in d.current_url, "added in the URL")
+    _wait(browser, lambda d: _chip_labels(d) == ["piano 1.00", "without drums 1.00", "guitar 1.00"], "chip added")
+    want = _api_ids(server, tags="piano,-drums,guitar")
+    _wait(browser, lambda d: _ids(d) == want, "results with guitar")
+    browser.save_screenshot("/tmp/chips.png")
+
+    # the address alone restores the chips and the results (shared link, reload)
+    url = browser.current_url
+    browser.get("about:blank")
+    browser.get(url)
+    _wait(browser, lambda d: _chip_labels(d) == ["piano 1.00", "without drums 1.00", "guitar 1.00"], "chips restored")
+    _wait(browser, lambda d: _ids(d) == want, "results restored")
+    browser.get(server.url + "/?tags=piano:1,slow:0.5,-drums")
+    _wait(browser, lambda d: _chip_labels(d) == ["piano 1.00", "slow 0.50", "without drums 1.00"], "weighted chips")
+    _wait(browser, lambda d: _ids(d) == _api_ids(server, tags="piano:1,slow:0.5,-drums"), "weighted results")
+    _chip(browser, "drums").find_element("css selector", ".chip-remove").click()  # weights stay in the URL
+    _wait(browser, lambda d: "tags=piano,slow:0.5&" in d.current_url, "weights kept")
+    browser.back()
+    _wait(browser, lambda d: len(_chip_labels(d)) == 3, "Back restores the chips")
+    # removing every chip empties the search; a bad profile in the URL is a readable error
+    for tag in ("piano", "slow", "drums"):
+        _chip(browser, tag).find_element("css selector", ".chip-remove").click()
+        _wait(browser, lambda d, t=tag: t not in _chip_tags(d), tag)
+    _wait(browser, lambda d: "No tags left" in _css(d, "#status")[0].text and not _songs(d), "empty")
+    assert _css(browser, "#add-tag")[0].is_displayed()
+    browser.get(server.url + "/?tags=piano,kazooka")
+    _wait(browser, lambda d: "search failed: unknown tag 'kazooka'" in _css(d, "#status")[0].text, "error shown")
+    _no_script_errors(browser)
+
+
+def test_browser_more_like_this(server, browser):
+    from mtat.search.like import search_like
+
+    cat = server.catalog
+    browser.get(server.url + "/?q=piano")
+    _wait(browser, lambda d: len(_songs(d)) == 10, "results")
+    second = _songs(browser)[1]
+    song = int(second.get_attribute("data-id"))
+    second.find_element("css selector", ".like-button").click()
+    name = os.path.basename(cat.paths[song])
+    _wait(browser, lambda d: _css(d, "#results-heading")[0].text == f"More like {name}", "more like heading")
+    assert f"like={song}&" in browser.current_url
+    want = search_like(cat, song, 10)
+    _wait(browser, lambda d: _ids(d) == [str(s.row) for s in want.songs], "the API's ranking")
+    assert str(song) not in _ids(browser) and len(_ids(browser)) == 10  # the song itself is left out
+    # the chips are the song's five most probable tags, weighted by probability
+    top5 = cat.top_tags(song, 5)
+    assert _chip_labels(browser) == [f"{t} {p:.2f}" for t, p in top5.items()]
+    # led by songs described alike: the first result shares most of the song's top tags, more than the last
+    first, last = (set(cat.top_tags(s.row, 5)) for s in (want.songs[0], want.songs[-1]))
+    assert len(first & set(top5)) >= 3 and len(first & set(top5)) >= len(last & set(top5))
+    # its chips are editable like a query's: removing one searches the rest as an explicit profile
+    weakest = list(top5)[-1]
+    _chip(browser, weakest).find_element("css selector", ".chip-remove").click()
+    _wait(browser, lambda d: "tags=" in d.current_url and _css(d, "#results-heading")[0].text == "Results", "profile")
+    assert len(_chip_labels(browser)) == 4 and weakest not in _chip_tags(browser)
+    browser.get(server.url + "/?like=99")
+    _wait(browser, lambda d: "search failed: like: no song 99" in _css(d, "#status")[0].text, "unknown song")
+    _no_script_errors(browser)
+
+
+def test_browser_low_confidence_says_how_the_query_was_read(server, browser, monkeypatch):
+    """With ``confidence`` below 0.5 in the answer the page says how it read the query; at 0.5 and above,
+    or without the field, it says nothing."""
+    service = server.service
+    real = service.search
+    confidence = {"piano slow": 0.3, "piano": 0.9}
+    monkeypatch.setattr(service, "cached_search", lambda query, top=10: None)
+    monkeypatch.setattr(service, "search", lambda query, top=10: {**real(query, top), "confidence": confidence[query]})
+    browser.get(server.url + "/?q=piano+slow")
+    _wait(browser, lambda d: _css(d, "#unsure")[0].is_displayed(), "the notice")
+    assert _css(browser, "#unsure")[0].text == "Not sure what this means — read as: piano, slow"
+    browser.save_screenshot("/tmp/chips-unsure.png")
+    browser.get(server.url + "/?q=piano")
+    _wait(browser, lambda d: len(_songs(d)) == 10 and _chip_labels(d) == ["piano 1.00"], "results")
+    assert not _css(browser, "#unsure")[0].is_displayed()
+    _no_script_errors(browser)
+
+
 def test_browser_upload_shows_tags_and_errors(server, browser, tmp_path):
     song = _song_file(server, 9)
     browser.get(server.url + "/")

@@ -4,6 +4,26 @@
 
 const $ = (id) => document.getElementById(id);
 let maxUploadBytes = null;
+// The tags of the search on screen, as chips: [{tag, weight, negated}] (the API's matched_tags).
+let chips = [];
+
+// A query string that keeps a tag profile readable: /?tags=piano:1,slow:0.5,-drums
+function queryString(params) {
+  return Object.entries(params)
+    .map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(String(v))}`
+      .replace(/%3A/gi, ":").replace(/%2C/gi, ",").replace(/%20/g, "+"))
+    .join("&");
+}
+
+// chips -> the text of a tags= profile (weight 1 left out), as mtat.search.profile.format_profile writes it
+function formatProfile(list) {
+  return list.map((c) => `${c.negated ? "-" : ""}${c.tag}${c.weight === 1 ? "" : `:${Number(c.weight.toFixed(4))}`}`)
+    .join(",");
+}
+
+function chipLabel(c) {
+  return `${c.negated ? "without " : ""}${c.tag}`;
+}
 
 function baseName(path) {
   const parts = String(path).split("/");
@@ -119,6 +139,9 @@ function songItem(result, rank, mode) {
   const similar = node.querySelector(".similar-button");
   similar.setAttribute("aria-label", `songs similar to ${baseName(result.path)}`);
   similar.addEventListener("click", () => { navigate({ similar: result.id }); });
+  const like = node.querySelector(".like-button");
+  like.setAttribute("aria-label", `more like ${baseName(result.path)}: songs with its tags`);
+  like.addEventListener("click", () => { navigate({ like: result.id }); });
   const button = node.querySelector(".taggram-button");
   const box = node.querySelector(".taggram-box");
   button.addEventListener("click", async () => {
@@ -151,31 +174,91 @@ function showSongs(results, mode) {
   list.replaceChildren(...results.map((r, i) => songItem(r, i + 1, mode)));
 }
 
-function showMatched(matched) {
-  const p = $("matched");
-  p.replaceChildren();
-  if (!matched || !matched.length) return;
-  p.append("Matched tags: ");
-  for (const m of matched) {
+// The chips of the search on screen (null: no search, the chips and the tag picker are hidden).
+// confidence: the search's confidence in [0, 1] when the API gives one; below 0.5 the page says how it read the query.
+function showMatched(matched, confidence) {
+  const box = $("matched");
+  box.replaceChildren();
+  $("refine").hidden = matched === null;
+  chips = (matched || []).map((m) => ({ tag: m.tag, weight: m.similarity, negated: !!m.negated }));
+  const unsure = $("unsure");
+  unsure.hidden = !(typeof confidence === "number" && confidence < 0.5 && chips.length);
+  unsure.textContent = unsure.hidden ? "" : `Not sure what this means — read as: ${chips.map(chipLabel).join(", ")}`;
+  for (const option of $("add-tag").options) option.disabled = chips.some((c) => c.tag === option.value);
+  if (!chips.length) return;
+  box.append("Tags: ");
+  chips.forEach((c, k) => {
     const chip = document.createElement("span");
-    chip.className = "chip" + (m.negated ? " negated" : "");
-    chip.textContent = `${m.negated ? "not " : ""}${m.tag} ${m.similarity.toFixed(2)}`;
-    p.appendChild(chip);
-  }
+    chip.className = "chip" + (c.negated ? " negated" : "");
+    chip.dataset.tag = c.tag;
+    const toggle = document.createElement("button");
+    toggle.type = "button";
+    toggle.className = "chip-label";
+    toggle.textContent = `${chipLabel(c)} ${c.weight.toFixed(2)}`;
+    toggle.setAttribute("aria-pressed", String(c.negated));
+    toggle.title = c.negated ? `search with ${c.tag} again` : `search without ${c.tag}`;
+    toggle.addEventListener("click", () => {
+      chips[k] = { ...c, negated: !c.negated };
+      searchChips();
+    });
+    const remove = document.createElement("button");
+    remove.type = "button";
+    remove.className = "chip-remove";
+    remove.textContent = "×";
+    remove.setAttribute("aria-label", `remove ${chipLabel(c)}`);
+    remove.addEventListener("click", () => {
+      chips.splice(k, 1);
+      searchChips();
+    });
+    chip.append(toggle, remove);
+    box.appendChild(chip);
+  });
 }
 
-async function runSearch(q, top) {
+// Re-run the search on exactly the chips (an explicit tags= profile); the address keeps it.
+function searchChips() {
+  if (chips.length) {
+    navigate({ tags: formatProfile(chips) });
+    return;
+  }
+  history.pushState(null, "", "/");
+  $("results-heading").textContent = "Results";
+  showMatched([]);
+  showSongs([], "search");
+  $("status").classList.remove("error");
+  $("status").textContent = "No tags left: add a tag or type a query.";
+}
+
+function addTag() {
+  const tag = $("add-tag").value;
+  if (!tag || chips.some((c) => c.tag === tag)) return;
+  chips.push({ tag, weight: 1, negated: false });
+  $("add-tag").value = "";
+  searchChips();
+}
+
+// params: {q}, {tags} (an explicit profile) or {like} (a song id)
+async function runSearch(params, top) {
   const status = $("status");
   $("results-heading").textContent = "Results";
   status.classList.remove("error");
   status.textContent = "searching…";
   try {
-    const res = await getJSON(`/api/search?q=${encodeURIComponent(q)}&top=${encodeURIComponent(top)}`);
-    showMatched(res.matched_tags);
+    const res = await getJSON(`/api/search?${queryString({ ...params, top })}`);
+    showMatched(res.matched_tags, res.confidence);
     showSongs(res.results, "search");
-    status.textContent = res.results.length ? `${res.results.length} songs for “${res.query}”` : `no songs for “${res.query}”`;
+    const n = res.results.length;
+    if (res.like) {
+      $("results-heading").textContent = `More like ${baseName(res.like.path)}`;
+      status.textContent = `${n} songs with the tags of ${baseName(res.like.path)}`;
+    } else if (params.tags !== undefined) {
+      const read = chips.map(chipLabel).join(", ");
+      status.textContent = n ? `${n} songs for the tags ${read}` : `no songs for the tags ${read}`;
+    } else {
+      status.textContent = n ? `${n} songs for “${res.query}”` : `no songs for “${res.query}”`;
+    }
   } catch (err) {
-    showMatched([]);
+    showMatched(null);
     showSongs([], "search");
     status.textContent = `search failed: ${err.message}`;
     status.classList.add("error");
@@ -189,11 +272,12 @@ async function runSimilar(id, top) {
   try {
     const res = await getJSON(`/api/similar?id=${encodeURIComponent(id)}&top=${encodeURIComponent(top)}`);
     $("results-heading").textContent = `Songs that sound like ${baseName(res.file)}`;
-    showMatched([]);
+    showMatched(null);
     showSongs(res.results, "similar");
     status.textContent = `${res.results.length} songs similar to ${baseName(res.file)}`;
     $("results-heading").focus();
   } catch (err) {
+    showMatched(null);
     showSongs([], "similar");
     status.textContent = `similar songs failed: ${err.message}`;
     status.classList.add("error");
@@ -205,17 +289,22 @@ function fromURL() {
   const top = params.get("top");
   if (top && [...$("top").options].some((o) => o.value === top)) $("top").value = top;
   if (params.has("similar")) return runSimilar(params.get("similar"), $("top").value);
+  for (const key of ["like", "tags"]) {
+    if (params.has(key)) {
+      $("q").value = "";
+      return runSearch({ [key]: params.get(key) }, $("top").value);
+    }
+  }
   const q = params.get("q");
   if (q) {
     $("q").value = q;
-    return runSearch(q, $("top").value);
+    return runSearch({ q }, $("top").value);
   }
   return null;
 }
 
 function navigate(params) {
-  const query = new URLSearchParams({ ...params, top: $("top").value });
-  history.pushState(null, "", `/?${query}`);
+  history.pushState(null, "", `/?${queryString({ ...params, top: $("top").value })}`);
   fromURL();
 }
 
@@ -270,6 +359,17 @@ document.addEventListener("DOMContentLoaded", () => {
     navigate({ q });
   });
   $("upload-form").addEventListener("submit", upload);
+  $("add-tag-button").addEventListener("click", addTag);
+  getJSON("/api/tags").then((t) => {
+    const select = $("add-tag");
+    for (const tag of t.tags) {
+      const option = document.createElement("option");
+      option.value = tag;
+      option.textContent = tag;
+      option.disabled = chips.some((c) => c.tag === tag);
+      select.appendChild(option);
+    }
+  }).catch(() => { $("add-tag-button").disabled = true; });
   window.addEventListener("popstate", fromURL);
   getJSON("/healthz").then((h) => {
     maxUploadBytes = h.max_upload_bytes;
