@@ -28,6 +28,8 @@ HOW = "profile"
 #: (as :mod:`mtat.search.api`).
 SONG_TAGS = 5
 EXPLAIN_TAGS = 4
+#: The smallest weight :func:`format_profile` writes (weights are written with 4 decimals).
+MIN_WRITTEN_WEIGHT = 1e-4
 #: Longest accepted profile text (characters).
 MAX_PROFILE_CHARS = 2000
 
@@ -86,7 +88,7 @@ def format_profile(matches: Sequence[TagMatch]) -> str:
     rounded to 4 decimals as in the JSON results."""
     items = []
     for m in matches:
-        w = round(float(m.similarity), 4)
+        w = max(round(float(m.similarity), 4), MIN_WRITTEN_WEIGHT)  # a tiny weight stays a valid (positive) one
         items.append(("-" if m.negated else "") + m.tag + ("" if w == 1 else f":{w:g}"))
     return ",".join(items)
 

@@ -39,6 +39,9 @@ def test_parse_profile_good_input():
     assert format_profile(got) == "male vocal:2,no vocals,-drums:0.25"
     assert parse_profile(format_profile(got), TAGS) == got
     assert parse_profile("piano", ["piano", "x"]) == (TagMatch("piano", 1.0, False, "profile"),)
+    tiny = (TagMatch("piano", 1e-7), TagMatch("slow", 0.123456, True), TagMatch("drums", 0.99999))
+    assert format_profile(tiny) == "piano:0.0001,-slow:0.1235,drums"  # always parses back
+    assert len(parse_profile(format_profile(tiny), TAGS)) == 3
 
 
 @pytest.mark.parametrize("text, fragment", [

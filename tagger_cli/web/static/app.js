@@ -17,7 +17,8 @@ function queryString(params) {
 
 // chips -> the text of a tags= profile (weight 1 left out), as mtat.search.profile.format_profile writes it
 function formatProfile(list) {
-  return list.map((c) => `${c.negated ? "-" : ""}${c.tag}${c.weight === 1 ? "" : `:${Number(c.weight.toFixed(4))}`}`)
+  const written = (w) => Math.max(Number(w.toFixed(4)), 0.0001);  // a tiny weight stays a valid (positive) one
+  return list.map((c) => `${c.negated ? "-" : ""}${c.tag}${written(c.weight) === 1 ? "" : `:${written(c.weight)}`}`)
     .join(",");
 }
 
