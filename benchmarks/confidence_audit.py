@@ -8,8 +8,9 @@ The catalog is the search benchmark's seed-1 set of 200 clips with the tag proba
 generator rendered each clip with (:func:`benchmarks.concept_audit.perfect_probabilities`), so a
 query's precision@10 measures only how the query was read. Per split it prints the mean
 precision@10, the mean ``confidence`` of :func:`mtat.search.search`, their Pearson and Spearman
-correlations over the queries, and the mean precision@10 of the queries below and above the
-low-confidence line (:data:`mtat.search.confidence.LOW_CONFIDENCE`).
+correlations over the queries (and the Pearson correlation of the top song's shown score), the mean
+precision@10 of the queries below and above the low-confidence line
+(:data:`mtat.search.confidence.LOW_CONFIDENCE`) and by confidence bin.
 """
 from __future__ import annotations
 
@@ -95,15 +96,22 @@ def main(argv=None) -> int:
 def _report(split: str, rows: list, low: float | None) -> None:
     p10 = np.array([r[1] for r in rows])
     conf = np.array([r[2] for r in rows])
+    top = np.array([r[3] for r in rows])
     line = f"{split:7} {len(rows):4} queries  precision@10 {p10.mean():.3f}"
     if not np.isnan(conf).any():
         pear, spear = correlations(conf, p10)
-        line += f"  confidence {conf.mean():.2f}  pearson {pear:+.2f}  spearman {spear:+.2f}"
+        line += (f"  confidence {conf.mean():.2f}  pearson {pear:+.2f}  spearman {spear:+.2f}"
+                 f"  (top shown score: pearson {correlations(top, p10)[0]:+.2f})")
         if low is not None:
             lo, hi = p10[conf < low], p10[conf >= low]
             line += (f"  p@10 below {low}: {lo.mean() if len(lo) else float('nan'):.3f} ({len(lo)})"
                      f", above: {hi.mean() if len(hi) else float('nan'):.3f} ({len(hi)})")
     print(line, flush=True)
+    if not np.isnan(conf).any():
+        bins = [(0.0, 0.5), (0.5, 0.8), (0.8, 1.0), (1.0, 1.01)]
+        print("        p@10 by confidence: " + "  ".join(
+            f"[{lo:.1f},{min(hi, 1.0):.1f}{')' if hi <= 1.0 else ']'} {p10[(conf >= lo) & (conf < hi)].mean():.3f} "
+            f"({((conf >= lo) & (conf < hi)).sum()})" for lo, hi in bins if ((conf >= lo) & (conf < hi)).any()))
 
 
 if __name__ == "__main__":

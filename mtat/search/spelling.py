@@ -96,8 +96,7 @@ class Speller:
         if (len(w) < FUZZY_MIN_LENGTH or w in known or w in FILLER_WORDS or w in NEGATIONS
                 or w in NEGATION_SKIP or w in self._tag_names or not w.isalpha()):
             return w
-        singular = next((w[:-len(end)] for end in ("s", "es") if w.endswith(end) and w[:-len(end)] in known
-                         and (end == "s" or w[:-2].endswith(ES_PLURAL))), None)
+        singular = self.singular(w)
         if singular:  # a plural of a known word ("harmonicas") is no typo of another ("harmonics"); "ganges" is no "gang"
             return singular
         base = self.base_form(w)
@@ -109,6 +108,15 @@ class Speller:
                  for c in difflib.get_close_matches(w, pool, n=5, cutoff=FUZZY_CUTOFF)
                  if edit_distance(w, c) <= FUZZY_MAX_EDITS + (len(w) >= FUZZY_LONG_WORD and w[0] == c[0])]
         return close[0] if close else w
+
+    def singular(self, word: str) -> str | None:
+        """The known word ``word`` is the plural of ("harmonicas" -> harmonica, "washes" -> wash), or None."""
+        return next((word[:-len(end)] for end in ("s", "es") if word.endswith(end) and word[:-len(end)] in self.known
+                     and (end == "s" or word[:-2].endswith(ES_PLURAL))), None)
+
+    def is_typo(self, typed: str, fixed: str) -> bool:
+        """Whether the correction ``typed`` -> ``fixed`` fixed a typing mistake (not a plural or other form)."""
+        return fixed not in (self.singular(typed), self.base_form(typed))
 
     def base_form(self, word: str) -> str | None:
         """The one-word alias or tag word ``word`` is a form of ("foggy" -> fog, "snowy" -> snow,
