@@ -19,15 +19,24 @@ without joint vectors uses the tag route alone, so those scores are exactly the 
 
     {"query": str,
      "route": "tags" | "tag" | "fused" | "joint",   how the songs were ranked
+     "confidence": float,                            how well the query was understood, in [0, 1]
      "matched_tags": [{"tag": str, "similarity": float, "negated"?: true}, ...],  best first
      "concepts": [{"concept": str, "similarity": float, "how": "word"|"embedding", "alias"?: str}, ...],
      "corrections": {typed word: vocabulary word},
      "results": [{"path": str, "score": float, "tags": {tag: prob},
-                  "parts": {"tag": float, "joint": float | null, "fused": float | null}}, ...]}
+                  "parts": {"tag": float, "joint": float | null, "fused": float | null,
+                            "matched": {tag: prob}, "rank": float}}, ...]}
 
-``score`` is the ranking score (the fused score on the fused route, else the tag score). For free
-words ``similarity`` of a tag is its weight in the query's tag profile. ``tags`` is the song's
-:data:`mtat.search.api.SONG_TAGS` most probable tags. ``--explain`` prints the parts per result as text.
+``confidence`` (:mod:`mtat.search.confidence`): ~1 for tag names and words of the vocabulary, lower
+for words read only through weak text-embedding neighbours, near 0 for gibberish. ``score`` is
+comparable across queries: the route's absolute evidence (tag route: weighted mean of tag
+probabilities) times the confidence, so a loosely read query never shows 1.000; ``--min-score``
+filters on it. Songs are ordered by ``parts.rank``, the raw ranking score (the fused score on the
+fused route, else the route's own; comparable within one query only). For free words ``similarity``
+of a tag is its weight in the query's tag profile. ``tags`` is the song's
+:data:`mtat.search.ranking.SONG_TAGS` most probable tags. ``--explain`` prints the confidence (and, below
+:data:`mtat.search.confidence.LOW_CONFIDENCE`, one line saying the query was read loosely and as
+what) and the parts per result as text.
 
 ``--tags PROFILE`` (an explicit weighted tag profile) and ``--like PATH`` (more like a catalog song)
 replace QUERY: :mod:`tagger_cli.search_profile`.
@@ -40,6 +49,7 @@ import sys
 
 from mtat.search import read_catalog, search
 from mtat.search.api import DEFAULT_TOP, ROUTES
+from mtat.search.confidence import LOW_CONFIDENCE
 from mtat.search.matcher import MAX_TAGS
 from tagger_cli import search_profile
 from tagger_cli.main import CliError, progress_bar
@@ -54,7 +64,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--top", type=int, default=DEFAULT_TOP, help=f"songs to show (default {DEFAULT_TOP})")
     parser.add_argument("--max-tags", type=int, default=MAX_TAGS,
                         help=f"at most this many tags in a free-word query's tag profile (default {MAX_TAGS})")
-    parser.add_argument("--min-score", type=float, default=0.0, help="omit songs scoring below this (default 0)")
+    parser.add_argument("--min-score", type=float, default=0.0,
+                        help="omit songs whose shown score (comparable across queries) is below this (default 0)")
     parser.add_argument("--route", choices=ROUTES, default="auto",
                         help="auto (default: tag route + joint route when the catalog has joint vectors), "
                              "or one route alone")
@@ -77,6 +88,10 @@ def format_text(result: dict, explain: bool = False) -> str:
         if result.get("corrections"):
             lines.append("corrected: " + ", ".join(f"{a} -> {b}" for a, b in result["corrections"].items()))
         lines.append(f"route: {result.get('route', 'tag')}")
+        if "confidence" in result:
+            lines.append(f"confidence: {result['confidence']:.2f}")
+            if result["confidence"] < LOW_CONFIDENCE:
+                lines.append(low_confidence_line(result))
     if not result["results"]:
         lines.append("no songs")
     width = len(str(len(result["results"])))
@@ -90,6 +105,15 @@ def format_text(result: dict, explain: bool = False) -> str:
             fused = "n/a" if parts["fused"] is None else f"{parts['fused']:.3f}"
             lines.append(f"{'':>{width}}   tag route {parts['tag']:.3f} [{why}]  joint cosine {joint}  fused {fused}")
     return "\n".join(lines)
+
+
+def low_confidence_line(result: dict) -> str:
+    """One line: the query was understood poorly, and what it was read as (its concepts, else its tags)."""
+    concepts = [("not " if c["how"].startswith("negated") else "") + c["concept"] for c in result.get("concepts", [])]
+    tags = [("not " if m.get("negated") else "") + m["tag"] for m in result["matched_tags"]]
+    read = f"concepts {', '.join(concepts)}" if concepts else f"tags {', '.join(tags) or '(none)'}"
+    return (f"low confidence ({result['confidence']:.2f} < {LOW_CONFIDENCE}): few words were understood; "
+            f"read as {read}")
 
 
 def run(args: argparse.Namespace) -> int:

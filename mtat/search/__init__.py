@@ -9,7 +9,8 @@ Modules by concern:
 * :mod:`.embedding` - text embeddings and their caches;
 * :mod:`.matcher` - query -> tag profile (:class:`TagMatcher`);
 * :mod:`.scoring` - song scores and ranking; :mod:`.joint` - the joint audio-text route;
-  :mod:`.fusion` - combining the two;
+  :mod:`.fusion` - combining the two; :mod:`.confidence` - how well a query was understood and the
+  score shown for a song;
 * :mod:`.catalog` - the catalog's Parquet format, reading and writing;
 * :mod:`.similar` - songs that sound alike;
 * :mod:`.profile` - search by an explicit weighted tag profile; :mod:`.like` - more like a catalog song;
@@ -28,6 +29,7 @@ _EXPORTS = {
     "TagMatcher": "matcher", "ConceptMatch": "results", "QueryMatch": "results", "SearchResult": "results",
     "SimilarSong": "results", "SongHit": "results", "TagMatch": "results", "rank_similar": "similar",
     "parse_profile": "profile", "search_profile": "profile", "search_like": "like",
+    "LOW_CONFIDENCE": "confidence",
 }
 __all__ = list(_EXPORTS)
 

@@ -15,26 +15,27 @@ A free-word query on a catalog with joint vectors ranks by the fusion of both
 (:mod:`mtat.search.fusion`); a tag-name query ("piano slow", "no vocals") and any query on a catalog
 without joint vectors uses the tag route alone, so those scores are exactly the tag route's.
 The result's ``route`` says how the songs were ranked: "tags" (a tag-name query), "tag", "fused"
-or "joint"; a song's ``score`` is the fused score on the fused route, else the route's own.
+or "joint". The result's ``confidence`` says how well the query was understood, and a song's
+``score`` is the score shown to people, comparable across queries: the route's absolute evidence
+scaled by the confidence (:mod:`mtat.search.confidence`), in the ranking's order; the raw ranking
+score (the fused score on the fused route, else the route's own) is its ``parts.rank``.
 """
 from __future__ import annotations
 
 import functools
 
 from mtat.search.catalog import Catalog
+from mtat.search.confidence import fused_evidence
 from mtat.search.embedding import Progress
 from mtat.search.errors import CatalogError, QueryError
 from mtat.search.fusion import JOINT_WEIGHT, TAG_WEIGHT, fuse
 from mtat.search.joint import joint_scores
 from mtat.search.matcher import MAX_TAGS, TagMatcher
-from mtat.search.results import ScoreParts, SearchResult, SongHit
-from mtat.search.scoring import rank_songs, score_songs
+from mtat.search.ranking import hits
+from mtat.search.results import SearchResult
+from mtat.search.scoring import score_songs
 
-#: How many of a song's own top tags each result shows.
-SONG_TAGS = 5
 DEFAULT_TOP = 10
-#: How many of the query's matched tags each result's parts show (the song's probability of each).
-EXPLAIN_TAGS = 4
 #: Ranking routes: "auto" = fused when possible, else the tag route; "tag" / "joint" = one route alone.
 ROUTES = ("auto", "tag", "joint")
 
@@ -48,7 +49,8 @@ def default_matcher(tags: tuple[str, ...], max_tags: int = MAX_TAGS, progress: P
 def search(catalog: Catalog, query: str, top: int = DEFAULT_TOP, max_tags: int = MAX_TAGS, min_score: float = 0.0, *,
            route: str = "auto", tag_weight: float = TAG_WEIGHT, joint_weight: float = JOINT_WEIGHT,
            matcher: TagMatcher | None = None, progress: Progress | None = None) -> SearchResult:
-    """The ``top`` songs of ``catalog`` for ``query`` scoring at least ``min_score``, best first.
+    """The ``top`` songs of ``catalog`` for ``query`` whose shown ``score`` is at least ``min_score``
+    (the score comparable across queries, see the module docstring), best first.
 
     ``route``: "auto" (fused when the catalog has joint vectors and the query has free words),
     "tag" or "joint" (that route alone; "joint" needs joint vectors). ``matcher`` replaces the
@@ -68,22 +70,12 @@ def search(catalog: Catalog, query: str, top: int = DEFAULT_TOP, max_tags: int =
                                "that has the joint head")
     fused = None
     if route == "joint":
-        used, scores = "joint", joint
+        used, scores, evidence = "joint", joint, joint
     elif joint is not None:
         fused = fuse(tag, joint, tag_weight, joint_weight)
-        used, scores = "fused", fused
+        used, scores, evidence = "fused", fused, fused_evidence(tag, joint, tag_weight, joint_weight)
     else:
-        used, scores = ("tags" if match.kind == "tags" else "tag"), tag
-    col = {t: k for k, t in enumerate(catalog.tags)}
-    probs = catalog.probabilities
-    shown = match.matches[:EXPLAIN_TAGS]
-    songs = []
-    for i in rank_songs(scores, top):
-        if scores[i] < min_score:
-            break
-        parts = ScoreParts(float(tag[i]), None if joint is None else float(joint[i]),
-                           None if fused is None else float(fused[i]),
-                           {("not " if t.negated else "") + t.tag: float(probs[i, col[t.tag]]) for t in shown})
-        songs.append(SongHit(int(i), catalog.paths[i], catalog.top_tags(int(i), SONG_TAGS), score=float(scores[i]),
-                             parts=parts))
-    return SearchResult(query, used, match, tuple(songs))
+        used, scores, evidence = ("tags" if match.kind == "tags" else "tag"), tag, tag
+    songs = hits(catalog, scores, evidence, match.confidence, tag, match.matches, top, min_score, joint=joint,
+                 fused=fused)
+    return SearchResult(query, used, match, songs, match.confidence)

@@ -20,9 +20,11 @@ from __future__ import annotations
 import numpy as np
 
 from mtat.search.catalog import Catalog
+from mtat.search.confidence import fused_evidence
 from mtat.search.errors import CatalogError, QueryError
 from mtat.search.fusion import JOINT_WEIGHT, TAG_WEIGHT, fuse
-from mtat.search.profile import format_profile, hits
+from mtat.search.profile import format_profile
+from mtat.search.ranking import hits
 from mtat.search.results import QueryMatch, SearchResult, TagMatch
 from mtat.search.scoring import score_songs
 
@@ -72,13 +74,13 @@ def search_like(catalog: Catalog, row: int, top: int = 10, n_tags: int = LIKE_TA
                            "that has the joint head")
     fused = None
     if route == "joint":
-        used, scores = "joint", joint
+        used, scores, evidence = "joint", joint, joint
     elif joint is not None:
         fused = fuse(tag, joint, TAG_WEIGHT, JOINT_WEIGHT)
-        used, scores = "fused", fused
+        used, scores, evidence = "fused", fused, fused_evidence(tag, joint, TAG_WEIGHT, JOINT_WEIGHT)
     else:
-        used, scores = "tags", tag
+        used, scores, evidence = "tags", tag, tag
     query = f"like:{catalog.paths[row]}"
     match = QueryMatch(query, "tags", matches, text=format_profile(matches))
-    return SearchResult(query, used, match, hits(catalog, scores, tag, matches, top, min_score, joint=joint,
+    return SearchResult(query, used, match, hits(catalog, scores, evidence, 1.0, tag, matches, top, min_score, joint=joint,
                                                  fused=fused, exclude=[row]))

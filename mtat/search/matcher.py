@@ -40,9 +40,10 @@ import numpy as np
 from mtat.joint_space import phrase_text
 from mtat.search.concepts import GENERIC_TAGS as _GENERIC_TAGS
 from mtat.search.concepts import QUERY_TEMPLATE, ConceptTable, pole
+from mtat.search.confidence import WordReading, query_confidence
 from mtat.search.embedding import Embedder, Progress
 from mtat.search.errors import QueryError
-from mtat.search.query import EXACT_SIMILARITY, FILLER_WORDS, NEGATION_SKIP, TagParser, negated_spans, normalize
+from mtat.search.query import EXACT_SIMILARITY, FILLER_WORDS, NEGATION_SKIP, NEGATIONS, TagParser, negated_spans, normalize
 from mtat.search.results import ConceptMatch, QueryMatch, TagMatch
 from mtat.search.spelling import Speller
 from mtat.search.vocabulary import Concept, concepts
@@ -75,6 +76,8 @@ CONCEPT_MASS_POWER = 0.5
 #: the rest of the query's profile ("party without synthesizers": no electronic from "party").
 BLOCK_SHARE = 0.5
 _SKIP_ALIASES = FILLER_WORDS | NEGATION_SKIP
+#: Words that say nothing about the music by themselves: they do not count in the confidence.
+_NOT_CONTENT = FILLER_WORDS | NEGATION_SKIP | NEGATIONS
 
 
 class TagMatcher:
@@ -149,9 +152,12 @@ class TagMatcher:
         if not normalize(query):
             raise QueryError("empty query")
         words, fixes = self.correct(normalize(query).split())
+        typos = {fixed for typed, fixed in fixes.items() if self.speller.is_typo(typed, fixed)}
         literal, text, leftover, blocked = self.parse(" ".join(words))
         if literal and not leftover:
-            return QueryMatch(query, "tags", tuple(literal), (), " ".join(text) or " ".join(words), fixes)
+            reading = tuple(WordReading(w, "tag", typo=w in typos) for w in words if w not in _NOT_CONTENT)
+            return QueryMatch(query, "tags", tuple(literal), (), " ".join(text) or " ".join(words), fixes,
+                              reading, query_confidence(reading))
         content = [w for w in text if w not in FILLER_WORDS] or text
         if not content:
             raise QueryError(f"nothing to search for in {query!r}")
@@ -160,29 +166,41 @@ class TagMatcher:
         for ci, alias, is_negated in exact:
             chosen.setdefault(ci, ConceptMatch(self.table.names[ci], EXACT_SIMILARITY,
                                                "negated word" if is_negated else "word", alias))
+        read: dict[int, tuple[str, float]] = {i: ("alias", 1.0) for i in covered}  # text position -> how, similarity
         for start, stop in negated_spans(text, covered):
-            self._add_negated(" ".join(text[start + 1:stop]), chosen)
+            sim = self._add_negated(" ".join(text[start + 1:stop]), chosen)
             negated.update(range(start, stop))
+            read.update((i, ("negated embedding", sim)) for i in range(start, stop))
         literal_words = {w for m in literal if not m.negated for w in normalize(m.tag).split()}
         uncovered = [w for i, w in enumerate(text) if i not in covered and i not in negated
                      and w not in literal_words and w not in FILLER_WORDS]
         positive = [w for k, w in enumerate(text) if k not in negated and w not in FILLER_WORDS]
+        embedded = None
         if uncovered or not (chosen or literal):
-            self._add_embedded(" ".join(positive or content), chosen, literal)
+            embedded = self._add_embedded(" ".join(positive or content), chosen, literal)
         matches = self._profile(literal, list(chosen.values()), blocked)
         joint_text = " ".join(positive) or " ".join(content)
-        return QueryMatch(query, "words", matches, tuple(chosen.values()), joint_text, fixes)
+        reading = [WordReading(w, *(read.get(i) or (("tag", 1.0) if w in literal_words else ("embedding", embedded or 0.0))),
+                               typo=w in typos, known=not w.isalpha() or self.speller.is_english(w))
+                   for i, w in enumerate(text) if w not in _NOT_CONTENT]
+        reading += [WordReading(m.tag, "tag") for m in literal if m.negated]  # "no vocals": read out of the text
+        if not reading and embedded is not None:  # only filler words ("music"): the embedding read them
+            reading = [WordReading(" ".join(content), "embedding", embedded)]  # fillers are English
+        return QueryMatch(query, "words", matches, tuple(chosen.values()), joint_text, fixes, tuple(reading),
+                          query_confidence(reading))
 
-    def _add_negated(self, text: str, chosen: dict[int, ConceptMatch]) -> None:
+    def _add_negated(self, text: str, chosen: dict[int, ConceptMatch]) -> float:
         """Add the concept nearest to ``text`` (embedded alone) as a negated concept, if it is
-        similar enough (:data:`MIN_SIMILARITY`) and not already matched."""
+        similar enough (:data:`MIN_SIMILARITY`) and not already matched; returns its similarity."""
         sims = self.concept_similarities(text)
         ci = int(np.argmax(sims))
         if float(sims[ci]) >= self.min_similarity and ci not in chosen:
             chosen[ci] = ConceptMatch(self.table.names[ci], float(sims[ci]), "negated embedding", "")
+        return float(sims[ci])
 
-    def _add_embedded(self, text: str, chosen: dict[int, ConceptMatch], literal: list[TagMatch]) -> None:
-        """Add the concepts nearest to ``text`` by embedding (best first, within the margin, one energy pole)."""
+    def _add_embedded(self, text: str, chosen: dict[int, ConceptMatch], literal: list[TagMatch]) -> float:
+        """Add the concepts nearest to ``text`` by embedding (best first, within the margin, one energy
+        pole); returns the best concept's similarity."""
         sims = self.concept_similarities(text, prefetch=[phrase_text(text)])  # the joint route's text too
         order = np.argsort(-sims, kind="stable")
         top = float(sims[order[0]])
@@ -203,6 +221,7 @@ class TagMatcher:
             want = want or cp
             chosen[int(ci)] = ConceptMatch(self.table.names[ci], s, "embedding", "")
             added += 1
+        return top
 
     def _profile(self, literal: list[TagMatch], chosen: list[ConceptMatch], blocked: set[int]) -> tuple[TagMatch, ...]:
         """The tag weights of matched concepts and named tags (see :func:`build_profile`)."""

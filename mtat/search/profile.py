@@ -15,19 +15,14 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
-import numpy as np
-
 from mtat.search.catalog import Catalog
 from mtat.search.errors import QueryError
-from mtat.search.results import QueryMatch, ScoreParts, SearchResult, SongHit, TagMatch
-from mtat.search.scoring import rank_songs, score_songs
+from mtat.search.ranking import hits
+from mtat.search.results import QueryMatch, SearchResult, TagMatch
+from mtat.search.scoring import score_songs
 
 #: How a profile's tags are reported in :attr:`TagMatch.how`.
 HOW = "profile"
-#: How many of a song's own top tags each result shows, and of the profile's tags its parts show
-#: (as :mod:`mtat.search.api`).
-SONG_TAGS = 5
-EXPLAIN_TAGS = 4
 #: The smallest weight :func:`format_profile` writes (weights are written with 4 decimals).
 MIN_WRITTEN_WEIGHT = 1e-4
 #: Longest accepted profile text (characters).
@@ -93,26 +88,6 @@ def format_profile(matches: Sequence[TagMatch]) -> str:
     return ",".join(items)
 
 
-def hits(catalog: Catalog, scores: np.ndarray, tag: np.ndarray, matches: Sequence[TagMatch], top: int,
-         min_score: float = 0.0, *, joint: np.ndarray | None = None, fused: np.ndarray | None = None,
-         exclude: Sequence[int] = ()) -> tuple[SongHit, ...]:
-    """The ``top`` best songs by ``scores`` (at least ``min_score``, rows in ``exclude`` left out) as
-    :class:`SongHit` s with their parts, as :func:`mtat.search.search` builds them."""
-    col = {t: k for k, t in enumerate(catalog.tags)}
-    probs = catalog.probabilities
-    shown = list(matches)[:EXPLAIN_TAGS]
-    songs = []
-    for i in rank_songs(scores, top, exclude=exclude):
-        if scores[i] < min_score:
-            break
-        parts = ScoreParts(float(tag[i]), None if joint is None else float(joint[i]),
-                           None if fused is None else float(fused[i]),
-                           {("not " if t.negated else "") + t.tag: float(probs[i, col[t.tag]]) for t in shown})
-        songs.append(SongHit(int(i), catalog.paths[i], catalog.top_tags(int(i), SONG_TAGS), score=float(scores[i]),
-                             parts=parts))
-    return tuple(songs)
-
-
 def search_profile(catalog: Catalog, profile: str | Sequence[TagMatch], top: int = 10,
                    min_score: float = 0.0) -> SearchResult:
     """The ``top`` songs of ``catalog`` for an explicit tag profile (text for :func:`parse_profile`, or
@@ -127,4 +102,4 @@ def search_profile(catalog: Catalog, profile: str | Sequence[TagMatch], top: int
     text = format_profile(matches)
     tag = score_songs(catalog.probabilities, catalog.tags, matches, scaled=False)
     return SearchResult(text, "tags", QueryMatch(text, "tags", matches, text=text),
-                        hits(catalog, tag, tag, matches, top, min_score))
+                        hits(catalog, tag, tag, 1.0, tag, matches, top, min_score))

@@ -52,7 +52,9 @@ class QueryMatch:
 
     ``concepts``: the matched concepts (free words only); ``text``: the query's words without its
     negations, misspellings corrected (what the joint audio-text route embeds); ``corrections``:
-    {typed word: vocabulary word}.
+    {typed word: vocabulary word}; ``reading``: how each content word was read
+    (:class:`mtat.search.confidence.WordReading`) and ``confidence`` the mean understanding of them
+    (:func:`mtat.search.confidence.query_confidence`).
     """
 
     query: str
@@ -61,6 +63,8 @@ class QueryMatch:
     concepts: tuple[ConceptMatch, ...] = ()
     text: str = ""
     corrections: dict = dataclasses.field(default_factory=dict)
+    reading: tuple = ()
+    confidence: float = 1.0
 
     @property
     def tags(self) -> list[str]:
@@ -70,18 +74,20 @@ class QueryMatch:
 @dataclasses.dataclass(frozen=True)
 class ScoreParts:
     """Why a song scored: the tag route's score, the joint cosine and the fused score (None when
-    that route did not run), and the song's probability of the query's first matched tags
-    (``{"tag" or "not tag": p}``)."""
+    that route did not run), the song's probability of the query's first matched tags
+    (``{"tag" or "not tag": p}``) and ``rank``, the raw ranking score the songs are ordered by
+    (the fused score on the fused route, else the route's own score; comparable within one query only)."""
 
     tag: float
     joint: float | None
     fused: float | None
     matched: Mapping[str, float]
+    rank: float = 0.0
 
     def to_dict(self) -> dict:
         return {"tag": _r(self.tag), "joint": None if self.joint is None else _r(self.joint),
                 "fused": None if self.fused is None else _r(self.fused),
-                "matched": {t: _r(p) for t, p in self.matched.items()}}
+                "matched": {t: _r(p) for t, p in self.matched.items()}, "rank": _r(self.rank)}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -99,7 +105,9 @@ class CatalogSong:
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
 class SongHit(CatalogSong):
-    """One song of a search: its ranking ``score`` and the ``parts`` behind it."""
+    """One song of a search: its ``score`` shown to people (comparable across queries:
+    :func:`mtat.search.confidence.shown_scores`) and the ``parts`` behind it (``parts.rank`` is the
+    raw ranking score)."""
 
     score: float
     parts: ScoreParts
@@ -110,16 +118,19 @@ class SongHit(CatalogSong):
 
 @dataclasses.dataclass(frozen=True)
 class SearchResult:
-    """A search: the query, the route that ranked (``"tags" | "tag" | "fused" | "joint"``), its match
-    and the songs best first."""
+    """A search: the query, the route that ranked (``"tags" | "tag" | "fused" | "joint"``), its match,
+    the songs best first and ``confidence`` in [0, 1], how well the query was understood
+    (:mod:`mtat.search.confidence`: the match's)."""
 
     query: str
     route: str
     match: QueryMatch
     songs: tuple[SongHit, ...]
+    confidence: float = 1.0
 
     def to_dict(self) -> dict:
-        return {"query": self.query, "route": self.route, "matched_tags": [t.to_dict() for t in self.match.matches],
+        return {"query": self.query, "route": self.route, "confidence": _r(self.confidence),
+                "matched_tags": [t.to_dict() for t in self.match.matches],
                 "concepts": [c.to_dict() for c in self.match.concepts],
                 "corrections": dict(self.match.corrections), "results": [s.to_dict() for s in self.songs]}
 

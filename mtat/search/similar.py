@@ -15,11 +15,10 @@ import numpy as np
 
 from mtat.search.catalog import Catalog
 from mtat.search.errors import CatalogError
+from mtat.search.ranking import SONG_TAGS
 from mtat.search.results import SimilarSong
 from mtat.search.scoring import rank_songs
 
-#: How many of a song's own top tags each result shows.
-SONG_TAGS = 5
 #: Catalogs smaller than this are compared without centring (a mean of 1-2 songs is meaningless).
 MIN_CENTRE = 3
 

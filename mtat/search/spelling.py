@@ -3,14 +3,18 @@
 A misspelled word is replaced by the closest vocabulary word (difflib ratio >= :data:`FUZZY_CUTOFF`
 and at most :data:`FUZZY_MAX_EDITS` typing edits: "joging" -> jogging, "clasical" -> classical, but
 "hammock" stays), a word of a tag name first (the vocabulary's thousands of rarer words must not
-capture typos of the tags: "violen" -> violin, not violent); a word of the text encoder's
-vocabulary (or such a word with an ending: "charmer", "dumped") is typed on purpose and never
-"corrected" ("snake" is not "snare"), while other forms of a one-word alias reach it ("danced" ->
-dance).
+capture typos of the tags: "violen" -> violin, not violent). Only typing mistakes are corrected: a
+real English word (or such a word with an ending: "charmer", "dumped") is typed on purpose and never
+"corrected" ("snake" is not "snare", "mowing" is not "rowing"), while other forms of a one-word
+alias reach it ("danced" -> dance). A word is English when it is in :func:`dictionary_words` (the
+English word-frequency list of the ``pyspellchecker`` package, MIT: 160k words with their
+inflections, from subtitles; loaded once, on the first word that needs it) or a whole word of the
+text encoder's vocabulary (with an ending).
 """
 from __future__ import annotations
 
 import difflib
+import functools
 from collections.abc import Callable, Iterable
 
 from mtat.search.query import FILLER_WORDS, NEGATION_SKIP, NEGATIONS
@@ -30,7 +34,17 @@ FUZZY_LONG_WORD = 7
 FORM_ENDINGS = ("ing", "ed", "ier", "iest", "y", "ies", "er", "s")
 #: Endings of a word form whose stem is an English word ("charmer", "dumped", "dancing"): such a
 #: word is typed on purpose, never "corrected" into a vocabulary word one letter away.
+#: Endings of a word whose plural takes "es" ("washes", "boxes"); after others "es" is no plural ending.
+ES_PLURAL = ("s", "x", "z", "ch", "sh", "o")
 WORD_ENDINGS = ("ing", "ers", "er", "ed", "es", "s", "d", "ly", "est", "y")
+
+
+@functools.lru_cache(maxsize=1)
+def dictionary_words() -> frozenset[str]:
+    """The English words of ``pyspellchecker``'s English frequency list (lower case, loaded once)."""
+    from spellchecker import SpellChecker
+
+    return frozenset(SpellChecker(language="en", distance=1).word_frequency.dictionary)
 
 
 def edit_distance(a: str, b: str) -> int:
@@ -52,7 +66,8 @@ class Speller:
     """Corrects query words against the words of the tags (``tag_words``) and of the concept aliases.
 
     ``aliases``: the normalized concept aliases; ``tag_names``: the normalized tag names (never
-    corrected); ``english``: called once, the text encoder's whole words (typed on purpose)."""
+    corrected); ``english``: called once, more words typed on purpose (the text encoder's whole words), besides
+    :func:`dictionary_words`."""
 
     def __init__(self, aliases: Iterable[str], tag_names: Iterable[str], english: Callable[[], frozenset[str]]):
         aliases = list(aliases)
@@ -81,8 +96,8 @@ class Speller:
         if (len(w) < FUZZY_MIN_LENGTH or w in known or w in FILLER_WORDS or w in NEGATIONS
                 or w in NEGATION_SKIP or w in self._tag_names or not w.isalpha()):
             return w
-        singular = next((w[:-len(end)] for end in ("s", "es") if w.endswith(end) and w[:-len(end)] in known), None)
-        if singular:  # a plural of a known word ("harmonicas") is no typo of another ("harmonics")
+        singular = self.singular(w)
+        if singular:  # a plural of a known word ("harmonicas") is no typo of another ("harmonics"); "ganges" is no "gang"
             return singular
         base = self.base_form(w)
         if base:  # another form of a one-word alias or tag word: "foggy" -> fog, "danced" -> dance
@@ -93,6 +108,15 @@ class Speller:
                  for c in difflib.get_close_matches(w, pool, n=5, cutoff=FUZZY_CUTOFF)
                  if edit_distance(w, c) <= FUZZY_MAX_EDITS + (len(w) >= FUZZY_LONG_WORD and w[0] == c[0])]
         return close[0] if close else w
+
+    def singular(self, word: str) -> str | None:
+        """The known word ``word`` is the plural of ("harmonicas" -> harmonica, "washes" -> wash), or None."""
+        return next((word[:-len(end)] for end in ("s", "es") if word.endswith(end) and word[:-len(end)] in self.known
+                     and (end == "s" or word[:-2].endswith(ES_PLURAL))), None)
+
+    def is_typo(self, typed: str, fixed: str) -> bool:
+        """Whether the correction ``typed`` -> ``fixed`` fixed a typing mistake (not a plural or other form)."""
+        return fixed not in (self.singular(typed), self.base_form(typed))
 
     def base_form(self, word: str) -> str | None:
         """The one-word alias or tag word ``word`` is a form of ("foggy" -> fog, "snowy" -> snow,
@@ -108,8 +132,11 @@ class Speller:
         return None
 
     def is_english(self, word: str) -> bool:
-        """``word`` (or its stem before one of :data:`WORD_ENDINGS`, with or without a final e) is a
-        whole word of the text encoder's vocabulary."""
+        """``word`` is an English word (:func:`dictionary_words`, which lists inflected forms too), or it
+        (or its stem before one of :data:`WORD_ENDINGS`, with or without a final e) is a whole word of
+        the text encoder's vocabulary. (A dictionary stem is no proof: "heavey" is heave + y.)"""
+        if word in dictionary_words():
+            return True
         if self._english is None:
             self._english = self._english_source()
         if word in self._english:

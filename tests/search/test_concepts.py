@@ -138,12 +138,30 @@ def test_max_tags_caps_the_profile(matcher):
 
 
 def test_real_words_are_not_corrected_into_vocabulary_words():
-    """Words of the text encoder's vocabulary (or such words with an ending) are typed on purpose:
+    """English words and words of the text encoder's vocabulary (or such words with an ending) are typed on purpose:
     "snake" is no typo of "snare", "dumped" none of "pumped"; real typos are still fixed."""
     m = TagMatcher(MTAT_TOP50, _boom)
     words, fixes = m.correct("snake charmer what would hear got dumped techo chior".split())
     assert fixes == {"techo": "techno", "chior": "choir"}, fixes
     assert words[:7] == "snake charmer what would hear got dumped".split()
+
+
+#: Real English words one typing edit from a vocabulary word, once "corrected" into it ("mowing" -> rowing).
+REAL_WORDS = ("mowing", "chopping", "mopping", "tickling", "glade", "collage", "tapas", "ghats", "andalusian",
+              "asana", "namaste", "vinyasa")
+
+
+def test_english_words_are_never_replaced():
+    """A word of the English dictionary (pyspellchecker's list) is typed on purpose; only typos are fixed."""
+    from mtat.search.spelling import dictionary_words
+
+    words = [w for w in REAL_WORDS if w in dictionary_words()]  # only real dictionary words (no yoga terms there)
+    assert {"mowing", "chopping", "mopping", "tickling", "glade", "collage"} <= set(words)
+    m = TagMatcher(MTAT_TOP50, _boom)
+    assert m.correct(words) == (words, {})
+    assert m.correct(["ganges"]) == (["ganges"], {})  # no "es" plural of "gang"
+    fixed, fixes = m.correct("joging clasical pianno heavey violen".split())
+    assert fixed[1:] == ["classical", "piano", "heavy", "violin"] and fixed[0] in ("jogging", "jog"), fixes
 
 
 @pytest.mark.parametrize("query", ["guitar music that isn't rock", "guitar but dont want rock",

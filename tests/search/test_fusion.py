@@ -119,7 +119,8 @@ def test_without_joint_vectors_search_is_the_tag_route(matcher):
     expected = score_songs(cat.probabilities, TAGS, m.matches, scaled=True)
     for r in res["results"]:
         i = int(r["path"][-6:-4])
-        assert r["score"] == pytest.approx(expected[i], abs=1e-4)
+        assert r["score"] == pytest.approx(res["confidence"] * expected[i], abs=1e-4)  # the shown score
+        assert r["parts"]["rank"] == pytest.approx(expected[i], abs=1e-4)
         assert r["parts"]["joint"] is None and r["parts"]["fused"] is None
     assert {int(r["path"][-6:-4]) for r in res["results"][:10]} == set(range(10))
 
@@ -143,7 +144,7 @@ def test_fusion_ranks_by_both_routes(matcher):
     assert set(pos["fused"][:10]) & set(range(10))
     for r in fused["results"]:
         parts = r["parts"]
-        assert r["score"] == parts["fused"] and 0 < parts["fused"] < 1
+        assert parts["rank"] == parts["fused"] and 0 < parts["fused"] < 1 and 0 <= r["score"] <= fused["confidence"]
         assert parts["tag"] is not None and -1 <= parts["joint"] <= 1
     scores = [r["score"] for r in fused["results"]]
     assert scores == sorted(scores, reverse=True)
@@ -156,7 +157,7 @@ def test_tag_name_queries_stay_exact_with_joint_vectors(matcher):
     assert [int(r["path"][-6:-4]) for r in res["results"]] == [39, 38, 37, 36, 35]
     for r in res["results"]:
         piano = float(cat.probabilities[int(r["path"][-6:-4]), TAGS.index("piano")])
-        assert r["score"] == pytest.approx(piano, abs=1e-4)
+        assert r["score"] == pytest.approx(piano, abs=1e-4) and res["confidence"] == 1.0
         assert r["parts"]["joint"] is None
 
 

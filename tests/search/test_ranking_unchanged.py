@@ -6,7 +6,8 @@ with) over the MTAT top-50 tags, plus seeded random unit joint vectors (so the `
 free-word query is the fused one). Every query of ``benchmarks/search_queries.json`` (all splits)
 runs through the public search function with ``route="auto"``, and a few tag-name queries,
 negations and the ``tag`` route as well. Per query the golden file stores the route, the matched
-tags, the concepts, the corrections and the top-10 paths with their scores.
+tags, the concepts, the corrections and the top-10 paths with their ranking scores (``parts.rank``:
+the raw score songs are ordered by, not the shown ``score``, which is scaled by the query's confidence).
 
 Scores are compared with tolerance :data:`TOL`; paths position by position, except that songs
 whose neighbouring scores are within the tolerance may swap.
@@ -83,7 +84,7 @@ def run_all(catalog_path: str) -> list[dict]:
                     "matched_tags": [[m["tag"], m["similarity"], bool(m.get("negated"))] for m in r["matched_tags"]],
                     "concepts": [[c["concept"], c["similarity"], c["how"], c.get("alias", "")] for c in r["concepts"]],
                     "corrections": r["corrections"],
-                    "results": [[os.path.basename(x["path"]), x["score"]] for x in r["results"]]})
+                    "results": [[os.path.basename(x["path"]), x["parts"]["rank"]] for x in r["results"]]})
     return out
 
 
