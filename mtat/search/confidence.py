@@ -6,7 +6,8 @@
 * a word of a tag name ("piano"), of a concept alias ("jogging"), or of a negated tag ("no
   vocals") was read exactly: 1;
 * a word read only through the text embedding (no tag, no alias) counts as much as the best
-  concept cosine of that embedding, on a ramp from :data:`EMBEDDING_FLOOR` (0) to
+  concept cosine of that embedding (the plain cosine, without the matcher's hubness penalty, which
+  matches concepts but would shift these calibrated values by about 0.3), on a ramp from :data:`EMBEDDING_FLOOR` (0) to
   :data:`EMBEDDING_FULL` (1): a close alias ("rainy" ~ rain, 0.85) nearly counts as a word, a
   weak neighbour (0.6) clearly less; a word the embedding cannot know (letters that are neither an
   English word nor a word of the text encoder's vocabulary: "xqzv", "blorf") only

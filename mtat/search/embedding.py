@@ -2,7 +2,8 @@
 
 The encoder maps a list of texts to L2-normalised embeddings (default: the all-MiniLM-L6-v2
 :class:`~mtat.text_embedding.TextEncoder`, loaded on first use). The ~5,400 concept alias vectors
-are computed once per encoder model and cached on disk (:func:`cache_dir`).
+are computed once per encoder model and cached on disk (:func:`cache_dir`), and so is each alias's
+:func:`hubness` (its mean cosine to its nearest other aliases).
 """
 from __future__ import annotations
 
@@ -80,34 +81,35 @@ class Embedder:
         except TextEncoderError:
             return frozenset()  # no vocabulary at hand: correct as before
 
-    def encode_cached(self, texts: list[str]) -> np.ndarray:
-        """Embeddings of many texts, cached on disk under the encoder model's folder and the texts."""
+    def _cache_key(self, texts: list[str]) -> str | None:
+        """The disk cache key of ``texts`` under the encoder model's folder (None: a caller's
+        encoder we cannot name, no disk cache)."""
         owner = getattr(self._encode, "__self__", None)  # a TextEncoder's bound encode names its model
         if self._encode is not None and not isinstance(getattr(owner, "model_dir", None), str):
-            return self.encode(texts)  # a caller's encoder we cannot name: no disk cache
+            return None
         if owner is not None:
             model_dir = owner.model_dir
         else:
             from mtat.text_embedding import default_model_dir
 
             model_dir = default_model_dir()
-        key = hashlib.sha256(("\n".join([os.path.realpath(model_dir), *texts])).encode()).hexdigest()[:20]
-        path = os.path.join(cache_dir(), f"concept_vectors_{key}.npy")
-        try:
-            vecs = np.load(path)
-            if vecs.shape[0] == len(texts):
-                return vecs
-        except (OSError, ValueError):
-            pass
-        vecs = self._encode_chunks(texts)
-        try:
-            os.makedirs(os.path.dirname(path), exist_ok=True)
-            tmp = f"{path}.{os.getpid()}.tmp.npy"
-            np.save(tmp, vecs)
-            os.replace(tmp, path)
-        except OSError:
-            pass  # a read-only home: recompute next time
-        return vecs
+        return hashlib.sha256(("\n".join([os.path.realpath(model_dir), *texts])).encode()).hexdigest()[:20]
+
+    def encode_cached(self, texts: list[str]) -> np.ndarray:
+        """Embeddings of many texts, cached on disk under the encoder model's folder and the texts."""
+        key = self._cache_key(texts)
+        if key is None:
+            return self.encode(texts)
+        return _disk_cached(os.path.join(cache_dir(), f"concept_vectors_{key}.npy"), len(texts),
+                            lambda: self._encode_chunks(texts))
+
+    def hubness_cached(self, texts: list[str], vecs: np.ndarray, k: int) -> np.ndarray:
+        """:func:`hubness` of the embeddings ``vecs`` of ``texts``, cached on disk beside them."""
+        key = self._cache_key(texts)
+        if key is None:
+            return hubness(vecs, k)
+        return _disk_cached(os.path.join(cache_dir(), f"concept_hubness_{key}_k{k}.npy"), len(texts),
+                            lambda: hubness(vecs, k))
 
     def _encode_chunks(self, texts: list[str]) -> np.ndarray:
         chunks: Iterable[list[str]] = [texts[i:i + CHUNK] for i in range(0, len(texts), CHUNK)]
@@ -115,3 +117,37 @@ class Embedder:
         if self._progress is not None:
             chunks = self._progress(chunks, n, PROGRESS_LABEL)
         return np.concatenate([self.encode(c) for c in chunks]) if n else np.zeros((0, 0), np.float32)
+
+
+def hubness(vecs: np.ndarray, k: int) -> np.ndarray:
+    """Each row's mean cosine with its ``k`` nearest other rows (L2-normalised rows), ``[n]``: a
+    *hub* (a generic text such as "sad music") is close to many others and so to many queries."""
+    n = len(vecs)
+    k = min(k, n - 1)
+    out = np.zeros(n, np.float32)
+    if k < 1:
+        return out
+    for start in range(0, n, 1024):
+        sims = vecs[start:start + 1024] @ vecs.T
+        sims[np.arange(len(sims)), np.arange(start, start + len(sims))] = -np.inf  # not itself
+        out[start:start + len(sims)] = np.partition(sims, n - k, axis=1)[:, n - k:].mean(axis=1)
+    return out
+
+
+def _disk_cached(path: str, rows: int, compute: Callable[[], np.ndarray]) -> np.ndarray:
+    """The array at ``path`` when it has ``rows`` rows, else ``compute()`` written there."""
+    try:
+        arr = np.load(path)
+        if arr.shape[0] == rows:
+            return arr
+    except (OSError, ValueError):
+        pass
+    arr = compute()
+    try:
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        tmp = f"{path}.{os.getpid()}.tmp.npy"
+        np.save(tmp, arr)
+        os.replace(tmp, path)
+    except OSError:
+        pass  # a read-only home: recompute next time
+    return arr

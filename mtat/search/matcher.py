@@ -19,11 +19,16 @@ A query is matched against a tag vocabulary (the catalog's tag names) in two way
      never reach the embedded query text (sentence embeddings ignore "without");
    * if some words are left unexplained (or nothing matched), the query (minus negations and
      filler words) is embedded as ``"{query} music"`` with all-MiniLM-L6-v2 and compared by
-     cosine with every alias embedded the same way (a concept's similarity is its best alias's;
+     cosine with every alias embedded the same way, less that alias's hubness penalty (its closeness
+     to the other aliases, :data:`HUB_PENALTY`; a concept's similarity is its best alias's;
      :mod:`mtat.search.embedding`). Up to :data:`MAX_CONCEPTS` concepts within :data:`MARGIN` of
      the best and above :data:`MIN_SIMILARITY` are kept (the best always). Sentence embeddings put
      antonyms close ("calm music" ~ "loud"), so concepts leaning to the energy pole opposite to
      the query's first poled concept or named tag are dropped.
+
+   * when two or more concepts are named by their aliases, each is weighted by how close it is to
+     the query's positive words embedded together, relative to the closest (:data:`REWEIGHT_POWER`):
+     "stretching after a run" is yoga music more than running music.
 
    The query's **tag profile** (:func:`build_profile`) is the similarity-weighted mean of its
    concepts' tag weights (each concept's scaled toward the same total, :data:`CONCEPT_MASS`),
@@ -48,11 +53,33 @@ from mtat.search.results import ConceptMatch, QueryMatch, TagMatch
 from mtat.search.spelling import Speller
 from mtat.search.vocabulary import Concept, concepts
 
-#: Matching thresholds for free words (cosine similarity of the query and a concept alias).
+#: Matching thresholds for free words (cosine similarity of the query and a concept alias, less the
+#: alias's hubness penalty, :data:`HUB_PENALTY`; kept from before the penalty, which lowers similarities
+#: by about 0.3, so MIN_SIMILARITY now mostly keeps the best concept alone).
 MIN_SIMILARITY = 0.45
 MARGIN = 0.10
 #: At most this many concepts found by embedding per query.
 MAX_CONCEPTS = 3
+#: Hubness penalty: every alias's cosine with a query text counts minus HUB_PENALTY times that alias's
+#: hubness, its mean cosine to its HUB_NEIGHBOURS nearest other aliases (computed once with the alias
+#: embeddings and cached on disk beside them), in every comparison of a text with the aliases (the
+#: embedding fallback, negated words, the re-weighting of named concepts). A generic alias sits close
+#: to everything and so wins queries it has little to do with; the penalty lowers it more than a
+#: specific one. Chosen by leave-one-split-out on the dev splits of benchmarks/search_queries.json
+#: (dev, blind, blind2, blind3, dev4, blind5) on a perfect-tagger catalog, over penalty 0 / 0.5 / 1,
+#: neighbours 10 / 70 and REWEIGHT_POWER 0-3: penalty 0.5 with 70 neighbours in every fold (with 10
+#: neighbours the penalty does not help: no penalty is chosen in 5 of 6 folds).
+HUB_PENALTY = 0.5
+HUB_NEIGHBOURS = 70
+#: When a query names two or more concepts by their aliases, each counts (in the profile mix)
+#: ``max(REWEIGHT_FLOOR, (sim / best) ** REWEIGHT_POWER)`` instead of 1, where ``sim`` is the
+#: concept's similarity with the query's positive words embedded together (its best alias's cosine,
+#: hub-penalised) and ``best`` the largest among the named concepts: an incidental word ("stretching
+#: after a run" is yoga more than running) no longer pulls the whole query. Chosen with :data:`HUB_PENALTY`
+#: by leave-one-split-out on the dev splits (power 0-3: 2 or 3 in every fold, 3 ahead by 0.003
+#: precision@10 on the current code, 2 in an earlier one; floor 0 / 0.2 / 0.4 alike).
+REWEIGHT_POWER = 2.0
+REWEIGHT_FLOOR = 0.2
 #: At most this many tags in a free-word query's profile (one per synonym group).
 MAX_TAGS = 12
 #: Tags that say *how* music sounds (tempo, loudness, voice, mood) rather than *what* it is
@@ -118,6 +145,7 @@ class TagMatcher:
         self.parser = TagParser(self.tags, self.table.alias_at)
         self.speller = Speller(self.table.alias_index, self.parser.norm, self.embedder.english_words)
         self._alias_vecs: np.ndarray | None = None
+        self._alias_hub: np.ndarray | None = None
 
     @property
     def _concept_names(self) -> list[str]:
@@ -141,11 +169,25 @@ class TagMatcher:
             self._alias_vecs = self.embedder.encode_cached(self.table.alias_texts)
         return self._alias_vecs
 
-    def concept_similarities(self, text: str, prefetch: Sequence[str] = ()) -> np.ndarray:
-        """Cosine of ``"{text} music"`` with each concept (its best alias), ``[n_concepts]``;
-        ``prefetch``: more texts to encode in the same pass (and keep, see :meth:`encode`)."""
+    def alias_hubness(self) -> np.ndarray:
+        """Each alias's :data:`HUB_PENALTY`-scaled hubness ``[n_aliases]`` (see :data:`HUB_PENALTY`; cached on
+        disk beside the alias embeddings)."""
+        if self._alias_hub is None:
+            vecs = self.alias_vectors()
+            self._alias_hub = HUB_PENALTY * self.embedder.hubness_cached(self.table.alias_texts, vecs, HUB_NEIGHBOURS)
+        return self._alias_hub
+
+    def alias_cosines(self, text: str, prefetch: Sequence[str] = ()) -> np.ndarray:
+        """Plain cosine of ``"{text} music"`` with each alias, ``[n_aliases]``; ``prefetch``: more texts to
+        encode in the same pass (and keep, see :meth:`encode`)."""
         q = self.encode([QUERY_TEMPLATE.format(text), *prefetch])[0]
-        return self.table.similarities(self.alias_vectors() @ q)
+        return self.alias_vectors() @ q
+
+    def concept_similarities(self, text: str, prefetch: Sequence[str] = (), *, raw: bool = False) -> np.ndarray:
+        """Similarity of ``"{text} music"`` with each concept, ``[n_concepts]``: its best alias's cosine minus
+        that alias's hubness penalty (:data:`HUB_PENALTY`; ``raw``: the plain cosine)."""
+        cos = self.alias_cosines(text, prefetch)
+        return self.table.similarities(cos if raw else cos - self.alias_hubness())
 
     def match(self, query: str) -> QueryMatch:
         """Matched concepts and the tag profile they imply (see the module docstring)."""
@@ -175,6 +217,7 @@ class TagMatcher:
         uncovered = [w for i, w in enumerate(text) if i not in covered and i not in negated
                      and w not in literal_words and w not in FILLER_WORDS]
         positive = [w for k, w in enumerate(text) if k not in negated and w not in FILLER_WORDS]
+        self._reweight(" ".join(positive), chosen)
         embedded = None
         if uncovered or not (chosen or literal):
             embedded = self._add_embedded(" ".join(positive or content), chosen, literal)
@@ -189,19 +232,38 @@ class TagMatcher:
         return QueryMatch(query, "words", matches, tuple(chosen.values()), joint_text, fixes, tuple(reading),
                           query_confidence(reading))
 
+    def _reweight(self, text: str, chosen: dict[int, ConceptMatch]) -> None:
+        """When two or more concepts are named by their aliases, weight each by its similarity with
+        ``text`` (the query's positive words) relative to the best one's (:data:`REWEIGHT_POWER`)."""
+        named = [ci for ci, c in chosen.items() if c.how == "word"]
+        if len(named) < 2 or not text:
+            return
+        sims = self.concept_similarities(text, prefetch=[phrase_text(text)])  # the joint route's text too
+        best = max(float(sims[ci]) for ci in named)
+        if best <= 0:
+            return
+        for ci in named:
+            c = chosen[ci]
+            share = max(0.0, float(sims[ci]) / best) ** REWEIGHT_POWER
+            chosen[ci] = ConceptMatch(c.name, max(REWEIGHT_FLOOR, share), c.how, c.alias)
+
     def _add_negated(self, text: str, chosen: dict[int, ConceptMatch]) -> float:
-        """Add the concept nearest to ``text`` (embedded alone) as a negated concept, if it is
-        similar enough (:data:`MIN_SIMILARITY`) and not already matched; returns its similarity."""
-        sims = self.concept_similarities(text)
-        ci = int(np.argmax(sims))
-        if float(sims[ci]) >= self.min_similarity and ci not in chosen:
-            chosen[ci] = ConceptMatch(self.table.names[ci], float(sims[ci]), "negated embedding", "")
-        return float(sims[ci])
+        """Add the concept nearest to ``text`` (embedded alone; hub-penalised, :data:`HUB_PENALTY`) as a
+        negated concept, if its plain cosine is high enough (:data:`MIN_SIMILARITY`) and it is not already
+        matched; returns the best plain cosine (what the confidence reads). The plain cosine gates and
+        weights it: the penalised one would be below MIN_SIMILARITY for nearly any negated words."""
+        cos = self.alias_cosines(text)
+        ci = int(np.argmax(self.table.similarities(cos - self.alias_hubness())))
+        plain = self.table.similarities(cos)
+        if float(plain[ci]) >= self.min_similarity and ci not in chosen:
+            chosen[ci] = ConceptMatch(self.table.names[ci], float(plain[ci]), "negated embedding", "")
+        return float(plain.max())
 
     def _add_embedded(self, text: str, chosen: dict[int, ConceptMatch], literal: list[TagMatch]) -> float:
         """Add the concepts nearest to ``text`` by embedding (best first, within the margin, one energy
-        pole); returns the best concept's similarity."""
-        sims = self.concept_similarities(text, prefetch=[phrase_text(text)])  # the joint route's text too
+        pole); returns the best concept's plain cosine (without the hub penalty: what the confidence reads)."""
+        cos = self.alias_cosines(text, prefetch=[phrase_text(text)])  # the joint route's text too
+        sims = self.table.similarities(cos - self.alias_hubness())
         order = np.argsort(-sims, kind="stable")
         top = float(sims[order[0]])
         floor = max(self.min_similarity, top - self.margin)
@@ -221,7 +283,7 @@ class TagMatcher:
             want = want or cp
             chosen[int(ci)] = ConceptMatch(self.table.names[ci], s, "embedding", "")
             added += 1
-        return top
+        return float(self.table.similarities(cos).max())
 
     def _profile(self, literal: list[TagMatch], chosen: list[ConceptMatch], blocked: set[int]) -> tuple[TagMatch, ...]:
         """The tag weights of matched concepts and named tags (see :func:`build_profile`)."""

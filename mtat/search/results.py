@@ -29,9 +29,11 @@ class TagMatch:
 
 @dataclasses.dataclass(frozen=True)
 class ConceptMatch:
-    """One matched concept. ``how``: "word" (an alias in the query, ``alias`` says which),
+    """One matched concept. ``how``: "word" (an alias in the query, ``alias`` says which; ``similarity``
+    1, or its weight relative to the other named concepts when the query names several, see
+    :data:`mtat.search.matcher.REWEIGHT_POWER`),
     "negated word" (an alias after "no"/"not"/"without": its tags count against a song),
-    "embedding" (nearest by text embedding, ``similarity`` is the cosine) or "negated embedding"
+    "embedding" (nearest by text embedding, ``similarity`` is the cosine less the hubness penalty) or "negated embedding"
     (the concept nearest to words after a negation that name no alias: counts against a song)."""
 
     name: str

@@ -83,12 +83,12 @@ def test_misspellings_are_corrected():
     assert m.match("guitars").tags == ["guitar"]
 
 
-def test_negation_still_works_with_concepts():
+def test_negation_still_works_with_concepts(matcher):
     m = TagMatcher(MTAT_TOP50, _boom)
     party = m.match("party without guitars")
     assert ("guitar", True) in [(t.tag, t.negated) for t in party.matches]
     assert "guitar" not in _wanted(party) and "dance" in _wanted(party)
-    study = m.match("studying, no vocals")
+    study = matcher.match("studying, no vocals")  # two named concepts: weighted by the text model
     assert "no vocals" in _wanted(study) and "vocal" not in _wanted(study)
     assert m.match("piano without drums").kind == "tags"
 
@@ -178,11 +178,10 @@ def test_word_forms_reach_their_one_word_alias():
     assert m.match("sprinting").concepts[0].name == "running"
 
 
-def test_a_concept_naming_few_tags_is_not_drowned_by_one_naming_many():
+def test_a_concept_naming_few_tags_is_not_drowned_by_one_naming_many(matcher):
     """Each concept's weights are scaled to the same mass: "haunted house" (weird) keeps the lead
     over "party" (dance, techno, beat, electronic, pop, ...)."""
-    m = TagMatcher(MTAT_TOP50, _boom)
-    match = m.match("haunted house party")
+    match = matcher.match("haunted house party")
     assert {c.name for c in match.concepts} == {"haunted house", "party"}
     assert _wanted(match)[0] == "weird"
     weights = {t.tag: t.similarity for t in match.matches if not t.negated}
@@ -251,10 +250,11 @@ def test_sound_words_parse_into_their_own_section_with_unique_aliases():
     ("boom", {"beat", "drums"}, {"quiet", "soft"}),
     ("plink", {"piano"}, {"loud"}),
 ])
-def test_sound_words_reach_the_tags_of_such_sounds(query, want, not_want):
+def test_sound_words_reach_the_tags_of_such_sounds(matcher, query, want, not_want):
     """A word that describes the sound (timbre, technique, onomatopoeia, an instrument phrase whose
-    words mislead one by one) is matched word for word and wants the tags of music with that sound."""
-    got = TagMatcher(MTAT_TOP50, _boom).match(query)
+    words mislead one by one) is matched word for word and wants the tags of music with that sound
+    (two or more named concepts are weighted by the text model, so it runs)."""
+    got = matcher.match(query)
     top = set(_wanted(got)[:4])
     assert got.kind == "words" and all(c.how == "word" for c in got.concepts), got.concepts
     assert want <= top, (query, got.matches)
@@ -269,8 +269,8 @@ def test_other_forms_of_sound_words_reach_them():
         assert [c.name for c in got.concepts] == [concept], (word, got.concepts, got.corrections)
 
 
-def test_sound_words_mix_with_the_rest_of_the_query():
-    m = TagMatcher(MTAT_TOP50, _boom)
+def test_sound_words_mix_with_the_rest_of_the_query(matcher):
+    m = matcher  # several named concepts: weighted by the text model
     got = m.match("twangy guitar with a thumping kick drum")
     assert {c.name for c in got.concepts} == {"twangy", "booming", "kick drum"}, got.concepts
     assert {"guitar", "country", "beat", "drums"} <= set(_wanted(got)[:5]), got.matches

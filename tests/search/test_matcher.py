@@ -4,7 +4,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from mtat.search.matcher import TagMatcher
+from mtat.search.embedding import hubness
+from mtat.search.matcher import HUB_NEIGHBOURS, HUB_PENALTY, REWEIGHT_FLOOR, TagMatcher
 from mtat.search.query import SYNONYM_GROUPS
 from mtat.search.results import TagMatch
 from mtat.search.scoring import MIN_TAG_SCALE, rank_songs, score_songs, tag_scales
@@ -79,6 +80,63 @@ def test_negation(matcher):
     mixed = matcher.match("relaxing without drums")
     assert ("drums", True) in [(t.tag, t.negated) for t in mixed.matches]
     assert not any(t.tag in ("drums", "beat", "beats") and not t.negated for t in mixed.matches)
+
+
+@pytest.fixture(scope="module")
+def perfect_catalog():
+    """The first 120 generated clips (seed 1) with their perfect-tagger probabilities, and their styles
+    (the catalog of tests/search/test_ranking_unchanged.py)."""
+    from sample_music import compose
+
+    clips = [compose(1, i) for i in range(120)]
+    probs = np.array([[c.tag_probs.get(t, 0.0) for t in MTAT_TOP50] for c in clips], dtype=np.float32)
+    return probs, [c.style for c in clips]
+
+
+def _top_styles(matcher, catalog, query: str) -> list[str]:
+    probs, styles = catalog
+    m = matcher.match(query)
+    return [styles[i] for i in rank_songs(score_songs(probs, list(MTAT_TOP50), m.matches, scaled=True), 10)]
+
+
+@pytest.mark.parametrize("query, main, incidental, style", [
+    ("stretching after a run", "yoga", "running", "ambient"),  # not a running playlist
+    ("hindustani classical", "india", "classical", "indian"),  # not western strings
+])
+def test_named_concepts_are_weighted_by_the_sentence(matcher, perfect_catalog, query, main, incidental, style):
+    """Two concepts named by their words: the one the whole sentence is about leads; an incidental
+    word no longer pulls the query (with both at weight 1 these rank techno and strings first)."""
+    weight = {c.name: c.similarity for c in matcher.match(query).concepts if c.how == "word"}
+    assert weight[main] == 1.0 and REWEIGHT_FLOOR <= weight[incidental] < 0.6, weight
+    assert _top_styles(matcher, perfect_catalog, query).count(style) >= 7
+    assert {c.similarity for c in matcher.match("jogging").concepts} == {1.0}  # one named concept: as before
+
+
+def test_hubness():
+    """An embedding close to many others (a hub) has a larger hubness than an isolated one."""
+    rng = np.random.default_rng(0)
+    cluster = np.array([1.0, 0, 0, 0]) + 0.3 * rng.normal(size=(30, 4))
+    vecs = np.vstack([cluster, [[1.0, 0, 0, 0], [0, 0, 0, 1.0]]])  # the cluster's centre, an outsider
+    vecs /= np.linalg.norm(vecs, axis=1, keepdims=True)
+    h = hubness(vecs, 10)
+    assert h.shape == (32,) and h[30] > h[:30].mean() > h[31]
+    sims = np.sort(vecs[30] @ np.delete(vecs, 30, axis=0).T)
+    np.testing.assert_allclose(h[30], sims[-10:].mean(), rtol=1e-5)  # its 10 nearest, itself excluded
+    assert hubness(vecs[:1], 10).tolist() == [0.0]
+
+
+def test_hub_alias_loses_more(matcher):
+    """Every alias's cosine with the query counts less its hubness penalty: a generic alias ("drums",
+    close to many others) loses more than a specific one ("cymbal crashes")."""
+    texts = matcher.table.alias_texts
+    hub = matcher.alias_hubness()
+    generic, specific = texts.index("drums music"), texts.index("cymbal crashes music")
+    assert hub[generic] > hub[specific] + 0.05
+    np.testing.assert_allclose(hub, HUB_PENALTY * hubness(matcher.alias_vectors(), HUB_NEIGHBOURS), rtol=1e-5)  # the cache
+    cos = matcher.alias_cosines("loud banging")
+    np.testing.assert_allclose(matcher.concept_similarities("loud banging"), matcher.table.similarities(cos - hub), rtol=1e-6)
+    np.testing.assert_allclose(matcher.concept_similarities("loud banging", raw=True), matcher.table.similarities(cos))
+    assert (cos - hub)[generic] - cos[generic] < (cos - hub)[specific] - cos[specific]
 
 
 def test_scores():
