@@ -128,6 +128,11 @@ def run(args: argparse.Namespace) -> int:
     catalog = read_catalog(args.catalog)
     result = search(catalog, args.query, args.top, args.max_tags, args.min_score, route=args.route,
                     progress=progress_bar).to_dict()
+    return print_result(result, args)
+
+
+def print_result(result: dict, args: argparse.Namespace) -> int:
+    """Print a search's dict as JSON (``--json``) or text (``--explain`` for the parts); exit code 0."""
     if args.json:
         json.dump(result, sys.stdout, ensure_ascii=False)
         sys.stdout.write("\n")

@@ -14,8 +14,6 @@ QUERY, ``--tags`` and ``--like`` exclude each other: give exactly one. Output as
 from __future__ import annotations
 
 import argparse
-import json
-import sys
 
 from mtat.search import read_catalog
 from mtat.search.like import search_like
@@ -44,7 +42,7 @@ def wanted(args: argparse.Namespace) -> bool:
 
 
 def run(args: argparse.Namespace) -> int:
-    from tagger_cli.search import format_text
+    from tagger_cli.search import print_result  # the search command imports this module
 
     if args.top < 1:
         raise CliError(f"--top must be at least 1, got {args.top}")
@@ -58,10 +56,4 @@ def run(args: argparse.Namespace) -> int:
         if row is None:
             raise CliError(f"{args.like} is not a song of catalog {args.catalog}")
         result = search_like(catalog, row, args.top, route=args.route, min_score=args.min_score)
-    out = result.to_dict()
-    if args.json:
-        json.dump(out, sys.stdout, ensure_ascii=False)
-        sys.stdout.write("\n")
-    else:
-        print(format_text(out, explain=args.explain))
-    return 0
+    return print_result(result.to_dict(), args)

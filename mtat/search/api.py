@@ -25,13 +25,12 @@ from __future__ import annotations
 import functools
 
 from mtat.search.catalog import Catalog
-from mtat.search.confidence import fused_evidence
 from mtat.search.embedding import Progress
 from mtat.search.errors import CatalogError, QueryError
-from mtat.search.fusion import JOINT_WEIGHT, TAG_WEIGHT, fuse
+from mtat.search.fusion import JOINT_WEIGHT, TAG_WEIGHT
 from mtat.search.joint import joint_scores
 from mtat.search.matcher import MAX_TAGS, TagMatcher
-from mtat.search.ranking import hits
+from mtat.search.ranking import combine_routes, hits
 from mtat.search.results import SearchResult
 from mtat.search.scoring import score_songs
 
@@ -68,14 +67,8 @@ def search(catalog: Catalog, query: str, top: int = DEFAULT_TOP, max_tags: int =
         if joint is None and route == "joint":
             raise CatalogError(f"catalog {catalog.source} has no joint audio-text vectors: index it with a model "
                                "that has the joint head")
-    fused = None
-    if route == "joint":
-        used, scores, evidence = "joint", joint, joint
-    elif joint is not None:
-        fused = fuse(tag, joint, tag_weight, joint_weight)
-        used, scores, evidence = "fused", fused, fused_evidence(tag, joint, tag_weight, joint_weight)
-    else:
-        used, scores, evidence = ("tags" if match.kind == "tags" else "tag"), tag, tag
+    used, scores, evidence, fused = combine_routes(route, tag, joint, tag_weight, joint_weight,
+                                                   "tags" if match.kind == "tags" else "tag")
     songs = hits(catalog, scores, evidence, match.confidence, tag, match.matches, top, min_score, joint=joint,
                  fused=fused)
     return SearchResult(query, used, match, songs, match.confidence)

@@ -20,11 +20,10 @@ from __future__ import annotations
 import numpy as np
 
 from mtat.search.catalog import Catalog
-from mtat.search.confidence import fused_evidence
 from mtat.search.errors import CatalogError, QueryError
-from mtat.search.fusion import JOINT_WEIGHT, TAG_WEIGHT, fuse
+from mtat.search.fusion import JOINT_WEIGHT, TAG_WEIGHT
 from mtat.search.profile import format_profile
-from mtat.search.ranking import hits
+from mtat.search.ranking import combine_routes, hits
 from mtat.search.results import QueryMatch, SearchResult, TagMatch
 from mtat.search.scoring import score_songs
 
@@ -72,14 +71,7 @@ def search_like(catalog: Catalog, row: int, top: int = 10, n_tags: int = LIKE_TA
     if route == "joint" and joint is None:
         raise CatalogError(f"catalog {catalog.source} has no joint audio-text vectors: index it with a model "
                            "that has the joint head")
-    fused = None
-    if route == "joint":
-        used, scores, evidence = "joint", joint, joint
-    elif joint is not None:
-        fused = fuse(tag, joint, TAG_WEIGHT, JOINT_WEIGHT)
-        used, scores, evidence = "fused", fused, fused_evidence(tag, joint, TAG_WEIGHT, JOINT_WEIGHT)
-    else:
-        used, scores, evidence = "tags", tag, tag
+    used, scores, evidence, fused = combine_routes(route, tag, joint, TAG_WEIGHT, JOINT_WEIGHT, "tags")
     query = f"like:{catalog.paths[row]}"
     match = QueryMatch(query, "tags", matches, text=format_profile(matches))
     return SearchResult(query, used, match, hits(catalog, scores, evidence, 1.0, tag, matches, top, min_score, joint=joint,

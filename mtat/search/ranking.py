@@ -7,7 +7,8 @@ from collections.abc import Sequence
 import numpy as np
 
 from mtat.search.catalog import Catalog
-from mtat.search.confidence import shown_scores
+from mtat.search.confidence import fused_evidence, shown_scores
+from mtat.search.fusion import fuse
 from mtat.search.results import ScoreParts, SongHit, TagMatch
 from mtat.search.scoring import rank_songs
 
@@ -38,3 +39,16 @@ def hits(catalog: Catalog, rank: np.ndarray, evidence: np.ndarray, confidence: f
         songs.append(SongHit(int(i), catalog.paths[i], catalog.top_tags(int(i), SONG_TAGS), score=float(shown[i]),
                              parts=parts))
     return tuple(songs)
+
+
+def combine_routes(route: str, tag: np.ndarray, joint: np.ndarray | None, tag_weight: float, joint_weight: float,
+                   tag_route: str) -> tuple[str, np.ndarray, np.ndarray, np.ndarray | None]:
+    """``(route used, ranking scores, evidence for the shown score, fused scores or None)``: the joint
+    route alone when ``route`` is "joint", the fusion of both when ``joint`` is given, else the tag
+    route (named ``tag_route``: "tags" or "tag")."""
+    if route == "joint":
+        return "joint", joint, joint, None
+    if joint is not None:
+        fused = fuse(tag, joint, tag_weight, joint_weight)
+        return "fused", fused, fused_evidence(tag, joint, tag_weight, joint_weight), fused
+    return tag_route, tag, tag, None
