@@ -24,6 +24,7 @@ Parquet, not a catalog, no rows, inconsistent widths, NaN) is a one-line
 from __future__ import annotations
 
 import dataclasses
+import functools
 import json
 import os
 import uuid
@@ -60,6 +61,13 @@ class Catalog:
 
     def __len__(self) -> int:
         return len(self.paths)
+
+    @functools.cached_property
+    def unit_joint(self) -> np.ndarray | None:
+        """``joint`` as float32 scaled to unit length, computed once (every free-word search needs it)."""
+        from mtat.joint_space import unit_vectors
+
+        return None if self.joint is None else unit_vectors(self.joint)
 
     def top_tags(self, row: int, n: int) -> dict[str, float]:
         """The song's ``n`` most probable tags, highest first (ties in tag order)."""

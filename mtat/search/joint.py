@@ -6,9 +6,10 @@ import numpy as np
 
 def joint_scores(catalog, text: str, encode=None) -> np.ndarray | None:
     """Cosine of each song's joint vector with ``text`` in the joint space, or None without joint vectors."""
-    joint = getattr(catalog, "joint", None)
+    joint = catalog.unit_joint
     if joint is None:
         return None
-    from mtat.joint_space import cosine_scores, phrase_vectors
+    from mtat.joint_space import phrase_vectors
 
-    return cosine_scores(np.asarray(joint, np.float32), phrase_vectors([text], encode))[:, 0].astype(np.float64)
+    # mtat.joint_space.cosine_scores with the catalog's side normalised once, not per query
+    return (joint @ phrase_vectors([text], encode)[0]).astype(np.float64)
