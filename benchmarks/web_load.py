@@ -113,8 +113,8 @@ def _export_untrained(target: str) -> dict:
 
 def synthetic_catalog(path: Path, model_dir: str, songs: int, seed: int = 0) -> list[str]:
     """A catalog of ``songs`` rows (tag probabilities from a Beta, random embeddings) in ``index``'s format."""
+    from mtat.model_info import read_model_info
     from mtat.search.catalog import write_catalog
-    from trainer.export import read_model_info
 
     info = read_model_info(model_dir)
     tags = list(info["tags"])

@@ -32,7 +32,7 @@ import numpy as np
 import tensorflow as tf
 
 from mtat.features import MEL_KEY, MelConfig, log_mel_graph
-from mtat.model_info import ASSETS_EXTRA_DIR, model_info_path, read_model_info  # noqa: F401 (read_model_info: re-exported)
+from mtat.model_info import ASSETS_EXTRA_DIR, model_info_path
 from mtat.signatures import (
     ANALYZE,
     EMBEDDING_NAME,

@@ -11,9 +11,9 @@ from sklearn.metrics import average_precision_score, roc_auc_score
 from mtat.annotations import load_annotations
 from mtat.audio import load_audio
 from mtat.features import MelConfig, clip_log_mel, decode_mel
+from mtat.model_info import read_model_info
 from pipelines import run_local
 from pipelines.zero_shot import zero_shot_metrics
-from trainer.export import read_model_info
 
 pytestmark = pytest.mark.slow
 CFG = MelConfig()

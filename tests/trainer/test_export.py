@@ -11,6 +11,7 @@ from components.audio_example_gen.transforms import make_example
 from mtat import joint_space
 from mtat.audio import load_audio
 from mtat.features import MEL_KEY, MelConfig
+from mtat.model_info import read_model_info
 from mtat.signatures import (
     ANALYZE,
     EMBEDDING_NAME,
@@ -36,7 +37,7 @@ def _unit_rows(x: np.ndarray) -> None:
 def test_joint_signature_round_trip(pushed_model, catalog_audio_dir):
     model = tf.saved_model.load(pushed_model)
     assert set(model.signatures) == set(signature_names(True))
-    info = export.read_model_info(pushed_model)
+    info = read_model_info(pushed_model)
     joint = info["joint"]
     assert (joint["text_model"], joint["template"], joint["dim"]) == (
         joint_space.TEXT_MODEL, joint_space.PHRASE_TEMPLATE, joint_space.JOINT_DIM)
