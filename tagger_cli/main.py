@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import sys
+import warnings
 from collections.abc import Iterable, Sequence
 
 #: sub-command name -> module (in this package)
@@ -73,6 +74,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     from mtat.environment import configure_tensorflow_env
 
     configure_tensorflow_env()
+    # third-party notices on import (google.api_core's Python-version FutureWarning) are not the user's business
+    warnings.filterwarnings("ignore", category=FutureWarning)
     errors = user_errors()
     try:  # the parser imports the commands, and they the libraries: a malformed vocabulary file is one line too
         args = build_parser().parse_args(argv)
