@@ -20,6 +20,7 @@ without joint vectors uses the tag route alone, so those scores are exactly the 
     {"query": str,
      "route": "tags" | "tag" | "fused" | "joint",   how the songs were ranked
      "confidence": float,                            how well the query was understood, in [0, 1]
+     "low_confidence": bool,                         confidence below mtat.search.LOW_CONFIDENCE
      "matched_tags": [{"tag": str, "similarity": float, "negated"?: true}, ...],  best first
      "concepts": [{"concept": str, "similarity": float, "how": "word"|"embedding", "alias"?: str}, ...],
      "corrections": {typed word: vocabulary word},
@@ -90,7 +91,7 @@ def format_text(result: dict, explain: bool = False) -> str:
         lines.append(f"route: {result.get('route', 'tag')}")
         if "confidence" in result:
             lines.append(f"confidence: {result['confidence']:.2f}")
-            if result["confidence"] < LOW_CONFIDENCE:
+            if result["low_confidence"]:
                 lines.append(low_confidence_line(result))
     if not result["results"]:
         lines.append("no songs")

@@ -131,7 +131,10 @@ class SearchResult:
     confidence: float = 1.0
 
     def to_dict(self) -> dict:
+        from mtat.search.confidence import LOW_CONFIDENCE
+
         return {"query": self.query, "route": self.route, "confidence": _r(self.confidence),
+                "low_confidence": self.confidence < LOW_CONFIDENCE,
                 "matched_tags": [t.to_dict() for t in self.match.matches],
                 "concepts": [c.to_dict() for c in self.match.concepts],
                 "corrections": dict(self.match.corrections), "results": [s.to_dict() for s in self.songs]}

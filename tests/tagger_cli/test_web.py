@@ -690,13 +690,16 @@ def test_browser_more_like_this(server, browser):
 
 
 def test_browser_low_confidence_says_how_the_query_was_read(server, browser, monkeypatch):
-    """With ``confidence`` below 0.5 in the answer the page says how it read the query; at 0.5 and above,
-    or without the field, it says nothing."""
+    """With ``low_confidence`` in the answer (confidence below the library's LOW_CONFIDENCE) the page says
+    how it read the query; otherwise it says nothing."""
+    from mtat.search import LOW_CONFIDENCE
+
     service = server.service
     real = service.search
     confidence = {"piano slow": 0.3, "piano": 0.9}
     monkeypatch.setattr(service, "cached_search", lambda query, top=10: None)
-    monkeypatch.setattr(service, "search", lambda query, top=10: {**real(query, top), "confidence": confidence[query]})
+    monkeypatch.setattr(service, "search", lambda query, top=10: {
+        **real(query, top), "confidence": confidence[query], "low_confidence": confidence[query] < LOW_CONFIDENCE})
     browser.get(server.url + "/?q=piano+slow")
     _wait(browser, lambda d: _css(d, "#unsure")[0].is_displayed(), "the notice")
     assert _css(browser, "#unsure")[0].text == "Not sure what this means — read as: piano, slow"

@@ -176,14 +176,15 @@ function showSongs(results, mode) {
 }
 
 // The chips of the search on screen (null: no search, the chips and the tag picker are hidden).
-// confidence: the search's confidence in [0, 1] when the API gives one; below 0.5 the page says how it read the query.
-function showMatched(matched, confidence) {
+// lowConfidence: the API's "low_confidence" (confidence below the library's LOW_CONFIDENCE, the line
+// `search --explain` uses too): the page then says how it read the query.
+function showMatched(matched, lowConfidence) {
   const box = $("matched");
   box.replaceChildren();
   $("refine").hidden = matched === null;
   chips = (matched || []).map((m) => ({ tag: m.tag, weight: m.similarity, negated: !!m.negated }));
   const unsure = $("unsure");
-  unsure.hidden = !(typeof confidence === "number" && confidence < 0.5 && chips.length);
+  unsure.hidden = !(lowConfidence === true && chips.length);
   unsure.textContent = unsure.hidden ? "" : `Not sure what this means — read as: ${chips.map(chipLabel).join(", ")}`;
   for (const option of $("add-tag").options) option.disabled = chips.some((c) => c.tag === option.value);
   if (!chips.length) return;
@@ -246,7 +247,7 @@ async function runSearch(params, top) {
   status.textContent = "searching…";
   try {
     const res = await getJSON(`/api/search?${queryString({ ...params, top })}`);
-    showMatched(res.matched_tags, res.confidence);
+    showMatched(res.matched_tags, res.low_confidence);
     showSongs(res.results, "search");
     const n = res.results.length;
     if (res.like) {
