@@ -146,6 +146,9 @@ class TagMatcher:
         self.speller = Speller(self.table.alias_index, self.parser.norm, self.embedder.english_words)
         self._alias_vecs: np.ndarray | None = None
         self._alias_hub: np.ndarray | None = None
+        #: (text, its alias cosines) of the last :meth:`alias_cosines` call: the re-weighting and the
+        #: embedding fallback of one query read the same sentence (one tuple: safe across threads)
+        self._last_cosines: tuple[str, np.ndarray] = ("", np.zeros(0, np.float32))
 
     @property
     def _concept_names(self) -> list[str]:
@@ -180,8 +183,13 @@ class TagMatcher:
     def alias_cosines(self, text: str, prefetch: Sequence[str] = ()) -> np.ndarray:
         """Plain cosine of ``"{text} music"`` with each alias, ``[n_aliases]``; ``prefetch``: more texts to
         encode in the same pass (and keep, see :meth:`encode`)."""
+        last_text, last = self._last_cosines
+        if text == last_text and last.size:
+            return last
         q = self.encode([QUERY_TEMPLATE.format(text), *prefetch])[0]
-        return self.alias_vectors() @ q
+        cos = self.alias_vectors() @ q
+        self._last_cosines = (text, cos)
+        return cos
 
     def concept_similarities(self, text: str, prefetch: Sequence[str] = (), *, raw: bool = False) -> np.ndarray:
         """Similarity of ``"{text} music"`` with each concept, ``[n_concepts]``: its best alias's cosine minus
