@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from mtat.search.api import ROUTES
 from mtat.search.catalog import Catalog
 from mtat.search.errors import CatalogError, QueryError
 from mtat.search.fusion import JOINT_WEIGHT, TAG_WEIGHT
@@ -30,7 +31,6 @@ from mtat.search.scoring import score_songs
 #: How many of the song's most probable tags make its profile.
 LIKE_TAGS = 5
 HOW = "like"
-ROUTES = ("auto", "tag", "joint")
 
 
 def song_profile(catalog: Catalog, row: int, n: int = LIKE_TAGS) -> tuple[TagMatch, ...]:
