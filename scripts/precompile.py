@@ -1,10 +1,12 @@
-"""Byte-compile what the project imports, once, at install (scripts/install.sh runs it last).
+"""Byte-compile what the project imports and embed the search vocabulary, once, at install
+(scripts/install.sh runs it last).
 
 Imports every module of the project, the TFX executors a local run uses and the test tools, so
 that their bytecode (and their dependencies': TensorFlow's, Beam's, ...) is written now and not
 at each first import. The project's modules are imported from this checkout (put first on the
 path): the copies ``python -m ...`` from the repository root, and the Kubeflow container
-entrypoint from /pipeline, import.
+entrypoint from /pipeline, import. Then the search vocabulary is embedded into the disk cache
+(``~/.cache/mtat-tagger``), so the first free-word search of the install does not pay for it.
 """
 import importlib
 import os
@@ -34,3 +36,7 @@ if __name__ == "__main__":
     for name in names:
         importlib.import_module(name)
     print(f"byte-compiled {len(names)} modules and what they import")
+    # the first free-word search of this install then reads the vocabulary's embeddings from disk
+    from mtat.search import prepare_vocabulary
+
+    print(f"embedded the search vocabulary ({prepare_vocabulary()} texts, cached on disk)")

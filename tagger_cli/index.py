@@ -58,7 +58,7 @@ import numpy as np
 
 from mtat.audio import AUDIO_EXTENSIONS
 from mtat.search.catalog import FORMAT, catalog_meta, table_of, write_atomic
-from tagger_cli.main import CliError
+from tagger_cli.main import CliError, progress_bar
 
 HELP = "tag every audio file under a folder into a Parquet catalog (parallel, resumable)"
 MANIFEST = "manifest.json"
@@ -333,6 +333,13 @@ def _index_files(args, tagger, todo: list[AudioFile], total: int, parts: _Parts,
     return rejects, processed
 
 
+def _prepare_search(tags: list[str]) -> None:
+    """Embed the search vocabulary now (once per install: a disk cache), so the first search is quick."""
+    from mtat.search import prepare_vocabulary
+
+    prepare_vocabulary(tags, progress=progress_bar)
+
+
 def run(args) -> int:
     from mtat.tagging import load_tagger
 
@@ -362,6 +369,7 @@ def run(args) -> int:
                       files=len(rows), rejects=rejects)
     write_atomic(table_of(rows, final_meta), out)
     parts.remove()
+    _prepare_search(meta["tags"])
     new = processed - len(failed)
     rate = f", {new / seconds:.1f} files/s" if new and seconds > 0 else ""
     print(f"indexed {len(rows)} file(s) into {args.out}: {new} new{rate}, {len(rows) - new} kept from before, "

@@ -24,7 +24,7 @@ import importlib
 #: name -> module of what the package exports, imported on first use (PEP 562): importing
 #: :mod:`mtat.search.errors` alone reads no vocabulary and no NumPy.
 _EXPORTS = {
-    "search": "api", "Catalog": "catalog", "read_catalog": "catalog", "write_catalog": "catalog",
+    "search": "api", "prepare_vocabulary": "api", "Catalog": "catalog", "read_catalog": "catalog", "write_catalog": "catalog",
     "CatalogError": "errors", "QueryError": "errors", "SearchError": "errors", "VocabularyError": "errors",
     "TagMatcher": "matcher", "ConceptMatch": "results", "QueryMatch": "results", "SearchResult": "results",
     "SimilarSong": "results", "SongHit": "results", "TagMatch": "results", "rank_similar": "similar",

@@ -23,6 +23,7 @@ score (the fused score on the fused route, else the route's own) is its ``parts.
 from __future__ import annotations
 
 import functools
+from collections.abc import Sequence
 
 from mtat.search.catalog import Catalog
 from mtat.search.embedding import Progress
@@ -43,6 +44,22 @@ ROUTES = ("auto", "tag", "joint")
 def default_matcher(tags: tuple[str, ...], max_tags: int = MAX_TAGS, progress: Progress | None = None) -> TagMatcher:
     """The shared matcher of a tag vocabulary (the default text encoder, loaded on first use)."""
     return TagMatcher(list(tags), max_tags=max_tags, progress=progress)
+
+
+def prepare_vocabulary(tags: Sequence[str] | None = None, progress: Progress | None = None) -> int:
+    """Embed the search vocabulary of ``tags`` (default: the MTAT top 50) now, on disk for later runs, so
+    the first free-word search of a fresh install does not; returns the number of texts embedded.
+
+    Run at install (``scripts/precompile.py``), at the end of ``mtat-tagger index`` and at the web
+    page's start; a no-op read of the disk cache when it is already there.
+    """
+    if tags is None:
+        from mtat.tags import MTAT_TOP50
+
+        tags = MTAT_TOP50
+    matcher = default_matcher(tuple(tags), progress=progress)
+    matcher.alias_hubness()  # the alias embeddings first, then their hubness: both cached on disk
+    return len(matcher.table.alias_texts)
 
 
 def search(catalog: Catalog, query: str, top: int = DEFAULT_TOP, max_tags: int = MAX_TAGS, min_score: float = 0.0, *,
