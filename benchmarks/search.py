@@ -4,6 +4,7 @@
     python -m benchmarks.search --split dev           # the half the constants were tuned on
     python -m benchmarks.search --split blind         # queries written without sight of the search code
     python -m benchmarks.search --split blind2        # a second such set, written after blind was tuned on
+    python -m benchmarks.search --split blind9        # a set nobody has measured yet (its first look)
     python -m benchmarks.search --model serving_model/tagger/1234   # a given model (e.g. with the joint head)
     python -m benchmarks.search --catalog cat.parquet --data-root DIR  # an existing catalog of a generated set
 
@@ -23,7 +24,10 @@ dropped); ``blind5`` is looked at
 and tuned on, ``blind6`` only measured as an aggregate. ``blind7`` (67) and ``blind8`` (63): written
 the same way (from a description of the 15 styles and the judgement rules alone; 10 more were already
 in the file) after the sentence re-weighting and hubness penalty of the matcher; their first look is
-recorded in results.md, and they are dev sets since. A song is relevant to a query when the style the
+recorded in results.md, and they are dev sets since. ``blind9`` (65) and ``blind10`` (65), in
+``search_queries_unseen.json``: written the same way, from ``benchmarks/blind_query_brief.md`` alone
+(10 more were already in the measured file and were dropped), and not measured yet: the next search
+change reports its first look on them, then they move into ``search_queries.json``. A song is relevant to a query when the style the
 generator rendered it in is in the query's set; the style of the k-th row of a generated set's
 CSV is :func:`sample_music.style_of` ``(k)``. Queries that name only tempo or loudness (``"slow and
 quiet"``, ``"not loud"``: :data:`RENDERED_ATTRIBUTES`) carry ``relevant_tags`` instead and are judged
@@ -61,11 +65,16 @@ from benchmarks.harness.reference_run import latest_model_dir, reference_run
 from benchmarks.harness.report import md_table
 
 QUERIES = BENCH_DIR / "search_queries.json"
+UNSEEN = BENCH_DIR / "search_queries_unseen.json"
 CACHE = REPO / "data" / "search_bench"
 CATALOG_SEED, CATALOG_CLIPS = 1, 200
 K = 10
 QUERY_SPLITS = ("dev", "heldout", "blind", "blind2", "blind3", "dev4", "blind5", "blind6", "blind7", "blind8")
-SPLITS = (*QUERY_SPLITS, "all")
+#: Query sets nobody has measured yet, kept in their own file (:data:`UNSEEN`): written from
+#: ``blind_query_brief.md`` alone. Their first measurement is the figure to report; after it they move
+#: into :data:`QUERIES` as dev sets.
+UNSEEN_SPLITS = ("blind9", "blind10")
+SPLITS = (*QUERY_SPLITS, *UNSEEN_SPLITS, "all")
 #: The goal: held-out precision@10 and the worst query's.
 TARGET_P10, TARGET_WORST = 0.85, 0.3
 #: Tags the generator draws per clip, not per style (tempo from the clip's bpm, loudness from its
@@ -73,17 +82,21 @@ TARGET_P10, TARGET_WORST = 0.85, 0.3
 RENDERED_ATTRIBUTES = frozenset({"slow", "fast", "quiet", "loud", "soft"})
 
 
-def load_queries(path: Path = QUERIES, split: str = "all") -> list[dict]:
-    """The benchmark queries of one split (:data:`QUERY_SPLITS`) or ``all``, validated."""
+def load_queries(path: Path | None = None, split: str = "all") -> list[dict]:
+    """The benchmark queries of one split (:data:`QUERY_SPLITS`, or of :data:`UNSEEN_SPLITS` from
+    :data:`UNSEEN`) or ``all`` (of :data:`QUERIES`), validated."""
     from sample_music import STYLES
 
+    if path is None:
+        path = UNSEEN if split in UNSEEN_SPLITS else QUERIES
+    splits = UNSEEN_SPLITS if Path(path) == UNSEEN else QUERY_SPLITS
     rows = json.loads(Path(path).read_text(encoding="utf-8"))
     for i, q in enumerate(rows):
         where = f"{path}: query {i + 1}"
         if not isinstance(q, dict) or not isinstance(q.get("query"), str) or not q["query"].strip():
             raise ValueError(f"{where}: needs a non-empty 'query' string, got {q!r}")
-        if q.get("split") not in QUERY_SPLITS:
-            raise ValueError(f"{where} ({q['query']!r}): split must be one of {QUERY_SPLITS}, got {q.get('split')!r}")
+        if q.get("split") not in splits:
+            raise ValueError(f"{where} ({q['query']!r}): split must be one of {splits}, got {q.get('split')!r}")
         unknown = [s for s in q.get("relevant") or [None] if s not in STYLES]
         if unknown:
             raise ValueError(f"{where} ({q['query']!r}): relevant styles must be non-empty and in "
@@ -246,7 +259,7 @@ def run(split: str = "heldout", model: str | None = None, catalog_path: str | No
         raise ValueError("--catalog needs --data-root (the generated set it was indexed from)")
     catalog = read_catalog(catalog_path)
     styles, labels = styles_by_key(data_root), labels_by_key(data_root)
-    queries = load_queries(QUERIES, split)
+    queries = load_queries(split=split)
     has_joint = getattr(catalog, "joint", None) is not None
     out = {"split": split, "queries": len(queries), "catalog": catalog_path, "songs": len(catalog),
            "model_dir": catalog.model_dir, "joint": has_joint,

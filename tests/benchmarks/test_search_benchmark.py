@@ -33,6 +33,17 @@ def test_query_file_has_fixed_splits_of_real_styles():
     assert len(bench.load_queries(split="all")) == len(rows)
 
 
+def test_unseen_query_sets_are_valid_and_apart():
+    """The not-yet-measured sets load by their split name from their own file and share no query
+    with the measured ones (so a first look is a first look)."""
+    seen = {r["query"].lower() for r in bench.load_queries(split="all")}
+    for split in bench.UNSEEN_SPLITS:
+        rows = bench.load_queries(split=split)
+        assert len(rows) >= 60 and all(r["split"] == split for r in rows), split
+        assert not seen & {r["query"].lower() for r in rows}, split
+    assert not set(bench.UNSEEN_SPLITS) & set(bench.QUERY_SPLITS)
+
+
 def test_bad_query_files_name_the_query(tmp_path):
     bad = tmp_path / "q.json"
     bad.write_text(json.dumps([{"query": "jazz night", "relevant": ["jazz"], "split": "dev"}]))
