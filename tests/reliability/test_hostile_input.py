@@ -82,7 +82,7 @@ ROWS = [
     (16, "1/folder.mp3", "not_a_file"),
     (17, "2/link-out.mp3", "unsafe_path"),
     (18, "e/linkdir/secret.mp3", "unsafe_path"),
-    (19, "3/text.mp3", "undecodable"),
+    (19, "3/text.mp3", "not_audio"),
     (20, "f/huge.wav", "out_of_range"),
     (21, "f/nan.wav", "non_finite"),
     (22, "f/one-hertz.wav", "undecodable"),
@@ -342,7 +342,7 @@ def test_index_lists_every_audio_file_once_as_a_row_or_a_reject(capsys, hostile,
     assert code == 0 and "Traceback" not in err
     cat = read_catalog(str(out))
     rejects = {r["path"]: r["reason"] for r in cat.meta["rejects"]}
-    expected_rejects = {"9/random.mp3": "undecodable", "b/empty.mp3": "empty", "3/text.mp3": "undecodable",
+    expected_rejects = {"9/random.mp3": "undecodable", "b/empty.mp3": "empty", "3/text.mp3": "not_audio",
                         "f/huge.wav": "out_of_range", "f/nan.wav": "non_finite", "f/one-hertz.wav": "undecodable",
                         "2/link-out.mp3": "unsafe_path", "9/dangling.mp3": "missing", "7/caf\\xe9.mp3": "bad_name",
                         "0/fifo.mp3": "not_a_file"}

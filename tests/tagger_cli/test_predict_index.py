@@ -196,7 +196,7 @@ def test_long_file_is_decoded_in_bounded_blocks(songs):
     blocks = list(stream_audio(songs["long"], CFG.sample_rate))
     assert len(blocks) >= 6 and max(b.size for b in blocks) <= audio_module.BLOCK_SECONDS * CFG.sample_rate + 2000
     np.testing.assert_allclose(np.concatenate(blocks), load_audio(songs["long"], CFG.sample_rate), atol=1e-5)
-    for bad, reason in ((songs["text"], "undecodable"), (songs["missing"], "missing")):
+    for bad, reason in ((songs["text"], "not_audio"), (songs["missing"], "missing")):
         with pytest.raises(AudioError) as err:
             stream_audio(bad, CFG.sample_rate)
         assert err.value.reason == reason
