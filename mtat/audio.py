@@ -5,6 +5,10 @@ mislead: an empty file, a truncated MP3 and garbage bytes all claim the file "do
 The format is recognised from the content, never from the name (a WAV or FLAC named ``.mp3``
 decodes). Samples are read in bounded blocks and downmixed block by block, so memory never
 depends on what a (possibly hostile) header claims about the length or channel count.
+
+Whether a file is audio is decided by trying the decoder, never by a list of names: a file it
+cannot open is then named by :func:`classify_undecodable` (``not_audio``, ``unsupported_format``
+or ``undecodable``) from its first bytes and, failing those, its extension.
 """
 from __future__ import annotations
 
@@ -14,8 +18,45 @@ from collections.abc import Iterator
 
 import numpy as np
 
-#: Formats soundfile (libsndfile 1.2) decodes without ffmpeg.
-AUDIO_EXTENSIONS = (".mp3", ".wav", ".flac", ".ogg", ".oga", ".aiff", ".aif", ".au")
+#: Usual names of formats soundfile (libsndfile 1.2) decodes without ffmpeg: for help texts and for
+#: naming a failure (a file with one of these that does not open is corrupt), never to choose files.
+AUDIO_EXTENSIONS = (".mp3", ".wav", ".flac", ".ogg", ".oga", ".opus", ".aiff", ".aif", ".aifc", ".au",
+                    ".caf", ".w64")
+#: Audio and music formats libsndfile cannot decode, by extension: they are rejected as
+#: ``unsupported_format`` (not ``not_audio``) when the decoder fails on them.
+UNSUPPORTED_AUDIO_EXTENSIONS = {
+    ".m4a": "MPEG-4 audio (AAC/ALAC)", ".m4b": "MPEG-4 audio (AAC/ALAC)", ".mp4": "MPEG-4",
+    ".aac": "AAC", ".alac": "ALAC", ".wma": "Windows Media Audio", ".ape": "Monkey's Audio",
+    ".wv": "WavPack", ".mpc": "Musepack", ".ra": "RealAudio", ".rm": "RealMedia", ".amr": "AMR",
+    ".ac3": "AC-3", ".dts": "DTS", ".dsf": "DSD", ".dff": "DSD", ".mka": "Matroska audio", ".webm": "WebM",
+    ".xm": "XM tracker module", ".mod": "tracker module", ".it": "Impulse Tracker module",
+    ".s3m": "Scream Tracker module", ".mtm": "tracker module", ".669": "tracker module",
+    ".mid": "MIDI", ".midi": "MIDI", ".kar": "MIDI karaoke"}
+#: First bytes of formats: ``(offset, magic, name, reason if the decoder fails)``.
+_MAGIC = (
+    (0, b"ID3", "MP3", "undecodable"), (0, b"fLaC", "FLAC", "undecodable"), (0, b"OggS", "Ogg", "undecodable"),
+    (8, b"WAVE", "WAV", "undecodable"), (8, b"AIF", "AIFF", "undecodable"), (0, b".snd", "AU", "undecodable"),
+    (0, b"caff", "CAF", "undecodable"),
+    (4, b"ftyp", "MPEG-4 audio (AAC/ALAC)", "unsupported_format"), (0, b"ADIF", "AAC", "unsupported_format"),
+    (0, b"0&\xb2u\x8ef\xcf\x11", "Windows Media Audio", "unsupported_format"),
+    (0, b"Extended Module: ", "XM tracker module", "unsupported_format"),
+    (0, b"IMPM", "Impulse Tracker module", "unsupported_format"),
+    (44, b"SCRM", "Scream Tracker module", "unsupported_format"),
+    (1080, b"M.K.", "tracker module", "unsupported_format"), (0, b"MThd", "MIDI", "unsupported_format"),
+    (0, b"MAC ", "Monkey's Audio", "unsupported_format"), (0, b"wvpk", "WavPack", "unsupported_format"),
+    (0, b"MPCK", "Musepack", "unsupported_format"), (0, b"#!AMR", "AMR", "unsupported_format"),
+    (0, b".RMF", "RealMedia", "unsupported_format"), (0, b"DSD ", "DSD", "unsupported_format"),
+    (0, b"\x1aE\xdf\xa3", "Matroska/WebM", "unsupported_format"),
+    (0, b"\x89PNG", "a PNG image", "not_audio"), (0, b"\xff\xd8\xff", "a JPEG image", "not_audio"),
+    (0, b"GIF8", "a GIF image", "not_audio"), (8, b"WEBP", "a WebP image", "not_audio"),
+    (0, b"%PDF", "a PDF document", "not_audio"), (0, b"PK\x03\x04", "a ZIP archive", "not_audio"),
+    (0, b"\x1f\x8b", "gzip data", "not_audio"), (0, b"7z\xbc\xaf", "a 7-Zip archive", "not_audio"),
+    (0, b"\x7fELF", "a program", "not_audio"), (0, b"SQLite format 3", "a database", "not_audio"),
+)
+#: Ogg codec tags (first packet, byte 28) libsndfile decodes; another codec (Speex, Theora) is unsupported.
+_OGG_DECODABLE = (b"vorbis", b"OpusHead", b"FLAC")
+#: Bytes of a file's start :func:`classify_undecodable` looks at (a ProTracker module's tag is at 1080).
+SNIFF_BYTES = 2048
 #: Sample rates accepted from a file header (below: not audio; above: no real recording).
 MIN_SAMPLE_RATE, MAX_SAMPLE_RATE = 1_000, 768_000
 #: Most bytes of interleaved float32 samples one libsndfile read may produce.
@@ -38,7 +79,8 @@ def open_audio(path: str | os.PathLike):
     """Check and open ``path`` (local, or ``gs://``/``s3://`` read through tf.io.gfile) with soundfile.
 
     Returns ``(soundfile.SoundFile, size_in_bytes)``; the caller closes the handle. Raises
-    :class:`AudioError` (``missing``, ``not_a_file``, ``empty``, ``undecodable``, ``no_samples``).
+    :class:`AudioError` (``missing``, ``not_a_file``, ``empty``, ``not_audio``, ``unsupported_format``,
+    ``undecodable``, ``unreadable``: see :func:`classify_undecodable`).
     Local names are passed to libsndfile as bytes, so names that are not valid UTF-8 open too.
     """
     import soundfile as sf
@@ -66,7 +108,8 @@ def open_audio(path: str | os.PathLike):
         handle = sf.SoundFile(source)
     except (RuntimeError, sf.LibsndfileError, TypeError, ValueError):
         # libsndfile's own message ("File does not exist or is not a regular file") misleads here.
-        raise AudioError("undecodable", f"not decodable as audio ({size} bytes, {_magic(source)}): {p}") from None
+        reason, what = classify_undecodable(source, p)
+        raise AudioError(reason, f"not decodable as audio: {what}, {size} bytes: {p}") from None
     rate, channels = int(handle.samplerate), int(handle.channels)
     if not MIN_SAMPLE_RATE <= rate <= MAX_SAMPLE_RATE or channels < 1:
         handle.close()
@@ -130,17 +173,52 @@ def read_audio(path: str | os.PathLike, max_seconds: float | None = None) -> tup
     return mono, rate
 
 
-def _magic(source: str | bytes | io.BytesIO) -> str:
-    """A short description of a file's first bytes, for error messages."""
+def classify_undecodable(source: str | bytes | io.BytesIO, name: str = "") -> tuple[str, str]:
+    """Why a file the decoder could not open is not usable: ``(reason, description)``.
+
+    ``reason`` is ``not_audio`` (text, an image, an archive, or no known audio format),
+    ``unsupported_format`` (a known audio or music format the installed decoder cannot read, e.g.
+    AAC/M4A, WMA, tracker modules, MIDI), ``undecodable`` (a format it reads, but corrupt or
+    truncated) or ``unreadable`` (the bytes cannot be read). Decided by the first
+    :data:`SNIFF_BYTES` bytes, then by the extension of ``name`` (or of a path ``source``).
+    """
     try:
         if isinstance(source, io.BytesIO):
-            head = source.getvalue()[:4]
+            head = source.getvalue()[:SNIFF_BYTES]
         else:
             with open(source, "rb") as f:
-                head = f.read(4)
-    except OSError:
-        return "unreadable"
-    return "starts with " + (repr(head) if head else "nothing")
+                head = f.read(SNIFF_BYTES)
+    except OSError as err:
+        return "unreadable", f"cannot read it ({err.strerror})"
+    starts = f"starts with {head[:4]!r}"
+    if head.startswith(b"OggS") and not any(c in head[28:36] for c in _OGG_DECODABLE):
+        codec = head[28:36].strip(b"\x00\x01\x7f\x80 ").decode("ascii", "replace") or "?"
+        return "unsupported_format", f"Ogg {codec}, a codec the installed decoder (libsndfile) cannot read"
+    for offset, magic, fmt, reason in _MAGIC:
+        if head[offset:offset + len(magic)] == magic:
+            if reason == "undecodable":
+                return reason, f"a corrupt or truncated {fmt} file ({starts})"
+            if reason == "unsupported_format":
+                return reason, f"{fmt}, a format the installed decoder (libsndfile) cannot read"
+            return reason, fmt
+    if len(head) > 1 and head[0] == 0xFF and head[1] & 0xF6 == 0xF0:  # an ADTS frame header
+        return "unsupported_format", "AAC, a format the installed decoder (libsndfile) cannot read"
+    if len(head) > 1 and head[0] == 0xFF and head[1] & 0xE0 == 0xE0:  # an MPEG audio frame header
+        return "undecodable", f"a corrupt or truncated MP3 file ({starts})"
+    if _is_text(head):
+        return "not_audio", f"text ({starts})"
+    ext = os.path.splitext(name or (os.fsdecode(source) if not isinstance(source, io.BytesIO) else ""))[1].lower()
+    if ext in UNSUPPORTED_AUDIO_EXTENSIONS:
+        return "unsupported_format", (f"{UNSUPPORTED_AUDIO_EXTENSIONS[ext]} ({ext}), a format the installed "
+                                      "decoder (libsndfile) cannot read")
+    if ext in AUDIO_EXTENSIONS:
+        return "undecodable", f"named {ext} but corrupt or not audio ({starts})"
+    return "not_audio", f"no audio format recognised ({starts})"
+
+
+def _is_text(head: bytes) -> bool:
+    """Whether ``head`` looks like text: no NUL and no control bytes but tab, line ends, form feed, ESC."""
+    return bool(head) and not any(b < 32 and b not in b"\t\n\r\f\x1b" for b in head)
 
 
 def resample(waveform: np.ndarray, rate_in: int, rate_out: int) -> np.ndarray:

@@ -1,12 +1,24 @@
 """Tag every audio file under a folder into one Parquet catalog: parallel, resumable, incremental.
 
     mtat-tagger index ~/music --out catalog.parquet [--model serving_model/tagger] [--workers 2]
+                      [--no-follow-symlinks]
+
+Every file under DIR is accounted for: it is a catalog row or a reject. Every regular file is
+tried with the decoder, whatever its name (``.opus`` decodes; ``.m4a`` or a tracker module is
+rejected as ``unsupported_format``, a text file as ``not_audio``); what is refused unopened (hidden
+entries, duplicates, dangling links, ...) is listed in :mod:`tagger_cli.index_scan`. Symlinks
+are followed, to files and folders anywhere (folder loops are detected and reported): a row's
+key is the link's path under DIR, its ``abs_path`` the resolved file. ``--no-follow-symlinks``
+rejects a symlink resolving outside DIR as ``unsafe_path`` (never opened). The summary counts
+add up to the files seen (``indexed N, skipped unchanged N, rejected N (reason N, ...), files
+seen N``); the rejects are listed on stderr grouped by reason. A run that would write a catalog
+without rows writes nothing and exits with status 2, saying why.
 
 Catalog schema (one row per readable file, sorted by ``path``; the format is defined by
 :mod:`mtat.search.catalog`):
 
     path            string          relative to DIR, '/'-separated (the row key)
-    abs_path        string          absolute path when indexed
+    abs_path        string          resolved absolute path (symlinks followed) when indexed
     duration        double          seconds (decoded length)
     probabilities   list<float32>   K clip-level tag probabilities (served numbers), in the order
                                     of the metadata's "tags"
@@ -21,22 +33,21 @@ Catalog schema (one row per readable file, sorted by ``path``; the format is def
 
 Schema metadata ``mtat_tagger.catalog`` (JSON): ``format``, ``tags``, ``embedding_dim``, ``joint_dim``,
 ``model_version``, ``model_dir``, ``model_fingerprint`` (content hash of the SavedModel),
-``preset``, ``mel_config``, ``root`` (absolute DIR), ``created_at``, ``files``, and ``rejects``:
-``[{"path", "reason", "error"}]`` for the files that could not be read (``reason`` as in
-:class:`mtat.audio.AudioError`) or were refused unopened: a symlink resolving outside DIR
-(``unsafe_path``), a dangling symlink (``missing``), a name that is not UTF-8 (``bad_name``);
-also printed to stderr and counted. :func:`mtat.search.catalog.read_catalog` loads it as NumPy
-arrays.
+``preset``, ``mel_config``, ``root`` (absolute DIR), ``created_at``, ``files`` (rows),
+``files_seen`` (= ``files`` + rejects) and ``rejects``: ``[{"path", "reason", "error"}]`` for
+every file that could not be read (``reason`` as in :class:`mtat.audio.AudioError`) or was
+refused unopened (:mod:`tagger_cli.index_scan`). :func:`mtat.search.catalog.read_catalog` loads
+it as NumPy arrays.
 
 Resume: finished files are written every ``--part-size`` files (or 30 s) to
 ``<out>.parts/part-NNNNNN-<id>.parquet`` (written to a dot-file, then renamed: a part is
 complete or absent), next to a ``manifest.json`` naming the model and DIR. A new run skips every
-path already in a part (or in an existing ``<out>`` catalog) whose size and mtime are unchanged,
-indexes the rest, then merges catalog + parts into ``<out>`` (temporary file + rename) and
-deletes the parts. So an interrupted run (Ctrl-C, a kill, a crash) resumes where it stopped,
-loses at most one part's worth of work, indexes nothing twice and misses nothing; re-running on a
-finished catalog only indexes new or changed files and drops rows of deleted ones. Unreadable
-files are retried by the next run (they are not in any part).
+path already in a part (or in an existing ``<out>`` catalog) whose size and mtime (and, through a
+symlink, resolved path) are unchanged, indexes the rest, then merges catalog + parts into
+``<out>`` (temporary file + rename) and deletes the parts. So an interrupted run (Ctrl-C, a kill,
+a crash) resumes where it stopped, loses at most one part's worth of work, indexes nothing twice
+and misses nothing; re-running on a finished catalog only indexes new or changed files and drops
+rows of deleted ones. Unreadable files are retried by the next run (they are not in any part).
 
 One catalog, one model: if the parts or the existing catalog were made with another model
 (version, tag list or SavedModel fingerprint differ) or for another DIR, ``index`` stops with an
@@ -44,7 +55,7 @@ error instead of mixing them; ``--reindex`` discards them and rebuilds with the 
 """
 from __future__ import annotations
 
-import dataclasses
+import argparse
 import datetime as dt
 import json
 import os
@@ -58,6 +69,7 @@ import numpy as np
 
 from mtat.audio import AUDIO_EXTENSIONS
 from mtat.search.catalog import FORMAT, catalog_meta, table_of, write_atomic
+from tagger_cli.index_scan import AudioFile, Scan, nothing_indexed, print_rejects, reason_counts, scan
 from tagger_cli.main import CliError, progress_bar
 
 HELP = "tag every audio file under a folder into a Parquet catalog (parallel, resumable)"
@@ -72,7 +84,9 @@ def default_workers() -> int:
 
 
 def add_arguments(p) -> None:
-    p.add_argument("dir", metavar="DIR", help="folder to scan recursively for " + ", ".join(AUDIO_EXTENSIONS))
+    p.add_argument("dir", metavar="DIR",
+                   help="folder to index recursively: every file is tried with the audio decoder (e.g. "
+                        + " ".join(AUDIO_EXTENSIONS) + "); the others are listed as rejects")
     p.add_argument("--out", required=True, metavar="PARQUET", help="catalog file to write (e.g. catalog.parquet)")
     p.add_argument("--model", metavar="DIR",
                    help="model version dir, model dir (newest version) or serving dir [serving_model/tagger]")
@@ -81,56 +95,10 @@ def add_arguments(p) -> None:
     p.add_argument("--part-size", type=int, default=64, help="files per resumable part [64]")
     p.add_argument("--reindex", action="store_true",
                    help="discard an existing catalog / unfinished parts (other model or folder) and start over")
+    p.add_argument("--follow-symlinks", action=argparse.BooleanOptionalAction, default=True,
+                   help="index the files symlinks point to, also outside DIR (default); with "
+                        "--no-follow-symlinks a symlink resolving outside DIR is rejected as unsafe_path")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
-
-
-# --------------------------------------------------------------------------------------------
-# scanning
-
-
-@dataclasses.dataclass(frozen=True)
-class AudioFile:
-    rel: str
-    abs: str
-    size: int
-    mtime_ns: int
-
-
-def scan(root: str) -> tuple[list[AudioFile], list[dict[str, str]]]:
-    """Audio files under ``root`` (recursive, sorted; names starting with '.' are skipped).
-
-    Returns ``(files, rejects)``. Rejected without being opened, as ``{"path", "reason",
-    "error"}``: a name that is not valid UTF-8 (``bad_name``: it cannot be a catalog key), a
-    symlink resolving outside ``root`` (``unsafe_path``), a dangling symlink (``missing``).
-    """
-    from mtat.annotations import resolves_outside
-    from mtat.audio import printable
-
-    found: list[AudioFile] = []
-    rejects: list[dict[str, str]] = []
-    for d, dirs, files in os.walk(root):
-        dirs[:] = sorted(x for x in dirs if not x.startswith("."))
-        for name in sorted(files):
-            if name.startswith(".") or not name.lower().endswith(AUDIO_EXTENSIONS):
-                continue
-            full = os.path.join(d, name)
-            rel = os.path.relpath(full, root).replace(os.sep, "/")
-            shown = printable(rel)
-            if shown != rel:
-                rejects.append({"path": shown, "reason": "bad_name",
-                                "error": f"file name is not valid UTF-8, rename it: {printable(full)}"})
-                continue
-            if resolves_outside(root, full):
-                rejects.append({"path": rel, "reason": "unsafe_path",
-                                "error": f"symlink to {os.path.realpath(full)}, outside {root}: {full}"})
-                continue
-            try:
-                st = os.stat(full)
-            except OSError as err:  # a dangling link, or it vanished
-                rejects.append({"path": rel, "reason": "missing", "error": f"{err.strerror}: {full}"})
-                continue
-            found.append(AudioFile(rel, full, int(st.st_size), int(st.st_mtime_ns)))
-    return found, rejects
 
 
 # --------------------------------------------------------------------------------------------
@@ -241,7 +209,8 @@ def _already_indexed(args, out: str, parts: _Parts, meta: dict[str, Any],
 
     def unchanged(row: dict[str, Any]) -> bool:
         f = current.get(row["path"])
-        return f is not None and f.size == row["size"] and f.mtime_ns == row["mtime_ns"]
+        return (f is not None and f.size == row["size"] and f.mtime_ns == row["mtime_ns"]
+                and (not f.linked or row.get("abs_path") == f.abs))  # a retargeted link is another file
 
     done: dict[str, dict[str, Any]] = {}  # later sources override earlier ones
     if args.reindex:
@@ -282,6 +251,13 @@ def _row(f: AudioFile, pred, tagger) -> dict[str, Any]:
             "model_dir": tagger.model_dir, "indexed_at": dt.datetime.now(dt.timezone.utc)}
 
 
+def _failure(f: AudioFile, error: BaseException) -> dict[str, str]:
+    """The reject of a file the worker could not tag (the message without the path it ends with)."""
+    reason = getattr(error, "reason", type(error).__name__)
+    text = str(error).strip().splitlines()[0] if str(error).strip() else reason
+    return {"path": f.rel, "reason": reason, "error": text.removesuffix(f": {f.abs}")}
+
+
 def _index_files(args, tagger, todo: list[AudioFile], total: int, parts: _Parts, meta: dict[str, Any],
                  done: dict[str, dict[str, Any]]) -> tuple[list[dict[str, str]], int]:
     """Tag ``todo`` in parallel, saving a part every ``--part-size`` files (or PART_SECONDS) and adding
@@ -313,10 +289,7 @@ def _index_files(args, tagger, todo: list[AudioFile], total: int, parts: _Parts,
             processed += 1
             bar.update(1)
             if error is not None:
-                reason = getattr(error, "reason", type(error).__name__)
-                text = str(error).strip().splitlines()[0] if str(error).strip() else reason
-                rejects.append({"path": f.rel, "reason": reason, "error": text})
-                bar.write(f"skipped {f.rel}: {text}", file=sys.stderr)
+                rejects.append(_failure(f, error))
                 continue
             pending.append(_row(f, pred, tagger))
             if len(pending) >= args.part_size or time.monotonic() - last_flush > PART_SECONDS:
@@ -344,18 +317,18 @@ def run(args) -> int:
     from mtat.tagging import load_tagger
 
     root, out = _paths(args)
+    found: Scan = scan(root, follow_symlinks=args.follow_symlinks, own=(out, out + ".parts"))
+    if not found.files:
+        print_rejects(found.rejects, sys.stderr)
+        raise CliError(nothing_indexed(args.dir, found.seen, found.rejects))
     tagger = load_tagger(args.model)
     meta = _catalog_meta_for(tagger, root)
-    files, scan_rejects = scan(root)
-    if not files and not scan_rejects:
-        raise CliError(f"no audio files ({', '.join(AUDIO_EXTENSIONS)}) under {args.dir}")
+    files = found.files
     parts = _Parts(out)
     done, resumed = _already_indexed(args, out, parts, meta, files)
     parts.start(meta)
     if resumed:
         print(f"resuming: {resumed} file(s) already indexed in {parts.dir}", file=sys.stderr)
-    for r in scan_rejects:
-        print(f"skipped {r['path']}: {r['error']}", file=sys.stderr)
 
     start = time.monotonic()
     todo = [f for f in files if f.rel not in done]
@@ -364,14 +337,20 @@ def run(args) -> int:
 
     current = {f.rel for f in files}
     rows = sorted((r for r in done.values() if r["path"] in current), key=lambda r: r["path"])
-    rejects = sorted(scan_rejects + failed, key=lambda r: r["path"])
+    rejects = sorted(found.rejects + failed, key=lambda r: r["path"])
+    print_rejects(rejects, sys.stderr)
+    if not rows:
+        parts.remove()
+        raise CliError(nothing_indexed(args.dir, found.seen, rejects))
     final_meta = dict(meta, created_at=dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
-                      files=len(rows), rejects=rejects)
+                      files=len(rows), files_seen=found.seen, rejects=rejects)
     write_atomic(table_of(rows, final_meta), out)
     parts.remove()
     _prepare_search(meta["tags"])
     new = processed - len(failed)
     rate = f", {new / seconds:.1f} files/s" if new and seconds > 0 else ""
-    print(f"indexed {len(rows)} file(s) into {args.out}: {new} new{rate}, {len(rows) - new} kept from before, "
-          f"{len(rejects)} unreadable; model {tagger.name} version {tagger.version or '?'}")
+    counts = f" ({reason_counts(rejects)})" if rejects else ""
+    print(f"indexed {new}, skipped unchanged {len(rows) - new}, rejected {len(rejects)}{counts}, "
+          f"files seen {found.seen}: {len(rows)} song(s) in {args.out}{rate}; "
+          f"model {tagger.name} version {tagger.version or '?'}")
     return 0

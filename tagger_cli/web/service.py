@@ -3,7 +3,8 @@
 Songs are addressed by their catalog row (``id``, 0-based); the client never names a path. A
 song's audio file is the catalog's own record of it (``root`` + row key when the catalog has a
 root, else the absolute path stored at indexing time) and is served only while it is a regular
-file (a symlink resolving out of ``root`` is refused).
+file that resolves inside ``root`` or to exactly the resolved path stored at indexing time (a
+symlink ``index`` followed out of ``root``); a link retargeted since to another file is refused.
 
 Thread safety: search is NumPy on read-only arrays plus the shared text encoder, which encodes
 concurrent callers' texts together (``mtat.text_embedding.TextEncoder.encode``); the encoder and
@@ -140,14 +141,15 @@ class WebService:
     def audio_path(self, song_id: Any) -> str:
         """The file of song ``song_id`` as the catalog records it; :class:`NotFound` if it is gone or unsafe."""
         i = self.row(song_id)
-        key = self.catalog.keys[i]
+        key, recorded = self.catalog.keys[i], self.catalog.paths[i]
         if self.root and not os.path.isabs(key):
-            path = os.path.join(self.root, key)
+            path = os.path.realpath(os.path.join(self.root, key))
             real_root = os.path.realpath(self.root)
-            if os.path.commonpath([real_root, os.path.realpath(path)]) != real_root:
-                raise NotFound(f"song {i}: its file resolves outside the catalog's folder")
+            if os.path.commonpath([real_root, path]) != real_root and path != recorded:
+                raise NotFound(f"song {i}: its file resolves outside the catalog's folder, "
+                               "not to the file that was indexed")
         else:
-            path = self.catalog.paths[i]
+            path = recorded
         if "://" in path or not os.path.isfile(path):
             raise NotFound(f"song {i}: its audio file is not available on this server")
         return path

@@ -49,7 +49,7 @@ def test_ptransform_separates_examples_and_rejects(sample_root):
         assert_that(out.examples | beam.Keys() | beam.combiners.Count.PerElement(),
                     equal_to(list(_count_by(r["split"] for r in good).items())), label="splits")
         assert_that(out.rejects | beam.Map(lambda r: (int(r["clip_id"]), r["reason"], r["stage"])),
-                    equal_to([(c, {"empty": "empty", "missing": "missing", "not_audio": "undecodable",
+                    equal_to([(c, {"empty": "empty", "missing": "missing", "not_audio": "not_audio",
                                    "truncated": "too_short"}[k], "audio") for c, k in faults.items()]),
                     label="rejects")
 
@@ -105,7 +105,7 @@ def test_every_good_clip_once_with_csv_labels_and_faults_rejected(sample_root, e
 
     report = ex.read_rejects(os.path.join(rejects.uri, ex.REJECTS_FILE))
     assert {int(r["clip_id"]): r["reason"] for r in report} == {
-        c: {"empty": "empty", "missing": "missing", "not_audio": "undecodable", "truncated": "too_short"}[k]
+        c: {"empty": "empty", "missing": "missing", "not_audio": "not_audio", "truncated": "too_short"}[k]
         for c, k in faults.items()}
     for r in report:
         assert r["path"] in r["message"] and r["message"].startswith(f"line {r['row']}:")

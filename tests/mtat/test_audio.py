@@ -52,7 +52,7 @@ def test_max_seconds_bounds_the_read(files):
 
 
 @pytest.mark.parametrize("name, reason", [
-    ("missing.mp3", "missing"), ("empty.mp3", "empty"), ("text.mp3", "undecodable"),
+    ("missing.mp3", "missing"), ("empty.mp3", "empty"), ("text.mp3", "not_audio"),
     ("random.mp3", "undecodable"), ("folder.mp3", "not_a_file"),
 ])
 def test_bad_files_have_reasons(files, name, reason):
@@ -68,3 +68,38 @@ def test_truncated_mp3_decodes_short_and_is_caught(files):
     with pytest.raises(AudioError) as err:  # ... so the duration check must catch it
         load_audio(files / "truncated.mp3", 12000, min_seconds=26.0)
     assert err.value.reason == "too_short" and "truncated" in str(err.value)
+
+
+@pytest.mark.parametrize("name, data, reason, what", [
+    ("tune.xm", b"Extended Module: song\x1a" + bytes(range(256)), "unsupported_format", "XM tracker module"),
+    ("tune.it", b"IMPM" + bytes(300), "unsupported_format", "Impulse Tracker"),
+    ("tune.s3m", bytes(44) + b"SCRM" + bytes(300), "unsupported_format", "Scream Tracker"),
+    ("tune.mod", bytes(1080) + b"M.K." + bytes(300), "unsupported_format", "tracker module"),
+    ("song.m4a", b"\x00\x00\x00\x20ftypM4A " + bytes(300), "unsupported_format", "MPEG-4"),
+    ("song.aac", b"\xff\xf1\x50\x80" + bytes(300), "unsupported_format", "AAC"),
+    ("song.wma", b"0&\xb2u\x8ef\xcf\x11" + bytes(300), "unsupported_format", "Windows Media"),
+    ("tune.mid", b"MThd\x00\x00\x00\x06" + bytes(300), "unsupported_format", "MIDI"),
+    ("speex.ogg", b"OggS" + bytes(24) + b"Speex   " + bytes(300), "unsupported_format", "Ogg Speex"),
+    ("named.mod", b"\x00" + np.random.default_rng(1).bytes(3000), "unsupported_format", "(.mod)"),
+    ("cover.png", b"\x89PNG\r\n\x1a\n" + bytes(300), "not_audio", "PNG image"),
+    ("doc.pdf", b"%PDF-1.4\n" + bytes(300), "not_audio", "PDF"),
+    ("notes.txt", b"liner notes\n" * 10, "not_audio", "text"),
+    ("blob.bin", np.random.default_rng(2).bytes(3000), "not_audio", "no audio format recognised"),
+    ("noise.flac", np.random.default_rng(3).bytes(3000), "undecodable", "named .flac"),
+    ("bad.mp3", b"ID3" + bytes(300), "undecodable", "corrupt or truncated MP3"),
+])
+def test_undecodable_files_are_named_by_content_then_extension(tmp_path, name, data, reason, what):
+    (tmp_path / name).write_bytes(data)
+    with pytest.raises(AudioError) as err:
+        load_audio(tmp_path / name, 12000)
+    assert err.value.reason == reason and what in str(err.value) and "not decodable as audio" in str(err.value)
+
+
+def test_ogg_opus_decodes_and_a_truncated_one_is_undecodable(tmp_path):
+    path = tmp_path / "voice.opus"
+    sf.write(path, tone(2, 48000), 48000, format="OGG", subtype="OPUS")
+    assert abs(len(load_audio(path, SR)) - 2 * SR) <= SR // 50
+    (tmp_path / "cut.opus").write_bytes(path.read_bytes()[:120])
+    with pytest.raises(AudioError) as err:
+        load_audio(tmp_path / "cut.opus", SR)
+    assert err.value.reason in ("undecodable", "no_samples")

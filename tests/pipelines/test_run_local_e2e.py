@@ -17,7 +17,7 @@ from pipelines.zero_shot import zero_shot_metrics
 
 pytestmark = pytest.mark.slow
 CFG = MelConfig()
-FAULT_REASONS = {"empty": "empty", "missing": "missing", "not_audio": "undecodable", "truncated": "too_short"}
+FAULT_REASONS = {"empty": "empty", "missing": "missing", "not_audio": "not_audio", "truncated": "too_short"}
 #: Zero-shot tags of the run, each with related trained tags (violin / cello / classical, vocal /
 #: singing, choir, female, ...): the first two the sample set has with a positive and a negative
 #: test clip (the 48-clip set has 9 test clips: strings and vocals).

@@ -34,8 +34,8 @@ TAGS = ("guitar", "piano")
 HEADER = b'"clip_id"\t"guitar"\t"piano"\t"mp3_path"'
 ROW_REASONS = {"malformed_row", "bad_encoding", "bad_clip_id", "duplicate_clip_id", "unsafe_path",
                "duplicate_path", "bad_tag_value"}
-AUDIO_REASONS = {"missing", "not_a_file", "empty", "undecodable", "no_samples", "non_finite", "out_of_range",
-                 "too_short"}
+AUDIO_REASONS = {"missing", "not_a_file", "empty", "undecodable", "not_audio", "unsupported_format", "unreadable",
+                 "no_samples", "non_finite", "out_of_range", "too_short"}
 
 
 def fuzz(n: int):

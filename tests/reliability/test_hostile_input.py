@@ -14,7 +14,7 @@ Asserted: every CSV data line ends up in exactly one of examples or rejects, wit
 reason and a message naming the file or line; no NaN/Inf in any stored mel; the short clip is
 zero-padded (``mtat.features.fit_to_clip``) and the long one cropped to its first window; paths
 out of the root are never opened; ``predict`` prints one error line per bad file and tags the
-rest; ``index`` lists every audio file under the root exactly once, as a row or a reject; a
+rest; ``index`` lists every file under the root exactly once, as a row or a reject; a
 10-minute file is decoded with the memory of a few windows by ingestion, ``predict`` and
 ``predict --server``.
 """
@@ -82,7 +82,7 @@ ROWS = [
     (16, "1/folder.mp3", "not_a_file"),
     (17, "2/link-out.mp3", "unsafe_path"),
     (18, "e/linkdir/secret.mp3", "unsafe_path"),
-    (19, "3/text.mp3", "undecodable"),
+    (19, "3/text.mp3", "not_audio"),
     (20, "f/huge.wav", "out_of_range"),
     (21, "f/nan.wav", "non_finite"),
     (22, "f/one-hertz.wav", "undecodable"),
@@ -332,27 +332,30 @@ def test_predict_tags_good_files_and_gives_one_error_line_per_bad_file(capsys, h
             assert sum(why in line and path in line for line in error_lines) >= 1, rel
 
 
-def test_index_lists_every_audio_file_once_as_a_row_or_a_reject(capsys, hostile, pushed_model, tmp_path):
+def test_index_lists_every_file_once_as_a_row_or_a_reject(capsys, hostile, pushed_model, tmp_path):
+    """Strict mode (--no-follow-symlinks): the links out of the root are refused, never opened."""
     root = hostile["root"]
     spy = OpenSpy(mtat.audio.open_audio)
     out = tmp_path / "catalog.parquet"
     with mock.patch.object(mtat.audio, "open_audio", spy):
-        code = main(["index", root, "--out", str(out), "--model", pushed_model, "--workers", "2", "--no-progress"])
+        code = main(["index", root, "--out", str(out), "--model", pushed_model, "--workers", "2", "--no-progress",
+                     "--no-follow-symlinks"])
     stdout, err = capsys.readouterr()
     assert code == 0 and "Traceback" not in err
     cat = read_catalog(str(out))
     rejects = {r["path"]: r["reason"] for r in cat.meta["rejects"]}
-    expected_rejects = {"9/random.mp3": "undecodable", "b/empty.mp3": "empty", "3/text.mp3": "undecodable",
+    expected_rejects = {"9/random.mp3": "undecodable", "b/empty.mp3": "empty", "3/text.mp3": "not_audio",
                         "f/huge.wav": "out_of_range", "f/nan.wav": "non_finite", "f/one-hertz.wav": "undecodable",
-                        "2/link-out.mp3": "unsafe_path", "9/dangling.mp3": "missing", "7/caf\\xe9.mp3": "bad_name",
-                        "0/fifo.mp3": "not_a_file"}
+                        "2/link-out.mp3": "unsafe_path", "e/linkdir/": "unsafe_path", "9/dangling.mp3": "missing",
+                        "7/caf\\xe9.mp3": "bad_name", "0/fifo.mp3": "not_a_file", ANNOTATIONS_FILE: "not_audio"}
     assert rejects == expected_rejects
     listed = sorted(mtat.audio.printable(os.path.relpath(os.path.join(d, f), root))
-                    for d, _, fs in os.walk(root) for f in fs if f.endswith((".mp3", ".wav")))
-    assert sorted(cat.keys + list(rejects)) == listed  # each audio file under the root exactly once
+                    for d, _, fs in os.walk(root) for f in fs) + ["e/linkdir/"]  # a folder link: one entry
+    assert sorted(cat.keys + list(rejects)) == sorted(listed)  # each file under the root exactly once
     assert len(cat.keys) == len(listed) - len(rejects) and not set(cat.keys) & set(rejects)
-    assert f"{len(rejects)} unreadable" in stdout
-    assert all(f"skipped {p}" in err for p in rejects)
+    assert cat.meta["files_seen"] == len(listed)
+    assert f"rejected {len(rejects)} (" in stdout and f"files seen {len(listed)}" in stdout
+    assert all(f"    {p}: " in err for p in rejects)
     assert np.all(np.isfinite(cat.probabilities)) and np.all(np.isfinite(cat.embeddings))
     table = pq.read_table(out, columns=["path", "duration"]).to_pydict()
     durations = dict(zip(table["path"], table["duration"]))

@@ -342,7 +342,7 @@ def test_killed_index_resumes_every_file_once(pushed_model, catalog_audio_dir, t
     captured = capsys.readouterr()
     assert code == 0, captured.err
     assert f"resuming: {len(saved)} file(s)" in captured.err
-    assert f"{len(files) - len(saved)} new" in captured.out and f"{len(saved)} kept from before" in captured.out
+    assert f"indexed {len(files) - len(saved)}, skipped unchanged {len(saved)}," in captured.out
     cat = read_catalog(str(out))
     assert cat.keys == files  # sorted: each file once, none missing
     kept = dict(zip(cat.keys, pq.read_table(out, columns=["indexed_at"]).column("indexed_at").to_pylist()))
@@ -371,6 +371,6 @@ def test_index_resumes_from_any_kill_point(pushed_model, catalog_audio_dir, tmp_
     capsys.readouterr()
     assert tagger_main(argv_parts) == 0
     captured = capsys.readouterr()
-    assert "0 new" in captured.out and "12 kept from before" in captured.out
+    assert "indexed 0, skipped unchanged 12," in captured.out
     cat = read_catalog(str(out))
     assert cat.keys == first.keys and not os.path.exists(str(out) + ".parts")

@@ -196,7 +196,7 @@ def test_long_file_is_decoded_in_bounded_blocks(songs):
     blocks = list(stream_audio(songs["long"], CFG.sample_rate))
     assert len(blocks) >= 6 and max(b.size for b in blocks) <= audio_module.BLOCK_SECONDS * CFG.sample_rate + 2000
     np.testing.assert_allclose(np.concatenate(blocks), load_audio(songs["long"], CFG.sample_rate), atol=1e-5)
-    for bad, reason in ((songs["text"], "undecodable"), (songs["missing"], "missing")):
+    for bad, reason in ((songs["text"], "not_audio"), (songs["missing"], "missing")):
         with pytest.raises(AudioError) as err:
             stream_audio(bad, CFG.sample_rate)
         assert err.value.reason == reason
@@ -308,7 +308,7 @@ def library(catalog_audio_dir, tmp_path):
     shutil.copytree(catalog_audio_dir, root)
     (root / "broken").mkdir()
     (root / "broken" / "bad.mp3").write_bytes(b"ID3" + bytes(300))
-    (root / "readme.txt").write_text("not listed: not an audio extension")
+    (root / "readme.txt").write_text("tried with the decoder, rejected: not audio")
     return root
 
 
@@ -327,8 +327,12 @@ def test_index_tags_every_file_once(capsys, pushed_model, tagger, library, tmp_p
     assert cat.embeddings.shape == (len(good), tagger.embedding_dim)
     assert cat.meta["model_version"] == "1" and cat.meta["model_dir"] == pushed_model
     assert cat.meta["root"] == str(library) and cat.meta["files"] == len(good)
-    assert [(r["path"], r["reason"]) for r in cat.meta["rejects"]] == [("broken/bad.mp3", "undecodable")]
-    assert "skipped broken/bad.mp3" in err and "1 unreadable" in stdout
+    assert [(r["path"], r["reason"]) for r in cat.meta["rejects"]] == [("broken/bad.mp3", "undecodable"),
+                                                                       ("readme.txt", "not_audio")]
+    assert cat.meta["files_seen"] == len(good) + 2
+    assert "    broken/bad.mp3: not decodable as audio: a corrupt or truncated MP3 file" in err
+    assert (f"indexed {len(good)}, skipped unchanged 0, rejected 2 (not_audio 1, undecodable 1), "
+            f"files seen {len(good) + 2}: {len(good)} song(s) in {out}") in stdout
     table = pq.read_table(out).to_pydict()
     assert set(table) == {"path", "abs_path", "duration", "probabilities", "embedding", "joint", "size",
                           "mtime_ns", "model_version", "model_dir", "indexed_at"}
@@ -358,7 +362,7 @@ def test_interrupted_index_resumes_without_duplicates(capsys, pushed_model, libr
     assert f"resuming: {len(saved)} file(s)" in err
     paths = catalog_paths(out)
     assert len(paths) == len(set(paths)) == 12
-    assert f"{12 - len(saved)} new" in stdout and f"{len(saved)} kept from before" in stdout
+    assert f"indexed {12 - len(saved)}, skipped unchanged {len(saved)}, rejected 2" in stdout
     assert not os.path.exists(parts)
 
 
@@ -374,7 +378,7 @@ def test_rerun_indexes_only_new_files_and_drops_deleted_ones(capsys, pushed_mode
     shutil.copy(victim, newcomer)
     victim.unlink()
     code, stdout, err = run_cli(capsys, *args)
-    assert code == 0 and "1 new" in stdout and "11 kept from before" in stdout
+    assert code == 0 and "indexed 1, skipped unchanged 11, rejected 2" in stdout
     second = read_catalog(str(out))
     assert sorted(second.keys) == sorted(first.keys[1:] + ["new/added.mp3"])
     before = dict(zip(first.keys, pq.read_table(out_first).column("indexed_at").to_pylist()))
@@ -404,7 +408,7 @@ def test_index_bad_folder_and_empty_folder(capsys, pushed_model, tmp_path):
     (tmp_path / "empty").mkdir()
     code, _, err = run_cli(capsys, "index", tmp_path / "empty", "--out", tmp_path / "c.parquet",
                            "--model", pushed_model)
-    assert code == 2 and "no audio files" in err
+    assert code == 2 and "holds no files" in err
 
 
 # ------------------------------------------------------------------------------------------
