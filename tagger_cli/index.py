@@ -346,11 +346,11 @@ def run(args) -> int:
                       files=len(rows), files_seen=found.seen, rejects=rejects)
     write_atomic(table_of(rows, final_meta), out)
     parts.remove()
-    _prepare_search(meta["tags"])
     new = processed - len(failed)
     rate = f", {new / seconds:.1f} files/s" if new and seconds > 0 else ""
     counts = f" ({reason_counts(rejects)})" if rejects else ""
     print(f"indexed {new}, skipped unchanged {len(rows) - new}, rejected {len(rejects)}{counts}, "
           f"files seen {found.seen}: {len(rows)} song(s) in {args.out}{rate}; "
           f"model {tagger.name} version {tagger.version or '?'}")
+    _prepare_search(meta["tags"])
     return 0
