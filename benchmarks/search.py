@@ -27,13 +27,13 @@ in the file) after the sentence re-weighting and hubness penalty of the matcher;
 recorded in results.md, and they are dev sets since. ``blind9`` (65) and ``blind10`` (65), in
 ``search_queries_unseen.json``: written the same way, from ``benchmarks/blind_query_brief.md`` alone
 (10 more were already in the measured file and were dropped), and not measured yet: the next search
-change reports its first look on them, then they move into ``search_queries.json``. A song is relevant to a query when the style the
-generator rendered it in is in the query's set; the style of the k-th row of a generated set's
-CSV is :func:`sample_music.style_of` ``(k)``. Queries that name only tempo or loudness (``"slow and
-quiet"``, ``"not loud"``: :data:`RENDERED_ATTRIBUTES`) carry ``relevant_tags`` instead and are judged
-per clip by its generated labels: the generator draws tempo and loudness per clip, so a style-level
-judgement is wrong for many of its clips (in the 200-song catalog no piano clip is labelled both
-slow and quiet, four guitar clips are).
+change reports its first look on them, then they move into ``search_queries.json``. A song is
+relevant to a query when the style the generator rendered it in is in the query's set; the style of
+the k-th row of a generated set's CSV is :func:`sample_music.style_of` ``(k)``. Queries that name
+only tempo or loudness (``"slow and quiet"``, ``"not loud"``: :data:`RENDERED_ATTRIBUTES`) carry
+``relevant_tags`` instead and are judged per clip by its generated labels: the generator draws tempo
+and loudness per clip, so a style-level judgement is wrong for many of its clips (in the 200-song
+catalog no piano clip is labelled both slow and quiet, four guitar clips are).
 
 What it builds (once, cached under ``data/search_bench/``, gitignored; ``--cache DIR`` elsewhere):
 

@@ -50,7 +50,7 @@ from mtat.features import MelConfig
 from mtat.joint_space import unit_vectors
 from mtat.model_info import read_model_info
 from mtat.signatures import ANALYZE, EMBEDDING_NAME, JOINT_NAME, LOG_MEL, OUTPUT_NAME, SERVING_DEFAULT, WAVEFORM_INPUT
-from mtat.windows import Windower
+from mtat.windows import Windower, is_short, short_warning
 
 #: Where ``run_local.py`` pushes by default (``--serving-dir serving_model --model-name tagger``).
 DEFAULT_MODEL_DIR = os.path.join("serving_model", "tagger")
@@ -92,6 +92,11 @@ class FilePrediction:
     #: (``[n, D]``); None for a model without the joint head.
     joint: np.ndarray | None = None
     window_joint: np.ndarray | None = None
+
+    @property
+    def short(self) -> bool:
+        """The audio is shorter than :data:`mtat.windows.MIN_RELIABLE_SECONDS`: its tags are unreliable."""
+        return is_short(self.duration)
 
     def top(self, tags: Sequence[str], n: int) -> list[tuple[str, float]]:
         """The ``n`` most probable ``(tag, probability)``, highest first."""
@@ -435,8 +440,14 @@ def map_files(fn: Callable[[str], Any], paths: Sequence[str], workers: int = 2, 
         pool.shutdown(wait=False, cancel_futures=True)
 
 
-def prediction_json(path: str, tags: Sequence[str], probabilities: np.ndarray, top: int) -> dict:
+def prediction_json(path: str, tags: Sequence[str], probabilities: np.ndarray, top: int,
+                    duration: float | None = None) -> dict:
     """A file's prediction as ``mtat-tagger predict --json`` prints it: ``{"path", "tags": {tag:
-    probability rounded to 6 decimals, every tag, most probable first}, "top": [the ``top`` first tags]}``."""
+    probability rounded to 6 decimals, every tag, most probable first}, "top": [the ``top`` first tags]}``,
+    plus ``"short": true`` and ``"warning"`` (:func:`mtat.windows.short_warning`) when the audio's
+    ``duration`` (seconds) is below :data:`mtat.windows.MIN_RELIABLE_SECONDS`."""
     ranked = top_tags(tags, probabilities, len(tags))
-    return {"path": path, "tags": {t: round(p, 6) for t, p in ranked}, "top": [t for t, _ in ranked[:top]]}
+    out = {"path": path, "tags": {t: round(p, 6) for t, p in ranked}, "top": [t for t, _ in ranked[:top]]}
+    if is_short(duration):
+        out.update(short=True, warning=short_warning(duration))
+    return out

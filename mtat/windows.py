@@ -4,10 +4,41 @@ Model windows start at ``0, W, 2W, ...`` while they fit; one more window aligned
 audio is added when the last regular one did not reach it; audio shorter than a window is one short
 window (zero-padded by the caller). The served SavedModel applies the same rule inside its graph
 (``trainer.models.chunk_starts``); tests check the two agree.
+
+The rule has a floor: audio shorter than :data:`MIN_RELIABLE_SECONDS` is tagged (padded like any
+short file) but its tags are unreliable; :func:`is_short` is the one test of it (``predict`` warns,
+``index`` flags the song ``short``, searches leave flagged songs out unless asked).
 """
 from __future__ import annotations
 
+import math
+
 import numpy as np
+
+#: Shortest audio, in seconds, whose tags are reliable: 3 s, one full analysis window. The model
+#: learns from 29.12 s clips and hears them through windows of a few seconds (a receptive field of
+#: ~3.6 s for the FCN presets; ``strong`` learns from 3.75 s chunks); the taggram's unit of "what the
+#: model hears" is a 3 s segment (:data:`mtat.tagging.TAGGRAM_SEGMENT_SECONDS`). Shorter audio fills
+#: not even one such window: the served window is nine tenths zero padding or more, the max-pooled
+#: features come from a fragment and the padding's silence, and the model answers with what it
+#: learnt for near-silence (sound effects of 0.015-2 s got quiet / slow / soft ~0.9 and classical
+#: ~0.5, and topped the searches "quiet" and "classical" above real music). From 3 s on, the file's
+#: own sound fills at least one whole analysis window.
+MIN_RELIABLE_SECONDS = 3.0
+
+
+def is_short(duration_seconds: float | None) -> bool:
+    """Whether audio of ``duration_seconds`` is below :data:`MIN_RELIABLE_SECONDS` (its tags are
+    unreliable). An unknown duration (None, NaN: catalogs that did not measure it) is not short."""
+    if duration_seconds is None:
+        return False
+    d = float(duration_seconds)
+    return not math.isnan(d) and d < MIN_RELIABLE_SECONDS
+
+
+def short_warning(duration_seconds: float) -> str:
+    """The one-line warning for short audio: ``"1.00 s of audio: tags are unreliable below 3 s"``."""
+    return f"{float(duration_seconds):.2f} s of audio: tags are unreliable below {MIN_RELIABLE_SECONDS:g} s"
 
 
 class Windower:

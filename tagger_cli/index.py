@@ -20,6 +20,8 @@ Catalog schema (one row per readable file, sorted by ``path``; the format is def
     path            string          relative to DIR, '/'-separated (the row key)
     abs_path        string          resolved absolute path (symlinks followed) when indexed
     duration        double          seconds (decoded length)
+    short           bool            shorter than mtat.windows.MIN_RELIABLE_SECONDS (3 s): tags unreliable,
+                                    left out of search / similar unless --include-short
     probabilities   list<float32>   K clip-level tag probabilities (served numbers), in the order
                                     of the metadata's "tags"
     embedding       list<float32>   D-dim clip embedding (penultimate layer, mean over windows)
@@ -68,7 +70,8 @@ from typing import Any
 import numpy as np
 
 from mtat.audio import AUDIO_EXTENSIONS
-from mtat.search.catalog import FORMAT, catalog_meta, table_of, write_atomic
+from mtat.search.catalog import FORMAT, catalog_meta, row_is_short, table_of, write_atomic
+from mtat.windows import MIN_RELIABLE_SECONDS
 from tagger_cli.index_scan import AudioFile, Scan, nothing_indexed, print_rejects, reason_counts, scan
 from tagger_cli.main import CliError, progress_bar
 
@@ -243,7 +246,7 @@ def _already_indexed(args, out: str, parts: _Parts, meta: dict[str, Any],
 
 def _row(f: AudioFile, pred, tagger) -> dict[str, Any]:
     """The catalog row of one tagged file."""
-    return {"path": f.rel, "abs_path": f.abs, "duration": float(pred.duration),
+    return {"path": f.rel, "abs_path": f.abs, "duration": float(pred.duration), "short": pred.short,
             "probabilities": np.asarray(pred.probabilities, np.float32).tolist(),
             "embedding": np.asarray(pred.embedding, np.float32).tolist(),
             "joint": None if pred.joint is None else np.asarray(pred.joint, np.float32).tolist(),
@@ -352,5 +355,8 @@ def run(args) -> int:
     print(f"indexed {new}, skipped unchanged {len(rows) - new}, rejected {len(rejects)}{counts}, "
           f"files seen {found.seen}: {len(rows)} song(s) in {args.out}{rate}; "
           f"model {tagger.name} version {tagger.version or '?'}")
+    short = sum(row_is_short(r) for r in rows)
+    if short:
+        print(f"{short} short (< {MIN_RELIABLE_SECONDS:g} s): tagged, left out of search by default")
     _prepare_search(meta["tags"])
     return 0

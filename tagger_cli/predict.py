@@ -13,10 +13,12 @@ rate. Files are decoded as a stream (a 10-minute file needs the memory of a few 
 probabilities are the served ones (``serving_default``: model windows of 29.12 s averaged).
 ``--json`` prints one object per line: ``{"path", "tags": {tag: probability, ... all tags, most
 probable first}, "top": [the --top tags]}``, or ``{"path", "error"}`` for a file that cannot be
-read. Every file is processed; an unreadable one is one ``error: ...`` line on stderr naming
-it. Exit code: 0 every file tagged, 1 some file failed, 2 a usage, model or server error
-(nothing tagged). ``--plot`` draws a taggram per file (the top tags over time, 3 s windows
-every ``--taggram-hop`` seconds; see mtat.tagging).
+read. Audio shorter than :data:`mtat.windows.MIN_RELIABLE_SECONDS` (3 s) is tagged, but its tags
+are unreliable: a ``warning: PATH: 1.00 s of audio: tags are unreliable below 3 s`` line on
+stderr, and ``"short": true, "warning": ...`` in its JSON object. Every file is processed; an
+unreadable one is one ``error: ...`` line on stderr naming it. Exit code: 0 every file tagged,
+1 some file failed, 2 a usage, model or server error (nothing tagged). ``--plot`` draws a taggram
+per file (the top tags over time, 3 s windows every ``--taggram-hop`` seconds; see mtat.tagging).
 
 ``--tags "a, b c"`` scores any words or phrases zero-shot instead of the trained tags: the
 cosine of the clip's vector in the joint audio-text space and the phrase's text vector, mapped to
@@ -135,10 +137,11 @@ def parse_phrases(text: str) -> list[str]:
     return phrases
 
 
-def json_line(path: str, tags: Sequence[str], probabilities: np.ndarray, top: int) -> str:
+def json_line(path: str, tags: Sequence[str], probabilities: np.ndarray, top: int,
+              duration: float | None = None) -> str:
     from mtat.tagging import prediction_json
 
-    return json.dumps(prediction_json(path, tags, probabilities, top), ensure_ascii=False)
+    return json.dumps(prediction_json(path, tags, probabilities, top, duration), ensure_ascii=False)
 
 
 def _error_text(err: BaseException) -> str:
@@ -203,6 +206,7 @@ def run(args) -> int:
 
     from mtat.audio import printable
     from mtat.tagging import map_files, top_tags
+    from mtat.windows import is_short, short_warning
     from tagger_cli.serve_check import format_top
 
     if args.top < 1:
@@ -248,8 +252,10 @@ def run(args) -> int:
                     out(json.dumps({"path": shown, "error": text}, ensure_ascii=False))
                 continue
             tags, probs, duration, pred = result
+            if is_short(duration):
+                err_line(f"warning: {shown}: {short_warning(duration)}")
             if args.json:
-                out(json_line(shown, tags, probs, args.top))
+                out(json_line(shown, tags, probs, args.top, duration))
             else:
                 out(("" if first else "\n") + format_top(shown, duration, top_tags(tags, probs, args.top)))
             first = False

@@ -24,9 +24,10 @@ without joint vectors uses the tag route alone, so those scores are exactly the 
      "matched_tags": [{"tag": str, "similarity": float, "negated"?: true}, ...],  best first
      "concepts": [{"concept": str, "similarity": float, "how": "word"|"embedding", "alias"?: str}, ...],
      "corrections": {typed word: vocabulary word},
-     "results": [{"path": str, "score": float, "tags": {tag: prob},
+     "results": [{"path": str, "score": float, "tags": {tag: prob}, "short": bool,
                   "parts": {"tag": float, "joint": float | null, "fused": float | null,
-                            "matched": {tag: prob}, "rank": float}}, ...]}
+                            "matched": {tag: prob}, "rank": float}}, ...],
+     "short_excluded": int}                          short songs left out (0 with --include-short)
 
 ``confidence`` (:mod:`mtat.search.confidence`): ~1 for tag names and words of the vocabulary, lower
 for words read only through weak text-embedding neighbours, near 0 for gibberish. ``score`` is
@@ -38,6 +39,11 @@ of a tag is its weight in the query's tag profile. ``tags`` is the song's
 :data:`mtat.search.ranking.SONG_TAGS` most probable tags. ``--explain`` prints the confidence (and, below
 :data:`mtat.search.confidence.LOW_CONFIDENCE`, one line saying the query was read loosely and as
 what) and the parts per result as text.
+
+Songs the catalog flags ``short`` (shorter than :data:`mtat.windows.MIN_RELIABLE_SECONDS`, 3 s:
+their tags are unreliable, sound effects score "quiet" and "classical" high) are left out, as if
+they were not indexed; the text output then ends with one line saying how many, and
+``--include-short`` ranks them too (``"short": true`` on each of them).
 
 ``--tags PROFILE`` (an explicit weighted tag profile) and ``--like PATH`` (more like a catalog song)
 replace QUERY: :mod:`tagger_cli.search_profile`.
@@ -52,6 +58,7 @@ from mtat.search import read_catalog, search
 from mtat.search.api import DEFAULT_TOP, ROUTES
 from mtat.search.confidence import LOW_CONFIDENCE
 from mtat.search.matcher import MAX_TAGS
+from mtat.windows import MIN_RELIABLE_SECONDS
 from tagger_cli import search_profile
 from tagger_cli.main import CliError, progress_bar
 
@@ -72,8 +79,24 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                              "or one route alone")
     parser.add_argument("--explain", action="store_true",
                         help="show the matched concepts and per result the tag-route score, joint cosine, fused score")
+    add_include_short(parser)
     parser.add_argument("--json", action="store_true", help="print one JSON object instead of text")
     search_profile.add_arguments(parser)  # --tags PROFILE, --like PATH
+
+
+def add_include_short(parser: argparse.ArgumentParser) -> None:
+    """``--include-short`` (``search`` and ``similar``)."""
+    parser.add_argument("--include-short", action="store_true",
+                        help=f"also rank songs shorter than {MIN_RELIABLE_SECONDS:g} s (flagged short by `index`: "
+                             "their tags are unreliable; left out by default)")
+
+
+def short_note(excluded: int) -> str:
+    """The line saying how many short songs were left out ('' for none)."""
+    if not excluded:
+        return ""
+    return (f"{excluded} short song(s) (< {MIN_RELIABLE_SECONDS:g} s, tags unreliable) left out: "
+            "--include-short ranks them too")
 
 
 def format_text(result: dict, explain: bool = False) -> str:
@@ -98,13 +121,17 @@ def format_text(result: dict, explain: bool = False) -> str:
     width = len(str(len(result["results"])))
     for rank, r in enumerate(result["results"], 1):
         top = ", ".join(f"{t} {p:.2f}" for t, p in r["tags"].items())
-        lines.append(f"{rank:>{width}}. {r['score']:.3f}  {r['path']}  [{top}]")
+        flag = "  (short)" if r.get("short") else ""
+        lines.append(f"{rank:>{width}}. {r['score']:.3f}  {r['path']}  [{top}]{flag}")
         if explain and "parts" in r:
             parts = r["parts"]
             why = ", ".join(f"{t} {p:.2f}" for t, p in parts.get("matched", {}).items())
             joint = "n/a" if parts["joint"] is None else f"{parts['joint']:.3f}"
             fused = "n/a" if parts["fused"] is None else f"{parts['fused']:.3f}"
             lines.append(f"{'':>{width}}   tag route {parts['tag']:.3f} [{why}]  joint cosine {joint}  fused {fused}")
+    note = short_note(result.get("short_excluded", 0))
+    if note:
+        lines.append(note)
     return "\n".join(lines)
 
 
@@ -128,7 +155,7 @@ def run(args: argparse.Namespace) -> int:
         raise CliError("empty query")
     catalog = read_catalog(args.catalog)
     result = search(catalog, args.query, args.top, args.max_tags, args.min_score, route=args.route,
-                    progress=progress_bar).to_dict()
+                    progress=progress_bar, include_short=args.include_short).to_dict()
     return print_result(result, args)
 
 

@@ -9,7 +9,8 @@
   them; ``--route tag|joint`` for one part alone), the song itself left out.
 
 QUERY, ``--tags`` and ``--like`` exclude each other: give exactly one. Output as ``search``'s (text,
-``--explain``, ``--json``); the ``query`` is the profile written out, or ``like:<path>``.
+``--explain``, ``--json``); the ``query`` is the profile written out, or ``like:<path>``. Short songs
+are left out as by a QUERY (``--include-short``); ``--like`` a short song still ranks by its tags.
 """
 from __future__ import annotations
 
@@ -50,10 +51,11 @@ def run(args: argparse.Namespace) -> int:
     if args.tags is not None:
         if args.route == "joint":
             raise CliError("--tags ranks by the tag route: --route joint does not apply")
-        result = search_profile(catalog, args.tags, args.top, args.min_score)
+        result = search_profile(catalog, args.tags, args.top, args.min_score, include_short=args.include_short)
     else:
         row = catalog.index_of(args.like)
         if row is None:
             raise CliError(f"{args.like} is not a song of catalog {args.catalog}")
-        result = search_like(catalog, row, args.top, route=args.route, min_score=args.min_score)
+        result = search_like(catalog, row, args.top, route=args.route, min_score=args.min_score,
+                             include_short=args.include_short)
     return print_result(result.to_dict(), args)

@@ -114,6 +114,31 @@ def catalog_audio_dir(sample_root, tmp_path_factory) -> str:
     return str(out)
 
 
+#: The sound effect of ``short_audio_dir``: its path under the folder, and its length in seconds.
+SHORT_CLIP = "fx/blip.mp3"
+SHORT_CLIP_SECONDS = 1.0
+
+
+@pytest.fixture(scope="session")
+def short_audio_dir(catalog_audio_dir, tmp_path_factory) -> str:
+    """Three songs of ``catalog_audio_dir`` and :data:`SHORT_CLIP`: the first second of a fourth (a sound
+    effect's length, under ``mtat.windows.MIN_RELIABLE_SECONDS``). Read-only for tests."""
+    import glob
+
+    import soundfile as sf
+
+    out = tmp_path_factory.mktemp("short_audio")
+    mp3s = sorted(glob.glob(os.path.join(catalog_audio_dir, "*", "*.mp3")))
+    for src in mp3s[:3]:
+        dest = out / os.path.relpath(src, catalog_audio_dir)
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(src, dest)
+    y, sr = sf.read(mp3s[3], dtype="float32")
+    (out / SHORT_CLIP).parent.mkdir()
+    sf.write(str(out / SHORT_CLIP), y[: int(SHORT_CLIP_SECONDS * sr)], sr, format="MP3")
+    return str(out)
+
+
 @pytest.fixture
 def interrupt_next_index(monkeypatch):
     """``arm(n)``: the next ``mtat-tagger index`` run is interrupted (KeyboardInterrupt, as Ctrl-C)

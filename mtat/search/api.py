@@ -31,7 +31,7 @@ from mtat.search.errors import CatalogError, QueryError
 from mtat.search.fusion import JOINT_WEIGHT, TAG_WEIGHT
 from mtat.search.joint import joint_scores
 from mtat.search.matcher import MAX_TAGS, TagMatcher
-from mtat.search.ranking import combine_routes, hits
+from mtat.search.ranking import candidate_rows, combine_routes, hits, short_left_out
 from mtat.search.results import SearchResult
 from mtat.search.scoring import score_songs
 
@@ -64,28 +64,34 @@ def prepare_vocabulary(tags: Sequence[str] | None = None, progress: Progress | N
 
 def search(catalog: Catalog, query: str, top: int = DEFAULT_TOP, max_tags: int = MAX_TAGS, min_score: float = 0.0, *,
            route: str = "auto", tag_weight: float = TAG_WEIGHT, joint_weight: float = JOINT_WEIGHT,
-           matcher: TagMatcher | None = None, progress: Progress | None = None) -> SearchResult:
+           matcher: TagMatcher | None = None, progress: Progress | None = None,
+           include_short: bool = False) -> SearchResult:
     """The ``top`` songs of ``catalog`` for ``query`` whose shown ``score`` is at least ``min_score``
     (the score comparable across queries, see the module docstring), best first.
 
     ``route``: "auto" (fused when the catalog has joint vectors and the query has free words),
     "tag" or "joint" (that route alone; "joint" needs joint vectors). ``matcher`` replaces the
     cached default (tests, benchmarks); ``progress`` wraps the default matcher's first embedding of
-    the vocabulary. Raises :class:`~mtat.search.errors.QueryError` / :class:`CatalogError`.
+    the vocabulary. Songs flagged short (tags unreliable) are left out, exactly as if the catalog
+    did not hold them, unless ``include_short`` (:mod:`mtat.search.ranking`); the result's
+    ``short_excluded`` counts them. Raises :class:`~mtat.search.errors.QueryError` / :class:`CatalogError`.
     """
     if route not in ROUTES:
         raise QueryError(f"unknown route {route!r}: choose from {', '.join(ROUTES)}")
     m = matcher or default_matcher(tuple(catalog.tags), max_tags, progress)
     match = m.match(query)
-    tag = score_songs(catalog.probabilities, catalog.tags, match.matches, scaled=match.kind == "words")
+    rows = candidate_rows(catalog, include_short)
+    tag = score_songs(catalog.probabilities, catalog.tags, match.matches, scaled=match.kind == "words", rows=rows)
     joint = None
     if route == "joint" or (route == "auto" and match.kind == "words"):
         joint = joint_scores(catalog, match.text or query, m.encode)
         if joint is None and route == "joint":
             raise CatalogError(f"catalog {catalog.source} has no joint audio-text vectors: index it with a model "
                                "that has the joint head")
+        if joint is not None and rows is not None:
+            joint = joint[rows]
     used, scores, evidence, fused = combine_routes(route, tag, joint, tag_weight, joint_weight,
                                                    "tags" if match.kind == "tags" else "tag")
     songs = hits(catalog, scores, evidence, match.confidence, tag, match.matches, top, min_score, joint=joint,
-                 fused=fused)
-    return SearchResult(query, used, match, songs, match.confidence)
+                 fused=fused, rows=rows)
+    return SearchResult(query, used, match, songs, match.confidence, short_left_out(catalog, rows))

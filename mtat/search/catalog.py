@@ -5,6 +5,8 @@ One row per song::
     path            string          relative to the indexed folder, '/'-separated (the row key)
     abs_path        string          absolute path when indexed (optional; shown when present)
     duration        double          seconds (decoded length)
+    short           bool            shorter than mtat.windows.MIN_RELIABLE_SECONDS (3 s): its tags are
+                                    unreliable, searches leave it out unless asked (``include_short``)
     probabilities   list<float32>   K clip-level tag probabilities, in the order of meta["tags"]
     embedding       list<float32>   D-dim clip audio embedding (optional: ``similar`` needs it)
     joint           list<float32>   unit vector in the joint audio-text space (optional: models with
@@ -20,6 +22,10 @@ and the schema metadata :data:`META_KEY` (JSON) with ``format`` (:data:`FORMAT`)
 adds (``root``, ``files``, ``rejects``, ...). Every problem a reader meets (missing file, not
 Parquet, not a catalog, no rows, inconsistent widths, NaN) is a one-line
 :class:`~mtat.search.errors.CatalogError`.
+
+Catalogs written before the ``short`` column load too: it is derived from ``duration``
+(:func:`mtat.windows.is_short`; an unknown duration is not short), for a missing column as for
+null values, and rows of such catalogs get it the same way when they are written again.
 """
 from __future__ import annotations
 
@@ -34,6 +40,7 @@ from typing import Any
 import numpy as np
 
 from mtat.search.errors import CatalogError
+from mtat.windows import is_short
 
 META_KEY = b"mtat_tagger.catalog"
 FORMAT = 1
@@ -45,7 +52,8 @@ class Catalog:
     or None; ``joint`` ``[n, JOINT_DIM]`` unit vectors in the joint audio-text space or None.
 
     ``paths`` are what results show: the absolute path recorded at indexing time when the
-    catalog has one, else the row key.
+    catalog has one, else the row key. ``short`` ``[n]`` bool: the song is shorter than
+    :data:`mtat.windows.MIN_RELIABLE_SECONDS` (all False when not given).
     """
 
     source: str
@@ -58,6 +66,11 @@ class Catalog:
     model_version: str = ""
     meta: dict[str, Any] = dataclasses.field(default_factory=dict)
     joint: np.ndarray | None = None
+    short: np.ndarray | None = None
+
+    def __post_init__(self) -> None:
+        n = len(self.paths)
+        self.short = np.zeros(n, bool) if self.short is None else np.asarray(self.short, bool).reshape(n)
 
     def __len__(self) -> int:
         return len(self.paths)
@@ -158,12 +171,15 @@ def read_catalog(path: str, require_embeddings: bool = False) -> Catalog:
     if "joint" in names and table.column("joint").null_count == 0:
         joint = _matrix(table, "joint", meta.get("joint_dim"), path)
     keys = [str(p) for p in table.column("path").to_pylist()]
+    durations = table.column("duration").to_pylist() if "duration" in names else [None] * len(keys)
+    flags = table.column("short").to_pylist() if "short" in names else [None] * len(keys)
+    short = np.fromiter((is_short(d) if f is None else bool(f) for f, d in zip(flags, durations)), bool, len(keys))
     shown = keys
     if "abs_path" in names:
         shown = [a if a else k for a, k in zip(table.column("abs_path").to_pylist(), keys)]
     return Catalog(source=path, paths=[str(p) for p in shown], tags=tags, probabilities=probs,
                    embeddings=embeddings, keys=keys, model_dir=str(meta.get("model_dir") or ""),
-                   model_version=str(meta.get("model_version") or ""), meta=meta, joint=joint)
+                   model_version=str(meta.get("model_version") or ""), meta=meta, joint=joint, short=short)
 
 
 def model_dir_for(catalog: Catalog, model: str | None, alternative: str = "") -> str:
@@ -181,9 +197,11 @@ def model_dir_for(catalog: Catalog, model: str | None, alternative: str = "") ->
 
 
 def write_catalog(path: str, paths: Sequence[str], probabilities, tags: Sequence[str], embeddings=None, *,
-                  model_dir: str = "", model_version: str = "", root: str = "", joint=None) -> None:
+                  model_dir: str = "", model_version: str = "", root: str = "", joint=None,
+                  durations=None) -> None:
     """Write a catalog of given predictions (synthetic catalogs for tests and benchmarks) with
-    the indexer's own schema and writer; the columns ``index`` measures (duration, size, mtime) are empty."""
+    the indexer's own schema and writer; the columns ``index`` measures (size, mtime) are empty, and
+    ``duration`` too unless ``durations`` (seconds per song) are given (``short`` follows from them)."""
     import datetime as dt
 
     n = len(paths)
@@ -198,7 +216,8 @@ def write_catalog(path: str, paths: Sequence[str], probabilities, tags: Sequence
         meta["joint_dim"] = int(joint.shape[1])
     now = dt.datetime.now(dt.timezone.utc)
     rows = [{"path": str(p), "abs_path": _canonical(os.path.join(root, p)) if root else str(p),
-             "duration": float("nan"), "probabilities": probabilities[i].tolist(),
+             "duration": float("nan") if durations is None else float(durations[i]),
+             "probabilities": probabilities[i].tolist(),
              "embedding": None if embeddings is None else embeddings[i].tolist(),
              "joint": None if joint is None else joint[i].tolist(),
              "model_version": str(model_version), "model_dir": model_dir, "indexed_at": now}
@@ -226,7 +245,7 @@ def catalog_schema(meta: dict[str, Any]):
     import pyarrow as pa
 
     return pa.schema([
-        ("path", pa.string()), ("abs_path", pa.string()), ("duration", pa.float64()),
+        ("path", pa.string()), ("abs_path", pa.string()), ("duration", pa.float64()), ("short", pa.bool_()),
         ("probabilities", pa.list_(pa.float32())), ("embedding", pa.list_(pa.float32())),
         ("joint", pa.list_(pa.float32())),
         ("size", pa.int64()), ("mtime_ns", pa.int64()), ("model_version", pa.string()),
@@ -234,11 +253,18 @@ def catalog_schema(meta: dict[str, Any]):
     ], metadata={META_KEY: json.dumps(meta)})
 
 
+def row_is_short(row: dict[str, Any]) -> bool:
+    """A catalog row's ``short`` flag; derived from its ``duration`` when the row has none (older catalogs)."""
+    flag = row.get("short")
+    return is_short(row.get("duration")) if flag is None else bool(flag)
+
+
 def table_of(rows: list[dict[str, Any]], meta: dict[str, Any]):
     import pyarrow as pa
 
     schema = catalog_schema(meta)
     columns = {f.name: [r.get(f.name) for r in rows] for f in schema}  # rows of older catalogs lack "joint"
+    columns["short"] = [row_is_short(r) for r in rows]  # ... and "short"
     return pa.Table.from_pydict(columns, schema=schema)
 
 

@@ -24,7 +24,7 @@ from mtat.search.catalog import Catalog
 from mtat.search.errors import CatalogError, QueryError
 from mtat.search.fusion import JOINT_WEIGHT, TAG_WEIGHT
 from mtat.search.profile import format_profile
-from mtat.search.ranking import combine_routes, hits
+from mtat.search.ranking import candidate_rows, combine_routes, hits, short_left_out
 from mtat.search.results import QueryMatch, SearchResult, TagMatch
 from mtat.search.scoring import score_songs
 
@@ -50,13 +50,15 @@ def joint_similarity(catalog: Catalog, row: int) -> np.ndarray | None:
 
 
 def search_like(catalog: Catalog, row: int, top: int = 10, n_tags: int = LIKE_TAGS, *, route: str = "auto",
-                min_score: float = 0.0) -> SearchResult:
+                min_score: float = 0.0, include_short: bool = False) -> SearchResult:
     """The ``top`` songs most like catalog song ``row`` (itself left out), best first.
 
     ``route``: "auto" (the profile fused with the joint cosine when the catalog has joint vectors,
     else the profile alone), "tag" (the profile alone) or "joint" (the joint cosine alone). The
     result's ``query`` is ``like:<path>``, its ``matched_tags`` the song's profile, ``route`` "tags",
-    "fused" or "joint". Raises :class:`QueryError` (bad row, route, top) / :class:`CatalogError`.
+    "fused" or "joint". Songs flagged short are left out unless ``include_short`` (the song ``row``
+    itself may be short: its profile is still its own). Raises :class:`QueryError` (bad row, route,
+    top) / :class:`CatalogError`.
     """
     if route not in ROUTES:
         raise QueryError(f"unknown route {route!r}: choose from {', '.join(ROUTES)}")
@@ -66,13 +68,17 @@ def search_like(catalog: Catalog, row: int, top: int = 10, n_tags: int = LIKE_TA
         raise QueryError(f"top and the number of tags must be at least 1, got {top}, {n_tags}")
     row = int(row)
     matches = song_profile(catalog, row, n_tags)
-    tag = score_songs(catalog.probabilities, catalog.tags, matches, scaled=False)
+    rows = candidate_rows(catalog, include_short)
+    tag = score_songs(catalog.probabilities, catalog.tags, matches, scaled=False, rows=rows)
     joint = None if route == "tag" else joint_similarity(catalog, row)
     if route == "joint" and joint is None:
         raise CatalogError(f"catalog {catalog.source} has no joint audio-text vectors: index it with a model "
                            "that has the joint head")
+    if joint is not None and rows is not None:
+        joint = joint[rows]
     used, scores, evidence, fused = combine_routes(route, tag, joint, TAG_WEIGHT, JOINT_WEIGHT, "tags")
     query = f"like:{catalog.paths[row]}"
     match = QueryMatch(query, "tags", matches, text=format_profile(matches))
-    return SearchResult(query, used, match, hits(catalog, scores, evidence, 1.0, tag, matches, top, min_score, joint=joint,
-                                                 fused=fused, exclude=[row]))
+    songs = hits(catalog, scores, evidence, 1.0, tag, matches, top, min_score, joint=joint, fused=fused, exclude=[row],
+                 rows=rows)
+    return SearchResult(query, used, match, songs, short_excluded=short_left_out(catalog, rows, besides=[row]))

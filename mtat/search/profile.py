@@ -17,7 +17,7 @@ from collections.abc import Sequence
 
 from mtat.search.catalog import Catalog
 from mtat.search.errors import QueryError
-from mtat.search.ranking import hits
+from mtat.search.ranking import candidate_rows, hits, short_left_out
 from mtat.search.results import QueryMatch, SearchResult, TagMatch
 from mtat.search.scoring import score_songs
 
@@ -89,10 +89,11 @@ def format_profile(matches: Sequence[TagMatch]) -> str:
 
 
 def search_profile(catalog: Catalog, profile: str | Sequence[TagMatch], top: int = 10,
-                   min_score: float = 0.0) -> SearchResult:
+                   min_score: float = 0.0, *, include_short: bool = False) -> SearchResult:
     """The ``top`` songs of ``catalog`` for an explicit tag profile (text for :func:`parse_profile`, or
     its matches), best first; route "tags", the result's ``query`` is the profile's text
-    (:func:`format_profile`). Raises :class:`~mtat.search.errors.QueryError` for a bad profile."""
+    (:func:`format_profile`). Songs flagged short are left out unless ``include_short``.
+    Raises :class:`~mtat.search.errors.QueryError` for a bad profile."""
     if top < 1:
         raise QueryError(f"top must be at least 1, got {top}")
     matches = parse_profile(profile, catalog.tags) if isinstance(profile, str) else tuple(profile)
@@ -100,6 +101,8 @@ def search_profile(catalog: Catalog, profile: str | Sequence[TagMatch], top: int
     if unknown or not matches:
         raise QueryError(f"unknown tag {unknown[0]!r}: not a tag of the catalog" if unknown else "empty tag profile")
     text = format_profile(matches)
-    tag = score_songs(catalog.probabilities, catalog.tags, matches, scaled=False)
+    rows = candidate_rows(catalog, include_short)
+    tag = score_songs(catalog.probabilities, catalog.tags, matches, scaled=False, rows=rows)
     return SearchResult(text, "tags", QueryMatch(text, "tags", matches, text=text),
-                        hits(catalog, tag, tag, 1.0, tag, matches, top, min_score))
+                        hits(catalog, tag, tag, 1.0, tag, matches, top, min_score, rows=rows),
+                        short_excluded=short_left_out(catalog, rows))

@@ -1,5 +1,12 @@
-"""One ranking step shared by every kind of search (words, an explicit profile, more like a song):
-scores -> the best songs as :class:`~mtat.search.results.SongHit` s with the parts behind them."""
+"""One ranking step shared by every kind of search (words, an explicit profile, more like a song, songs
+that sound alike): which songs are candidates, and scores -> the best songs as
+:class:`~mtat.search.results.SongHit` s with the parts behind them.
+
+Short songs (the catalog's ``short`` flag, :func:`mtat.windows.is_short`: tags unreliable) are not
+candidates unless ``include_short``: every search scores :func:`candidate_rows` only, so a search
+without them ranks and scores exactly as on a catalog that never held them (the catalog-wide parts
+of a score, such as each tag's catalog maximum and the fused routes' standardisation, are taken over
+the candidates). When no song is short every row is a candidate and nothing changes."""
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -18,26 +25,54 @@ SONG_TAGS = 5
 EXPLAIN_TAGS = 4
 
 
+def candidate_rows(catalog: Catalog, include_short: bool = False) -> np.ndarray | None:
+    """The catalog rows a search ranks: None (every row) when ``include_short`` or when no song is
+    short, else the rows of the songs not flagged short (ascending)."""
+    if include_short or not catalog.short.any():
+        return None
+    return np.flatnonzero(~catalog.short)
+
+
+def short_left_out(catalog: Catalog, rows: np.ndarray | None, besides: Sequence[int] = ()) -> int:
+    """How many short songs the candidate ``rows`` leave out, not counting the rows ``besides`` (the
+    query song of a "more like" search, left out anyway)."""
+    if rows is None:
+        return 0
+    short = catalog.short.copy()
+    short[list(besides)] = False
+    return int(short.sum())
+
+
+def positions(rows: np.ndarray | None, catalog_rows: Sequence[int]) -> list[int]:
+    """Where ``catalog_rows`` sit among the candidate ``rows`` (those that are candidates at all)."""
+    if rows is None:
+        return [int(r) for r in catalog_rows]
+    return [int(k) for k in np.flatnonzero(np.isin(rows, list(catalog_rows)))]
+
+
 def hits(catalog: Catalog, rank: np.ndarray, evidence: np.ndarray, confidence: float, tag: np.ndarray,
          matches: Sequence[TagMatch], top: int, min_score: float = 0.0, *, joint: np.ndarray | None = None,
-         fused: np.ndarray | None = None, exclude: Sequence[int] = ()) -> tuple[SongHit, ...]:
-    """The ``top`` songs by ``rank`` (rows in ``exclude`` left out) whose shown score
+         fused: np.ndarray | None = None, exclude: Sequence[int] = (),
+         rows: np.ndarray | None = None) -> tuple[SongHit, ...]:
+    """The ``top`` songs by ``rank`` (catalog rows in ``exclude`` left out) whose shown score
     (:func:`~mtat.search.confidence.shown_scores` of ``evidence`` and ``confidence``, comparable across
-    queries) is at least ``min_score``; ``tag`` / ``joint`` / ``fused``: each route's scores for the parts."""
+    queries) is at least ``min_score``; ``tag`` / ``joint`` / ``fused``: each route's scores for the parts.
+    The score arrays hold one value per candidate of ``rows`` (:func:`candidate_rows`; None: per row)."""
     col = {t: k for k, t in enumerate(catalog.tags)}
     probs = catalog.probabilities
     explained = list(matches)[:EXPLAIN_TAGS]
     shown = shown_scores(evidence, confidence)
     songs = []
-    for i in rank_songs(rank, top, exclude=exclude):
+    for i in rank_songs(rank, top, exclude=positions(rows, exclude)):
         if shown[i] < min_score:  # shown is non-decreasing in the ranking score: nothing below scores more
             break
+        row = int(i if rows is None else rows[i])
         parts = ScoreParts(float(tag[i]), None if joint is None else float(joint[i]),
                            None if fused is None else float(fused[i]),
-                           {("not " if t.negated else "") + t.tag: float(probs[i, col[t.tag]]) for t in explained},
+                           {("not " if t.negated else "") + t.tag: float(probs[row, col[t.tag]]) for t in explained},
                            rank=float(rank[i]))
-        songs.append(SongHit(int(i), catalog.paths[i], catalog.top_tags(int(i), SONG_TAGS), score=float(shown[i]),
-                             parts=parts))
+        songs.append(SongHit(row, catalog.paths[row], catalog.top_tags(row, SONG_TAGS), bool(catalog.short[row]),
+                             score=float(shown[i]), parts=parts))
     return tuple(songs)
 
 

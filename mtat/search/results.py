@@ -94,15 +94,18 @@ class ScoreParts:
 
 @dataclasses.dataclass(frozen=True)
 class CatalogSong:
-    """A catalog song in a ranking: its catalog ``row``, the ``path`` results show and its most probable
-    ``tags`` ({tag: probability}, highest first)."""
+    """A catalog song in a ranking: its catalog ``row``, the ``path`` results show, its most probable
+    ``tags`` ({tag: probability}, highest first) and ``short``: the song is shorter than
+    :data:`mtat.windows.MIN_RELIABLE_SECONDS`, its tags are unreliable (shown only when asked for)."""
 
     row: int
     path: str
     tags: Mapping[str, float]
+    short: bool = False
 
     def _dict(self, name: str, value: float) -> dict:
-        return {"path": self.path, name: _r(value), "tags": {t: _r(p) for t, p in self.tags.items()}}
+        return {"path": self.path, name: _r(value), "tags": {t: _r(p) for t, p in self.tags.items()},
+                "short": self.short}
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
@@ -122,13 +125,15 @@ class SongHit(CatalogSong):
 class SearchResult:
     """A search: the query, the route that ranked (``"tags" | "tag" | "fused" | "joint"``), its match,
     the songs best first and ``confidence`` in [0, 1], how well the query was understood
-    (:mod:`mtat.search.confidence`: the match's)."""
+    (:mod:`mtat.search.confidence`: the match's); ``short_excluded``: how many short songs were left
+    out of the ranking (``include_short=False``)."""
 
     query: str
     route: str
     match: QueryMatch
     songs: tuple[SongHit, ...]
     confidence: float = 1.0
+    short_excluded: int = 0
 
     def to_dict(self) -> dict:
         from mtat.search.confidence import LOW_CONFIDENCE
@@ -137,7 +142,8 @@ class SearchResult:
                 "low_confidence": self.confidence < LOW_CONFIDENCE,
                 "matched_tags": [t.to_dict() for t in self.match.matches],
                 "concepts": [c.to_dict() for c in self.match.concepts],
-                "corrections": dict(self.match.corrections), "results": [s.to_dict() for s in self.songs]}
+                "corrections": dict(self.match.corrections), "results": [s.to_dict() for s in self.songs],
+                "short_excluded": self.short_excluded}
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True)

@@ -32,22 +32,27 @@ def tag_scales(probabilities: np.ndarray) -> np.ndarray:
 
 
 def score_songs(probabilities: np.ndarray, tags: Sequence[str], matches: Iterable[TagMatch],
-                scaled: bool = False) -> np.ndarray:
+                scaled: bool = False, rows: np.ndarray | None = None) -> np.ndarray:
     """Similarity-weighted mean of the matched tags' probabilities (``1 - p`` if negated), ``[n]``.
 
     ``scaled`` (free-word profiles): each tag's probabilities are divided by :func:`tag_scales`
     first. A model is confident on some tags (flute songs get ~0.75 for ``flute``) and shy on
     others (harpsichord songs ~0.13 for ``harpsichord``); unscaled, the confident tag decides
     every mix it is in. Tag-name queries stay plain probabilities (a one-tag query's score is
-    the song's probability of that tag)."""
+    the song's probability of that tag).
+
+    ``rows``: score only these songs (``[len(rows)]`` scores, the scales taken over them alone), as
+    if the catalog held nothing else; None: every song."""
     probs = np.asarray(probabilities)
     matches = list(matches)
     col = {t: i for i, t in enumerate(tags)}
     cols = [col[m.tag] for m in matches]
-    used = probs[:, cols].astype(np.float64)  # only the matched columns: no copy of the whole catalog
-    if scaled and probs.shape[0]:
+    # only the matched columns (and rows): no copy of the whole catalog
+    used = (probs[:, cols] if rows is None else probs[np.ix_(np.asarray(rows, np.intp), cols)]).astype(np.float64)
+    n = used.shape[0]
+    if scaled and n:
         used /= tag_scales(used)
-    num = np.zeros(probs.shape[0])
+    num = np.zeros(n)
     den = 0.0
     for k, m in enumerate(matches):
         p = used[:, k]
@@ -55,7 +60,7 @@ def score_songs(probabilities: np.ndarray, tags: Sequence[str], matches: Iterabl
         num += w * ((1.0 - p) if m.negated else p)
         den += w
     if den == 0.0:
-        return np.zeros(probs.shape[0])
+        return np.zeros(n)
     return num / den
 
 

@@ -15,7 +15,7 @@ import numpy as np
 
 from mtat.search.catalog import Catalog
 from mtat.search.errors import CatalogError
-from mtat.search.ranking import SONG_TAGS
+from mtat.search.ranking import SONG_TAGS, candidate_rows, positions
 from mtat.search.results import SimilarSong
 from mtat.search.scoring import rank_songs
 
@@ -40,15 +40,20 @@ def cosine_to_all(query: np.ndarray, embeddings: np.ndarray) -> np.ndarray:
     return np.where(en * qn > 0, e @ q / denom, 0.0)
 
 
-def rank_similar(catalog: Catalog, embedding: np.ndarray, top: int, exclude: int | None = None) -> list[SimilarSong]:
+def rank_similar(catalog: Catalog, embedding: np.ndarray, top: int, exclude: int | None = None, *,
+                 include_short: bool = False) -> list[SimilarSong]:
     """The ``top`` most similar catalog songs, best first (similarity: cosine of the catalog-centred
-    embeddings); ``exclude``: a row left out (the query song itself)."""
-    emb = np.asarray(catalog.embeddings, np.float64)
+    embeddings); ``exclude``: a row left out (the query song itself). Songs flagged short are left
+    out unless ``include_short``, as if the catalog did not hold them (the centre is their mean too;
+    :func:`mtat.search.ranking.short_left_out` counts them)."""
+    rows = candidate_rows(catalog, include_short)
+    emb = np.asarray(catalog.embeddings if rows is None else catalog.embeddings[rows], np.float64)
     centre = emb.mean(axis=0) if len(emb) >= MIN_CENTRE else np.zeros(emb.shape[1])
     query = np.asarray(embedding, np.float64).reshape(-1)
     if query.shape[0] != emb.shape[1]:
         raise _dimension_error(query.shape[0], emb.shape[1])
     sims = cosine_to_all(query - centre, emb - centre)
-    skip = [] if exclude is None else [exclude]
-    return [SimilarSong(int(i), catalog.paths[i], catalog.top_tags(int(i), SONG_TAGS), similarity=float(sims[i]))
-            for i in rank_songs(sims, top, exclude=skip)]
+    skip = positions(rows, [] if exclude is None else [exclude])
+    found = [(int(i if rows is None else rows[i]), float(sims[i])) for i in rank_songs(sims, top, exclude=skip)]
+    return [SimilarSong(r, catalog.paths[r], catalog.top_tags(r, SONG_TAGS), bool(catalog.short[r]), similarity=s)
+            for r, s in found]

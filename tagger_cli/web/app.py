@@ -9,6 +9,7 @@ Routes::
          /api/search?like=     ... more like catalog song ``like`` (its top tags + joint vector; instead of q)
     GET  /api/tags             {"tags": the catalog's tag names}
     GET  /api/similar?id=&top= similar --json's object for catalog song ``id``
+                               (search and similar: short songs left out unless ``include_short=1``)
     GET  /api/taggram?id=      the song's taggram (top tags x time) as JSON, drawn by the page
     POST /api/predict          multipart field "file" -> predict --json's object
                                (``?taggram=1`` adds "taggram"; ``?top=N`` as predict --top)
@@ -106,21 +107,24 @@ def _add_song_routes(app: FastAPI, service: WebService) -> None:
     """Search, similar songs, taggrams and the audio files of the catalog."""
 
     @app.get("/api/search")
-    async def api_search(q: str = "", top: int = 10, tags: str | None = None, like: str | None = None):
+    async def api_search(q: str = "", top: int = 10, tags: str | None = None, like: str | None = None,
+                         include_short: bool = False):
         # a cached answer is returned on the event loop; the rest (encoder, NumPy) runs in a worker thread.
         # plain JSON types: JSONResponse, no jsonable_encoder pass
         if tags is not None or like is not None:  # an explicit profile or more like a song: NumPy only
-            return JSONResponse(await anyio.to_thread.run_sync(service.explicit_search, q, tags, like, top))
-        hit = service.cached_search(q, top)
-        return JSONResponse(hit if hit is not None else await anyio.to_thread.run_sync(service.search, q, top))
+            return JSONResponse(await anyio.to_thread.run_sync(service.explicit_search, q, tags, like, top,
+                                                               include_short))
+        hit = service.cached_search(q, top, include_short)
+        return JSONResponse(hit if hit is not None
+                            else await anyio.to_thread.run_sync(service.search, q, top, include_short))
 
     @app.get("/api/tags")
     def api_tags():
         return JSONResponse(service.tags())
 
     @app.get("/api/similar")
-    def api_similar(id: str = "", top: int = 10):  # the API's parameter name
-        return JSONResponse(service.similar(id, top))
+    def api_similar(id: str = "", top: int = 10, include_short: bool = False):  # the API's parameter names
+        return JSONResponse(service.similar(id, top, include_short))
 
     @app.get("/api/taggram")
     def api_taggram(id: str = ""):

@@ -28,9 +28,11 @@ from mtat.search import search
 from mtat.search.catalog import Catalog
 from mtat.search.like import search_like
 from mtat.search.profile import format_profile, search_profile
+from mtat.search.ranking import candidate_rows, short_left_out
 from mtat.search.results import TagMatch
 from mtat.search.similar import rank_similar
 from mtat.tagging import prediction_json
+from mtat.windows import MIN_RELIABLE_SECONDS
 
 T = TypeVar("T")
 
@@ -110,7 +112,7 @@ class WebService:
         self._row_of: dict[str, int] = {}
         for i, p in enumerate(catalog.paths):
             self._row_of.setdefault(p, i)
-        self._searches: OrderedDict[tuple[str, int], dict] = OrderedDict()
+        self._searches: OrderedDict[tuple[str, int, bool], dict] = OrderedDict()
         self._search_lock = threading.Lock()
         self._taggrams: OrderedDict[int, dict] = OrderedDict()
         self._taggram_lock = threading.Lock()
@@ -123,6 +125,7 @@ class WebService:
     def health(self) -> dict:
         t = self.tagger
         return {"status": "ok", "songs": len(self.catalog), "tags": len(self.catalog.tags),
+                "short_songs": int(self.catalog.short.sum()), "short_seconds": MIN_RELIABLE_SECONDS,
                 "embeddings": self.catalog.embeddings is not None, "catalog": self.catalog.source,
                 "model": None if t is None else {"dir": t.model_dir, "version": t.version, "tags": len(t.tags)},
                 "model_jobs": {"admitted": self.gate.admitted, "workers": self.gate.workers, "queue": self.gate.queue}}
@@ -171,18 +174,18 @@ class WebService:
             raise BadRequest(f"top must be between 1 and {MAX_TOP}, got {n}")
         return n
 
-    def _search_key(self, query: str, top: Any) -> tuple[str, int]:
+    def _search_key(self, query: str, top: Any, include_short: bool = False) -> tuple[str, int, bool]:
         n = self._top(top)
         query = (query or "").strip()
         if not query:
             raise BadRequest("empty query: type tag names (\"piano slow\") or free words (\"rainy night\")")
         if len(query) > MAX_QUERY_CHARS:
             raise BadRequest(f"query too long ({len(query)} characters, at most {MAX_QUERY_CHARS})")
-        return query, n
+        return query, n, bool(include_short)
 
-    def cached_search(self, query: str, top: Any = 10) -> dict | None:
+    def cached_search(self, query: str, top: Any = 10, include_short: bool = False) -> dict | None:
         """The cached answer of :meth:`search` (validating the request), or None: cheap, no model."""
-        key = self._search_key(query, top)
+        key = self._search_key(query, top, include_short)
         with self._search_lock:
             if key in self._searches:
                 self._searches.move_to_end(key)
@@ -193,17 +196,18 @@ class WebService:
         with self._search_lock:
             self._searches.clear()
 
-    def search(self, query: str, top: Any = 10) -> dict:
-        """``search --json``'s object; every result also has ``id`` and ``audio_url``.
+    def search(self, query: str, top: Any = 10, include_short: bool = False) -> dict:
+        """``search --json``'s object; every result also has ``id`` and ``audio_url``. Short songs are
+        left out unless ``include_short`` (``short_excluded`` counts them).
 
-        Answers are cached by (query, top) (:data:`SEARCH_CACHE` most recent): a repeated free-word
-        query skips the sentence encoder. Treat the returned dict as read-only. A query the library
-        refuses raises :class:`mtat.search.errors.SearchError` (HTTP 400)."""
-        hit = self.cached_search(query, top)
+        Answers are cached by (query, top, include_short) (:data:`SEARCH_CACHE` most recent): a repeated
+        free-word query skips the sentence encoder. Treat the returned dict as read-only. A query the
+        library refuses raises :class:`mtat.search.errors.SearchError` (HTTP 400)."""
+        hit = self.cached_search(query, top, include_short)
         if hit is not None:
             return hit
-        key = self._search_key(query, top)
-        result = search(self.catalog, key[0], key[1], progress=self.progress).to_dict()
+        key = self._search_key(query, top, include_short)
+        result = search(self.catalog, key[0], key[1], progress=self.progress, include_short=key[2]).to_dict()
         result["results"] = [self._song(r) for r in result["results"]]
         result["profile"] = _profile_of(result)
         with self._search_lock:
@@ -212,7 +216,8 @@ class WebService:
                 self._searches.popitem(last=False)
         return result
 
-    def explicit_search(self, query: str | None, tags: str | None, like: str | None, top: Any = 10) -> dict:
+    def explicit_search(self, query: str | None, tags: str | None, like: str | None, top: Any = 10,
+                        include_short: bool = False) -> dict:
         """``/api/search`` with ``tags=`` (an explicit tag profile, :mod:`mtat.search.profile`) or ``like=``
         (more like catalog song ``like``, :mod:`mtat.search.like`): ``search --json``'s object with ids, and
         ``"profile"`` (the matched tags as ``tags=`` text); ``like=`` adds ``"like": {"id", "path"}``.
@@ -225,13 +230,13 @@ class WebService:
                              else "give q (words), tags (a tag profile) or like (a song id)")
         n = self._top(top)
         if tags is not None:
-            result = search_profile(self.catalog, tags, n).to_dict()
+            result = search_profile(self.catalog, tags, n, include_short=include_short).to_dict()
         else:
             try:
                 i = self.row(like)
             except NotFound as err:
                 raise BadRequest(f"like: {err}") from None
-            result = search_like(self.catalog, i, n).to_dict()
+            result = search_like(self.catalog, i, n, include_short=include_short).to_dict()
             result["like"] = {"id": i, "path": self.catalog.paths[i]}
         result["results"] = [self._song(r) for r in result["results"]]
         result["profile"] = _profile_of(result)
@@ -241,15 +246,19 @@ class WebService:
         """The catalog's tag names, in the catalog's order (what a ``tags=`` profile may name)."""
         return {"tags": list(self.catalog.tags)}
 
-    def similar(self, song_id: Any, top: Any = 10) -> dict:
-        """``similar --json``'s object for catalog song ``song_id`` (itself left out), results with ids."""
+    def similar(self, song_id: Any, top: Any = 10, include_short: bool = False) -> dict:
+        """``similar --json``'s object for catalog song ``song_id`` (itself left out), results with ids;
+        short songs left out unless ``include_short``."""
         i = self.row(song_id)
         n = self._top(top)
         if self.catalog.embeddings is None:
             raise BadRequest(f"catalog {self.catalog.source} has no audio embeddings: re-index it with "
                              "`mtat-tagger index --reindex`")
-        results = [r.to_dict() for r in rank_similar(self.catalog, self.catalog.embeddings[i], n, exclude=i)]
-        return {"file": self.catalog.paths[i], "id": i, "results": [self._song(r) for r in results]}
+        results = [r.to_dict() for r in rank_similar(self.catalog, self.catalog.embeddings[i], n, exclude=i,
+                                                     include_short=include_short)]
+        excluded = short_left_out(self.catalog, candidate_rows(self.catalog, include_short), [i])
+        return {"file": self.catalog.paths[i], "id": i, "results": [self._song(r) for r in results],
+                "short_excluded": excluded}
 
     # -- model work -----------------------------------------------------------------------------
     def _need_model(self):
@@ -288,7 +297,7 @@ class WebService:
                 path, taggram=taggram, **({"taggram_hop": taggram_hop(path)} if taggram else {})))
         except AudioError as err:
             raise AudioError(err.reason, str(err).replace(path, shown)) from None
-        out = prediction_json(shown, tagger.tags, pred.probabilities, top)
+        out = prediction_json(shown, tagger.tags, pred.probabilities, top, pred.duration)
         if taggram:
             out["taggram"] = taggram_json(pred, tagger.tags)
         return out

@@ -326,7 +326,8 @@ def test_predict_tags_good_files_and_gives_one_error_line_per_bad_file(capsys, h
     for (rel, why), path, row in zip(PREDICT.items(), shown, rows):
         if why is None:
             probs = np.array(list(row["tags"].values()))
-            assert set(row) == {"path", "tags", "top"} and np.all((probs >= 0) & (probs <= 1)), rel
+            flagged = {"short", "warning"} if rel == "8/two-seconds.mp3" else set()  # under 3 s: tagged, with a warning
+            assert set(row) == {"path", "tags", "top"} | flagged and np.all((probs >= 0) & (probs <= 1)), rel
         else:
             assert set(row) == {"path", "error"} and why in row["error"] and path in row["error"], rel
             assert sum(why in line and path in line for line in error_lines) >= 1, rel
@@ -361,6 +362,8 @@ def test_index_lists_every_file_once_as_a_row_or_a_reject(capsys, hostile, pushe
     durations = dict(zip(table["path"], table["duration"]))
     assert durations["5/ten-minutes.mp3"] == pytest.approx(LONG_SECONDS, abs=0.1)
     assert durations["8/two-seconds.mp3"] == pytest.approx(TINY_SECONDS, abs=0.1)  # tagged, zero-padded
+    assert cat.short.tolist() == [k == "8/two-seconds.mp3" for k in cat.keys]  # ... and flagged short
+    assert "1 short (< 3 s): tagged, left out of search by default" in stdout
     outside = os.path.realpath(hostile["outside"])
     assert spy.paths and not any(p.startswith(outside) for p in spy.paths)
     assert os.path.realpath(os.path.join(root, "9/dangling.mp3")) not in spy.paths

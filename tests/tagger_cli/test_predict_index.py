@@ -334,8 +334,9 @@ def test_index_tags_every_file_once(capsys, pushed_model, tagger, library, tmp_p
     assert (f"indexed {len(good)}, skipped unchanged 0, rejected 2 (not_audio 1, undecodable 1), "
             f"files seen {len(good) + 2}: {len(good)} song(s) in {out}") in stdout
     table = pq.read_table(out).to_pydict()
-    assert set(table) == {"path", "abs_path", "duration", "probabilities", "embedding", "joint", "size",
+    assert set(table) == {"path", "abs_path", "duration", "short", "probabilities", "embedding", "joint", "size",
                           "mtime_ns", "model_version", "model_dir", "indexed_at"}
+    assert not any(table["short"]) and "short (<" not in stdout  # 29 s songs
     assert table["abs_path"][0] == str(library / good[0])
     pred = tagger.predict_file(str(library / good[0]))
     np.testing.assert_allclose(cat.probabilities[0], pred.probabilities, atol=1e-5)
@@ -502,3 +503,101 @@ def test_server_errors_are_one_line(capsys, serving_url, songs):
     assert code == 2 and "not decodable as audio" in err
     code, _, err = run_cli(capsys, "predict", songs["mp3"], "--server", serving_url, "--plot", "x.png")
     assert code == 2 and "--plot needs the local model" in err
+
+
+# ------------------------------------------------------------------------------------------
+# short audio: predict warns, index flags it, search and similar leave it out unless asked
+
+CLIP = "fx/blip.mp3"  # the 1 s sound effect of the short_audio_dir fixture
+
+
+@pytest.fixture(scope="module")
+def short_catalog(pushed_model, short_audio_dir, tmp_path_factory):
+    """``index`` over three songs and a 1 s clip: (catalog path, what index printed)."""
+    import contextlib
+    import io
+
+    out = str(tmp_path_factory.mktemp("short_index") / "catalog.parquet")
+    printed = io.StringIO()
+    with contextlib.redirect_stdout(printed):
+        code = main(["index", short_audio_dir, "--out", out, "--model", pushed_model, "--no-progress", "--workers", "1"])
+    assert code == 0
+    return out, printed.getvalue()
+
+
+def _clip_tag(cat) -> str:
+    """The tag on which the clip leads the catalog by the widest margin (it tops that tag's search)."""
+    clip = cat.keys.index(CLIP)
+    others = np.delete(cat.probabilities, clip, axis=0).max(axis=0)
+    margin = cat.probabilities[clip] - others
+    assert margin.max() > 0, "the 1 s clip tops no tag"
+    return cat.tags[int(np.argmax(margin))]
+
+
+def test_predict_warns_about_short_audio(capsys, pushed_model, short_audio_dir):
+    clip = os.path.join(short_audio_dir, CLIP)
+    song = sorted(glob.glob(os.path.join(short_audio_dir, "*", "*.mp3")))[0]
+    code, out, err = run_cli(capsys, "predict", clip, song, "--model", pushed_model, "--top", 3)
+    assert code == 0 and list(parse_human(out)) == [clip, song]
+    warnings = [line for line in err.splitlines() if line.startswith("warning:")]
+    assert len(warnings) == 1 and warnings[0].startswith(f"warning: {clip}: 1.0")
+    assert warnings[0].endswith(" s of audio: tags are unreliable below 3 s")
+    code, out, err = run_cli(capsys, "predict", clip, song, "--model", pushed_model, "--json")
+    short, full = (json.loads(line) for line in out.splitlines())
+    assert short["short"] is True and short["warning"].endswith("tags are unreliable below 3 s")
+    assert set(full) == {"path", "tags", "top"}  # a song of 29 s: no flag, no warning
+
+
+def test_index_flags_short_songs(short_catalog):
+    out, printed = short_catalog
+    assert "1 short (< 3 s): tagged, left out of search by default" in printed
+    table = pq.read_table(out).to_pydict()
+    flags = dict(zip(table["path"], table["short"]))
+    assert flags.pop(CLIP) is True and len(flags) == 3 and not any(flags.values())
+    assert table["duration"][table["path"].index(CLIP)] == pytest.approx(1.0, abs=0.1)
+    cat = read_catalog(out)
+    assert cat.short.tolist() == [k == CLIP for k in cat.keys]
+
+
+def test_search_and_similar_leave_the_short_clip_out(capsys, short_catalog, short_audio_dir):
+    out, _ = short_catalog
+    cat = read_catalog(out)
+    tag = _clip_tag(cat)
+    clip = os.path.join(short_audio_dir, CLIP)
+    code, text, err = run_cli(capsys, "search", tag, "--catalog", out, "--top", 10, "--json")
+    res = json.loads(text)
+    assert code == 0 and res["short_excluded"] == 1 and len(res["results"]) == 3
+    assert clip not in [r["path"] for r in res["results"]] and not any(r["short"] for r in res["results"])
+    code, text, err = run_cli(capsys, "search", tag, "--catalog", out, "--top", 10, "--json", "--include-short")
+    res = json.loads(text)
+    assert res["short_excluded"] == 0 and res["results"][0]["path"] == clip and res["results"][0]["short"] is True
+    code, text, err = run_cli(capsys, "search", tag, "--catalog", out)
+    assert text.splitlines()[-1] == ("1 short song(s) (< 3 s, tags unreliable) left out: "
+                                     "--include-short ranks them too")
+    code, text, err = run_cli(capsys, "search", tag, "--catalog", out, "--include-short")
+    assert clip in text.splitlines()[2] and text.splitlines()[2].endswith("(short)") and "left out" not in text
+    # --tags and --like choose among the same songs
+    code, text, _ = run_cli(capsys, "search", "--tags", tag, "--catalog", out, "--json")
+    assert json.loads(text)["short_excluded"] == 1 and clip not in text
+    code, text, _ = run_cli(capsys, "search", "--like", clip, "--catalog", out, "--json", "--include-short")
+    assert json.loads(text)["short_excluded"] == 0 and len(json.loads(text)["results"]) == 3
+    # similar: the clip is no neighbour unless asked for
+    song = cat.paths[0]
+    code, text, err = run_cli(capsys, "similar", song, "--catalog", out, "--json")
+    res = json.loads(text)
+    assert code == 0 and res["short_excluded"] == 1 and clip not in [r["path"] for r in res["results"]]
+    code, text, err = run_cli(capsys, "similar", song, "--catalog", out, "--json", "--include-short")
+    assert clip in [r["path"] for r in json.loads(text)["results"]]
+    code, text, err = run_cli(capsys, "similar", clip, "--catalog", out, "--json")  # a short FILE is embedded, with a warning
+    assert code == 0 and f"warning: {clip}: 1.0" in err and json.loads(text)["short_excluded"] == 0
+
+
+def test_catalog_without_the_short_column_still_loads(capsys, short_catalog, tmp_path):
+    out, _ = short_catalog
+    table = pq.read_table(out)
+    old = tmp_path / "old.parquet"
+    pq.write_table(table.drop(["short"]).replace_schema_metadata(table.schema.metadata), old)
+    cat = read_catalog(str(old))
+    assert cat.short.tolist() == read_catalog(out).short.tolist() and cat.short.sum() == 1  # from duration
+    code, text, err = run_cli(capsys, "search", _clip_tag(cat), "--catalog", old, "--json")
+    assert code == 0 and json.loads(text)["short_excluded"] == 1

@@ -133,14 +133,14 @@ def test_similar_ranks_by_embedding_cosine_and_skips_the_file(synthetic_catalog,
     monkeypatch.setattr(similar_mod, "embed_file", lambda path, model, catalog: cat["emb"][query_row])
     file = os.path.join(cat["root"], cat["paths"][query_row])
     res = _run_json(capsys, ["similar", file, "--catalog", cat["path"], "--top", "5", "--json"])
-    assert set(res) == {"file", "results"}
+    assert set(res) == {"file", "results", "short_excluded"} and res["short_excluded"] == 0
     centred = cat["emb"] - cat["emb"].mean(axis=0)  # similar compares catalog-centred embeddings
     e = centred / np.linalg.norm(centred, axis=1, keepdims=True)
     sims = e @ e[query_row]
     expected = [i for i in np.argsort(-sims) if i != query_row][:5]
     assert [_index(r["path"]) for r in res["results"]] == expected
     np.testing.assert_allclose([r["similarity"] for r in res["results"]], sims[expected], atol=1e-4)
-    assert all(set(r) == {"path", "similarity", "tags"} for r in res["results"])
+    assert all(set(r) == {"path", "similarity", "tags", "short"} and r["short"] is False for r in res["results"])
 
 
 def test_similar_errors(synthetic_catalog, tmp_path, monkeypatch):

@@ -697,8 +697,8 @@ def test_browser_low_confidence_says_how_the_query_was_read(server, browser, mon
     service = server.service
     real = service.search
     confidence = {"piano slow": 0.3, "piano": 0.9}
-    monkeypatch.setattr(service, "cached_search", lambda query, top=10: None)
-    monkeypatch.setattr(service, "search", lambda query, top=10: {
+    monkeypatch.setattr(service, "cached_search", lambda query, top=10, include_short=False: None)
+    monkeypatch.setattr(service, "search", lambda query, top=10, include_short=False: {
         **real(query, top), "confidence": confidence[query], "low_confidence": confidence[query] < LOW_CONFIDENCE})
     browser.get(server.url + "/?q=piano+slow")
     _wait(browser, lambda d: _css(d, "#unsure")[0].is_displayed(), "the notice")
@@ -707,6 +707,77 @@ def test_browser_low_confidence_says_how_the_query_was_read(server, browser, mon
     browser.get(server.url + "/?q=piano")
     _wait(browser, lambda d: len(_songs(d)) == 10 and _chip_labels(d) == ["piano 1.00"], "results")
     assert not _css(browser, "#unsure")[0].is_displayed()
+    _no_script_errors(browser)
+
+
+CLIP = "fx/blip.mp3"  # the 1 s sound effect of the short_audio_dir fixture
+
+
+@pytest.fixture(scope="module")
+def short_server(pushed_model, short_audio_dir, tmp_path_factory):
+    """A server (no model) over ``index`` of three songs and a 1 s clip; ``clip``: the clip's row,
+    ``tag``: the tag whose search it would top."""
+    from mtat.search.catalog import read_catalog
+    from tagger_cli.web.app import create_app
+    from tagger_cli.web.server import serve_in_thread
+    from tagger_cli.web.service import WebService
+
+    out = str(tmp_path_factory.mktemp("short_web") / "catalog.parquet")
+    assert main(["index", short_audio_dir, "--out", out, "--model", pushed_model, "--no-progress", "--workers", "1"]) == 0
+    cat = read_catalog(out)
+    clip = cat.keys.index(CLIP)
+    margin = cat.probabilities[clip] - np.delete(cat.probabilities, clip, axis=0).max(axis=0)
+    assert cat.short.tolist() == [i == clip for i in range(len(cat))] and margin.max() > 0
+    with serve_in_thread(create_app(WebService(cat, None), upload_dir=str(tmp_path_factory.mktemp("up")))) as url:
+        yield SimpleNamespace(url=url, catalog=cat, clip=clip, tag=cat.tags[int(np.argmax(margin))])
+
+
+def test_api_leaves_short_songs_out_unless_asked(short_server):
+    s = short_server
+
+    def get(route, **params):
+        r = requests.get(s.url + route, params=params, timeout=60)
+        assert r.status_code == 200, r.text
+        return r.json()
+
+    assert get("/healthz")["short_songs"] == 1 and get("/healthz")["short_seconds"] == 3.0
+    for params in ({"q": s.tag}, {"tags": s.tag}, {"like": (s.clip + 1) % 4}):
+        res = get("/api/search", **params)
+        assert res["short_excluded"] == 1 and s.clip not in [r["id"] for r in res["results"]], params
+        res = get("/api/search", include_short=1, **params)
+        assert res["short_excluded"] == 0 and s.clip in [r["id"] for r in res["results"]], params
+        assert [r["short"] for r in res["results"]] == [r["id"] == s.clip for r in res["results"]]
+    assert get("/api/search", q=s.tag, include_short=1)["results"][0]["id"] == s.clip  # it would lead
+    other = (s.clip + 1) % 4
+    assert s.clip not in [r["id"] for r in get("/api/similar", id=other)["results"]]
+    assert get("/api/similar", id=other)["short_excluded"] == 1
+    assert s.clip in [r["id"] for r in get("/api/similar", id=other, include_short=1)["results"]]
+    r = requests.get(s.url + "/api/search", params={"q": s.tag, "include_short": "maybe"}, timeout=30)
+    assert r.status_code == 400 and "include_short" in r.json()["error"]
+
+
+def test_browser_short_badge_and_toggle(short_server, browser):
+    s = short_server
+    browser.get(f"{s.url}/?q={s.tag}")
+    _wait(browser, lambda d: len(_songs(d)) == 3, "the three songs")
+    _wait(browser, lambda d: _css(d, "#short-toggle")[0].is_displayed(), "the toggle (the catalog has short songs)")
+    assert "1 short clip left out" in _css(browser, "#status")[0].text
+    assert str(s.clip) not in _ids(browser) and not [b for b in _css(browser, ".short-badge") if b.is_displayed()]
+    box = _css(browser, "#include-short")[0]
+    assert not box.is_selected()
+    box.click()  # re-runs the search with the short clip, the address keeps it
+    _wait(browser, lambda d: "include_short=1" in d.current_url and len(_songs(d)) == 4, "with the short clip")
+    assert _ids(browser)[0] == str(s.clip)
+    badges = [b for b in _css(browser, ".short-badge") if b.is_displayed()]
+    assert len(badges) == 1 and badges[0].text == "short"
+    assert _songs(browser)[0].find_element("css selector", ".short-badge") == badges[0]
+    _wait(browser, lambda d: badges[0].get_attribute("title").startswith("Shorter than 3 s: "), "tooltip")
+    assert "unreliable" in badges[0].get_attribute("title")
+    browser.save_screenshot("/tmp/short-badge.png")
+    browser.refresh()  # the address alone restores it
+    _wait(browser, lambda d: len(_songs(d)) == 4 and _css(d, "#include-short")[0].is_selected(), "restored")
+    _css(browser, "#include-short")[0].click()
+    _wait(browser, lambda d: "include_short" not in d.current_url and len(_songs(d)) == 3, "left out again")
     _no_script_errors(browser)
 
 

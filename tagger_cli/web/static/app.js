@@ -6,6 +6,8 @@ const $ = (id) => document.getElementById(id);
 let maxUploadBytes = null;
 // The tags of the search on screen, as chips: [{tag, weight, negated}] (the API's matched_tags).
 let chips = [];
+// /healthz, fetched once (the catalog's short songs and the length below which a song is short).
+let health = null;
 
 // A query string that keeps a tag profile readable: /?tags=piano:1,slow:0.5,-drums
 function queryString(params) {
@@ -121,11 +123,30 @@ function drawTaggram(canvas, t) {
   return vmax;
 }
 
+// The tooltip of a short song's badge (seconds: the catalog's threshold, from /healthz).
+function shortTitle(seconds) {
+  const under = seconds ? `Shorter than ${seconds} s` : "Very short";
+  return `${under}: the model's tags for it are unreliable (it learnt from 29 s clips), ` +
+    "so searches leave it out unless “Include short clips” is ticked.";
+}
+
+// "; 3 short clips left out" when the answer left short songs out ("" when none)
+function shortNote(res) {
+  const n = res.short_excluded || 0;
+  return n ? `; ${n} short clip${n === 1 ? "" : "s"} left out` : "";
+}
+
 function songItem(result, rank, mode) {
   const node = $("song-template").content.firstElementChild.cloneNode(true);
   node.dataset.id = result.id;
   node.querySelector(".rank").textContent = `${rank}.`;
   node.querySelector(".title").textContent = baseName(result.path);
+  if (result.short) {
+    const badge = node.querySelector(".short-badge");
+    badge.hidden = false;
+    badge.title = shortTitle(null);
+    if (health) health.then((h) => { badge.title = shortTitle(h.short_seconds); }).catch(() => {});
+  }
   node.querySelector(".path").textContent = result.path;
   const score = mode === "similar" ? result.similarity : result.score;
   node.querySelector(".score").textContent = `${mode === "similar" ? "similarity" : "score"} ${score.toFixed(3)}`;
@@ -246,7 +267,7 @@ async function runSearch(params, top) {
   status.classList.remove("error");
   status.textContent = "searching…";
   try {
-    const res = await getJSON(`/api/search?${queryString({ ...params, top })}`);
+    const res = await getJSON(`/api/search?${queryString({ ...params, top, ...shortParam() })}`);
     showMatched(res.matched_tags, res.low_confidence);
     showSongs(res.results, "search");
     const n = res.results.length;
@@ -259,6 +280,7 @@ async function runSearch(params, top) {
     } else {
       status.textContent = n ? `${n} songs for “${res.query}”` : `no songs for “${res.query}”`;
     }
+    status.textContent += shortNote(res);
   } catch (err) {
     showMatched(null);
     showSongs([], "search");
@@ -272,11 +294,11 @@ async function runSimilar(id, top) {
   status.classList.remove("error");
   status.textContent = "finding similar songs…";
   try {
-    const res = await getJSON(`/api/similar?id=${encodeURIComponent(id)}&top=${encodeURIComponent(top)}`);
+    const res = await getJSON(`/api/similar?${queryString({ id, top, ...shortParam() })}`);
     $("results-heading").textContent = `Songs that sound like ${baseName(res.file)}`;
     showMatched(null);
     showSongs(res.results, "similar");
-    status.textContent = `${res.results.length} songs similar to ${baseName(res.file)}`;
+    status.textContent = `${res.results.length} songs similar to ${baseName(res.file)}${shortNote(res)}`;
     $("results-heading").focus();
   } catch (err) {
     showMatched(null);
@@ -286,8 +308,15 @@ async function runSimilar(id, top) {
   }
 }
 
+// {include_short: 1} when the "Include short clips" box is ticked (the API's and the address's parameter)
+function shortParam() {
+  return $("include-short").checked ? { include_short: 1 } : {};
+}
+
 function fromURL() {
   const params = new URLSearchParams(window.location.search);
+  $("include-short").checked = params.get("include_short") === "1";
+  if ($("include-short").checked) $("short-toggle").hidden = false;
   const top = params.get("top");
   if (top && [...$("top").options].some((o) => o.value === top)) $("top").value = top;
   if (params.has("similar")) return runSimilar(params.get("similar"), $("top").value);
@@ -306,7 +335,16 @@ function fromURL() {
 }
 
 function navigate(params) {
-  history.pushState(null, "", `/?${queryString({ ...params, top: $("top").value })}`);
+  history.pushState(null, "", `/?${queryString({ ...params, top: $("top").value, ...shortParam() })}`);
+  fromURL();
+}
+
+// The box was (un)ticked: the address keeps it, and the search (or similar songs) on screen runs again.
+function toggleShort() {
+  const params = new URLSearchParams(window.location.search);
+  if ($("include-short").checked) params.set("include_short", "1");
+  else params.delete("include_short");
+  history.pushState(null, "", `/?${queryString(Object.fromEntries(params))}`);
   fromURL();
 }
 
@@ -339,7 +377,7 @@ async function upload(event) {
     const vmax = drawTaggram($("upload-taggram"), res.taggram);
     $("upload-scale").textContent = `Colour from black (0) to pale yellow (${vmax.toFixed(2)}).`;
     $("upload-result").hidden = false;
-    status.textContent = `tagged ${res.path}`;
+    status.textContent = res.warning ? `tagged ${res.path}; warning: ${res.warning}` : `tagged ${res.path}`;
   } catch (err) {
     status.textContent = "";
     errorBox.textContent = `Could not tag ${file.name}: ${err.message}`;
@@ -373,8 +411,12 @@ document.addEventListener("DOMContentLoaded", () => {
     }
   }).catch(() => { $("add-tag-button").disabled = true; });
   window.addEventListener("popstate", fromURL);
-  getJSON("/healthz").then((h) => {
+  $("include-short").addEventListener("change", toggleShort);
+  health = getJSON("/healthz");
+  health.then((h) => {
     maxUploadBytes = h.max_upload_bytes;
+    $("short-hint").textContent = `(under ${h.short_seconds} s: their tags are unreliable, so they are left out)`;
+    if (h.short_songs > 0) $("short-toggle").hidden = false;
     const model = h.model ? `model version ${h.model.version || "?"}` : "no model (uploads disabled)";
     $("catalog-info").textContent = `${h.songs} songs, ${h.tags} tags, ${model}`;
   }).catch(() => { $("catalog-info").textContent = "catalog status unavailable"; });
