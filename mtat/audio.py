@@ -14,8 +14,8 @@ from collections.abc import Iterator
 
 import numpy as np
 
-#: Formats soundfile (libsndfile 1.2) decodes without ffmpeg.
-AUDIO_EXTENSIONS = (".mp3", ".wav", ".flac", ".ogg", ".oga", ".aiff", ".aif", ".au")
+#: Formats soundfile (libsndfile 1.2) decodes without ffmpeg (".opus": Ogg Opus, libsndfile >= 1.0.29).
+AUDIO_EXTENSIONS = (".mp3", ".wav", ".flac", ".ogg", ".oga", ".opus", ".aiff", ".aif", ".au")
 #: Sample rates accepted from a file header (below: not audio; above: no real recording).
 MIN_SAMPLE_RATE, MAX_SAMPLE_RATE = 1_000, 768_000
 #: Most bytes of interleaved float32 samples one libsndfile read may produce.

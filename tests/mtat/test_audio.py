@@ -68,3 +68,15 @@ def test_truncated_mp3_decodes_short_and_is_caught(files):
     with pytest.raises(AudioError) as err:  # ... so the duration check must catch it
         load_audio(files / "truncated.mp3", 12000, min_seconds=26.0)
     assert err.value.reason == "too_short" and "truncated" in str(err.value)
+
+
+def test_ogg_opus_decodes_and_is_scanned(tmp_path):
+    """Ogg Opus (.opus; real game soundtracks ship it) decodes with libsndfile and `index` picks it up."""
+    from mtat.audio import AUDIO_EXTENSIONS
+    from tagger_cli.index import scan
+
+    sf.write(tmp_path / "track.opus", tone(2, 48000), 48000, format="OGG", subtype="OPUS")
+    y, sr = read_audio(tmp_path / "track.opus")
+    assert sr == 48000 and abs(len(y) - 2 * 48000) < 48000 // 10
+    assert ".opus" in AUDIO_EXTENSIONS
+    assert [f.rel for f in scan(str(tmp_path))[0]] == ["track.opus"]
