@@ -12,7 +12,7 @@ export TF_USE_LEGACY_KERAS := 1
 export TF_CPP_MIN_LOG_LEVEL := 2
 export PYTHONWARNINGS := ignore::FutureWarning
 
-.PHONY: install run sample test test-fast lint clean bench
+.PHONY: install run sample test test-fast lint clean bench real-music
 
 ## install: create or update .venv (Python 3.10) with the pinned stack; a no-op when nothing changed
 install: $(VENV)/.installed
@@ -51,6 +51,10 @@ test-fast: install
 ## bench: every benchmark -> its marked sections of benchmarks/results.md (~35 min from a fresh clone, estimated; BENCH_ARGS="--only extract" for one)
 bench: install
 	$(BIN)/python -m benchmarks.run_all $(BENCH_ARGS)
+
+## real-music: fetch the real-music check set (Debian packages, no system install) into ~/.cache/mtat-tagger/real-music (REAL_MUSIC_ARGS="--ci" for the two small sets)
+real-music: install
+	$(BIN)/python -m benchmarks.real_music_fetch $(REAL_MUSIC_ARGS)
 
 clean:
 	rm -rf pipeline_output serving_model $(SAMPLE_DIR)

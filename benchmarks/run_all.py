@@ -21,7 +21,10 @@ N = 400 with 1 and 2 workers, end to end at 100, 200 and 400 clips), web_load (`
 10,000-song catalog: 3 x 500 searches at concurrency 8, 2 x 20 uploads; ~2 min), search quality
 (precision@10 on the held-out queries; the first run indexes its catalog, cached in data/search_bench),
 portable (extraction on the portable runner with 1 and 2 external workers vs the DirectRunner, N = 100
-and 1,600).
+and 1,600), real_music (the newest model in serving_model/tagger, else the reference run's, on the real-music
+check set: top-1 plausibility and style ROC-AUC on human-composed recordings; the first run fetches ~570 MB of
+Debian packages with apt-get into ~/.cache/mtat-tagger/real-music and indexes ~7 h of audio, ~4 min on 2 cores;
+later runs on the same model reuse both: docs/real-music.md).
 On a fresh clone the first run also makes what the benchmarks read and caches it under BENCH_DATA
 (/tmp/bench_data): the 400 rendered sample clips (~2 min on 2 idle cores) and the reference pipeline
 run (``benchmarks.harness.reference_run``: `make run`'s pipeline on a 300-clip set, ~4 min on 2 idle AVX2 cores)
@@ -48,6 +51,7 @@ from benchmarks import (
     extract,
     inference,
     portable,
+    real_music,
     results_md,
     scaling,
     search,
@@ -62,7 +66,7 @@ from benchmarks.harness.machine import load_avg, machine_info
 from benchmarks.harness.report import save_result
 
 BENCHES = ("extract", "train_input", "train_step", "trainer_400", "inference", "scaling", "web_load", "search",
-           "portable")
+           "portable", "real_music")
 
 
 def _headline(name: str, res: dict) -> list[str]:
@@ -116,6 +120,8 @@ def _headline(name: str, res: dict) -> list[str]:
                 f"alone {'n/a' if joint is None else format(joint['p10'], '.3f')}; goal ≥ {search.TARGET_P10})"]
     if name == "portable":
         return [f"portable runner: {line}" for line in portable.summary_lines(res)]
+    if name == "real_music":
+        return [real_music.line(res)]
     return []
 
 
@@ -156,10 +162,12 @@ def main(argv=None) -> int:
         "web_load": lambda: web_load.run(),
         "search": lambda: search.run("heldout"),
         "portable": lambda: portable.run(rounds=2 if a.full else 1),
+        "real_music": lambda: real_music.run(),
     }
     modules = {"extract": extract, "train_input": train_input, "train_step": train_step, "trainer_400": trainer_400,
                "inference": inference,
-               "scaling": scaling, "web_load": web_load, "search": search, "portable": portable}
+               "scaling": scaling, "web_load": web_load, "search": search, "portable": portable,
+               "real_music": real_music}
     whole = set(a.only) == set(BENCHES)
     command = ("make bench" if whole and not a.full else
                "python -m benchmarks.run_all" + (" --full" if a.full else "")

@@ -46,7 +46,7 @@ from tagger_cli.web.uploads import UPLOAD_TIMEOUT_S, UploadError, receive_upload
 
 #: Content types by extension for the formats libsndfile reads (mimetypes lacks some).
 AUDIO_TYPES = {".mp3": "audio/mpeg", ".wav": "audio/wav", ".flac": "audio/flac", ".ogg": "audio/ogg",
-               ".oga": "audio/ogg", ".aiff": "audio/aiff", ".aif": "audio/aiff", ".au": "audio/basic"}
+               ".oga": "audio/ogg", ".opus": "audio/ogg", ".aiff": "audio/aiff", ".aif": "audio/aiff", ".au": "audio/basic"}
 #: Content types by the first bytes (a catalog file's name need not say what it is).
 AUDIO_MAGIC = ((b"ID3", "audio/mpeg"), (b"\xff\xfb", "audio/mpeg"), (b"\xff\xf3", "audio/mpeg"),
                (b"\xff\xf2", "audio/mpeg"), (b"RIFF", "audio/wav"), (b"fLaC", "audio/flac"),
