@@ -285,3 +285,36 @@ def test_a_second_fetch_downloads_nothing(ci_check_set, monkeypatch):
     again = rmf.fetch(sets, cache, log=lines.append)
     assert [m["tracks"] for m in again] == [m["tracks"] for m in manifests]
     assert sum("already extracted" in line for line in lines) == len({s["package"] for s in sets})
+
+
+@pytest.mark.slow
+def test_index_accounts_for_every_file_of_the_real_packages(ci_check_set, pushed_model, tmp_path, capsys):
+    """``mtat-tagger index`` on the unpacked Debian packages themselves (sounds, tracker modules, images,
+    docs, symlinks): every file is a row or a named reject, the counts add up, the effects are short."""
+    import pyarrow.parquet as pq
+
+    from mtat.search.catalog import read_catalog
+    from tagger_cli.main import main
+
+    cache, sets, _, _ = ci_check_set
+    for package in sorted({s["package"] for s in sets}):
+        root = cache / package / "root"
+        entries = [os.path.join(d, n) for d, dirs, names in os.walk(root) for n in names]
+        entries += [os.path.join(d, n) for d, dirs, _ in os.walk(root) for n in dirs
+                    if os.path.islink(os.path.join(d, n))]  # folder links are entries too
+        out = tmp_path / f"{package}.parquet"
+        assert main(["index", str(root), "--out", str(out), "--model", pushed_model, "--no-progress"]) == 0
+        summary = capsys.readouterr().out
+        meta = json.loads(pq.read_schema(out).metadata[b"mtat_tagger.catalog"])
+        catalog = read_catalog(str(out))
+        assert len(catalog) + len(meta["rejects"]) == meta["files_seen"] == len(entries), package
+        assert f"files seen {len(entries)}" in summary
+        reasons = {r["path"]: r["reason"] for r in meta["rejects"]}
+        for rel, reason in reasons.items():
+            if rel.endswith(".mod"):
+                assert reason == "unsupported_format", (rel, reason)
+            if rel.endswith((".png", ".jpg", ".gz")):
+                assert reason == "not_audio", (rel, reason)
+        indexed = set(catalog.keys)
+        assert indexed and all(k.endswith((".wav", ".ogg", ".oga")) for k in indexed), package
+        assert int(np.sum(catalog.short)) >= 1  # sound effects of a second or less are flagged
