@@ -17,9 +17,9 @@ probable first]}``, or ``{"path", "error"}`` for a file that cannot be read. The
 the model's (``model_info.json``, one per tag, chosen on the validation split:
 :mod:`mtat.thresholds`); the text output marks applying tags with ``*``. A model exported without
 thresholds, and ``--server``, print no ``applies``. Every file is processed; an unreadable one
-is one ``error: ...`` line on stderr naming it. Exit code: 0 every file tagged, 1 some file failed, 2 a usage, model or server error
-(nothing tagged). ``--plot`` draws a taggram per file (the top tags over time, 3 s windows
-every ``--taggram-hop`` seconds; see mtat.tagging).
+is one ``error: ...`` line on stderr naming it. Exit code: 0 every file tagged, 1 some file
+failed, 2 a usage, model or server error (nothing tagged). ``--plot`` draws a taggram per file (the top tags over time,
+3 s windows every ``--taggram-hop`` seconds; see mtat.tagging).
 
 ``--tags "a, b c"`` scores any words or phrases zero-shot instead of the trained tags: the
 cosine of the clip's vector in the joint audio-text space and the phrase's text vector, mapped to
