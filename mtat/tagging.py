@@ -48,7 +48,7 @@ import numpy as np
 from mtat.audio import AUDIO_EXTENSIONS, AudioError, stream_audio
 from mtat.features import MelConfig
 from mtat.joint_space import unit_vectors
-from mtat.model_info import MODEL_CARD_HTML, model_card_path, read_model_info, thresholds_of
+from mtat.model_info import read_model_info, thresholds_of
 from mtat.signatures import ANALYZE, EMBEDDING_NAME, JOINT_NAME, LOG_MEL, OUTPUT_NAME, SERVING_DEFAULT, WAVEFORM_INPUT
 from mtat.windows import Windower
 
@@ -457,7 +457,3 @@ def prediction_json(path: str, tags: Sequence[str], probabilities: np.ndarray, t
         out["applies_note"] = note
     return out
 
-
-def has_model_card(model_dir: str) -> bool:
-    """Whether the model version folder carries its ``assets.extra/model_card.html``."""
-    return os.path.isfile(model_card_path(model_dir, MODEL_CARD_HTML))

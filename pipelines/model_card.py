@@ -262,7 +262,8 @@ def render_html(card: dict[str, Any]) -> str:
     for key in ("preset", "epochs", "epochs_run", "fit_seconds", "batch_size", "learning_rate", "precision", "cpu",
                 "cpu_count", "gpus"):
         if key in tr:
-            out.append(f"<tr><td>{e(key.replace('_', ' '))}</td>{_cell(tr[key], f'training.{key}', 6)}</tr>")
+            digits = 1 if key == "fit_seconds" else 6
+            out.append(f"<tr><td>{e(key.replace('_', ' '))}</td>{_cell(tr[key], f'training.{key}', digits)}</tr>")
     out.append("</table>")
     # thresholds and quality
     t = card.get("thresholds")
