@@ -359,7 +359,8 @@ def after_run(summary: dict[str, Any], *, metadata_path: str, pipeline_root: str
             "candidate_macro_roc_auc": _r(metrics.get("macro_roc_auc")),
             "baseline_macro_roc_auc": _r(metrics.get("baseline_macro_roc_auc")),
             "decision": ("blessed and pushed: macro ROC-AUC on the test split passed the gate" if blessed
-                         else "not blessed")}
+                         else "not blessed") + ("" if metrics.get("baseline_macro_roc_auc") is not None
+                                                else "; no earlier blessed model to compare with")}
     card = build_card(info=info, summary=summary, quality=quality, test_labels=labels, test_probabilities=probs,
                       model_dir=pushed, gate=gate)
     summary["model_card"] = write_card(pushed, card)
