@@ -326,7 +326,7 @@ def test_predict_tags_good_files_and_gives_one_error_line_per_bad_file(capsys, h
     for (rel, why), path, row in zip(PREDICT.items(), shown, rows):
         if why is None:
             probs = np.array(list(row["tags"].values()))
-            assert set(row) == {"path", "tags", "top"} and np.all((probs >= 0) & (probs <= 1)), rel
+            assert set(row) == {"path", "tags", "top", "applies"} and np.all((probs >= 0) & (probs <= 1)), rel
         else:
             assert set(row) == {"path", "error"} and why in row["error"] and path in row["error"], rel
             assert sum(why in line and path in line for line in error_lines) >= 1, rel
