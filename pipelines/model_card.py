@@ -75,6 +75,21 @@ def split_predictions(model_dir: str, examples_uri: str, split: str = "test",
     return np.concatenate(probs).astype(np.float64), np.concatenate(labels).astype(np.float64)
 
 
+def split_positives(examples_uri: str, split: str, tags: Sequence[str], label_tags: Sequence[str]) -> dict[str, int]:
+    """Positive clips per tag of one split (its labels only: one read of the split's records)."""
+    import tensorflow as tf
+
+    from mtat.features import LABEL_KEY
+    from trainer.data import compression_type, expand_patterns
+
+    files = expand_patterns(os.path.join(examples_uri, f"Split-{split}", "*"))
+    spec = {LABEL_KEY: tf.io.FixedLenFeature([len(label_tags)], tf.int64)}
+    total = np.zeros(len(label_tags), np.int64)
+    for records in tf.data.TFRecordDataset(files, compression_type=compression_type(files)).batch(256):
+        total += tf.reduce_sum(tf.io.parse_example(records, spec)[LABEL_KEY], axis=0).numpy()
+    return {t: int(total[list(label_tags).index(t)]) for t in tags}
+
+
 def threshold_quality(probabilities: np.ndarray, labels: np.ndarray, info: dict[str, Any]) -> dict[str, Any]:
     """Test-split numbers at the model's thresholds, for its trained tags: ``per_tag`` P/R/F1,
     ``micro`` P/R/F1 at the per-tag thresholds, ``macro_f1`` (tags with a positive test clip),
@@ -112,11 +127,13 @@ def format_threshold_quality(q: dict[str, Any]) -> str:
 
 def build_card(*, info: dict[str, Any], summary: dict[str, Any], quality: dict[str, Any] | None,
                test_labels: np.ndarray | None = None, test_probabilities: np.ndarray | None = None,
-               model_dir: str = "", gate: dict[str, Any] | None = None) -> dict[str, Any]:
+               model_dir: str = "", gate: dict[str, Any] | None = None,
+               train_positives: dict[str, int] | None = None) -> dict[str, Any]:
     """The ``model_card.json`` dict of a trained model (``info``: its ``model_info.json``;
     ``summary``: the run summary with ``examples``, ``rejects``, ``metrics``, ``blessed``;
     ``quality``: :func:`threshold_quality`; test labels/probabilities in label-tag order for the tag
-    frequencies and reliability diagrams)."""
+    frequencies and reliability diagrams; ``train_positives``: :func:`split_positives` of the
+    training split)."""
     tags = list(info["tags"])
     label_tags = list(info.get("label_tags") or tags)
     cols = [label_tags.index(t) for t in tags]
@@ -130,7 +147,7 @@ def build_card(*, info: dict[str, Any], summary: dict[str, Any], quality: dict[s
     frequencies = {}
     test_pos = (np.asarray(test_labels)[:, cols] > 0.5).sum(axis=0) if test_labels is not None else None
     for k, t in enumerate(tags):
-        frequencies[t] = {"eval": (details.get(t) or {}).get("positives"),
+        frequencies[t] = {"train": (train_positives or {}).get(t), "eval": (details.get(t) or {}).get("positives"),
                           "test": None if test_pos is None else int(test_pos[k])}
     per_tag = {}
     for t in tags:
@@ -291,7 +308,7 @@ def render_html(card: dict[str, Any]) -> str:
     else:
         out.append("<p>This model has no decision thresholds (no validation split).</p>")
     out.append("<table><tr><th>tag</th><th>ROC-AUC</th><th>PR-AUC</th><th>threshold</th><th>precision</th>"
-               "<th>recall</th><th>F1</th><th>test positives</th><th>validation positives</th></tr>")
+               "<th>recall</th><th>F1</th><th>test positives</th><th>validation positives</th><th>training positives</th></tr>")
     for tag, v in q["per_tag"].items():
         key = f"quality.per_tag.{tag}"
         rare = " <span class='rare' title='too few validation positives: global threshold'>(rare)</span>" \
@@ -300,7 +317,8 @@ def render_html(card: dict[str, Any]) -> str:
                    f"{_cell(v['pr_auc'], key + '.pr_auc')}{_cell(v['threshold'], key + '.threshold')}"
                    f"{_cell(v['precision'], key + '.precision')}{_cell(v['recall'], key + '.recall')}"
                    f"{_cell(v['f1'], key + '.f1')}{_cell(v['test_positives'], key + '.test_positives')}"
-                   f"{_cell((d['tag_positives'].get(tag) or {}).get('eval'), f'data.tag_positives.{tag}.eval')}</tr>")
+                   f"{_cell((d['tag_positives'].get(tag) or {}).get('eval'), f'data.tag_positives.{tag}.eval')}"
+                   f"{_cell((d['tag_positives'].get(tag) or {}).get('train'), f'data.tag_positives.{tag}.train')}</tr>")
     out.append("</table>")
     if q.get("reliability"):
         out.append("<h3>Reliability (test split)</h3><p class='muted'>Observed share of positive clips against "
@@ -361,6 +379,7 @@ def after_run(summary: dict[str, Any], *, metadata_path: str, pipeline_root: str
             "decision": ("blessed and pushed: macro ROC-AUC on the test split passed the gate" if blessed
                          else "not blessed") + ("" if metrics.get("baseline_macro_roc_auc") is not None
                                                 else "; no earlier blessed model to compare with")}
+    train = split_positives(examples_uri, "train", info["tags"], info.get("label_tags") or info["tags"])
     card = build_card(info=info, summary=summary, quality=quality, test_labels=labels, test_probabilities=probs,
-                      model_dir=pushed, gate=gate)
+                      model_dir=pushed, gate=gate, train_positives=train)
     summary["model_card"] = write_card(pushed, card)

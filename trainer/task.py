@@ -164,8 +164,9 @@ def run_fn(fn_args) -> None:
                  len(probs), len(info["threshold_fallback"]), info["threshold_global"])
     else:
         log.warning("no validation clips: the model is exported without decision thresholds")
+    learning_rate = float(hp.learning_rate if hp.learning_rate is not None else models.default_learning_rate(preset))
     info["training"] = {"preset": preset, "epochs": int(hp.epochs), "epochs_run": len(history.epoch),
-                        "fit_seconds": round(fit_seconds, 1), "batch_size": batch, "learning_rate": hp.learning_rate,
+                        "fit_seconds": round(fit_seconds, 1), "batch_size": batch, "learning_rate": learning_rate,
                         "precision": policy, "replicas": replicas, "cpu": cpu_model(), "cpu_count": os.cpu_count(),
                         "gpus": len(gpus)}
     info["data"] = {"examples": meta.get("examples"), "rejects_by_reason": meta.get("rejects_by_reason"),

@@ -41,9 +41,13 @@ class _Cells(HTMLParser):
 
 
 def _lookup(card: dict, key: str):
+    """The value at a ``data-key`` path (tag names may contain dots and spaces: per-tag keys are split by hand)."""
+    for prefix in ("quality.per_tag.", "data.tag_positives."):
+        if key.startswith(prefix):
+            tag, field = key[len(prefix):].rsplit(".", 1)
+            return card[prefix.split(".")[0]][prefix.split(".")[1]][tag][field]
     node = card
-    for part in key.split(".") if not key.startswith("quality.per_tag.") else \
-            ["quality", "per_tag", key[len("quality.per_tag."):].rsplit(".", 1)[0], key.rsplit(".", 1)[1]]:
+    for part in key.split("."):
         node = node[part]
     return node
 
@@ -69,12 +73,14 @@ def card():
     quality = model_card.threshold_quality(test_p, test_y, info)
     return model_card.build_card(info=info, summary=summary, quality=quality, test_labels=test_y,
                                  test_probabilities=test_p, model_dir="/srv/serving/tagger/17",
-                                 gate={"blessed": True, "min_auc": 0.6, "baseline_macro_roc_auc": None})
+                                 gate={"blessed": True, "min_auc": 0.6, "baseline_macro_roc_auc": None},
+                                 train_positives={t: 10 + k for k, t in enumerate(tags)})
 
 
 def test_card_json_has_every_section(card):
     assert card["model"]["version"] == "17" and card["model"]["name"] == "tagger"
     assert card["data"]["examples"]["test"] == 60 and card["data"]["rejects_by_reason"] == {"corrupt_audio": 1}
+    assert card["data"]["tag_positives"]["piano"]["train"] == 11 and card["data"]["tag_positives"]["a<b"]["eval"] == 2
     assert card["training"]["cpu"] == "Test CPU" and card["gate"]["blessed"] is True
     assert card["thresholds"]["fallback"] == ["a<b"] and card["quality"]["per_tag"]["a<b"]["rare"] is True
     assert set(card["quality"]["reliability"]) == {"guitar", "piano", "rock music"}  # >= 5 test positives
@@ -94,7 +100,7 @@ def test_card_html_numbers_match_the_json(card, tmp_path):
     keys = parser.cells
     for needed in ("quality.macro_roc_auc", "quality.macro_pr_auc", "quality.micro.f1", "quality.best_global.f1",
                    "quality.per_tag.rock music.f1", "quality.per_tag.piano.roc_auc", "training.fit_seconds",
-                   "data.examples.test", "gate.blessed"):
+                   "data.examples.test", "data.tag_positives.piano.train", "gate.blessed"):
         assert needed in keys, needed
     checked = 0
     for key, shown in keys.items():

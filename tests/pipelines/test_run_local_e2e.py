@@ -206,6 +206,9 @@ def test_thresholds_come_from_the_validation_split_and_the_card_is_pushed(run):
     assert card["quality"]["micro"] == got["micro"] and card["thresholds"]["values"] == info["thresholds"]
     assert card["gate"]["blessed"] is True and card["training"]["epochs"] == EPOCHS
     assert card["data"]["examples"] == summary["examples"]
+    train_y = np.array([list(e.features.feature["labels"].int64_list.value) for e in _test_examples(run, "train")])
+    assert {t: d["train"] for t, d in card["data"]["tag_positives"].items()} == {
+        t: int(train_y[:, label_tags.index(t)].sum()) for t in tags}
     assert "<svg" in open(summary["model_card"]).read() or not card["quality"]["reliability"]
 
 
