@@ -25,3 +25,22 @@ def read_model_info(model_dir: str) -> dict[str, Any]:
 
     with tf.io.gfile.GFile(model_info_path(model_dir)) as f:
         return json.loads(f.read())
+
+
+#: The model card of a pushed version (written by the pipeline's run, :mod:`pipelines.model_card`).
+MODEL_CARD_HTML = "model_card.html"
+MODEL_CARD_JSON = "model_card.json"
+
+
+def model_card_path(model_dir: str, name: str = MODEL_CARD_HTML) -> str:
+    """``<model_dir>/assets.extra/model_card.html`` (or ``name``)."""
+    return os.path.join(model_dir, ASSETS_EXTRA_DIR, name)
+
+
+def thresholds_of(info: dict[str, Any]) -> dict[str, float] | None:
+    """The per-tag decision thresholds ``{tag: value}`` of a ``model_info.json`` (chosen on the
+    validation split, :mod:`mtat.thresholds`), or None for a model exported without them."""
+    thresholds = info.get("thresholds")
+    if not thresholds:
+        return None
+    return {str(t): float(v) for t, v in thresholds.items()}

@@ -48,7 +48,7 @@ import numpy as np
 from mtat.audio import AUDIO_EXTENSIONS, AudioError, stream_audio
 from mtat.features import MelConfig
 from mtat.joint_space import unit_vectors
-from mtat.model_info import read_model_info
+from mtat.model_info import read_model_info, thresholds_of
 from mtat.signatures import ANALYZE, EMBEDDING_NAME, JOINT_NAME, LOG_MEL, OUTPUT_NAME, SERVING_DEFAULT, WAVEFORM_INPUT
 from mtat.windows import Windower, is_short, short_warning
 
@@ -215,6 +215,8 @@ class Tagger:
         self.tags: list[str] = list(self.info["tags"])
         self.config = MelConfig.from_dict(self.info["mel_config"])
         self.preset: str = self.info.get("preset", "")
+        #: ``{tag: threshold}`` chosen on the validation split (None: an older model without them)
+        self.thresholds: dict[str, float] | None = thresholds_of(self.info)
         base = os.path.basename(os.path.normpath(model_dir))
         self.version: str = base if base.isdigit() else ""
         self.name: str = os.path.basename(os.path.dirname(os.path.normpath(model_dir))) if self.version else base
@@ -440,14 +442,28 @@ def map_files(fn: Callable[[str], Any], paths: Sequence[str], workers: int = 2, 
         pool.shutdown(wait=False, cancel_futures=True)
 
 
+#: What a zero-shot prediction says instead of ``applies``.
+ZERO_SHOT_NOTE = "zero-shot phrases have no threshold: scores rank, they do not decide"
+
+
 def prediction_json(path: str, tags: Sequence[str], probabilities: np.ndarray, top: int,
-                    duration: float | None = None) -> dict:
+                    duration: float | None = None, thresholds: dict[str, float] | None = None,
+                    note: str | None = None) -> dict:
     """A file's prediction as ``mtat-tagger predict --json`` prints it: ``{"path", "tags": {tag:
-    probability rounded to 6 decimals, every tag, most probable first}, "top": [the ``top`` first tags]}``,
-    plus ``"short": true`` and ``"warning"`` (:func:`mtat.windows.short_warning`) when the audio's
+    probability rounded to 6 decimals, every tag, most probable first}, "top": [the ``top`` first tags]}``;
+    with ``thresholds`` (the model's, :attr:`Tagger.thresholds`) also ``"applies"``: the tags at or
+    above their threshold, most probable first; ``note`` adds ``"applies_note"`` (why there is none);
+    ``"short": true`` and ``"warning"`` (:func:`mtat.windows.short_warning`) when the audio's
     ``duration`` (seconds) is below :data:`mtat.windows.MIN_RELIABLE_SECONDS`."""
+    from mtat.thresholds import applying
+
     ranked = top_tags(tags, probabilities, len(tags))
     out = {"path": path, "tags": {t: round(p, 6) for t, p in ranked}, "top": [t for t, _ in ranked[:top]]}
+    if thresholds is not None:
+        out["applies"] = applying(tags, probabilities, thresholds)
+    if note:
+        out["applies_note"] = note
     if is_short(duration):
         out.update(short=True, warning=short_warning(duration))
     return out
+

@@ -57,19 +57,27 @@ def format_summary(summary: dict[str, Any]) -> str:
     metrics = summary.get("metrics")
     if metrics:
         lines.append(f"macro ROC-AUC {metrics['macro_roc_auc']:.4f}, macro PR-AUC {metrics['macro_pr_auc']:.4f}")
+    if summary.get("thresholds"):
+        from pipelines.model_card import format_threshold_quality
+
+        lines.append(format_threshold_quality(summary["thresholds"]))
     if summary.get("zero_shot"):
         lines.append(format_zero_shot(summary["zero_shot"]))
     if "blessed" in summary:
         lines.append(f"blessed: {summary['blessed']}; pushed model: {summary.get('pushed_model')}")
+    if summary.get("model_card"):
+        lines.append(f"model card: {summary['model_card']}")
     return "\n".join(lines)
 
 
 def read_tfma_metrics(eval_uri: str, tags: list[str]) -> dict[str, Any]:
     """Macro ROC-AUC / PR-AUC and per-tag ROC-AUC / PR-AUC (every tag of the labels, unseen ones
-    included) of the candidate model from an Evaluator output."""
+    included) of the candidate model from an Evaluator output, and the baseline's macro ROC-AUC
+    (None without a baseline)."""
     import tensorflow_model_analysis as tfma
 
     macro: dict[str, float] = {}
+    baseline: dict[str, float] = {}
     per_tag_roc: dict[str, float] = {}
     per_tag_pr: dict[str, float] = {}
     positive_rate: dict[str, float] = {}
@@ -78,15 +86,18 @@ def read_tfma_metrics(eval_uri: str, tags: list[str]) -> dict[str, Any]:
             continue  # overall slice only
         for kv in slice_metrics.metric_keys_and_values:
             key = kv.key
+            value = kv.value.double_value.value
+            if key.model_name == "baseline" and not key.is_diff and key.aggregation_type.macro_average:
+                baseline[key.name] = value  # the last blessed model, scored on the same test split
             if key.is_diff or key.model_name not in ("", "candidate"):
                 continue
-            value = kv.value.double_value.value
             if key.aggregation_type.macro_average:
                 macro[key.name] = value
             elif key.HasField("sub_key") and key.sub_key.HasField("class_id"):
                 target = {"roc_auc": per_tag_roc, "mean_label": positive_rate}.get(key.name, per_tag_pr)
                 target[tags[key.sub_key.class_id.value]] = value
     return {"macro_roc_auc": macro.get("roc_auc"), "macro_pr_auc": macro.get("pr_auc"),
+            "baseline_macro_roc_auc": baseline.get("roc_auc"),
             "per_tag_roc_auc": {t: per_tag_roc[t] for t in tags if t in per_tag_roc},
             "per_tag_pr_auc": {t: per_tag_pr[t] for t in tags if t in per_tag_pr},
             "per_tag_positive_rate": {t: positive_rate[t] for t in tags if t in positive_rate}}

@@ -212,7 +212,8 @@ def run(config: PipelineConfig, *, beam_workers: int | None = None) -> dict[str,
 
 
 def _summary(config: PipelineConfig) -> dict[str, Any]:
-    """What the run produced: examples, rejects and tags, and unless ``data_only`` the model's metrics."""
+    """What the run produced: examples, rejects and tags, and unless ``data_only`` the model's metrics,
+    its F1 on the test split at its validation thresholds and the pushed version's model card."""
     from pipelines import results
 
     metadata_path, pipeline_root = config.metadata_path, config.pipeline_root
@@ -223,6 +224,11 @@ def _summary(config: PipelineConfig) -> dict[str, Any]:
         training = config.training
         summary.update(results.model_summary(metadata_path, pipeline_root, summary["tags"],
                                              unseen=list(training.unseen_tags), joint=training.joint_weight > 0))
+        from pipelines.model_card import after_run
+
+        # test-split F1 at the validation thresholds, and the pushed version's model card
+        after_run(summary, metadata_path=metadata_path, pipeline_root=pipeline_root, examples_uri=examples_uri,
+                  min_auc=config.min_auc, max_regression=config.max_regression if config.compare_to_baseline else None)
     return summary
 
 

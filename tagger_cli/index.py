@@ -27,6 +27,8 @@ Catalog schema (one row per readable file, sorted by ``path``; the format is def
     embedding       list<float32>   D-dim clip embedding (penultimate layer, mean over windows)
     joint           list<float32>   unit vector in the joint audio-text space (window mean,
                                     renormalised); null for a model without the joint head
+    applies         list<string>    the tags at or above the model's per-tag threshold, most
+                                    probable first; null for a model without thresholds
     size            int64           file size in bytes  } together: the file has not changed
     mtime_ns        int64           modification time   } since it was indexed
     model_version   string          the model's version folder name
@@ -246,10 +248,14 @@ def _already_indexed(args, out: str, parts: _Parts, meta: dict[str, Any],
 
 def _row(f: AudioFile, pred, tagger) -> dict[str, Any]:
     """The catalog row of one tagged file."""
+    from mtat.thresholds import applying
+
     return {"path": f.rel, "abs_path": f.abs, "duration": float(pred.duration), "short": pred.short,
             "probabilities": np.asarray(pred.probabilities, np.float32).tolist(),
             "embedding": np.asarray(pred.embedding, np.float32).tolist(),
             "joint": None if pred.joint is None else np.asarray(pred.joint, np.float32).tolist(),
+            "applies": None if tagger.thresholds is None else applying(tagger.tags, pred.probabilities,
+                                                                        tagger.thresholds),
             "size": f.size, "mtime_ns": f.mtime_ns, "model_version": tagger.version,
             "model_dir": tagger.model_dir, "indexed_at": dt.datetime.now(dt.timezone.utc)}
 

@@ -12,19 +12,24 @@ rate. Files are decoded as a stream (a 10-minute file needs the memory of a few 
 ``--server`` too); a file shorter than one model window is zero-padded. The clip-level
 probabilities are the served ones (``serving_default``: model windows of 29.12 s averaged).
 ``--json`` prints one object per line: ``{"path", "tags": {tag: probability, ... all tags, most
-probable first}, "top": [the --top tags]}``, or ``{"path", "error"}`` for a file that cannot be
-read. Audio shorter than :data:`mtat.windows.MIN_RELIABLE_SECONDS` (3 s) is tagged, but its tags
-are unreliable: a ``warning: PATH: 1.00 s of audio: tags are unreliable below 3 s`` line on
-stderr, and ``"short": true, "warning": ...`` in its JSON object. Every file is processed; an
-unreadable one is one ``error: ...`` line on stderr naming it. Exit code: 0 every file tagged,
-1 some file failed, 2 a usage, model or server error (nothing tagged). ``--plot`` draws a taggram
-per file (the top tags over time, 3 s windows every ``--taggram-hop`` seconds; see mtat.tagging).
+probable first}, "top": [the --top tags], "applies": [the tags at or above their threshold, most
+probable first]}``, or ``{"path", "error"}`` for a file that cannot be read. The thresholds are
+the model's (``model_info.json``, one per tag, chosen on the validation split:
+:mod:`mtat.thresholds`); the text output marks applying tags with ``*``. A model exported without
+thresholds, and ``--server``, print no ``applies``. Audio shorter than
+:data:`mtat.windows.MIN_RELIABLE_SECONDS` (3 s) is tagged, but its tags are unreliable: a
+``warning: PATH: 1.00 s of audio: tags are unreliable below 3 s`` line on stderr, and
+``"short": true, "warning": ...`` in its JSON object. Every file is processed; an unreadable one
+is one ``error: ...`` line on stderr naming it. Exit code: 0 every file tagged, 1 some file
+failed, 2 a usage, model or server error (nothing tagged). ``--plot`` draws a taggram per file
+(the top tags over time, 3 s windows every ``--taggram-hop`` seconds; see mtat.tagging).
 
 ``--tags "a, b c"`` scores any words or phrases zero-shot instead of the trained tags: the
 cosine of the clip's vector in the joint audio-text space and the phrase's text vector, mapped to
 [0, 1] as ``(cosine + 1) / 2`` (:func:`mtat.joint_space.zero_shot_scores`, the score the
-Evaluator reports for unseen tags). The output keeps its form, keyed by exactly the given phrases;
-the taggram plots the phrases over time.
+Evaluator reports for unseen tags). The output keeps its form, keyed by exactly the given phrases,
+with no ``applies`` (phrases have no threshold) but ``"applies_note"`` saying so; the taggram plots
+the phrases over time.
 """
 from __future__ import annotations
 
@@ -138,10 +143,12 @@ def parse_phrases(text: str) -> list[str]:
 
 
 def json_line(path: str, tags: Sequence[str], probabilities: np.ndarray, top: int,
-              duration: float | None = None) -> str:
+              duration: float | None = None, thresholds: dict[str, float] | None = None,
+              note: str | None = None) -> str:
     from mtat.tagging import prediction_json
 
-    return json.dumps(prediction_json(path, tags, probabilities, top, duration), ensure_ascii=False)
+    return json.dumps(prediction_json(path, tags, probabilities, top, duration, thresholds, note),
+                      ensure_ascii=False)
 
 
 def _error_text(err: BaseException) -> str:
@@ -178,8 +185,9 @@ def _server_tagger(args, phrases: list[str] | None) -> TagFn:
     return tag
 
 
-def _model_tagger(args, phrases: list[str] | None, taggram: bool) -> TagFn:
-    """Tag with the local model: its tags, or the ``--tags`` phrases scored zero-shot."""
+def _model_tagger(args, phrases: list[str] | None, taggram: bool) -> tuple[TagFn, dict[str, float] | None]:
+    """Tag with the local model: its tags, or the ``--tags`` phrases scored zero-shot. Returns the
+    tag function and the model's thresholds (None for phrases: zero-shot scores have none)."""
     from mtat.tagging import load_tagger
 
     tagger = load_tagger(args.model)
@@ -198,14 +206,15 @@ def _model_tagger(args, phrases: list[str] | None, taggram: bool) -> TagFn:
             pred = pred.phrase_scores(vectors)
         return labels, pred.probabilities, pred.duration, pred
 
-    return tag
+    return tag, (None if phrases else tagger.thresholds)
 
 
 def run(args) -> int:
     from tqdm import tqdm
 
     from mtat.audio import printable
-    from mtat.tagging import map_files, top_tags
+    from mtat.tagging import ZERO_SHOT_NOTE, map_files, top_tags
+    from mtat.thresholds import applying
     from mtat.windows import is_short, short_warning
     from tagger_cli.serve_check import format_top
 
@@ -218,10 +227,12 @@ def run(args) -> int:
     files: list[str] = list(args.files)
     plots = plot_paths(args.plot, files) if args.plot else None
     phrases = parse_phrases(args.tags) if args.tags is not None else None
+    thresholds = None  # served models (--server) and zero-shot phrases: no thresholds
+    note = ZERO_SHOT_NOTE if phrases else None
     if args.server:
         tag, workers = _server_tagger(args, phrases), 1
     else:
-        tag, workers = _model_tagger(args, phrases, taggram=bool(plots)), args.workers
+        (tag, thresholds), workers = _model_tagger(args, phrases, taggram=bool(plots)), args.workers
 
     failed = 0
     show = not args.no_progress and len(files) >= PROGRESS_MIN_FILES
@@ -255,9 +266,11 @@ def run(args) -> int:
             if is_short(duration):
                 err_line(f"warning: {shown}: {short_warning(duration)}")
             if args.json:
-                out(json_line(shown, tags, probs, args.top, duration))
+                out(json_line(shown, tags, probs, args.top, duration, thresholds, note))
             else:
-                out(("" if first else "\n") + format_top(shown, duration, top_tags(tags, probs, args.top)))
+                applies = None if thresholds is None else applying(tags, probs, thresholds)
+                out(("" if first else "\n") + format_top(shown, duration, top_tags(tags, probs, args.top),
+                                                          applies, note))
             first = False
             if plots:
                 try:

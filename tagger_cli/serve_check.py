@@ -182,11 +182,21 @@ def version_line(status: dict[str, Any]) -> str:
     return ", ".join(f"version {r.get('version', '?')} {r.get('state', '?')}" for r in rows)
 
 
-def format_top(path: str, duration: float, top: Sequence[tuple[str, float]]) -> str:
-    """The human-readable block ``predict`` and ``serve-check`` print for one file."""
+def format_top(path: str, duration: float, top: Sequence[tuple[str, float]],
+               applies: Sequence[str] | None = None, note: str | None = None) -> str:
+    """The human-readable block ``predict`` and ``serve-check`` print for one file. With ``applies``
+    (the tags at or above their threshold) those rows are marked ``*`` and a last line lists them
+    all; ``note`` is printed as a last line (e.g. why nothing is marked)."""
     width = max((len(t) for t, _ in top), default=0)
     lines = [f"{path}  ({duration:.1f} s)"]
-    lines += [f"  {tag:<{width}}  {p:.3f}" for tag, p in top]
+    if applies is None:
+        lines += [f"  {tag:<{width}}  {p:.3f}" for tag, p in top]
+    else:
+        marked = set(applies)
+        lines += [f"  {'*' if tag in marked else ' '} {tag:<{width}}  {p:.3f}" for tag, p in top]
+        lines.append(f"  * applies (at or above the tag's threshold): {', '.join(applies) if applies else 'none'}")
+    if note:
+        lines.append(f"  ({note})")
     return "\n".join(lines)
 
 

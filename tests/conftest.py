@@ -55,7 +55,7 @@ def pushed_model(sample_root, tmp_path_factory) -> str:
     import tensorflow as tf
 
     from components.audio_example_gen.executor import plan_clips
-    from mtat import joint_space
+    from mtat import joint_space, thresholds
     from mtat.audio import load_audio
     from mtat.features import MEL_KEY, MelConfig, clip_log_mel
     from mtat.signatures import JOINT_NAME, OUTPUT_NAME
@@ -66,12 +66,13 @@ def pushed_model(sample_root, tmp_path_factory) -> str:
     config = MelConfig()
     tags, records, _ = plan_clips(sample_root, top_k=50, tags=None, split_dir=None)
     good = {r.mp3_path for r in _good_clips(sample_root)}
-    mels, labels = [], []
+    mels, labels, splits = [], [], []
     for r in records:
         if r["mp3_path"] in good:
             wave = load_audio(os.path.join(sample_root, r["mp3_path"]), config.sample_rate)
             mels.append(clip_log_mel(wave, config))
             labels.append(r["labels"])
+            splits.append(r["split"])
     mels = np.stack(mels)
     mean = mels.mean(axis=(0, 2)).astype(np.float32)
     std = np.sqrt(mels.var(axis=(0, 2)) + 1e-6).astype(np.float32)
@@ -93,6 +94,10 @@ def pushed_model(sample_root, tmp_path_factory) -> str:
 
     info = export.model_info(tags=tags, config=config, preset="small", chunk_frames=None,
                              num_train_examples=len(x), tag_vectors=vectors)
+    # decision thresholds as the Trainer chooses them, from the eval-split clips
+    val = np.asarray(splits) == "eval"
+    val_probs = export.clip_outputs(export.heads_model(model), tf.constant(x[val]), None)[0].numpy()
+    info.update(thresholds.threshold_info(val_probs, y[val], tags))
     version_dir = tmp_path_factory.mktemp("serving") / "tagger" / "1"
     export.export_model(model, str(version_dir), info=info, config=config, tags=tags, mean=mean, std=std,
                         chunk=None, tft_layer=stand_in_transform,

@@ -59,6 +59,13 @@ _DEFAULT_DROPOUT = {"small": 0.1, "fcn4": 0.1, "strong": 0.5}
 #: Adam learning rates. ``small`` measured on the 300-clip sample set (30 epochs, 2 seeds): test
 #: macro ROC-AUC 0.83 at 1e-3, 0.88-0.89 at 1e-2, 0.83 at 3e-2.
 _DEFAULT_LEARNING_RATE = {"small": 1e-2, "fcn4": 1e-3, "strong": 1e-3}
+
+
+def default_learning_rate(preset: str) -> float:
+    """Adam's learning rate for ``preset`` when none is given."""
+    return _DEFAULT_LEARNING_RATE[preset]
+
+
 #: Initial sigmoid output of every tag (output bias = its log-odds), None: zero bias (0.5).
 #: ``small`` starts near the tag frequency (~0.1 of 50 tags on the sample set, ~0.05 on MTAT)
 #: instead of spending its first epochs pulling 50 biases down: on the sample set, test

@@ -15,12 +15,14 @@ from __future__ import annotations
 import json
 import logging
 import os
+import platform
+import time
 from typing import Any
 
 import numpy as np
 import tensorflow as tf
 
-from mtat import joint_space
+from mtat import joint_space, thresholds
 from mtat.features import LABEL_KEY, METADATA_FILE, MelConfig
 from mtat.signatures import JOINT_NAME, OUTPUT_NAME
 from trainer import data, export, models, precision
@@ -54,6 +56,31 @@ def normalisation_stats(tft_output, file_pattern: str) -> tuple[np.ndarray, np.n
     raw = tf.io.parse_example(record[None], spec)
     out = tft_output.transform_raw_features(raw)
     return out[MEAN_KEY].numpy()[0], out[STD_KEY].numpy()[0]
+
+
+def validation_predictions(model: tf.keras.Model, dataset: tf.data.Dataset,
+                           chunk: int | None) -> tuple[np.ndarray, np.ndarray]:
+    """(probabilities, labels) ``[n, K]`` of the whole validation clips, computed as the exported
+    model computes them (:func:`trainer.export.clip_outputs`: chunk models average their windows)."""
+    heads = export.heads_model(model)
+    clip = tf.function(lambda mel: export.clip_outputs(heads, mel, chunk)[0], reduce_retracing=True)
+    probs, labels = [], []
+    for mel, y in dataset:
+        probs.append(clip(mel).numpy())
+        labels.append(y.numpy())
+    return np.concatenate(probs), np.concatenate(labels)
+
+
+def cpu_model() -> str:
+    """The CPU's model name (``/proc/cpuinfo``), else what :mod:`platform` says."""
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine() or "unknown"
 
 
 def run_fn(fn_args) -> None:
@@ -111,9 +138,11 @@ def run_fn(fn_args) -> None:
         callbacks.append(tf.keras.callbacks.EarlyStopping(
             monitor=models.validation_monitor(model), mode="max", patience=hp.early_stopping_patience(),
             restore_best_weights=True))
+    fit_start = time.perf_counter()
     with timer.phase("fit"):
-        model.fit(train_ds, validation_data=eval_ds, epochs=int(hp.epochs), callbacks=callbacks, verbose=2,
+        history = model.fit(train_ds, validation_data=eval_ds, epochs=int(hp.epochs), callbacks=callbacks, verbose=2,
                   steps_per_epoch=data.steps_per_pass(n_train, batch))
+    fit_seconds = time.perf_counter() - fit_start
 
     if policy != "float32":  # serve in float32 (any CPU or GPU): same layers, the trained float32 variables
         trained = model
@@ -124,6 +153,24 @@ def run_fn(fn_args) -> None:
     # The exported model always sees whole clips (chunk models average their windows).
     info = export.model_info(tags=seen, config=config, preset=preset, chunk_frames=train_chunk,
                              num_train_examples=n_train, label_tags=tags, tag_vectors=tag_vectors)
+    # Decision thresholds from the validation split only (the test split is the Evaluator's).
+    if n_eval:
+        with timer.phase("thresholds"):
+            whole = dict(common, output_names=None)
+            val_ds = data.make_dataset(eval_pattern, training=False, chunk=None, seed=hp.seed, **whole)
+            probs, labels = validation_predictions(model, val_ds, train_chunk)
+            info.update(thresholds.threshold_info(probs, labels, seen, split="eval"))
+        log.info("thresholds from %d validation clips; %d rare tag(s) on the global threshold %.3f",
+                 len(probs), len(info["threshold_fallback"]), info["threshold_global"])
+    else:
+        log.warning("no validation clips: the model is exported without decision thresholds")
+    learning_rate = float(hp.learning_rate if hp.learning_rate is not None else models.default_learning_rate(preset))
+    info["training"] = {"preset": preset, "epochs": int(hp.epochs), "epochs_run": len(history.epoch),
+                        "fit_seconds": round(fit_seconds, 1), "batch_size": batch, "learning_rate": learning_rate,
+                        "precision": policy, "replicas": replicas, "cpu": cpu_model(), "cpu_count": os.cpu_count(),
+                        "gpus": len(gpus)}
+    info["data"] = {"examples": meta.get("examples"), "rejects_by_reason": meta.get("rejects_by_reason"),
+                    "num_rejects": meta.get("num_rejects")}
     with timer.phase("export"):
         export.export_model(model, fn_args.serving_model_dir, info=info, config=config, tags=seen, mean=mean,
                             std=std, chunk=train_chunk, tft_layer=tft_output.transform_features_layer(),

@@ -11,6 +11,9 @@ One row per song::
     embedding       list<float32>   D-dim clip audio embedding (optional: ``similar`` needs it)
     joint           list<float32>   unit vector in the joint audio-text space (optional: models with
                                     the joint head; free-word search uses it)
+    applies         list<string>    the tags at or above the model's per-tag decision threshold,
+                                    most probable first (optional: null for models without
+                                    thresholds; catalogs written before it have no column)
     size            int64           file size in bytes  } together: the file has not changed
     mtime_ns        int64           modification time   } since it was indexed
     model_version   string          the model's version folder name
@@ -67,6 +70,8 @@ class Catalog:
     meta: dict[str, Any] = dataclasses.field(default_factory=dict)
     joint: np.ndarray | None = None
     short: np.ndarray | None = None
+    #: per row, the tags that apply (at or above their threshold) or None (no thresholds / older catalog)
+    applies: list[list[str] | None] | None = None
 
     def __post_init__(self) -> None:
         n = len(self.paths)
@@ -170,6 +175,9 @@ def read_catalog(path: str, require_embeddings: bool = False) -> Catalog:
     joint = None
     if "joint" in names and table.column("joint").null_count == 0:
         joint = _matrix(table, "joint", meta.get("joint_dim"), path)
+    applies = None
+    if "applies" in names and table.column("applies").null_count < table.num_rows:
+        applies = [None if a is None else [str(t) for t in a] for a in table.column("applies").to_pylist()]
     keys = [str(p) for p in table.column("path").to_pylist()]
     durations = table.column("duration").to_pylist() if "duration" in names else [None] * len(keys)
     flags = table.column("short").to_pylist() if "short" in names else [None] * len(keys)
@@ -179,7 +187,8 @@ def read_catalog(path: str, require_embeddings: bool = False) -> Catalog:
         shown = [a if a else k for a, k in zip(table.column("abs_path").to_pylist(), keys)]
     return Catalog(source=path, paths=[str(p) for p in shown], tags=tags, probabilities=probs,
                    embeddings=embeddings, keys=keys, model_dir=str(meta.get("model_dir") or ""),
-                   model_version=str(meta.get("model_version") or ""), meta=meta, joint=joint, short=short)
+                   model_version=str(meta.get("model_version") or ""), meta=meta, joint=joint, short=short,
+                   applies=applies)
 
 
 def model_dir_for(catalog: Catalog, model: str | None, alternative: str = "") -> str:
@@ -247,7 +256,7 @@ def catalog_schema(meta: dict[str, Any]):
     return pa.schema([
         ("path", pa.string()), ("abs_path", pa.string()), ("duration", pa.float64()), ("short", pa.bool_()),
         ("probabilities", pa.list_(pa.float32())), ("embedding", pa.list_(pa.float32())),
-        ("joint", pa.list_(pa.float32())),
+        ("joint", pa.list_(pa.float32())), ("applies", pa.list_(pa.string())),
         ("size", pa.int64()), ("mtime_ns", pa.int64()), ("model_version", pa.string()),
         ("model_dir", pa.string()), ("indexed_at", pa.timestamp("us", tz="UTC")),
     ], metadata={META_KEY: json.dumps(meta)})
@@ -263,7 +272,7 @@ def table_of(rows: list[dict[str, Any]], meta: dict[str, Any]):
     import pyarrow as pa
 
     schema = catalog_schema(meta)
-    columns = {f.name: [r.get(f.name) for r in rows] for f in schema}  # rows of older catalogs lack "joint"
+    columns = {f.name: [r.get(f.name) for r in rows] for f in schema}  # older rows lack "joint", "applies"
     columns["short"] = [row_is_short(r) for r in rows]  # ... and "short"
     return pa.Table.from_pydict(columns, schema=schema)
 

@@ -14,7 +14,8 @@ Routes::
     POST /api/predict          multipart field "file" -> predict --json's object
                                (``?taggram=1`` adds "taggram"; ``?top=N`` as predict --top)
     GET  /audio/{id}           the song's audio file, with HTTP Range (206, Content-Range)
-    GET  /healthz              status, catalog and model summary
+    GET  /model-card           the served model's card (assets.extra/model_card.html; 404 without one)
+    GET  /healthz              status, catalog and model summary (``model.card_url``, ``model.thresholds``)
 
 Every error is JSON ``{"error": message}`` with 400 (bad request), 404 (no such song / page),
 408 (upload too slow), 413 (upload too large), 415 (not multipart), 422 (not audio) or 503 (model busy or absent).
@@ -41,7 +42,16 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from mtat.audio import AudioError
 from mtat.search.errors import SearchError
-from tagger_cli.web.service import MAX_TOP, PREDICT_TOP, BadRequest, Busy, NoModel, NotFound, WebService
+from tagger_cli.web.service import (
+    MAX_TOP,
+    MODEL_CARD_URL,
+    PREDICT_TOP,
+    BadRequest,
+    Busy,
+    NoModel,
+    NotFound,
+    WebService,
+)
 from tagger_cli.web.uploads import UPLOAD_TIMEOUT_S, UploadError, receive_upload
 
 #: Content types by extension for the formats libsndfile reads (mimetypes lacks some).
@@ -161,6 +171,13 @@ def create_app(service: WebService, *, max_upload_mb: float = DEFAULT_MAX_UPLOAD
         return {**service.health(), "max_upload_bytes": max_bytes}
 
     _add_song_routes(app, service)
+
+    @app.get(MODEL_CARD_URL)
+    def model_card():
+        path = service.model_card()
+        if path is None:
+            raise NotFound("the served model has no model card" if service.tagger else "this server runs without a model")
+        return FileResponse(path, media_type="text/html; charset=utf-8", headers={"Cache-Control": "no-cache"})
 
     @app.post("/api/predict")
     async def api_predict(request: Request, top: int = PREDICT_TOP, taggram: bool = False):

@@ -48,6 +48,8 @@ MAX_TAGGRAM_COLUMNS = 120
 TAGGRAM_CACHE = 256
 #: Search results kept per server (the catalog never changes while it runs, so a cached answer is exact).
 SEARCH_CACHE = 2048
+#: Where the page finds the served model's card.
+MODEL_CARD_URL = "/model-card"
 #: Tags listed in ``predict``'s ``top`` (``mtat-tagger predict``'s default ``--top``).
 PREDICT_TOP = 10
 
@@ -127,8 +129,19 @@ class WebService:
         return {"status": "ok", "songs": len(self.catalog), "tags": len(self.catalog.tags),
                 "short_songs": int(self.catalog.short.sum()), "short_seconds": MIN_RELIABLE_SECONDS,
                 "embeddings": self.catalog.embeddings is not None, "catalog": self.catalog.source,
-                "model": None if t is None else {"dir": t.model_dir, "version": t.version, "tags": len(t.tags)},
+                "model": None if t is None else {"dir": t.model_dir, "version": t.version, "tags": len(t.tags),
+                                                 "thresholds": t.thresholds is not None,
+                                                 "card_url": MODEL_CARD_URL if self.model_card() else None},
                 "model_jobs": {"admitted": self.gate.admitted, "workers": self.gate.workers, "queue": self.gate.queue}}
+
+    def model_card(self) -> str | None:
+        """The served model's ``assets.extra/model_card.html``, or None (no model, or pushed without a card)."""
+        from mtat.model_info import model_card_path
+
+        if self.tagger is None:
+            return None
+        path = model_card_path(self.tagger.model_dir)
+        return path if os.path.isfile(path) else None
 
     # -- songs ----------------------------------------------------------------------------------
     def row(self, song_id: Any) -> int:
@@ -162,6 +175,8 @@ class WebService:
         out = dict(result)
         out["id"] = i
         out["audio_url"] = None if i is None else f"/audio/{i}"
+        if i is not None and self.catalog.applies is not None:
+            out["applies"] = self.catalog.applies[i]  # the tags at or above their threshold (index time)
         return out
 
     @staticmethod
@@ -286,8 +301,9 @@ class WebService:
         return out
 
     def predict_file(self, path: str, shown: str, top: int = PREDICT_TOP, taggram: bool = False) -> dict:
-        """``predict --json``'s object for the (uploaded) file ``path``, named ``shown`` in the output
-        and in errors; with ``taggram`` also ``"taggram"``. Call inside ``gate.admit()``.
+        """``predict --json``'s object for the (uploaded) file ``path`` (with ``applies`` when the model
+        has thresholds), named ``shown`` in the output and in errors; with ``taggram`` also ``"taggram"``.
+        Call inside ``gate.admit()``.
         Raises :class:`mtat.audio.AudioError` (message naming ``shown``) for a file that is not audio."""
         from mtat.audio import AudioError
 
@@ -297,7 +313,7 @@ class WebService:
                 path, taggram=taggram, **({"taggram_hop": taggram_hop(path)} if taggram else {})))
         except AudioError as err:
             raise AudioError(err.reason, str(err).replace(path, shown)) from None
-        out = prediction_json(shown, tagger.tags, pred.probabilities, top, pred.duration)
+        out = prediction_json(shown, tagger.tags, pred.probabilities, top, pred.duration, tagger.thresholds)
         if taggram:
             out["taggram"] = taggram_json(pred, tagger.tags)
         return out

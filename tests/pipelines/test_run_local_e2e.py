@@ -168,6 +168,50 @@ def test_zero_shot_metrics_equal_sklearn_and_beat_chance(run):
     assert "joint" in model.signatures
 
 
+def _predictions(run, split):
+    model = tf.saved_model.load(_version_dir(run))
+    examples = _test_examples(run, split)
+    probs = model.signatures["serving_examples"](
+        examples=tf.constant([e.SerializeToString() for e in examples]))["probabilities"].numpy()
+    labels = np.array([list(e.features.feature["labels"].int64_list.value) for e in examples])
+    return probs, labels
+
+
+def test_thresholds_come_from_the_validation_split_and_the_card_is_pushed(run):
+    from mtat import thresholds as th
+    from mtat.model_info import model_card_path
+
+    summary, version = run["summary"], _version_dir(run)
+    info = read_model_info(version)
+    tags, label_tags = info["tags"], info["label_tags"]
+    seen = [label_tags.index(t) for t in tags]
+    assert set(info["thresholds"]) == set(tags) and info["threshold_split"] == "eval"
+    assert info["threshold_examples"] == summary["examples"]["eval"] and "F1-optimal" in info["threshold_rule"]
+    assert set(info["threshold_fallback"]) == {t for t, d in info["threshold_details"].items() if d["rare"]}
+    # the Trainer's thresholds are the rule applied to the eval split (the served model's scores of it)
+    val_p, val_y = _predictions(run, "eval")
+    again = th.threshold_info(val_p[:, seen], val_y[:, seen], tags)
+    assert again["threshold_fallback"] == info["threshold_fallback"]
+    assert again["thresholds"] == pytest.approx(info["thresholds"], abs=1e-3)
+    # the summary's test numbers are those thresholds applied to the test split
+    test_p, test_y = _predictions(run, "test")
+    want = th.scores_at(test_p[:, seen], test_y[:, seen], tags, info["thresholds"])
+    got = summary["thresholds"]
+    assert got["examples"] == len(test_p) and got["micro"]["f1"] == pytest.approx(want["micro"]["f1"], abs=0.02)
+    assert got["best_global"]["f1"] >= got["validation_global"]["f1"] - 1e-9
+    # the card is in the pushed version folder, with the summary's numbers
+    assert summary["model_card"] == model_card_path(version)
+    card = json.load(open(model_card_path(version, "model_card.json")))
+    assert card["quality"]["macro_roc_auc"] == pytest.approx(summary["metrics"]["macro_roc_auc"], abs=1e-6)
+    assert card["quality"]["micro"] == got["micro"] and card["thresholds"]["values"] == info["thresholds"]
+    assert card["gate"]["blessed"] is True and card["training"]["epochs"] == EPOCHS
+    assert card["data"]["examples"] == summary["examples"]
+    train_y = np.array([list(e.features.feature["labels"].int64_list.value) for e in _test_examples(run, "train")])
+    assert {t: d["train"] for t, d in card["data"]["tag_positives"].items()} == {
+        t: int(train_y[:, label_tags.index(t)].sum()) for t in tags}
+    assert "<svg" in open(summary["model_card"]).read() or not card["quality"]["reliability"]
+
+
 def test_serving_default_with_tf_serving_json(run, sample_root):
     model = tf.saved_model.load(_version_dir(run))
     example = _test_examples(run)[0]

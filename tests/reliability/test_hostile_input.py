@@ -327,7 +327,7 @@ def test_predict_tags_good_files_and_gives_one_error_line_per_bad_file(capsys, h
         if why is None:
             probs = np.array(list(row["tags"].values()))
             flagged = {"short", "warning"} if rel == "8/two-seconds.mp3" else set()  # under 3 s: tagged, with a warning
-            assert set(row) == {"path", "tags", "top"} | flagged and np.all((probs >= 0) & (probs <= 1)), rel
+            assert set(row) == {"path", "tags", "top", "applies"} | flagged and np.all((probs >= 0) & (probs <= 1)), rel
         else:
             assert set(row) == {"path", "error"} and why in row["error"] and path in row["error"], rel
             assert sum(why in line and path in line for line in error_lines) >= 1, rel

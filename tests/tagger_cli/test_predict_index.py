@@ -92,14 +92,22 @@ def run_cli(capsys, *argv):
     return code, captured.out, captured.err
 
 
-def parse_human(out):
-    """{path: [(tag, prob), ...]} from predict's / serve-check's text output."""
+def parse_human(out, marked=None):
+    """{path: [(tag, prob), ...]} from predict's / serve-check's text output (the ``*`` marks of the
+    tags that apply, if any, are collected into ``marked``: {path: [tag, ...]})."""
     blocks, path = {}, None
     for line in out.splitlines():
         if not line.strip() or line.startswith("TF Serving"):
             continue
+        if line.startswith("  * applies") or line.startswith("  ("):
+            continue  # the block's footer lines
         if line.startswith("  "):
-            tag, prob = line.strip().rsplit(None, 1)
+            row = line[2:]
+            if row[:2] in ("* ", "  "):  # a threshold mark column
+                if row.startswith("* ") and marked is not None:
+                    marked.setdefault(path, []).append(row[2:].rsplit(None, 1)[0].strip())
+                row = row[2:]
+            tag, prob = row.strip().rsplit(None, 1)
             blocks[path].append((tag, float(prob)))
         else:
             path = line.rsplit("  (", 1)[0]
@@ -229,7 +237,13 @@ def test_taggram_rows_are_tiled_three_second_segments(tagger, raw_model, songs):
 def test_predict_prints_sorted_top_tags(capsys, pushed_model, tagger, songs):
     code, out, err = run_cli(capsys, "predict", songs["mp3"], songs["wav"], "--model", pushed_model, "--top", 5)
     assert code == 0, err
-    blocks = parse_human(out)
+    marked = {}
+    blocks = parse_human(out, marked)
+    assert out.count("  * applies (at or above the tag's threshold): ") == 2
+    for path, top in blocks.items():  # the marked rows are the top tags at or above their threshold
+        probs = tagger.predict_file(path).probabilities
+        want = [t for t, _ in top if probs[tagger.tags.index(t)] >= tagger.thresholds[t]]
+        assert marked.get(path, []) == want
     assert list(blocks) == [songs["mp3"], songs["wav"]]
     for path, top in blocks.items():
         expected = tagger.predict_file(path).top(tagger.tags, 5)
@@ -246,8 +260,11 @@ def test_predict_json_lines_and_errors(capsys, pushed_model, tagger, songs):
     assert [r["path"] for r in rows] == files  # every file, in order
     ok = [rows[0], rows[3]]
     for row in ok:
-        assert set(row) == {"path", "tags", "top"}
+        assert set(row) == {"path", "tags", "top", "applies"}
         assert set(row["tags"]) == set(tagger.tags) and len(row["top"]) == 3
+        # applies: exactly the tags at or above their (validation) threshold, most probable first
+        want = [t for t in row["tags"] if row["tags"][t] >= tagger.thresholds[t]]
+        assert row["applies"] == want
         probs = list(row["tags"].values())
         assert probs == sorted(probs, reverse=True) and all(0 <= p <= 1 for p in probs)
         assert row["top"] == list(row["tags"])[:3]
@@ -334,9 +351,12 @@ def test_index_tags_every_file_once(capsys, pushed_model, tagger, library, tmp_p
     assert (f"indexed {len(good)}, skipped unchanged 0, rejected 2 (not_audio 1, undecodable 1), "
             f"files seen {len(good) + 2}: {len(good)} song(s) in {out}") in stdout
     table = pq.read_table(out).to_pydict()
-    assert set(table) == {"path", "abs_path", "duration", "short", "probabilities", "embedding", "joint", "size",
-                          "mtime_ns", "model_version", "model_dir", "indexed_at"}
+    assert set(table) == {"path", "abs_path", "duration", "short", "probabilities", "embedding", "joint", "applies",
+                          "size", "mtime_ns", "model_version", "model_dir", "indexed_at"}
     assert not any(table["short"]) and "short (<" not in stdout  # 29 s songs
+    from mtat.thresholds import applying
+
+    assert cat.applies == [applying(cat.tags, p, tagger.thresholds) for p in cat.probabilities]
     assert table["abs_path"][0] == str(library / good[0])
     pred = tagger.predict_file(str(library / good[0]))
     np.testing.assert_allclose(cat.probabilities[0], pred.probabilities, atol=1e-5)
@@ -545,7 +565,7 @@ def test_predict_warns_about_short_audio(capsys, pushed_model, short_audio_dir):
     code, out, err = run_cli(capsys, "predict", clip, song, "--model", pushed_model, "--json")
     short, full = (json.loads(line) for line in out.splitlines())
     assert short["short"] is True and short["warning"].endswith("tags are unreliable below 3 s")
-    assert set(full) == {"path", "tags", "top"}  # a song of 29 s: no flag, no warning
+    assert set(full) == {"path", "tags", "top", "applies"}  # a song of 29 s: no flag, no warning
 
 
 def test_index_flags_short_songs(short_catalog):
@@ -601,3 +621,34 @@ def test_catalog_without_the_short_column_still_loads(capsys, short_catalog, tmp
     assert cat.short.tolist() == read_catalog(out).short.tolist() and cat.short.sum() == 1  # from duration
     code, text, err = run_cli(capsys, "search", _clip_tag(cat), "--catalog", old, "--json")
     assert code == 0 and json.loads(text)["short_excluded"] == 1
+
+
+def test_a_model_without_thresholds_predicts_and_indexes_as_before(capsys, pushed_model, songs, tmp_path):
+    """An older model_info.json (no thresholds): no applies anywhere, no marks, the catalog column is null."""
+    old = tmp_path / "serving" / "tagger" / "1"
+    shutil.copytree(pushed_model, old)
+    info_path = old / "assets.extra" / "model_info.json"
+    info = json.loads(info_path.read_text())
+    info = {k: v for k, v in info.items() if not k.startswith("threshold")}
+    info_path.write_text(json.dumps(info))
+    code, out, _ = run_cli(capsys, "predict", songs["mp3"], "--model", old, "--json")
+    assert code == 0 and set(json.loads(out)) == {"path", "tags", "top"}
+    code, out, _ = run_cli(capsys, "predict", songs["mp3"], "--model", old)
+    assert code == 0 and "applies" not in out and "*" not in out
+    music = tmp_path / "music"
+    music.mkdir()
+    shutil.copy(songs["mp3"], music / "a.mp3")
+    code, _, err = run_cli(capsys, "index", music, "--out", tmp_path / "c.parquet", "--model", old, "--no-progress")
+    assert code == 0, err
+    assert read_catalog(str(tmp_path / "c.parquet")).applies is None
+
+
+def test_a_catalog_without_the_applies_column_still_loads(tmp_path):
+    from mtat.search.catalog import write_catalog
+
+    path = str(tmp_path / "old.parquet")
+    write_catalog(path, ["a.mp3", "b.mp3"], [[0.1, 0.9], [0.8, 0.2]], ["piano", "vocals"])
+    table = pq.read_table(path)
+    pq.write_table(table.drop(["applies"]), path)  # the format before the column existed
+    cat = read_catalog(path)
+    assert cat.applies is None and cat.probabilities.shape == (2, 2)

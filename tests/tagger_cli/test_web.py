@@ -101,6 +101,26 @@ def test_healthz_and_page(server):
         assert r.status_code == 200 and len(r.content) > 500
 
 
+def test_model_card_route_serves_the_served_models_card(server, tmp_path, monkeypatch, browser):
+    h = requests.get(server.url + "/healthz", timeout=30).json()
+    assert h["model"]["thresholds"] is True and h["model"]["card_url"] is None  # the fixture model has no card
+    r = requests.get(server.url + "/model-card", timeout=30)
+    assert r.status_code == 404 and "no model card" in r.json()["error"]
+    browser.get(server.url + "/")
+    _wait(browser, lambda d: "songs" in _css(d, "#catalog-info")[0].text, "health loaded")
+    assert not _css(browser, "#model-card")[0].is_displayed()
+    card = tmp_path / "model_card.html"
+    card.write_text("<!doctype html><title>card</title><h1>Model card: tagger version 1</h1>")
+    monkeypatch.setattr(server.service, "model_card", lambda: str(card))
+    r = requests.get(server.url + "/model-card", timeout=30)
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/html") and "Model card" in r.text
+    assert requests.get(server.url + "/healthz", timeout=30).json()["model"]["card_url"] == "/model-card"
+    browser.get(server.url + "/")
+    _wait(browser, lambda d: _css(d, "#model-card")[0].is_displayed(), "card link shown")
+    _css(browser, "#model-card-link")[0].click()
+    _wait(browser, lambda d: "Model card: tagger version 1" in d.page_source, "card page")
+
+
 def test_static_files_reference_no_other_host():
     """The page must work offline: no CDN, no absolute URLs in the shipped HTML/CSS/JS."""
     from tagger_cli.web.app import static_dir
@@ -265,7 +285,8 @@ def test_predict_api_is_predict_json(server, capsys, pushed_model):
     got = r.json()
     assert main(["predict", str(song), "--model", pushed_model, "--json"]) == 0
     want = json.loads(capsys.readouterr().out.strip())
-    assert got["path"] == "my song.mp3" and set(got) == {"path", "tags", "top"}
+    assert got["path"] == "my song.mp3" and set(got) == {"path", "tags", "top", "applies"}
+    assert got["applies"] == want["applies"]  # the tags at or above the model's thresholds, as predict --json
     assert list(got["tags"]) == list(want["tags"]) or got["tags"] == pytest.approx(want["tags"], abs=1e-5)
     assert got["tags"] == pytest.approx(want["tags"], abs=1e-5) and len(got["top"]) == 10
     # the catalog (index) agrees too
@@ -497,6 +518,10 @@ def test_browser_typing_a_query_shows_results(server, browser):
     first = _songs(browser)[0]
     assert first.find_element("css selector", ".score").text == f"score {want['results'][0]['score']:.3f}"
     assert len(first.find_elements("css selector", ".bars li")) == 5
+    # the tags that apply (index time, at or above their threshold) as chips apart from the bars
+    for song, result in zip(_songs(browser), want["results"]):
+        assert [c.text for c in song.find_elements("css selector", ".applies .applies-chip")] == result["applies"]
+        assert song.find_element("css selector", ".applies").is_displayed()
     assert [c.text for c in _css(browser, "#matched .chip .chip-label")] == [
         ("without " if m.get("negated") else "") + f"{m['tag']} {m['similarity']:.2f}" for m in want["matched_tags"]]
     # every song listed, one has markup in its name: shown as text, never parsed as HTML
@@ -792,6 +817,9 @@ def test_browser_upload_shows_tags_and_errors(server, browser, tmp_path):
     assert _css(browser, "#upload-name")[0].text == song.name
     shown = [li.find_element("css selector", ".tag").text for li in _css(browser, "#upload-tags li")]
     assert shown == want["top"]
+    applies = _css(browser, "#upload-applies")[0]
+    assert applies.is_displayed() and [c.text for c in _css(browser, "#upload-applies .applies-chip")] == want["applies"]
+    assert ("Applies:" if want["applies"] else "No tag reaches its threshold") in applies.text
     assert int(_css(browser, "#upload-taggram")[0].get_attribute("data-columns")) > 10
     assert not _css(browser, "#upload-error")[0].is_displayed()
 

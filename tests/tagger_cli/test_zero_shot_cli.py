@@ -46,6 +46,7 @@ def test_predict_tags_json_equals_the_served_joint_vector(capsys, pushed_model, 
     assert code == 0
     row = json.loads(out)
     assert set(row["tags"]) == set(PHRASES)  # keyed by exactly the given phrases, nothing else
+    assert "applies" not in row and "no threshold" in row["applies_note"]  # phrases have no threshold
     assert len(row["top"]) == 2 and row["top"][0] == max(row["tags"], key=row["tags"].get)
     # reference: the model's own `joint` signature on the whole decoded file + the text encoder
     model = tf.saved_model.load(pushed_model)
@@ -62,8 +63,9 @@ def test_predict_tags_text_and_taggram(capsys, pushed_model, mp3s, tmp_path):
     code, out, err = run_cli(capsys, "predict", mp3s[1], "--model", pushed_model, "--tags", "rave, lullaby",
                              "--plot", png)
     assert code == 0 and png.read_bytes().startswith(b"\x89PNG")
-    shown = [line.split()[0] for line in out.splitlines() if line.startswith("  ")]
+    shown = [line.split()[0] for line in out.splitlines() if line.startswith("  ") and not line.startswith("  (")]
     assert sorted(shown) == ["lullaby", "rave"]
+    assert "  (zero-shot phrases have no threshold" in out and "*" not in out
     code, _, err = run_cli(capsys, "predict", mp3s[1], "--model", pushed_model, "--tags", " , ")
     assert code == 2 and "no phrase" in err
 

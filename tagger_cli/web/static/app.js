@@ -67,6 +67,25 @@ function fillBars(list, tags) {
   }
 }
 
+// The tags that apply (at or above their threshold) as chips, apart from the probability bars.
+// applies undefined/null: the model has no thresholds, the box stays hidden.
+function fillApplies(box, applies) {
+  box.replaceChildren();
+  box.hidden = !Array.isArray(applies);
+  if (box.hidden) return;
+  const label = document.createElement("span");
+  label.className = "applies-label";
+  label.textContent = applies.length ? "Applies:" : "No tag reaches its threshold";
+  box.appendChild(label);
+  for (const tag of applies) {
+    const chip = document.createElement("span");
+    chip.className = "applies-chip";
+    chip.textContent = tag;
+    box.appendChild(chip);
+  }
+  box.title = "tags at or above their threshold (chosen per tag on the validation split)";
+}
+
 // magma-like colour map: 0 = black, 1 = pale yellow
 const STOPS = [[0, [0, 0, 4]], [0.25, [81, 18, 124]], [0.5, [183, 55, 121]], [0.75, [252, 137, 97]], [1, [252, 253, 191]]];
 function colour(v) {
@@ -151,6 +170,7 @@ function songItem(result, rank, mode) {
   const score = mode === "similar" ? result.similarity : result.score;
   node.querySelector(".score").textContent = `${mode === "similar" ? "similarity" : "score"} ${score.toFixed(3)}`;
   fillBars(node.querySelector(".bars"), result.tags);
+  fillApplies(node.querySelector(".applies"), result.applies);
   const audio = node.querySelector("audio");
   if (result.audio_url) {
     audio.src = result.audio_url;
@@ -374,6 +394,7 @@ async function upload(event) {
     const top = {};
     for (const tag of res.top) top[tag] = res.tags[tag];
     fillBars($("upload-tags"), top);
+    fillApplies($("upload-applies"), res.applies);
     const vmax = drawTaggram($("upload-taggram"), res.taggram);
     $("upload-scale").textContent = `Colour from black (0) to pale yellow (${vmax.toFixed(2)}).`;
     $("upload-result").hidden = false;
@@ -419,6 +440,8 @@ document.addEventListener("DOMContentLoaded", () => {
     if (h.short_songs > 0) $("short-toggle").hidden = false;
     const model = h.model ? `model version ${h.model.version || "?"}` : "no model (uploads disabled)";
     $("catalog-info").textContent = `${h.songs} songs, ${h.tags} tags, ${model}`;
+    $("model-card").hidden = !(h.model && h.model.card_url);
+    if (h.model && h.model.card_url) $("model-card-link").href = h.model.card_url;
   }).catch(() => { $("catalog-info").textContent = "catalog status unavailable"; });
   fromURL();
 });
