@@ -47,16 +47,18 @@ def default_matcher(tags: tuple[str, ...], max_tags: int = MAX_TAGS, progress: P
 
 
 def prepare_vocabulary(tags: Sequence[str] | None = None, progress: Progress | None = None) -> int:
-    """Embed the search vocabulary of ``tags`` (default: the MTAT top 50) now, on disk for later runs, so
-    the first free-word search of a fresh install does not; returns the number of texts embedded.
+    """Embed the search vocabulary now, into the disk cache, so the first free-word search does not;
+    returns the number of alias texts.
 
-    Run at install (``scripts/precompile.py``), at the end of ``mtat-tagger index`` and at the web
-    page's start; a no-op read of the disk cache when it is already there.
+    ``tags``: a catalog's tags (their aliases' embeddings and hubness, what its searches read: run at
+    the end of ``mtat-tagger index`` and at the web page's start). ``None``: the vocabulary of all 188
+    MagnaTagATune tags, the texts of any model's subset (run at install, ``scripts/precompile.py``).
+    Reads the disk cache only, when it is already there.
     """
     if tags is None:
-        from mtat.tags import MTAT_TOP50
+        from mtat.tags import MTAT_TAGS
 
-        tags = MTAT_TOP50
+        return len(default_matcher(tuple(MTAT_TAGS), progress=progress).alias_vectors())
     matcher = default_matcher(tuple(tags), progress=progress)
     matcher.alias_hubness()  # the alias embeddings first, then their hubness: both cached on disk
     return len(matcher.table.alias_texts)

@@ -1,9 +1,10 @@
 """Text embeddings for matching: a memo of recent query texts and the on-disk cache of alias vectors.
 
 The encoder maps a list of texts to L2-normalised embeddings (default: the all-MiniLM-L6-v2
-:class:`~mtat.text_embedding.TextEncoder`, loaded on first use). The ~5,400 concept alias vectors
-are computed once per encoder model and cached on disk (:func:`cache_dir`), and so is each alias's
-:func:`hubness` (its mean cosine to its nearest other aliases).
+:class:`~mtat.text_embedding.TextEncoder`, loaded on first use). The ~5,500 concept alias vectors
+are computed once per encoder model and kept in an on-disk store of text vectors (:func:`cache_dir`;
+a text is encoded once, whatever list it comes in), and each alias list's :func:`hubness` (each
+alias's mean cosine to its nearest other aliases) is cached beside it.
 """
 from __future__ import annotations
 
@@ -81,9 +82,9 @@ class Embedder:
         except TextEncoderError:
             return frozenset()  # no vocabulary at hand: correct as before
 
-    def _cache_key(self, texts: list[str]) -> str | None:
-        """The disk cache key of ``texts`` under the encoder model's folder (None: a caller's
-        encoder we cannot name, no disk cache)."""
+    def _model_key(self) -> str | None:
+        """A short key of the encoder model's folder (None: a caller's encoder we cannot name, no
+        disk cache)."""
         owner = getattr(self._encode, "__self__", None)  # a TextEncoder's bound encode names its model
         if self._encode is not None and not isinstance(getattr(owner, "model_dir", None), str):
             return None
@@ -93,23 +94,41 @@ class Embedder:
             from mtat.text_embedding import default_model_dir
 
             model_dir = default_model_dir()
-        return hashlib.sha256(("\n".join([os.path.realpath(model_dir), *texts])).encode()).hexdigest()[:20]
+        return hashlib.sha256(os.path.realpath(model_dir).encode()).hexdigest()[:20]
 
     def encode_cached(self, texts: list[str]) -> np.ndarray:
-        """Embeddings of many texts, cached on disk under the encoder model's folder and the texts."""
-        key = self._cache_key(texts)
-        if key is None:
+        """Embeddings of many texts through the on-disk store of the encoder model's text vectors.
+
+        The store (``text_vectors_<model>.npz``) keeps every text it was asked for, whatever list it
+        came in: only texts it does not hold yet are encoded (and added), so any model's vocabulary
+        (its tags, in any order) is served by what the install or an earlier run embedded."""
+        model = self._model_key()
+        if model is None:
             return self.encode(texts)
-        return _disk_cached(os.path.join(cache_dir(), f"concept_vectors_{key}.npy"), len(texts),
-                            lambda: self._encode_chunks(texts))
+        path = os.path.join(cache_dir(), f"text_vectors_{model}.npz")
+        known, vecs = _load_store(path)
+        row = {t: i for i, t in enumerate(known)}
+        missing = sorted(set(texts) - row.keys())
+        if missing:
+            new = self._encode_chunks(missing)
+            vecs = new if not known else np.concatenate([vecs, new.astype(vecs.dtype)])
+            known = known + missing
+            row.update((t, len(known) - len(missing) + i) for i, t in enumerate(missing))
+            _save_store(path, known, vecs)
+        return vecs[[row[t] for t in texts]]
 
     def hubness_cached(self, texts: list[str], vecs: np.ndarray, k: int) -> np.ndarray:
-        """:func:`hubness` of the embeddings ``vecs`` of ``texts``, cached on disk beside them."""
-        key = self._cache_key(texts)
-        if key is None:
+        """:func:`hubness` of the embeddings ``vecs`` of ``texts``, cached on disk per model and set of
+        texts (in sorted order, so one file serves any order of the same texts)."""
+        model = self._model_key()
+        if model is None:
             return hubness(vecs, k)
+        order = sorted(range(len(texts)), key=texts.__getitem__)
+        back = np.empty(len(texts), np.int64)
+        back[order] = np.arange(len(texts))
+        key = hashlib.sha256("\n".join([model, *(texts[i] for i in order)]).encode()).hexdigest()[:20]
         return _disk_cached(os.path.join(cache_dir(), f"concept_hubness_{key}_k{k}.npy"), len(texts),
-                            lambda: hubness(vecs, k))
+                            lambda: hubness(vecs[order], k))[back]
 
     def _encode_chunks(self, texts: list[str]) -> np.ndarray:
         chunks: Iterable[list[str]] = [texts[i:i + CHUNK] for i in range(0, len(texts), CHUNK)]
@@ -132,6 +151,29 @@ def hubness(vecs: np.ndarray, k: int) -> np.ndarray:
         sims[np.arange(len(sims)), np.arange(start, start + len(sims))] = -np.inf  # not itself
         out[start:start + len(sims)] = np.partition(sims, n - k, axis=1)[:, n - k:].mean(axis=1)
     return out
+
+
+def _load_store(path: str) -> tuple[list[str], np.ndarray]:
+    """``(texts, vectors)`` of a text-vector store (empty when absent or unreadable)."""
+    try:
+        with np.load(path, allow_pickle=False) as z:
+            texts, vecs = [str(t) for t in z["texts"]], np.asarray(z["vectors"])
+        if len(texts) == len(vecs):
+            return texts, vecs
+    except (OSError, ValueError, KeyError):
+        pass
+    return [], np.zeros((0, 0), np.float32)
+
+
+def _save_store(path: str, texts: list[str], vecs: np.ndarray) -> None:
+    """Write a text-vector store atomically (a read-only home: nothing, recomputed next time)."""
+    try:
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        tmp = f"{path}.{os.getpid()}.tmp.npz"
+        np.savez(tmp, texts=np.asarray(texts, dtype=str), vectors=vecs)
+        os.replace(tmp, path)
+    except OSError:
+        pass
 
 
 def _disk_cached(path: str, rows: int, compute: Callable[[], np.ndarray]) -> np.ndarray:
