@@ -4,11 +4,12 @@ deliberately broken rows, all a function of a seed (for ``make run``, the tests 
     import sample_music
     sample_music.generate("data/sample", clips=300, seed=0, faults=True)
 
-    python -m sample_music OUT --clips 300 --seed 0 [--faults] [--workers W]
+    python -m sample_music OUT --clips 300 --seed 0 [--faults] [--no-augment] [--workers W]
 
 Modules: :mod:`~sample_music.generation` (clips, labels, names, faults, worker pool, CSV, CLI),
 :mod:`~sample_music.styles` (the music of the 15 styles), :mod:`~sample_music.rendering`
-(soundfont, scores, synthesis, mastering, MP3).
+(soundfont, scores, synthesis, mastering, MP3), :mod:`~sample_music.augmentation` (the random
+room, EQ, dynamics, noise and codec chain each clip goes through before mastering).
 """
 from sample_music.generation import (
     FAULT_KINDS,

@@ -18,11 +18,15 @@ SAMPLE_CLIPS = 48
 
 @pytest.fixture(scope="session")
 def sample_root(tmp_path_factory) -> str:
-    """A sample data set with the four fault kinds; generated once per test session."""
+    """A sample data set with the four fault kinds; generated once per test session.
+
+    Plain renderings (``augment=False``): the few-epoch fixture models' quality checks (similar
+    songs share top tags, ...) were set on them; tests/sample_music covers the augmented default.
+    """
     import sample_music
 
     root = tmp_path_factory.mktemp("mtat_sample")
-    sample_music.generate(root, clips=SAMPLE_CLIPS, seed=7, faults=True, progress=False)
+    sample_music.generate(root, clips=SAMPLE_CLIPS, seed=7, faults=True, progress=False, augment=False)
     return str(root)
 
 

@@ -230,10 +230,12 @@ def test_serving_default_with_tf_serving_json(run, sample_root):
     beam = model.signatures["log_mel"](log_mel=tf.constant(stored[None]))["probabilities"].numpy()[0]
     # Beam stored exactly the shared mel function's output, rounded to float16 ...
     mel = clip_log_mel(wave, CFG)
-    # (to one float16 step: the float32 last bits may differ between the Beam worker and this
-    # process, which can move a value across a float16 rounding boundary)
+    # (to one float16 step: the float32 last bits may differ between the Beam worker's NumPy and
+    # this process's graph, which can move a value across a float16 rounding boundary; plus 1e-5 dB
+    # for values within ~1e-3 dB of 0, where a float16 step is finer than the float32 error of a log
+    # of a power near 1, up to ~2e-6 dB: ~40% of generated clips have such a value)
     step = np.spacing(np.abs(mel).astype(np.float16)).astype(np.float32)
-    assert np.all(np.abs(stored.astype(np.float32) - mel) <= step)
+    assert np.all(np.abs(stored.astype(np.float32) - mel) <= step + 1e-5)
     # ... and the served waveform path computes that function in the graph (float32; the clip's
     # 48 samples past the window make a second, shifted window that is averaged in: <= 0.005 seen).
     direct = model.signatures["log_mel"](log_mel=tf.constant(mel[None]))["probabilities"].numpy()[0]
