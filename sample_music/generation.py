@@ -316,7 +316,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                    help="also add an empty, a truncated, a non-audio and a missing MP3")
     p.add_argument("--augment", action=argparse.BooleanOptionalAction, default=True,
                    help="random reverb, EQ, compression, limiting, noise and codec round trips per clip "
-                        "(docs/sample-data.md; default: on)")
+                        "(docs/sample-data.md)")
     p.add_argument("--augment-strength", type=float, default=AUGMENT_STRENGTH,
                    help=f"scales the augmentation's probabilities and amounts (default {AUGMENT_STRENGTH})")
     p.add_argument("--workers", type=int, default=None, help="rendering processes (default: all CPUs)")
