@@ -1,8 +1,9 @@
 """Domain randomisation of rendered clips: the recording, mixing, mastering and delivery chain that
 real music goes through and a clean General MIDI rendering does not.
 
-:func:`augment` applies a random subset of the effects below, each with its own probability
-(:data:`PROBABILITIES`) and random strength, in signal-flow order::
+:func:`augment` applies a random subset of the effects below (:func:`chain` draws which), each
+with its own probability (:data:`PROBABILITIES`) and random amount, in signal-flow order (ranges
+at strength 1)::
 
     ensemble   (doubling: 1-2 copies at 8-30 ms with a slow, shallow delay wobble)
     fold-down  (mono sum of a wide stereo mix: a copy 0.2-3 ms late, a comb filter)
@@ -16,10 +17,11 @@ real music goes through and a clean General MIDI rendering does not.
 It changes neither tempo nor pitch, nor anything a tag describes: loudness stays the job of
 :func:`sample_music.rendering.master`, which runs after it and sets the clip's RMS class, and
 the noise sits far below the music. ``strength`` scales every probability (capped at 0.9) and
-every amount (wet mix, EQ gains, compression ratio, drive, noise level; codec bit rates go down):
-1.0 is the default, 0 is the identity. Everything is drawn from the ``rng`` passed in, so a clip's
-augmentation is a function of its generator stream, and the same audio with the same stream
-gives the same bytes.
+every amount but the codec's (copy gains, wet mix, EQ corners and gains, compression ratio, drive;
+the noise comes 10 dB closer per +1); 0 is the identity. The sample set's default is 0.5
+(:data:`sample_music.generation.AUGMENT_STRENGTH`, measured in docs/sample-data.md). Everything is
+drawn from the ``rng`` passed in, so a clip's augmentation is a function of its generator stream,
+and the same audio with the same stream gives the same bytes.
 """
 from __future__ import annotations
 
@@ -239,6 +241,12 @@ def codec(x: np.ndarray, rate: int, kind: str, compression_level: float) -> np.n
 # The random chain
 
 
+def chain(rng: np.random.Generator, strength: float = 1.0) -> dict[str, bool]:
+    """Which effects :func:`augment` applies: one coin flip per effect of :data:`PROBABILITIES`
+    (each probability times ``strength``, capped at 0.9), the first draws from ``rng``."""
+    return {name: bool(rng.random() < min(0.9, p * strength)) for name, p in PROBABILITIES.items()}
+
+
 def augment(audio: np.ndarray, rate: int, rng: np.random.Generator, strength: float = 1.0) -> np.ndarray:
     """A random chain of the effects above (see the module docstring), drawn from ``rng``.
 
@@ -246,19 +254,22 @@ def augment(audio: np.ndarray, rate: int, rng: np.random.Generator, strength: fl
       audio: mono float32 audio (any scale; a rendered, unmastered clip).
       rate: its sample rate.
       rng: the clip's own generator; every decision and amount is drawn from it, in a fixed
-        order (all coin flips first), so the result is a function of the stream.
+        order (the coin flips of :func:`chain` first), so the result is a function of the stream.
       strength: scales the probabilities (capped at 0.9) and the amounts; 0 returns ``audio``.
 
     Returns:
       float32 audio of the same length, finite, at :data:`WORK_RMS_DB` RMS unless that would
-      put a peak above 1 (then scaled down to peak 1); silence is returned unchanged.
+      put a peak above 1 (then scaled down to peak 1); ``audio`` itself when no effect is drawn
+      (or it is silent).
     """
     x = np.asarray(audio, dtype=np.float32)
     rms = _rms(x)
     if strength <= 0 or rms < 1e-9:
         return x
     s = float(strength)
-    on = {name: bool(rng.random() < min(0.9, p * s)) for name, p in PROBABILITIES.items()}
+    on = chain(rng, s)
+    if not any(on.values()):
+        return x
     x = x * np.float32(_db(WORK_RMS_DB) / rms)
 
     if on["ensemble"]:

@@ -10,7 +10,7 @@ from scipy import signal
 import sample_music as sd
 from mtat.annotations import ANNOTATIONS_FILE
 from sample_music import augmentation as aug
-from sample_music.generation import _AUGMENT, _rng
+from sample_music.generation import _AUGMENT, AUGMENT_STRENGTH, _rng
 
 RATE = 16_000
 
@@ -38,7 +38,7 @@ def test_augment_is_deterministic_per_stream():
     assert sum(not np.array_equal(a, o) for o in others) >= 2
 
 
-@pytest.mark.parametrize("strength", [1.0, 2.5])
+@pytest.mark.parametrize("strength", [0.5, 1.0, 2.5])
 def test_augment_keeps_length_finite_and_peak(strength):
     x = tone_mix(3.0)
     seen = set()
@@ -112,13 +112,16 @@ def test_noise_level_compressor_limiter_and_codecs():
 
 
 def test_augmented_clips_keep_labels_and_differ(tmp_path):
+    """Same CSV (labels, names); a clip's MP3 differs exactly when its chain draws an effect."""
     plain, augmented = tmp_path / "plain", tmp_path / "augmented"
-    sd.generate(plain, clips=3, seed=11, workers=1, progress=False, augment=False)
-    sd.generate(augmented, clips=3, seed=11, workers=1, progress=False, augment=True)
+    sd.generate(plain, clips=4, seed=11, workers=1, progress=False, augment=False)
+    sd.generate(augmented, clips=4, seed=11, workers=1, progress=False)  # the default: augmented
     assert (plain / ANNOTATIONS_FILE).read_text() == (augmented / ANNOTATIONS_FILE).read_text()
-    files = sorted(p.relative_to(plain) for p in plain.rglob("*.mp3"))
-    assert files == sorted(p.relative_to(augmented) for p in augmented.rglob("*.mp3")) and len(files) == 3
-    assert all((plain / f).read_bytes() != (augmented / f).read_bytes() for f in files)
+    files = [r.split("\t")[-1].strip('"') for r in (plain / ANNOTATIONS_FILE).read_text().splitlines()[1:]]
+    assert sorted(files) == sorted(str(p.relative_to(augmented)) for p in augmented.rglob("*.mp3"))
+    effects = [any(aug.chain(_rng(11, i, _AUGMENT), AUGMENT_STRENGTH).values()) for i in range(4)]
+    assert sum(effects) >= 2
+    assert [(plain / f).read_bytes() != (augmented / f).read_bytes() for f in files] == effects
     with pytest.raises(ValueError):
         sd.generate(tmp_path / "bad", clips=1, augment=True, augment_strength=0.0, progress=False)
 
