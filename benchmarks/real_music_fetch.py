@@ -33,11 +33,10 @@ import sys
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
+from mtat.audio import AUDIO_EXTENSIONS, MIDI_EXTENSIONS, TRACKER_EXTENSIONS
+
 DATA_FILE = Path(__file__).resolve().parent / "real_music_packages.json"
 CACHE_ENV = "MTAT_REAL_MUSIC_CACHE"
-#: Tracker-module extensions: music, but note data + samples that libsndfile cannot render.
-TRACKER_EXTENSIONS = (".xm", ".mod", ".it", ".s3m", ".669", ".mtm", ".med", ".stm", ".okt", ".umx", ".far", ".ult")
-MIDI_EXTENSIONS = (".mid", ".midi", ".kar")
 ROLES = ("music", "effects")
 STAMP = "extracted.json"
 
@@ -50,12 +49,6 @@ class FetchError(RuntimeError):
 
 def _log(msg: str) -> None:
     print(f"[real-music] {msg}", flush=True)
-
-
-def audio_extensions() -> tuple[str, ...]:
-    from mtat.audio import AUDIO_EXTENSIONS
-
-    return tuple(AUDIO_EXTENSIONS)
 
 
 def default_cache() -> Path:
@@ -233,7 +226,7 @@ def _matches(root: Path, patterns: Iterable[str]) -> list[str]:
 def classify(rel: str) -> str:
     """``audio`` (decodable by libsndfile), ``tracker``, ``midi`` or ``other``, by extension."""
     low = rel.lower()
-    if low.endswith(audio_extensions()):
+    if low.endswith(AUDIO_EXTENSIONS):
         return "audio"
     if low.endswith(TRACKER_EXTENSIONS):
         return "tracker"

@@ -31,7 +31,12 @@ UNSUPPORTED_AUDIO_EXTENSIONS = {
     ".ac3": "AC-3", ".dts": "DTS", ".dsf": "DSD", ".dff": "DSD", ".mka": "Matroska audio", ".webm": "WebM",
     ".xm": "XM tracker module", ".mod": "tracker module", ".it": "Impulse Tracker module",
     ".s3m": "Scream Tracker module", ".mtm": "tracker module", ".669": "tracker module",
+    ".med": "tracker module", ".stm": "tracker module", ".okt": "tracker module", ".umx": "tracker module",
+    ".far": "tracker module", ".ult": "tracker module",
     ".mid": "MIDI", ".midi": "MIDI", ".kar": "MIDI karaoke"}
+#: The tracker modules and MIDI files among them: music as notes, which no installed decoder renders.
+TRACKER_EXTENSIONS = tuple(e for e, name in UNSUPPORTED_AUDIO_EXTENSIONS.items() if "module" in name)
+MIDI_EXTENSIONS = tuple(e for e, name in UNSUPPORTED_AUDIO_EXTENSIONS.items() if name.startswith("MIDI"))
 #: First bytes of formats: ``(offset, magic, name, reason if the decoder fails)``.
 _MAGIC = (
     (0, b"ID3", "MP3", "undecodable"), (0, b"fLaC", "FLAC", "undecodable"), (0, b"OggS", "Ogg", "undecodable"),
