@@ -23,7 +23,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 
 from benchmarks import search as bench
-from mtat.search.matcher import TagMatcher
+from mtat.search.matcher import TagMatcher, build_profile
 from mtat.search.results import ConceptMatch, TagMatch
 from mtat.search.scoring import rank_songs, score_songs
 
@@ -64,7 +64,7 @@ def write_perfect_catalog(root: str | os.PathLike, n: int, seed: int = 1) -> tup
 
 def concept_profile(matcher: TagMatcher, name: str) -> tuple[TagMatch, ...]:
     """The profile of concept ``name`` matched alone by a word (similarity 1)."""
-    return matcher._profile([], [ConceptMatch(name, 1.0, "word", "")], set())
+    return build_profile(matcher, [], [ConceptMatch(name, 1.0, "word", "")], set())
 
 
 def top_styles(probabilities: np.ndarray, tags: Sequence[str], profile: Sequence[TagMatch],

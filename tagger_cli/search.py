@@ -5,7 +5,9 @@ Two routes score the songs:
 * **tag route** (:mod:`mtat.search.matcher`): tag names in the query are used as they are; free
   words are matched to listening concepts (:mod:`mtat.search.concepts`: "jogging" -> running ->
   fast, beat, techno, ...) by their words (misspellings tolerated) or by all-MiniLM-L6-v2 text
-  embedding; a song's score is the weighted mean of the implied tags' predicted probabilities
+  embedding, and read as kinds of music by their closest example texts (:mod:`mtat.search.kinds`:
+  "an autumn stroll through the woods" -> flute, ...); a song's score is the weighted mean of the implied
+  tags' predicted probabilities
   (``1 - p`` for a negated or negative-weight tag).
 * **joint route**, when the catalog has a ``joint`` column (a model with the joint audio-text
   head): the cosine between the song's joint vector and the query's vector in the same space
@@ -23,6 +25,7 @@ without joint vectors uses the tag route alone, so those scores are exactly the 
      "low_confidence": bool,                         confidence below mtat.search.LOW_CONFIDENCE
      "matched_tags": [{"tag": str, "similarity": float, "negated"?: true}, ...],  best first
      "concepts": [{"concept": str, "similarity": float, "how": "word"|"embedding", "alias"?: str}, ...],
+     "kinds": [{"kind": str, "weight": float, "like": str}, ...],  kinds of music, closest example text
      "corrections": {typed word: vocabulary word},
      "results": [{"path": str, "score": float, "tags": {tag: prob}, "short": bool,
                   "parts": {"tag": float, "joint": float | null, "fused": float | null,
@@ -109,6 +112,9 @@ def format_text(result: dict, explain: bool = False) -> str:
                              + (f" \"{c['alias']}\"" if c.get("alias") else "") + ")"
                              for c in result.get("concepts", []))
         lines.append(f"concepts: {concepts or '(none: tag names only)'}")
+        if result.get("kinds"):
+            lines.append("kinds of music: " + ", ".join(f"{k['kind']} ({k['weight']:.2f}, like \"{k['like']}\")"
+                                                         for k in result["kinds"]))
         if result.get("corrections"):
             lines.append("corrected: " + ", ".join(f"{a} -> {b}" for a, b in result["corrections"].items()))
         lines.append(f"route: {result.get('route', 'tag')}")
@@ -140,6 +146,8 @@ def low_confidence_line(result: dict) -> str:
     concepts = [("not " if c["how"].startswith("negated") else "") + c["concept"] for c in result.get("concepts", [])]
     tags = [("not " if m.get("negated") else "") + m["tag"] for m in result["matched_tags"]]
     read = f"concepts {', '.join(concepts)}" if concepts else f"tags {', '.join(tags) or '(none)'}"
+    if result.get("kinds"):
+        read += f"; music like {', '.join(k['kind'] for k in result['kinds'])}"
     return (f"low confidence ({result['confidence']:.2f} < {LOW_CONFIDENCE}): few words were understood; "
             f"read as {read}")
 

@@ -5,7 +5,8 @@ Modules by concern:
 * :mod:`.vocabulary` - the vocabulary as data files and their one loader;
 * :mod:`.query` - words, tag names, synonym groups and the negation grammar;
 * :mod:`.spelling` - correcting misspelled words;
-* :mod:`.concepts` - listening concepts and their aliases;
+* :mod:`.concepts` - listening concepts and their aliases; :mod:`.kinds` - kinds of music and the texts
+  people type for them;
 * :mod:`.embedding` - text embeddings and their caches;
 * :mod:`.matcher` - query -> tag profile (:class:`TagMatcher`);
 * :mod:`.scoring` - song scores and ranking; :mod:`.joint` - the joint audio-text route;

@@ -5,7 +5,8 @@ Two routes score the songs:
 * **tag route** (:mod:`mtat.search.matcher`, :mod:`mtat.search.scoring`): tag names in the query are
   used as they are; free words are matched to listening concepts ("jogging" -> running -> fast,
   beat, techno, ...) by their words (misspellings tolerated) or by all-MiniLM-L6-v2 text
-  embedding; a song's score is the weighted mean of the implied tags' predicted probabilities
+  embedding, and read as kinds of music through the texts people type for each
+  (:mod:`mtat.search.kinds`); a song's score is the weighted mean of the implied tags' predicted probabilities
   (``1 - p`` for a negated or negative-weight tag).
 * **joint route**, when the catalog has a ``joint`` column (a model with the joint audio-text
   head): the cosine between the song's joint vector and the query's vector in the same space
@@ -48,7 +49,7 @@ def default_matcher(tags: tuple[str, ...], max_tags: int = MAX_TAGS, progress: P
 
 def prepare_vocabulary(tags: Sequence[str] | None = None, progress: Progress | None = None) -> int:
     """Embed the search vocabulary now, into the disk cache, so the first free-word search does not;
-    returns the number of alias texts.
+    returns the number of texts (concept aliases and the kinds' texts).
 
     ``tags``: a catalog's tags (their aliases' embeddings and hubness, what its searches read: run at
     the end of ``mtat-tagger index`` and at the web page's start). ``None``: the vocabulary of all 188
@@ -58,10 +59,13 @@ def prepare_vocabulary(tags: Sequence[str] | None = None, progress: Progress | N
     if tags is None:
         from mtat.tags import MTAT_TAGS
 
-        return len(default_matcher(tuple(MTAT_TAGS), progress=progress).alias_vectors())
-    matcher = default_matcher(tuple(tags), progress=progress)
-    matcher.alias_hubness()  # the alias embeddings first, then their hubness: both cached on disk
-    return len(matcher.table.alias_texts)
+        matcher = default_matcher(tuple(MTAT_TAGS), progress=progress)
+        matcher.alias_vectors()
+    else:
+        matcher = default_matcher(tuple(tags), progress=progress)
+        matcher.alias_hubness()  # the alias embeddings first, then their hubness: both cached on disk
+    matcher.kind_vectors()
+    return len(matcher.table.alias_texts) + len(matcher.kind_table.texts)
 
 
 def search(catalog: Catalog, query: str, top: int = DEFAULT_TOP, max_tags: int = MAX_TAGS, min_score: float = 0.0, *,

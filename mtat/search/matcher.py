@@ -30,11 +30,15 @@ A query is matched against a tag vocabulary (the catalog's tag names) in two way
      the query's positive words embedded together, relative to the closest (:data:`REWEIGHT_POWER`):
      "stretching after a run" is yoga music more than running music.
 
+   * the query's positive words, embedded bare, are also read as **kinds of music**
+     (:mod:`mtat.search.kinds`: the kinds whose example texts are closest), whatever its words.
+
    The query's **tag profile** (:func:`build_profile`) is the similarity-weighted mean of its
-   concepts' tag weights (each concept's scaled toward the same total, :data:`CONCEPT_MASS`),
-   with tags named in the query at weight 1 and negations at -1; one tag per synonym group, at
-   most ``max_tags``, largest weight first. A negative weight is a :class:`TagMatch` with
-   ``negated=True``.
+   concepts' tag weights (each concept's scaled toward the same total, :data:`CONCEPT_MASS`)
+   mixed with its kinds' (their share grows with the share of words read only by embedding,
+   :func:`mtat.search.kinds.kind_share`), with tags named in the query at weight 1 and negations at
+   -1; one tag per synonym group, at most ``max_tags``, largest weight first. A negative weight is a
+   :class:`TagMatch` with ``negated=True``.
 """
 from __future__ import annotations
 
@@ -48,10 +52,11 @@ from mtat.search.concepts import QUERY_TEMPLATE, ConceptTable, pole
 from mtat.search.confidence import WordReading, query_confidence
 from mtat.search.embedding import Embedder, Progress
 from mtat.search.errors import QueryError
+from mtat.search.kinds import KindTable, kind_share
 from mtat.search.query import EXACT_SIMILARITY, FILLER_WORDS, NEGATION_SKIP, NEGATIONS, TagParser, negated_spans, normalize
 from mtat.search.results import ConceptMatch, QueryMatch, TagMatch
 from mtat.search.spelling import Speller
-from mtat.search.vocabulary import Concept, concepts
+from mtat.search.vocabulary import Concept, Kind, concepts, kinds
 
 #: Matching thresholds for free words (cosine similarity of the query and a concept alias, less the
 #: alias's hubness penalty, :data:`HUB_PENALTY`; kept from before the penalty, which lowers similarities
@@ -127,6 +132,7 @@ class TagMatcher:
         generic_weight: float = GENERIC_WEIGHT,
         negative_weight: float = NEGATIVE_WEIGHT,
         vocabulary: Sequence[Concept] | None = None,
+        kind_vocabulary: Sequence[Kind] | None = None,
         progress: Progress | None = None,
     ):
         self.tags = [str(t) for t in tags]
@@ -142,10 +148,12 @@ class TagMatcher:
         self.negative_weight = negative_weight
         self.embedder = Embedder(encode, progress)
         self.table = ConceptTable(self.tags, tuple(concepts() if vocabulary is None else vocabulary))
+        self.kind_table = KindTable(self.tags, tuple(kinds() if kind_vocabulary is None else kind_vocabulary))
         self.parser = TagParser(self.tags, self.table.alias_at)
         self.speller = Speller(self.table.alias_index, self.parser.norm, self.embedder.english_words)
         self._alias_vecs: np.ndarray | None = None
         self._alias_hub: np.ndarray | None = None
+        self._kind_vecs: np.ndarray | None = None
         #: (text, its alias cosines) of the last :meth:`alias_cosines` call: the re-weighting and the
         #: embedding fallback of one query read the same sentence (one tuple: safe across threads)
         self._last_cosines: tuple[str, np.ndarray] = ("", np.zeros(0, np.float32))
@@ -171,6 +179,12 @@ class TagMatcher:
         if self._alias_vecs is None:
             self._alias_vecs = self.embedder.encode_cached(self.table.alias_texts)
         return self._alias_vecs
+
+    def kind_vectors(self) -> np.ndarray:
+        """Embeddings of every kind's texts ``[n_texts, D]`` (cached on disk for the default encoder)."""
+        if self._kind_vecs is None:
+            self._kind_vecs = self.embedder.encode_cached(self.kind_table.texts) if self.kind_table.texts else None
+        return self._kind_vecs
 
     def alias_hubness(self) -> np.ndarray:
         """Each alias's :data:`HUB_PENALTY`-scaled hubness ``[n_aliases]`` (see :data:`HUB_PENALTY`; cached on
@@ -229,7 +243,6 @@ class TagMatcher:
         embedded = None
         if uncovered or not (chosen or literal):
             embedded = self._add_embedded(" ".join(positive or content), chosen, literal)
-        matches = self._profile(literal, list(chosen.values()), blocked)
         joint_text = " ".join(positive) or " ".join(content)
         reading = [WordReading(w, *(read.get(i) or (("tag", 1.0) if w in literal_words else ("embedding", embedded or 0.0))),
                                typo=w in typos, known=not w.isalpha() or self.speller.is_english(w))
@@ -237,8 +250,22 @@ class TagMatcher:
         reading += [WordReading(m.tag, "tag") for m in literal if m.negated]  # "no vocals": read out of the text
         if not reading and embedded is not None:  # only filler words ("music"): the embedding read them
             reading = [WordReading(" ".join(content), "embedding", embedded)]  # fillers are English
+        read_kinds = self.read_kinds(joint_text)
+        share = kind_share(sum(r.how == "embedding" for r in reading) / len(reading) if reading else 1.0)
+        matches = build_profile(self, literal, list(chosen.values()), blocked, read_kinds, share)
         return QueryMatch(query, "words", matches, tuple(chosen.values()), joint_text, fixes, tuple(reading),
-                          query_confidence(reading))
+                          query_confidence(reading), read_kinds)
+
+    def read_kinds(self, text: str) -> tuple[ConceptMatch, ...]:
+        """The kinds of music ``text`` (embedded bare) asks for, best first, each weighted and with its
+        closest example text as ``alias`` (:mod:`mtat.search.kinds`)."""
+        vecs = self.kind_vectors()
+        if vecs is None or not text:
+            return ()
+        cos = vecs @ self.encode([text])[0]
+        table = self.kind_table
+        return tuple(ConceptMatch(table.names[i], w, "kind", table.best_text(i, cos))
+                     for i, w in table.choose(table.similarities(cos)))
 
     def _reweight(self, text: str, chosen: dict[int, ConceptMatch]) -> None:
         """When two or more concepts are named by their aliases, weight each by its similarity with
@@ -246,7 +273,7 @@ class TagMatcher:
         named = [ci for ci, c in chosen.items() if c.how == "word"]
         if len(named) < 2 or not text:
             return
-        sims = self.concept_similarities(text, prefetch=[phrase_text(text)])  # the joint route's text too
+        sims = self.concept_similarities(text, prefetch=[phrase_text(text), text])  # the joint route's and kinds' too
         best = max(float(sims[ci]) for ci in named)
         if best <= 0:
             return
@@ -270,7 +297,7 @@ class TagMatcher:
     def _add_embedded(self, text: str, chosen: dict[int, ConceptMatch], literal: list[TagMatch]) -> float:
         """Add the concepts nearest to ``text`` by embedding (best first, within the margin, one energy
         pole); returns the best concept's plain cosine (without the hub penalty: what the confidence reads)."""
-        cos = self.alias_cosines(text, prefetch=[phrase_text(text)])  # the joint route's text too
+        cos = self.alias_cosines(text, prefetch=[phrase_text(text), text])  # the joint route's and kinds' too
         sims = self.table.similarities(cos - self.alias_hubness())
         order = np.argsort(-sims, kind="stable")
         top = float(sims[order[0]])
@@ -293,14 +320,14 @@ class TagMatcher:
             added += 1
         return float(self.table.similarities(cos).max())
 
-    def _profile(self, literal: list[TagMatch], chosen: list[ConceptMatch], blocked: set[int]) -> tuple[TagMatch, ...]:
-        """The tag weights of matched concepts and named tags (see :func:`build_profile`)."""
-        return build_profile(self, literal, chosen, blocked)
 
 
-def _concept_mix(matcher: TagMatcher, chosen: list[ConceptMatch]) -> tuple[dict[str, float], set[int]]:
-    """The similarity-weighted mean of the concepts' weights, and the synonym groups a negated
-    concept excludes (their weights in the mix: the negated concepts' part only)."""
+def _concept_mix(matcher: TagMatcher, chosen: Sequence[ConceptMatch],
+                 table: ConceptTable | KindTable | None = None) -> tuple[dict[str, float], set[int]]:
+    """The similarity-weighted mean of the concepts' weights (of ``table``: the matcher's concepts, or
+    its kinds), and the synonym groups a negated concept excludes (their weights in the mix: the
+    negated concepts' part only)."""
+    table = matcher.table if table is None else table
     prof: dict[str, float] = {}
     against: dict[str, float] = {}  # the negated concepts' part of ``prof``
     total = sum(c.similarity for c in chosen)
@@ -308,7 +335,7 @@ def _concept_mix(matcher: TagMatcher, chosen: list[ConceptMatch]) -> tuple[dict[
     group = matcher.parser.group
     for c in chosen:
         negated = c.how.startswith("negated")
-        weights = matcher.table.weights[matcher.table.index[c.name]]
+        weights = table.weights[table.index[c.name]]
         mass = sum(abs(w) for w in weights.values())  # > 0: a concept has a positive weight
         scale = (CONCEPT_MASS / mass) ** CONCEPT_MASS_POWER
         weights = {t: w * scale for t, w in weights.items()}
@@ -332,10 +359,15 @@ def _concept_mix(matcher: TagMatcher, chosen: list[ConceptMatch]) -> tuple[dict[
 
 
 def build_profile(matcher: TagMatcher, literal: list[TagMatch], chosen: list[ConceptMatch],
-                  blocked: set[int]) -> tuple[TagMatch, ...]:
-    """The tag weights: the similarity-weighted mean of the concepts' weights, tags named in
-    the query at full weight, negations as negative weights; one tag per synonym group."""
+                  blocked: set[int], read_kinds: Sequence[ConceptMatch] = (), share: float = 0.0) -> tuple[TagMatch, ...]:
+    """The tag weights: the similarity-weighted mean of the concepts' weights mixed with the kinds'
+    (``share`` of the kinds' mean, when there are kinds), tags named in the query at full weight,
+    negations as negative weights; one tag per synonym group."""
     prof, excluded = _concept_mix(matcher, chosen)
+    if read_kinds:
+        kind_prof, _ = _concept_mix(matcher, read_kinds, matcher.kind_table)
+        tags = [*prof, *(t for t in kind_prof if t not in prof)]  # a fixed order: ties keep it
+        prof = {t: (1.0 - share) * prof.get(t, 0.0) + share * kind_prof.get(t, 0.0) for t in tags}
     blocked = blocked | excluded
     named: dict[str, TagMatch] = {}
     for m in literal:

@@ -33,8 +33,9 @@ class ConceptMatch:
     1, or its weight relative to the other named concepts when the query names several, see
     :data:`mtat.search.matcher.REWEIGHT_POWER`),
     "negated word" (an alias after "no"/"not"/"without": its tags count against a song),
-    "embedding" (nearest by text embedding, ``similarity`` is the cosine less the hubness penalty) or "negated embedding"
-    (the concept nearest to words after a negation that name no alias: counts against a song)."""
+    "embedding" (nearest by text embedding, ``similarity`` is the cosine less the hubness penalty), "negated embedding"
+    (the concept nearest to words after a negation that name no alias: counts against a song) or "kind"
+    (a kind of music, :mod:`mtat.search.kinds`: ``similarity`` is its weight, ``alias`` its closest text)."""
 
     name: str
     similarity: float
@@ -52,7 +53,9 @@ class ConceptMatch:
 class QueryMatch:
     """The query's matched tags, best first; ``kind`` is "tags" (every word named a tag) or "words".
 
-    ``concepts``: the matched concepts (free words only); ``text``: the query's words without its
+    ``concepts``: the matched concepts (free words only); ``kinds``: the kinds of music the words were
+    read as (:mod:`mtat.search.kinds`; ``how`` "kind", ``similarity`` its weight, ``alias`` its example
+    text closest to the query); ``text``: the query's words without its
     negations, misspellings corrected (what the joint audio-text route embeds); ``corrections``:
     {typed word: vocabulary word}; ``reading``: how each content word was read
     (:class:`mtat.search.confidence.WordReading`) and ``confidence`` the mean understanding of them
@@ -67,6 +70,7 @@ class QueryMatch:
     corrections: dict = dataclasses.field(default_factory=dict)
     reading: tuple = ()
     confidence: float = 1.0
+    kinds: tuple[ConceptMatch, ...] = ()
 
     @property
     def tags(self) -> list[str]:
@@ -142,6 +146,7 @@ class SearchResult:
                 "low_confidence": self.confidence < LOW_CONFIDENCE,
                 "matched_tags": [t.to_dict() for t in self.match.matches],
                 "concepts": [c.to_dict() for c in self.match.concepts],
+                "kinds": [{"kind": k.name, "weight": _r(k.similarity), "like": k.alias} for k in self.match.kinds],
                 "corrections": dict(self.match.corrections), "results": [s.to_dict() for s in self.songs],
                 "short_excluded": self.short_excluded}
 

@@ -11,6 +11,10 @@ from mtat.search.vocabulary import concepts, parse_concepts
 from mtat.tags import MTAT_TAGS, MTAT_TOP50
 
 
+def concept_layer(encode) -> TagMatcher:
+    """A matcher of the concept layer alone (no kinds of music: their texts always need the text model)."""
+    return TagMatcher(MTAT_TOP50, encode, kind_vocabulary=())
+
 def _boom(texts):
     raise AssertionError(f"the text model must not run here (asked for {texts[:2]})")
 
@@ -24,7 +28,7 @@ def _wanted(match) -> list[str]:
 def matcher():
     from mtat.text_embedding import TextEncoder
 
-    return TagMatcher(MTAT_TOP50, TextEncoder.load().encode)  # alias vectors cached on disk after the first run
+    return concept_layer(TextEncoder.load().encode)  # alias vectors cached on disk after the first run
 
 
 def test_vocabulary_is_general_and_uses_real_tags():
@@ -58,8 +62,8 @@ def test_weights_follow_the_model_tags():
     assert resolve_weights({"vocals": 0.8, "vocal": 0.3}, ["vocal"], {"vocals": ["vocal"]}) == {"vocal": 0.3}
 
 
-def test_an_alias_in_the_query_needs_no_text_model():
-    m = TagMatcher(MTAT_TOP50, _boom)
+def test_an_alias_in_the_query_names_its_concept_without_the_text_model():
+    m = concept_layer(_boom)
     jog = m.match("music for jogging")
     assert jog.kind == "words" and [(c.name, c.how, c.alias) for c in jog.concepts] == [("running", "word", "jogging")]
     assert {"fast", "beat", "techno"} <= set(_wanted(jog)[:8]), jog
@@ -71,7 +75,7 @@ def test_an_alias_in_the_query_needs_no_text_model():
 
 
 def test_misspellings_are_corrected():
-    m = TagMatcher(MTAT_TOP50, _boom)
+    m = concept_layer(_boom)
     jog = m.match("joging")
     # a typo that reads as a form of an alias ("jog" + "ing") lands on the same concept
     assert jog.corrections in ({"joging": "jogging"}, {"joging": "jog"}) and jog.concepts[0].name == "running"
@@ -84,7 +88,7 @@ def test_misspellings_are_corrected():
 
 
 def test_negation_still_works_with_concepts(matcher):
-    m = TagMatcher(MTAT_TOP50, _boom)
+    m = concept_layer(_boom)
     party = m.match("party without guitars")
     assert ("guitar", True) in [(t.tag, t.negated) for t in party.matches]
     assert "guitar" not in _wanted(party) and "dance" in _wanted(party)
@@ -94,7 +98,7 @@ def test_negation_still_works_with_concepts(matcher):
 
 
 def test_negation_reaches_past_small_words():
-    m = TagMatcher(MTAT_TOP50, _boom)
+    m = concept_layer(_boom)
     chill = m.match("chill without any electronic stuff")
     assert ("electronic", True) in [(t.tag, t.negated) for t in chill.matches] and "electronic" not in _wanted(chill)
     sleepy = m.match("not too sleepy")  # "too" does not hide the negation from "sleepy"
@@ -133,14 +137,14 @@ def test_words_nobody_listed_go_by_embedding(matcher):
 def test_max_tags_caps_the_profile(matcher):
     full = matcher.match("gym workout")
     assert len(full.matches) > 3
-    short = TagMatcher(MTAT_TOP50, _boom, max_tags=3).match("gym workout")
+    short = TagMatcher(MTAT_TOP50, _boom, max_tags=3, kind_vocabulary=()).match("gym workout")
     assert [t.tag for t in short.matches] == [t.tag for t in full.matches[:3]]
 
 
 def test_real_words_are_not_corrected_into_vocabulary_words():
     """English words and words of the text encoder's vocabulary (or such words with an ending) are typed on purpose:
     "snake" is no typo of "snare", "dumped" none of "pumped"; real typos are still fixed."""
-    m = TagMatcher(MTAT_TOP50, _boom)
+    m = concept_layer(_boom)
     words, fixes = m.correct("snake charmer what would hear got dumped techo chior".split())
     assert fixes == {"techo": "techno", "chior": "choir"}, fixes
     assert words[:7] == "snake charmer what would hear got dumped".split()
@@ -157,7 +161,7 @@ def test_english_words_are_never_replaced():
 
     words = [w for w in REAL_WORDS if w in dictionary_words()]  # only real dictionary words (no yoga terms there)
     assert {"mowing", "chopping", "mopping", "tickling", "glade", "collage"} <= set(words)
-    m = TagMatcher(MTAT_TOP50, _boom)
+    m = concept_layer(_boom)
     assert m.correct(words) == (words, {})
     assert m.correct(["ganges"]) == (["ganges"], {})  # no "es" plural of "gang"
     fixed, fixes = m.correct("joging clasical pianno heavey violen".split())
@@ -172,7 +176,7 @@ def test_negation_contractions(matcher, query):
 
 
 def test_word_forms_reach_their_one_word_alias():
-    m = TagMatcher(MTAT_TOP50, _boom)
+    m = concept_layer(_boom)
     words, fixes = m.correct("danced sprinting drummers".split())
     assert fixes == {"danced": "dance", "sprinting": "sprint", "drummers": "drummer"}, fixes
     assert m.match("sprinting").concepts[0].name == "running"
@@ -262,7 +266,7 @@ def test_sound_words_reach_the_tags_of_such_sounds(matcher, query, want, not_wan
 
 
 def test_other_forms_of_sound_words_reach_them():
-    m = TagMatcher(MTAT_TOP50, _boom)
+    m = concept_layer(_boom)
     for word, concept in [("twangier", "twangy"), ("thudding", "booming"), ("plinking", "plinky"),
                           ("stomped", "stomp clap"), ("whooshy", "whoosh"), ("clanging", "metallic")]:
         got = m.match(word)

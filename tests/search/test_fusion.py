@@ -67,7 +67,7 @@ def _catalog(joint: bool) -> Catalog:
 
 @pytest.fixture(scope="module")
 def matcher():
-    return TagMatcher(TAGS, bag_of_words)
+    return TagMatcher(TAGS, bag_of_words, kind_vocabulary=())  # the concept layer: these catalogs are synthetic
 
 
 def _rank(scores: np.ndarray, i: int) -> int:
@@ -179,8 +179,8 @@ def test_the_joint_route_needs_joint_vectors(matcher):
 
 
 def test_a_free_word_search_encodes_its_texts_in_one_pass():
-    """The concept route's and the joint route's texts of a query go to the encoder together (one
-    forward pass, not two); asking again costs no encoding."""
+    """The concept route's, the kinds' and the joint route's texts of a query go to the encoder together
+    (one forward pass, not three); asking again costs no encoding."""
     calls = []
 
     def counted(texts):
@@ -189,11 +189,12 @@ def test_a_free_word_search_encodes_its_texts_in_one_pass():
 
     m = TagMatcher(TAGS, counted)
     m.alias_vectors()
+    m.kind_vectors()
     cat = _catalog(joint=True)
     calls.clear()
     res = search(cat, "an hour on the treadmill", top=5, matcher=m)
     assert res["route"] == "fused" and res["concepts"]
-    assert calls == [["hour treadmill music", "a song with hour treadmill"]], calls
+    assert calls == [["hour treadmill music", "a song with hour treadmill", "hour treadmill"]], calls
     again = search(cat, "an hour on the treadmill", top=5, matcher=m)
-    assert calls == [["hour treadmill music", "a song with hour treadmill"]], calls
+    assert calls == [["hour treadmill music", "a song with hour treadmill", "hour treadmill"]], calls
     assert [r["path"] for r in again["results"]] == [r["path"] for r in res["results"]]

@@ -29,7 +29,8 @@ def encoder():
 
 @pytest.fixture(scope="module")
 def matcher(encoder):
-    return TagMatcher(MTAT_TOP50, encoder.encode)  # concept vectors cached on disk after the first run
+    """The concept layer (no kinds of music: tests/search/test_kinds.py)."""
+    return TagMatcher(MTAT_TOP50, encoder.encode, kind_vocabulary=())  # concept vectors cached on disk after the first run
 
 
 def _group(tag: str):

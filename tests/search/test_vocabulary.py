@@ -113,6 +113,11 @@ SOUNDS = (
 )
 
 
+
+def concept_layer(encode) -> TagMatcher:
+    """A matcher of the concept layer alone (no kinds of music: their texts always need the text model)."""
+    return TagMatcher(MTAT_TOP50, encode, kind_vocabulary=())
+
 def _boom(texts):
     raise AssertionError(f"the text model must not run here (asked for {texts[:2]})")
 
@@ -152,14 +157,14 @@ def test_category_lists_are_matched_word_for_word(names):
     """Every word of the general lists the vocabulary was written from names a concept or a tag: no text
     model is needed, and the concept wants at least one top-50 tag."""
     assert len(set(names)) == len(names) and (len(names) == 128 if names is GENERAL_MIDI else True)
-    m = TagMatcher(MTAT_TOP50, _boom)
+    m = concept_layer(_boom)
     for name in names:
         got = m.match(name)
         assert any(not t.negated for t in got.matches), (name, got)
 
 
 def test_typos_of_tags_are_not_captured_by_rarer_vocabulary_words():
-    m = TagMatcher(MTAT_TOP50, _boom)
+    m = concept_layer(_boom)
     # "violent" (a mood word) and "choro" (a Brazilian genre) are closer by ratio, the tags win
     assert m.match("violen").corrections == {"violen": "violin"}
     assert m.match("chior").corrections == {"chior": "choir"}
@@ -185,7 +190,7 @@ def test_edit_distance_counts_typing_edits():
     ("gregorian", {"choir"}, set()),
 ])
 def test_new_words_imply_sensible_tags(query, want, not_want):
-    got = TagMatcher(MTAT_TOP50, _boom).match(query)
+    got = concept_layer(_boom).match(query)
     pos = {t.tag for t in got.matches if not t.negated}
     assert want <= pos, (query, got.matches)
     assert not (not_want & pos), (query, got.matches)

@@ -18,7 +18,7 @@ def test_the_shipped_files_load_and_are_package_data():
     assert ("vocal", "vocals", "voice", "voices", "singing", "singer") in voc.synonym_groups
     assert voc.descriptions["new age"].startswith("new age") and "CALM" in voc.bundles
     files = {p.relative_to(vocabulary.HERE).as_posix() for p in pathlib.Path(vocabulary.HERE).rglob("*.txt")}
-    assert files == {"bundles.txt", "tag_descriptions.txt", "synonyms.txt", "words.txt",
+    assert files == {"bundles.txt", "tag_descriptions.txt", "synonyms.txt", "words.txt", "kinds.txt",
                      *(f"concepts/{s}.txt" for s in vocabulary.SECTIONS)}
     setup = (REPO / "setup.py").read_text()
     assert '"mtat.search.vocabulary": ["*.txt", "concepts/*.txt"]' in setup  # shipped by a non-editable install

@@ -21,14 +21,16 @@ def test_explain_and_json_show_the_parts(tmp_path, capsys):
     write_catalog(fused_path, [f"s{i}.mp3" for i in range(6)], rng.uniform(0, 1, (6, len(TAGS))), TAGS, joint=joint)
     assert main(["search", "music for jogging", "--catalog", fused_path, "--top", "3", "--explain"]) == 0
     lines = capsys.readouterr().out.splitlines()
-    assert lines[2].startswith("concepts: running (1.00, word \"jogging\")") and lines[3] == "route: fused"
+    assert lines[2].startswith("concepts: running (1.00, word \"jogging\")") and lines[4] == "route: fused"
+    assert lines[3].startswith("kinds of music: ") and ", like \"" in lines[3]  # each kind with its closest text
     assert sum("tag route" in ln and "joint cosine" in ln and "fused" in ln for ln in lines) == 3
     # the CLI on a catalog file without a joint column: the joint part is n/a
     path = str(tmp_path / "c.parquet")
     write_catalog(path, [f"s{i}.mp3" for i in range(6)], rng.uniform(0, 1, (6, len(TAGS))), TAGS)
     assert main(["search", "jogging", "--catalog", path, "--top", "2", "--explain"]) == 0
     out = capsys.readouterr().out.splitlines()
-    assert out[3] == "route: tag" and out[4] == "confidence: 1.00" and "joint cosine n/a  fused n/a" in out[6]
+    assert out[3].startswith("kinds of music: ") and out[4] == "route: tag" and out[5] == "confidence: 1.00"
+    assert "joint cosine n/a  fused n/a" in out[7]
     assert main(["search", "jogging", "--catalog", path, "--top", "2", "--json"]) == 0
     res = json.loads(capsys.readouterr().out)
     assert res["route"] == "tag" and set(res["results"][0]["parts"]) == {"tag", "joint", "fused", "matched", "rank"}

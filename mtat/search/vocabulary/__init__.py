@@ -29,6 +29,15 @@ ways); the first trained member stands in for a missing one; a tag is in one gro
 
 ``words.txt``: named word sets, ``name: word, word, ...`` (continued on indented lines); the
 names are those of :data:`WORD_SETS`, each exactly once.
+
+``kinds.txt``: the kinds of music a free-word query may ask for (:mod:`mtat.search.kinds`), one per
+record::
+
+    name | tag:weight -tag:weight @BUNDLE
+        a text a person types when this kind is what they want to hear
+        another text, one per indented line (commas are part of the text)
+
+A kind needs a positive weight and texts; kind names and (normalized) texts are unique across the file.
 """
 from __future__ import annotations
 
@@ -58,6 +67,15 @@ class Concept:
 
 
 @dataclasses.dataclass(frozen=True)
+class Kind:
+    """One kind of music: its name, the tags it implies and texts people type when they want it."""
+
+    name: str
+    weights: Mapping[str, float]
+    texts: tuple[str, ...]
+
+
+@dataclasses.dataclass(frozen=True)
 class Vocabulary:
     """Everything the matcher knows besides the catalog's tag names."""
 
@@ -66,6 +84,7 @@ class Vocabulary:
     descriptions: Mapping[str, str]
     synonym_groups: tuple[tuple[str, ...], ...]
     words: Mapping[str, frozenset[str]]
+    kinds: tuple[Kind, ...] = ()
 
 
 _WEIGHT = re.compile(r"@(\w+)|(-?)([a-z][a-z&'\- ]*?):(\d*\.?\d+)")
@@ -83,18 +102,23 @@ def display_name(path: str) -> str:
     return rel if not rel.startswith("..") else path
 
 
-def records(text: str) -> list[tuple[int, list[str]]]:
-    """``(first line number, [the record's lines, stripped])``; blanks and comments dropped."""
-    out: list[tuple[int, list[str]]] = []
+def numbered_records(text: str) -> list[tuple[int, list[tuple[int, str]]]]:
+    """``(first line number, [(line number, the record's line, stripped)])``; blanks and comments dropped."""
+    out: list[tuple[int, list[tuple[int, str]]]] = []
     for lineno, raw in enumerate(text.splitlines(), 1):
         line = raw.strip()
         if not line or line.startswith("#"):
             continue
         if raw[:1].isspace() and out:
-            out[-1][1].append(line)
+            out[-1][1].append((lineno, line))
         else:
-            out.append((lineno, [line]))
+            out.append((lineno, [(lineno, line)]))
     return out
+
+
+def records(text: str) -> list[tuple[int, list[str]]]:
+    """``(first line number, [the record's lines, stripped])``; blanks and comments dropped."""
+    return [(lineno, [line for _, line in lines]) for lineno, lines in numbered_records(text)]
 
 
 def _entries(lines: Iterable[str]) -> list[str]:
@@ -235,6 +259,40 @@ def parse_words(text: str, source: str = "words") -> dict[str, frozenset[str]]:
     return out
 
 
+def parse_kinds(text: str, source: str = "kinds", bundles: Mapping[str, str] | None = None) -> tuple[Kind, ...]:
+    """Kinds of music from one text in the kinds format (module docstring); a bad line is a
+    :class:`VocabularyError` naming it (``"{source} line N"``)."""
+    bundles = load().bundles if bundles is None else bundles
+    out: list[Kind] = []
+    names: dict[str, str] = {}
+    owner: dict[str, tuple[str, str]] = {}  # normalized text -> (kind, where)
+    for lineno, lines in numbered_records(text):
+        where = f"{source} line {lineno}"
+        head = lines[0][1]
+        if "|" not in head:
+            raise VocabularyError(f"{where}: expected 'name | tag:weight ...', got {head!r}")
+        name, spec = (part.strip() for part in head.split("|", 1))
+        if not name:
+            raise VocabularyError(f"{where}: a kind needs a name before '|'")
+        if name in names:
+            raise VocabularyError(f"{where}: kind {name!r} defined twice (first at {names[name]})")
+        names[name] = where
+        weights = parse_weights(spec, where, bundles)
+        if not any(w > 0 for w in weights.values()):
+            raise VocabularyError(f"{where}: kind {name!r} needs a positive tag weight")
+        if len(lines) < 2:
+            raise VocabularyError(f"{where}: kind {name!r} has no texts (one per indented line)")
+        for text_no, t in lines[1:]:
+            at = f"{source} line {text_no}"
+            if "|" in t:
+                raise VocabularyError(f"{at}: a text of kind {name!r} may not contain '|' ({t!r})")
+            first = owner.setdefault(normalize(t), (name, at))
+            if first[1] != at:
+                raise VocabularyError(f"{at}: text {t!r} of {name!r} is already a text of {first[0]!r} ({first[1]})")
+        out.append(Kind(name, weights, tuple(t for _, t in lines[1:])))
+    return tuple(out)
+
+
 def _read(name: str, folder: str) -> tuple[str, str]:
     path = os.path.join(folder, name)
     try:
@@ -251,13 +309,19 @@ def load_from(folder: str) -> Vocabulary:
     return Vocabulary(concepts=parse_sections(sections, bundles), bundles=bundles,
                       descriptions=parse_descriptions(*reversed(_read("tag_descriptions.txt", folder))),
                       synonym_groups=parse_synonyms(*reversed(_read("synonyms.txt", folder))),
-                      words=parse_words(*reversed(_read("words.txt", folder))))
+                      words=parse_words(*reversed(_read("words.txt", folder))),
+                      kinds=parse_kinds(*reversed(_read("kinds.txt", folder)), bundles))
 
 
 @functools.lru_cache(maxsize=1)
 def load() -> Vocabulary:
     """The shipped vocabulary (the files of this package), read and validated once."""
     return load_from(HERE)
+
+
+def kinds() -> tuple[Kind, ...]:
+    """The shipped kinds of music (``kinds.txt``), parsed once."""
+    return load().kinds
 
 
 def concepts() -> tuple[Concept, ...]:

@@ -1,0 +1,102 @@
+"""Kinds of music a free-word query asks for, read through the texts people type for each kind.
+
+A *kind* (``vocabulary/kinds.txt``: orchestral strings, solo piano, rock, ambient, choir, ...) is a
+tag profile plus some forty texts a person types when that music is what they want to hear
+("regency era tea party", "savasana after a long class", "sounds like a haunted fairground").
+A query's positive words, embedded bare, are compared by cosine with every text; a kind's
+similarity is the mean of its :data:`TOP_TEXTS` closest texts. The kinds within
+:data:`KIND_MARGIN` of the best (at most :data:`MAX_KINDS`) are kept, each weighted
+``exp((similarity - best) / KIND_TEMPERATURE)``, and their profiles are mixed into the query's
+(:func:`kind_share`, :mod:`mtat.search.matcher`).
+
+Why: a hand-written list of words and aliases cannot hold every word people use; the sentence
+encoder places a new phrase near texts that *mean* the same situation, so "an autumn stroll through the
+woods" finds the kind whose texts speak of walks in the forest without any of its words being listed.
+
+A kind enters a catalog's table only when the catalog has one of its defining tags (weight at least
+:data:`DEFINING_SHARE` of its largest, directly or through a synonym): "jazz" on a model without a
+jazz tag would otherwise become "piano".
+
+The constants were chosen on the development query sets of ``benchmarks/search_queries.json``
+with a perfect-tagger catalog (``benchmarks/confidence_audit.py``).
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from mtat.search.concepts import resolve_weights
+from mtat.search.query import synonyms_of
+from mtat.search.vocabulary import Kind
+
+#: A kind's similarity: the mean cosine of its this many closest texts.
+TOP_TEXTS = 5
+#: Kinds kept: within this much of the best one's similarity, at most MAX_KINDS of them.
+KIND_MARGIN = 0.10
+MAX_KINDS = 3
+#: A kept kind's weight: ``exp((similarity - best) / KIND_TEMPERATURE)`` (the best one weighs 1).
+KIND_TEMPERATURE = 0.10
+#: The kinds' share of a free-word query's profile: KIND_SHARE_NAMED when every content word was
+#: read by a tag name or a concept alias, rising to KIND_SHARE_EMBEDDED when every one was read only
+#: by embedding (linear in the share of such words).
+KIND_SHARE_NAMED = 0.3
+KIND_SHARE_EMBEDDED = 0.7
+#: A kind's defining tags: those weighted at least this share of its largest weight.
+DEFINING_SHARE = 0.8
+
+
+class KindTable:
+    """The kinds a catalog's tags can express: ``names``, ``weights`` (over the catalog's tags) and
+    ``texts`` with ``text_rows`` (the kind of each text); a kind's texts are contiguous."""
+
+    def __init__(self, tags: Sequence[str], kinds: Sequence[Kind]):
+        self.names: list[str] = []
+        self.weights: list[dict[str, float]] = []
+        self.texts: list[str] = []
+        rows: list[int] = []
+        synonyms = synonyms_of()
+        for k in kinds:
+            weights = resolve_weights(k.weights, tags, synonyms)
+            top = max(k.weights.values())
+            defining = {t for t, w in k.weights.items() if w >= DEFINING_SHARE * top}
+            if not any(resolve_weights({t: 1.0}, tags, synonyms) for t in defining):
+                continue  # the catalog cannot tell this kind apart
+            rows += [len(self.names)] * len(k.texts)
+            self.names.append(k.name)
+            self.weights.append(weights)
+            self.texts += k.texts
+        self.text_rows = np.asarray(rows, dtype=np.int64)
+        self._bounds = np.searchsorted(self.text_rows, np.arange(len(self.names) + 1))
+        self.index = {n: i for i, n in enumerate(self.names)}
+
+    def similarities(self, text_cosines: np.ndarray) -> np.ndarray:
+        """Each kind's similarity, ``[n_kinds]``: the mean of its :data:`TOP_TEXTS` best text cosines."""
+        out = np.empty(len(self.names))
+        for i in range(len(self.names)):
+            cos = text_cosines[self._bounds[i]:self._bounds[i + 1]]
+            k = min(TOP_TEXTS, cos.size)
+            out[i] = np.partition(cos, cos.size - k)[cos.size - k:].mean()
+        return out
+
+    def best_text(self, kind: int, text_cosines: np.ndarray) -> str:
+        """The text of ``kind`` closest to the query (what the query was read as)."""
+        lo, hi = self._bounds[kind], self._bounds[kind + 1]
+        return self.texts[lo + int(np.argmax(text_cosines[lo:hi]))]
+
+    def choose(self, sims: np.ndarray) -> list[tuple[int, float]]:
+        """``[(kind, weight)]`` of the kinds kept for these similarities, best first (see the module
+        docstring); empty when the table has no kinds."""
+        if not len(sims):
+            return []
+        order = np.argsort(-sims, kind="stable")[:MAX_KINDS]
+        best = float(sims[order[0]])
+        return [(int(i), float(np.exp((float(sims[i]) - best) / KIND_TEMPERATURE)))
+                for i in order if float(sims[i]) >= best - KIND_MARGIN]
+
+
+def kind_share(embedded_share: float) -> float:
+    """The kinds' share of a free-word profile when ``embedded_share`` of the content words were read
+    only by embedding (:data:`KIND_SHARE_NAMED` .. :data:`KIND_SHARE_EMBEDDED`)."""
+    f = min(1.0, max(0.0, embedded_share))
+    return KIND_SHARE_NAMED + (KIND_SHARE_EMBEDDED - KIND_SHARE_NAMED) * f

@@ -1,0 +1,134 @@
+"""Kinds of music: the data file's format and errors, the table a catalog's tags allow, and free words
+that no alias names reaching the right songs through the kinds' example texts (real text encoder)."""
+from __future__ import annotations
+
+from collections import Counter
+
+import numpy as np
+import pytest
+
+from mtat.search import search
+from mtat.search.catalog import read_catalog, write_catalog
+from mtat.search.errors import VocabularyError
+from mtat.search.kinds import KIND_MARGIN, KIND_SHARE_EMBEDDED, KIND_SHARE_NAMED, MAX_KINDS, KindTable, kind_share
+from mtat.search.matcher import TagMatcher
+from mtat.search.scoring import rank_songs, score_songs
+from mtat.search.vocabulary import Kind, kinds, load, normalize, parse_kinds
+from mtat.tags import MTAT_TAGS, MTAT_TOP50
+
+GOOD = """# two kinds
+choir | @SACRED
+    midnight mass in a cathedral
+    monks at vespers, candles lit
+
+ambient | ambient:1 new age:.7 -drums:.5
+    floating in a sensory deprivation tank
+"""
+
+
+def test_the_kinds_file_parses_with_bundles_weights_and_texts():
+    got = parse_kinds(GOOD, "kinds.txt", load().bundles)
+    assert [k.name for k in got] == ["choir", "ambient"]
+    assert got[0].weights["choir"] == 1.0 and got[0].texts == ("midnight mass in a cathedral", "monks at vespers, candles lit")
+    assert got[1].weights == {"ambient": 1.0, "new age": 0.7, "drums": -0.5}
+
+
+@pytest.mark.parametrize("text, message", [
+    ("choir @SACRED\n    a text\n", "kinds.txt line 1: expected 'name | tag:weight"),
+    ("choir | @SACRED\n", "kinds.txt line 1: kind 'choir' has no texts"),
+    ("choir | -choir:1\n    a text\n", "kinds.txt line 1: kind 'choir' needs a positive tag weight"),
+    ("choir | @NOPE\n    a text\n", "kinds.txt line 1: unknown bundle @NOPE"),
+    ("choir | choir:1\n    a text\nrock | rock:1\n    b text\n\n    A  Text!\n",
+     "kinds.txt line 6: text 'A  Text!' of 'rock' is already a text of 'choir' (kinds.txt line 2)"),
+    ("choir | choir:1\n    a text\nchoir | choral:1\n    b text\n", "kinds.txt line 3: kind 'choir' defined twice"),
+    ("choir | choir:1\n    a | b\n", "kinds.txt line 2: a text of kind 'choir' may not contain '|'"),
+])
+def test_a_bad_kinds_file_names_the_line(text, message):
+    with pytest.raises(VocabularyError, match=message.replace("(", r"\(").replace(")", r"\)").replace("|", r"\|")):
+        parse_kinds(text, "kinds.txt", load().bundles)
+
+
+def test_the_shipped_kinds_are_many_texts_each_and_none_is_a_benchmark_query():
+    import json
+
+    from benchmarks.search import QUERIES
+
+    shipped = kinds()
+    assert len(shipped) >= 16 and all(len(k.texts) >= 40 for k in shipped)
+    queries = {normalize(q["query"]) for q in json.loads(QUERIES.read_text(encoding="utf-8"))}
+    assert not queries & {normalize(t) for k in shipped for t in k.texts}  # no query answered by heart
+
+
+def test_a_kind_needs_one_of_its_defining_tags_in_the_catalog():
+    jazz = Kind("jazz", {"jazz": 1.0, "jazzy": 0.6, "piano": 0.4}, ("smoky club at 2am",))
+    choir = Kind("choir", {"choir": 1.0}, ("midnight mass", "vespers"))
+    top50 = KindTable(MTAT_TOP50, [jazz, choir])
+    assert top50.names == ["choir"] and top50.texts == ["midnight mass", "vespers"]  # jazz would become piano
+    full = KindTable(MTAT_TAGS, [jazz, choir])
+    assert full.names == ["jazz", "choir"] and list(full.text_rows) == [0, 1, 1]
+    assert full.weights[0] == {"jazz": 1.0, "jazzy": 0.6, "piano": 0.4}
+
+
+def test_kind_similarity_is_the_mean_of_its_best_texts_and_close_kinds_are_kept():
+    table = KindTable(MTAT_TOP50, [Kind("choir", {"choir": 1.0}, tuple(f"c{i}" for i in range(8))),
+                                   Kind("harp", {"harp": 1.0}, ("h0", "h1")),
+                                   Kind("rock", {"rock": 1.0}, ("r0",))])
+    cos = np.array([0.9, 0.1, 0.8, 0.7, 0.6, 0.5, 0.0, 0.2, 0.7, 0.6, 0.1])
+    sims = table.similarities(cos)
+    assert sims == pytest.approx([np.mean([0.9, 0.8, 0.7, 0.6, 0.5]), 0.65, 0.1])
+    chosen = table.choose(sims)
+    assert [i for i, _ in chosen] == [0, 1] and len(chosen) <= MAX_KINDS  # rock is beyond the margin
+    assert chosen[0][1] == 1.0 and 0 < chosen[1][1] < 1
+    assert sims[0] - sims[2] > KIND_MARGIN and table.best_text(1, cos) == "h0"
+    assert kind_share(0.0) == KIND_SHARE_NAMED and kind_share(1.0) == KIND_SHARE_EMBEDDED
+    assert KIND_SHARE_NAMED < kind_share(0.5) < KIND_SHARE_EMBEDDED
+
+
+@pytest.fixture(scope="module")
+def perfect():
+    """The first 120 generated clips (seed 1) with their perfect-tagger probabilities, and their styles."""
+    from sample_music import compose
+
+    clips = [compose(1, i) for i in range(120)]
+    probs = np.array([[c.tag_probs.get(t, 0.0) for t in MTAT_TOP50] for c in clips], dtype=np.float32)
+    return probs, [c.style for c in clips]
+
+
+@pytest.fixture(scope="module")
+def matchers():
+    from mtat.text_embedding import TextEncoder
+
+    encode = TextEncoder.load().encode
+    return TagMatcher(MTAT_TOP50, encode), TagMatcher(MTAT_TOP50, encode, kind_vocabulary=())
+
+
+def _styles(matcher, perfect, query: str) -> Counter:
+    probs, styles = perfect
+    top = rank_songs(score_songs(probs, list(MTAT_TOP50), matcher.match(query).matches, scaled=True), 10)
+    return Counter(styles[i] for i in top)
+
+
+@pytest.mark.parametrize("query, kind, style, at_least", [
+    ("thunderstorm over a haunted castle", "experimental", "weird", 5),
+    ("granny's porch swing", "country", "country", 5),
+    ("an autumn stroll through the woods", "flute", "flute", 7),
+])
+def test_words_no_alias_names_reach_their_music_through_the_kinds(matchers, perfect, query, kind, style, at_least):
+    full, concepts_only = matchers
+    texts = {normalize(t) for k in kinds() for t in k.texts}
+    assert normalize(query) not in texts  # read by meaning, not found verbatim
+    match = full.match(query)
+    assert match.kinds[0].name == kind and match.kinds[0].how == "kind" and match.kinds[0].alias in {
+        t for k in kinds() if k.name == kind for t in k.texts}
+    assert _styles(full, perfect, query)[style] >= at_least > _styles(concepts_only, perfect, query)[style]
+
+
+def test_a_search_reports_its_kinds_and_a_tag_query_has_none(tmp_path, matchers, perfect):
+    probs, _ = perfect
+    path = tmp_path / "catalog.parquet"
+    write_catalog(str(path), [f"{i % 16:x}/clip_{i:03d}.mp3" for i in range(len(probs))], probs, list(MTAT_TOP50))
+    cat = read_catalog(str(path))
+    res = search(cat, "thunderstorm over a haunted castle", matcher=matchers[0]).to_dict()
+    assert res["kinds"][0]["kind"] == "experimental" and 0 < res["kinds"][-1]["weight"] <= res["kinds"][0]["weight"] == 1.0
+    assert res["kinds"][0]["like"]
+    assert search(cat, "piano slow", matcher=matchers[0]).to_dict()["kinds"] == []
