@@ -22,7 +22,7 @@ with a perfect-tagger catalog (``benchmarks/confidence_audit.py``).
 """
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence, Set
 
 import numpy as np
 
@@ -44,6 +44,9 @@ KIND_SHARE_NAMED = 0.3
 KIND_SHARE_EMBEDDED = 0.7
 #: A kind's defining tags: those weighted at least this share of its largest weight.
 DEFINING_SHARE = 0.8
+#: A kind leans on a tag weighted at least this share of its largest weight: negating that tag rules
+#: the kind out ("not electronic" rules out ambient).
+NEGATED_KIND_SHARE = 0.3
 
 
 class KindTable:
@@ -58,9 +61,7 @@ class KindTable:
         synonyms = synonyms_of()
         for k in kinds:
             weights = resolve_weights(k.weights, tags, synonyms)
-            top = max(k.weights.values())
-            defining = {t for t, w in k.weights.items() if w >= DEFINING_SHARE * top}
-            if not any(resolve_weights({t: 1.0}, tags, synonyms) for t in defining):
+            if not any(resolve_weights({t: 1.0}, tags, synonyms) for t in defining_tags(k.weights)):
                 continue  # the catalog cannot tell this kind apart
             rows += [len(self.names)] * len(k.texts)
             self.names.append(k.name)
@@ -93,6 +94,19 @@ class KindTable:
         best = float(sims[order[0]])
         return [(int(i), float(np.exp((float(sims[i]) - best) / KIND_TEMPERATURE)))
                 for i in order if float(sims[i]) >= best - KIND_MARGIN]
+
+
+def defining_tags(weights: Mapping[str, float]) -> list[str]:
+    """A kind's defining tags: weighted at least :data:`DEFINING_SHARE` of its largest weight."""
+    top = max(weights.values())
+    return [t for t, w in weights.items() if w >= DEFINING_SHARE * top]
+
+
+def leans_on(weights: Mapping[str, float], groups: Set[int], group: Mapping[str, int]) -> bool:
+    """Whether a kind's ``weights`` lean on a tag of the synonym ``groups`` (``group``: tag -> its group):
+    a positive weight at least :data:`NEGATED_KIND_SHARE` of its largest."""
+    top = max(weights.values())
+    return any(w >= NEGATED_KIND_SHARE * top and group.get(t) in groups for t, w in weights.items())
 
 
 def kind_share(embedded_share: float) -> float:

@@ -52,7 +52,7 @@ from mtat.search.concepts import QUERY_TEMPLATE, ConceptTable, pole
 from mtat.search.confidence import WordReading, query_confidence
 from mtat.search.embedding import Embedder, Progress
 from mtat.search.errors import QueryError
-from mtat.search.kinds import KindTable, kind_share
+from mtat.search.kinds import KindTable, defining_tags, kind_share, leans_on
 from mtat.search.query import EXACT_SIMILARITY, FILLER_WORDS, NEGATION_SKIP, NEGATIONS, TagParser, negated_spans, normalize
 from mtat.search.results import ConceptMatch, QueryMatch, TagMatch
 from mtat.search.spelling import Speller
@@ -250,22 +250,37 @@ class TagMatcher:
         reading += [WordReading(m.tag, "tag") for m in literal if m.negated]  # "no vocals": read out of the text
         if not reading and embedded is not None:  # only filler words ("music"): the embedding read them
             reading = [WordReading(" ".join(content), "embedding", embedded)]  # fillers are English
-        read_kinds = self.read_kinds(joint_text)
+        negated = {self.parser.group[m.tag] for m in literal if m.negated}
+        negated.update(g for c in chosen.values() if c.how.startswith("negated")
+                       for g in main_groups(self, self.table.weights[self.table.index[c.name]]))
+        read_kinds, kinds_blocked = self.read_kinds(joint_text, negated)
         share = kind_share(sum(r.how == "embedding" for r in reading) / len(reading) if reading else 1.0)
-        matches = build_profile(self, literal, list(chosen.values()), blocked, read_kinds, share)
+        matches = build_profile(self, literal, list(chosen.values()), blocked | kinds_blocked, read_kinds, share)
         return QueryMatch(query, "words", matches, tuple(chosen.values()), joint_text, fixes, tuple(reading),
                           query_confidence(reading), read_kinds)
 
-    def read_kinds(self, text: str) -> tuple[ConceptMatch, ...]:
+    def read_kinds(self, text: str, negated: set[int] = frozenset()) -> tuple[tuple[ConceptMatch, ...], set[int]]:
         """The kinds of music ``text`` (embedded bare) asks for, best first, each weighted and with its
-        closest example text as ``alias`` (:mod:`mtat.search.kinds`)."""
+        closest example text as ``alias`` (:mod:`mtat.search.kinds`), and the synonym groups the query's
+        negations rule out beyond their own tags.
+
+        ``negated``: the synonym groups the query negates. A kind that leans on a negated tag
+        (weight at least :data:`mtat.search.kinds.NEGATED_KIND_SHARE` of its largest) is what the
+        negation means too ("chill but not electronic": no ambient, no techno, though ambient songs are
+        seldom tagged electronic): it is never chosen, and its defining tags are returned as blocked
+        (no part of the query may ask for them)."""
+        table = self.kind_table
+        group = self.parser.group
+        ruled_out = [i for i, w in enumerate(table.weights) if negated and leans_on(w, negated, group)]
+        blocked = {group[t] for i in ruled_out for t in defining_tags(table.weights[i])}
         vecs = self.kind_vectors()
         if vecs is None or not text:
-            return ()
+            return (), blocked
         cos = vecs @ self.encode([text])[0]
-        table = self.kind_table
-        return tuple(ConceptMatch(table.names[i], w, "kind", table.best_text(i, cos))
-                     for i, w in table.choose(table.similarities(cos)))
+        sims = table.similarities(cos)
+        sims[ruled_out] = -np.inf
+        kept = [(i, w) for i, w in table.choose(sims) if np.isfinite(sims[i])]
+        return tuple(ConceptMatch(table.names[i], w, "kind", table.best_text(i, cos)) for i, w in kept), blocked
 
     def _reweight(self, text: str, chosen: dict[int, ConceptMatch]) -> None:
         """When two or more concepts are named by their aliases, weight each by its similarity with
@@ -322,6 +337,13 @@ class TagMatcher:
 
 
 
+def main_groups(matcher: TagMatcher, weights: dict[str, float]) -> set[int]:
+    """The synonym groups of the tags a concept mainly wants (weight at least :data:`BLOCK_SHARE` of
+    its largest): what negating it rules out."""
+    top = max(weights.values())
+    return {matcher.parser.group[t] for t, w in weights.items() if w >= BLOCK_SHARE * top}
+
+
 def _concept_mix(matcher: TagMatcher, chosen: Sequence[ConceptMatch],
                  table: ConceptTable | KindTable | None = None) -> tuple[dict[str, float], set[int]]:
     """The similarity-weighted mean of the concepts' weights (of ``table``: the matcher's concepts, or
@@ -340,8 +362,7 @@ def _concept_mix(matcher: TagMatcher, chosen: Sequence[ConceptMatch],
         scale = (CONCEPT_MASS / mass) ** CONCEPT_MASS_POWER
         weights = {t: w * scale for t, w in weights.items()}
         if negated:
-            top = max(weights.values())
-            excluded.update(group[t] for t, w in weights.items() if w >= BLOCK_SHARE * top)
+            excluded.update(main_groups(matcher, weights))
         for t, w in weights.items():
             if negated:  # "not sad": against what the concept wants, nothing more
                 w = -w if w > 0 else 0.0

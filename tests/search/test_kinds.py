@@ -132,3 +132,19 @@ def test_a_search_reports_its_kinds_and_a_tag_query_has_none(tmp_path, matchers,
     assert res["kinds"][0]["kind"] == "experimental" and 0 < res["kinds"][-1]["weight"] <= res["kinds"][0]["weight"] == 1.0
     assert res["kinds"][0]["like"]
     assert search(cat, "piano slow", matcher=matchers[0]).to_dict()["kinds"] == []
+
+
+def test_a_negated_tag_rules_out_the_kinds_that_lean_on_it(matchers, perfect):
+    """Ambient songs are seldom tagged electronic, yet "not electronic" means no ambient: the kinds whose
+    profile leans on a negated tag are never chosen and their defining tags are asked for by nothing."""
+    full, concepts_only = matchers
+    query = "calm evening but nothing electronic"
+    match = full.match(query)
+    assert {"ambient", "electronic dance", "experimental"}.isdisjoint(k.name for k in match.kinds) and match.kinds
+    assert not [m for m in match.matches if m.tag in ("ambient", "techno") and not m.negated]
+    assert _styles(full, perfect, query)["ambient"] == 0 < _styles(concepts_only, perfect, query)["ambient"]
+    # a tag named in the query is still asked for: "ambient but not electronic" gets ambient
+    assert "ambient" in [m.tag for m in full.match("ambient but not electronic").matches if not m.negated]
+    kinds_, blocked = full.read_kinds("calm evening", {full.parser.group["vocal"]})
+    assert {"pop", "opera", "choir"}.isdisjoint(k.name for k in kinds_)
+    assert {full.parser.group[t] for t in ("pop", "opera", "choir")} <= blocked
