@@ -4,7 +4,8 @@ Routes::
 
     GET  /                     the page (static/index.html; ``/?q=...`` runs the query on load)
     GET  /static/...           its CSS and JS (package data, nothing from a CDN)
-    GET  /api/search?q=&top=   search --json's object, results with "id" and "audio_url", and "profile"
+    GET  /api/search?q=&top=   search --json's object, results with "id", "audio_url", "title", "artist",
+                               "album", "duration" and a catalog-relative "path"; and "profile"
          /api/search?tags=     ... for an explicit tag profile "piano:1,slow:0.5,-drums" (instead of q)
          /api/search?like=     ... more like catalog song ``like`` (its top tags + joint vector; instead of q)
     GET  /api/tags             {"tags": the catalog's tag names}
@@ -13,7 +14,8 @@ Routes::
     GET  /api/taggram?id=      the song's taggram (top tags x time) as JSON, drawn by the page
     POST /api/predict          multipart field "file" -> predict --json's object
                                (``?taggram=1`` adds "taggram"; ``?top=N`` as predict --top)
-    GET  /audio/{id}           the song's audio file, with HTTP Range (206, Content-Range)
+    GET  /audio/{id}           the song's audio file, with HTTP Range (206, Content-Range); HEAD too
+                               (no answer holds a server path: songs are ids and catalog-relative paths)
     GET  /model-card           the served model's card (assets.extra/model_card.html; 404 without one)
     GET  /healthz              status, catalog and model summary (``model.card_url``, ``model.thresholds``)
 
@@ -105,9 +107,9 @@ def _add_error_handlers(app: FastAPI) -> None:
         where = ".".join(str(x) for x in first.get("loc", ()) if x != "query")
         return _error(400, f"{where}: {first.get('msg', 'invalid request')}")
 
-    async def mapped_error(_request, exc):
+    async def mapped_error(request, exc):
         status, headers = next(v for cls, v in ERROR_STATUS.items() if isinstance(exc, cls))
-        return _error(status, str(exc), headers)
+        return _error(status, request.app.state.service.scrub(str(exc)), headers)
 
     for cls in ERROR_STATUS:
         app.add_exception_handler(cls, mapped_error)
@@ -140,8 +142,8 @@ def _add_song_routes(app: FastAPI, service: WebService) -> None:
     def api_taggram(id: str = ""):
         return service.taggram(id)
 
-    @app.get("/audio/{song_id}")
-    def audio(song_id: str):
+    @app.api_route("/audio/{song_id}", methods=["GET", "HEAD"])
+    def audio(song_id: str):  # HEAD: the same headers, no body (FileResponse sends none for HEAD)
         path = service.audio_path(song_id)
         return FileResponse(path, media_type=audio_content_type(path),
                             headers={"Cache-Control": "private, max-age=3600"})

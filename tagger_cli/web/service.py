@@ -1,7 +1,11 @@
 """What the web server does, without the web: a catalog and a model loaded once, shared by all requests.
 
-Songs are addressed by their catalog row (``id``, 0-based); the client never names a path. A
-song's audio file is the catalog's own record of it (``root`` + row key when the catalog has a
+Songs are addressed by their catalog row (``id``, 0-based); the client never names a path, and
+no answer holds a server path: a song's ``path`` is its row key, relative to the indexed folder
+(:meth:`WebService.shown_path`), the catalog and the model are named by their file / folder names,
+and error messages are passed through :meth:`WebService.scrub`. Each result carries the song's
+``title``, ``artist`` and ``album`` (its own tags, read at index time; null where unknown) and
+``duration`` (seconds). A song's audio file is the catalog's own record of it (``root`` + row key when the catalog has a
 root, else the absolute path stored at indexing time) and is served only while it is a regular
 file that resolves inside ``root`` or to exactly the resolved path stored at indexing time (a
 symlink ``index`` followed out of ``root``); a link retargeted since to another file is refused.
@@ -24,6 +28,7 @@ from typing import Any, TypeVar
 
 import numpy as np
 
+from mtat.audio import AudioError
 from mtat.search import search
 from mtat.search.catalog import Catalog
 from mtat.search.like import search_like
@@ -128,8 +133,8 @@ class WebService:
         t = self.tagger
         return {"status": "ok", "songs": len(self.catalog), "tags": len(self.catalog.tags),
                 "short_songs": int(self.catalog.short.sum()), "short_seconds": MIN_RELIABLE_SECONDS,
-                "embeddings": self.catalog.embeddings is not None, "catalog": self.catalog.source,
-                "model": None if t is None else {"dir": t.model_dir, "version": t.version, "tags": len(t.tags),
+                "embeddings": self.catalog.embeddings is not None, "catalog": os.path.basename(self.catalog.source),
+                "model": None if t is None else {"name": t.name, "version": t.version, "tags": len(t.tags),
                                                  "thresholds": t.thresholds is not None,
                                                  "card_url": MODEL_CARD_URL if self.model_card() else None},
                 "model_jobs": {"admitted": self.gate.admitted, "workers": self.gate.workers, "queue": self.gate.queue}}
@@ -170,12 +175,37 @@ class WebService:
             raise NotFound(f"song {i}: its audio file is not available on this server")
         return path
 
+    def shown_path(self, i: int) -> str:
+        """Song ``i``'s path as answers show it: its row key (relative to the indexed folder), or the
+        file name of a key that is absolute (a catalog written without a root)."""
+        key = self.catalog.keys[i]
+        return os.path.basename(key) if os.path.isabs(key) or "://" in key else key
+
+    def song_info(self, i: int) -> dict:
+        """What every answer says of song ``i``: ``id``, ``path`` (:meth:`shown_path`), ``title``,
+        ``artist``, ``album`` (the file's own tags, null where unknown), ``duration`` (s, null if
+        unknown) and ``audio_url``."""
+        duration = float(self.catalog.durations[i])
+        return {"id": i, "path": self.shown_path(i), **self.catalog.file_tags[i],
+                "duration": round(duration, 3) if np.isfinite(duration) else None, "audio_url": f"/audio/{i}"}
+
+    def scrub(self, text: str) -> str:
+        """``text`` (an error message) without the server's paths: the catalog's folder, file and the
+        model's folder are replaced by relative or base names."""
+        for path, shown in ((self.root, ""), (self.catalog.source, os.path.basename(self.catalog.source)),
+                            (self.tagger.model_dir if self.tagger else "", self.tagger.name if self.tagger else "")):
+            if path and os.path.isabs(path):
+                text = text.replace(path.rstrip(os.sep) + os.sep, shown and shown + os.sep).replace(path, shown or ".")
+        return text
+
     def _song(self, result: dict) -> dict:
         i = self._row_of.get(result["path"])
         out = dict(result)
-        out["id"] = i
-        out["audio_url"] = None if i is None else f"/audio/{i}"
-        if i is not None and self.catalog.applies is not None:
+        if i is None:  # not a catalog song (never happens for the library's results): no path shown
+            out.update(id=None, path=os.path.basename(result["path"]), audio_url=None)
+            return out
+        out.update(self.song_info(i))
+        if self.catalog.applies is not None:
             out["applies"] = self.catalog.applies[i]  # the tags at or above their threshold (index time)
         return out
 
@@ -252,7 +282,8 @@ class WebService:
             except NotFound as err:
                 raise BadRequest(f"like: {err}") from None
             result = search_like(self.catalog, i, n, include_short=include_short).to_dict()
-            result["like"] = {"id": i, "path": self.catalog.paths[i]}
+            result["like"] = self.song_info(i)
+            result["query"] = f"like:{self.shown_path(i)}"  # the library's names the file by its server path
         result["results"] = [self._song(r) for r in result["results"]]
         result["profile"] = _profile_of(result)
         return result
@@ -267,13 +298,13 @@ class WebService:
         i = self.row(song_id)
         n = self._top(top)
         if self.catalog.embeddings is None:
-            raise BadRequest(f"catalog {self.catalog.source} has no audio embeddings: re-index it with "
+            raise BadRequest(f"catalog {os.path.basename(self.catalog.source)} has no audio embeddings: re-index it with "
                              "`mtat-tagger index --reindex`")
         results = [r.to_dict() for r in rank_similar(self.catalog, self.catalog.embeddings[i], n, exclude=i,
                                                      include_short=include_short)]
         excluded = short_left_out(self.catalog, candidate_rows(self.catalog, include_short), [i])
-        return {"file": self.catalog.paths[i], "id": i, "results": [self._song(r) for r in results],
-                "short_excluded": excluded}
+        return {"file": self.shown_path(i), "id": i, "song": self.song_info(i),
+                "results": [self._song(r) for r in results], "short_excluded": excluded}
 
     # -- model work -----------------------------------------------------------------------------
     def _need_model(self):
@@ -292,8 +323,11 @@ class WebService:
         path = self.audio_path(i)
         tagger = self._need_model()
         with self.gate.admit():
-            pred = self.gate.run(lambda: tagger.predict_file(path, taggram=True, taggram_hop=taggram_hop(path)))
-        out = {"id": i, "path": self.catalog.paths[i], **taggram_json(pred, tagger.tags)}
+            try:
+                pred = self.gate.run(lambda: tagger.predict_file(path, taggram=True, taggram_hop=taggram_hop(path)))
+            except AudioError as err:
+                raise AudioError(err.reason, str(err).replace(path, self.shown_path(i))) from None
+        out = {"id": i, "path": self.shown_path(i), **taggram_json(pred, tagger.tags)}
         with self._taggram_lock:
             self._taggrams[i] = out
             while len(self._taggrams) > TAGGRAM_CACHE:
@@ -305,8 +339,6 @@ class WebService:
         has thresholds), named ``shown`` in the output and in errors; with ``taggram`` also ``"taggram"``.
         Call inside ``gate.admit()``.
         Raises :class:`mtat.audio.AudioError` (message naming ``shown``) for a file that is not audio."""
-        from mtat.audio import AudioError
-
         tagger = self._need_model()
         try:
             pred = self.gate.run(lambda: tagger.predict_file(

@@ -27,6 +27,10 @@ from tagger_cli.main import main  # noqa: E402
 REPO = Path(__file__).resolve().parents[2]
 #: A catalog file name with markup: the page must show it as text.
 MARKUP_NAME = "<img src=x onerror=alert(1)> & co.mp3"
+#: The tags written into the second, third and fourth files (in path order) before indexing: {index: tags}.
+FILE_TAGS = {1: {"title": "Harbour Lights", "artist": "Mira Okafor", "album": "Night Ferries"},
+             2: {"title": "Glass Orchard", "artist": "Mira Okafor"},
+             3: {"title": "A very long title that a phone must wrap or ellipsise at a word boundary, not mid-word"}}
 UPLOAD_LIMIT_MB = 1.0
 
 
@@ -40,8 +44,10 @@ def web_catalog(pushed_model, catalog_audio_dir, tmp_path_factory):
     root = tmp_path_factory.mktemp("web_music")
     library = root / "music"
     shutil.copytree(catalog_audio_dir, library)
-    first = sorted(library.rglob("*.mp3"))[0]
-    first.rename(first.with_name(MARKUP_NAME))
+    files = sorted(library.rglob("*.mp3"))
+    for k, tags in FILE_TAGS.items():
+        write_id3(files[k], tags)
+    files[0].rename(files[0].with_name(MARKUP_NAME))
     out = str(root / "catalog.parquet")
     assert main(["index", str(library), "--out", out, "--model", pushed_model, "--no-progress", "--workers", "1"]) == 0
     return out
@@ -65,6 +71,18 @@ def server(service, tmp_path_factory):
         yield SimpleNamespace(url=url, uploads=uploads, service=service, catalog=service.catalog)
 
 
+def write_id3(path: Path, tags: dict[str, str]) -> None:
+    """Write ``tags`` ({"title", "artist", "album"}) into the MP3 ``path`` as ID3 frames."""
+    import mutagen
+
+    f = mutagen.File(str(path), easy=True)
+    if f.tags is None:
+        f.add_tags()
+    for key, value in tags.items():
+        f.tags[key] = value
+    f.save()
+
+
 def _raw_get(url: str, path: str, headers: dict | None = None) -> tuple[int, dict, bytes]:
     """GET exactly ``path`` (no client-side normalisation of ``..`` or percent escapes)."""
     host, port = url.rsplit("//", 1)[1].split(":")
@@ -78,6 +96,11 @@ def _raw_get(url: str, path: str, headers: dict | None = None) -> tuple[int, dic
         return resp.status, {k.lower(): v for k, v in resp.getheaders()}, resp.read()
     finally:
         conn.close()
+
+
+def _keys(catalog, results: list[dict]) -> list[str]:
+    """The row keys of the library's ``results`` (which show the absolute paths recorded at indexing)."""
+    return [catalog.keys[catalog.paths.index(r["path"])] for r in results]
 
 
 def _song_file(server, song_id: int) -> Path:
@@ -141,11 +164,11 @@ def test_search_api_is_the_cli_search_plus_ids(server, query):
     got = requests.get(server.url + "/api/search", params={"q": query, "top": 5}, timeout=60).json()
     want = search(server.catalog, query, 5).to_dict()
     assert got["query"] == want["query"] and got["matched_tags"] == want["matched_tags"]
-    assert [r["path"] for r in got["results"]] == [r["path"] for r in want["results"]]
+    assert [r["path"] for r in got["results"]] == _keys(server.catalog, want["results"])
     for g, w in zip(got["results"], want["results"]):
         assert g["score"] == pytest.approx(w["score"], abs=1e-6)
         assert g["tags"] == pytest.approx(w["tags"], abs=1e-6)
-        assert server.catalog.paths[g["id"]] == g["path"] and g["audio_url"] == f"/audio/{g['id']}"
+        assert server.catalog.keys[g["id"]] == g["path"] and g["audio_url"] == f"/audio/{g['id']}"
     scores = [r["score"] for r in got["results"]]
     assert len(scores) == 5 and scores == sorted(scores, reverse=True)
 
@@ -176,20 +199,20 @@ def test_search_api_tags_profile_and_like(server):
     got = get(tags="piano,slow,-drums", top=12).json()
     want = search(cat, "piano slow without drums", 12).to_dict()  # the equivalent tag query ranks the same
     assert got["route"] == want["route"] == "tags" and got["matched_tags"] == want["matched_tags"]
-    assert [r["path"] for r in got["results"]] == [r["path"] for r in want["results"]]
+    assert [r["path"] for r in got["results"]] == _keys(cat, want["results"])
     assert [r["score"] for r in got["results"]] == [r["score"] for r in want["results"]]
     assert got["profile"] == got["query"] == "piano,slow,-drums"
-    assert all(cat.paths[r["id"]] == r["path"] and r["audio_url"] == f"/audio/{r['id']}" for r in got["results"])
+    assert all(cat.keys[r["id"]] == r["path"] and r["audio_url"] == f"/audio/{r['id']}" for r in got["results"])
     got = get(tags="Piano:1, slow:0.5,-drums", top=5).json()
     want = search_profile(cat, "piano,slow:0.5,-drums", 5).to_dict()
     assert got["profile"] == "piano,slow:0.5,-drums" and got["matched_tags"][1] == {"tag": "slow", "similarity": 0.5}
-    assert [r["path"] for r in got["results"]] == [r["path"] for r in want["results"]]
+    assert [r["path"] for r in got["results"]] == _keys(cat, want["results"])
     assert get(q="piano slow without drums").json()["profile"] == "piano,slow,-drums"  # what tags= takes
     got = get(like=4, top=20).json()
     want = search_like(cat, 4, 20).to_dict()
-    assert got["like"] == {"id": 4, "path": cat.paths[4]} and got["route"] in ("tags", "fused")
+    assert got["like"]["id"] == 4 and got["like"]["path"] == cat.keys[4] and got["route"] in ("tags", "fused")
     assert [m["tag"] for m in got["matched_tags"]] == list(cat.top_tags(4, 5))
-    assert [r["path"] for r in got["results"]] == [r["path"] for r in want["results"]]
+    assert [r["path"] for r in got["results"]] == _keys(cat, want["results"])
     assert len(got["results"]) == 11 and 4 not in [r["id"] for r in got["results"]]
     assert requests.get(server.url + "/api/tags", timeout=30).json() == {"tags": list(cat.tags)}
 
@@ -211,6 +234,63 @@ def test_search_api_bad_profile_or_song_is_json_400(server, params, fragment):
     r = requests.get(server.url + "/api/search", params=params, timeout=30)
     assert r.status_code == 400 and r.headers["content-type"] == "application/json"
     assert fragment in r.json()["error"], r.json()
+
+
+def test_results_say_title_artist_album_and_duration(server):
+    """The files' own tags (read at index time) and each song's length come with every result."""
+    res = requests.get(server.url + "/api/search", params={"q": "guitar", "top": 12}, timeout=60).json()
+    assert len(res["results"]) == 12
+    for r in res["results"]:
+        assert set(r) >= {"id", "path", "title", "artist", "album", "duration", "audio_url"}
+        assert r["duration"] == pytest.approx(29.1, abs=0.2)
+    titled = {r["title"]: r for r in res["results"] if r["title"]}
+    assert set(titled) == {t["title"] for t in FILE_TAGS.values()}
+    for tags in FILE_TAGS.values():
+        got = titled[tags["title"]]
+        assert (got["artist"], got["album"]) == (tags.get("artist"), tags.get("album"))
+    untitled = [r for r in res["results"] if not r["title"]]
+    assert all(r["artist"] is None and r["album"] is None for r in untitled) and len(untitled) == 9
+    song = titled["Harbour Lights"]["id"]
+    similar = requests.get(server.url + "/api/similar", params={"id": song}, timeout=30).json()
+    assert similar["song"]["title"] == "Harbour Lights" and similar["song"]["artist"] == "Mira Okafor"
+    assert all("duration" in r and "title" in r for r in similar["results"])
+    like = requests.get(server.url + "/api/search", params={"like": song}, timeout=30).json()
+    assert like["like"]["title"] == "Harbour Lights" and like["like"]["path"] == server.catalog.keys[song]
+
+
+def test_no_answer_holds_a_server_path(server):
+    """Songs are ids and catalog-relative paths: no answer (results, errors, health, taggram) names the
+    catalog's absolute root, the catalog file's folder or the model's folder."""
+    cat = server.catalog
+    root = cat.meta["root"]
+    secrets = {root, os.path.realpath(root), os.path.dirname(os.path.abspath(cat.source)),
+               os.path.dirname(server.service.tagger.model_dir)}
+    gets = [("/healthz", {}), ("/api/tags", {}), ("/api/search", {"q": "piano", "top": 12}),
+            ("/api/search", {"q": "rainy night by the sea", "top": 12}), ("/api/search", {"tags": "piano,-drums"}),
+            ("/api/search", {"like": 2, "top": 12}), ("/api/similar", {"id": 2, "top": 12}),
+            ("/api/taggram", {"id": 2}), ("/api/similar", {"id": 99}), ("/api/search", {"like": 99}),
+            ("/api/search", {"tags": "kazooka"}), ("/audio/99", {}), ("/api/search", {"q": "x" * 600})]
+    for route, params in gets:
+        r = requests.get(server.url + route, params=params, timeout=120)
+        for secret in secrets:
+            assert secret not in r.text, (route, params, secret, r.text[:300])
+    for r in requests.get(server.url + "/api/search", params={"q": "piano", "top": 12}, timeout=30).json()["results"]:
+        assert not os.path.isabs(r["path"]) and r["path"] == cat.keys[r["id"]]
+    # an error about a song's file names it by its catalog path
+    service = server.service
+    gone = service.scrub(f"cannot decode {root}/0/x.mp3 (in {cat.source})")
+    assert root not in gone and "0/x.mp3" in gone and os.path.basename(cat.source) in gone
+
+
+def test_audio_answers_head_like_get_without_a_body(server):
+    body = _song_file(server, 3).read_bytes()
+    r = requests.head(server.url + "/audio/3", timeout=30)
+    assert r.status_code == 200 and r.headers["content-type"] == "audio/mpeg" and r.content == b""
+    assert int(r.headers["content-length"]) == len(body) and r.headers["accept-ranges"] == "bytes"
+    get = requests.get(server.url + "/audio/3", timeout=30)
+    assert {k: get.headers[k] for k in ("content-type", "content-length", "etag", "last-modified")} == {
+        k: r.headers[k] for k in ("content-type", "content-length", "etag", "last-modified")}
+    assert requests.head(server.url + "/audio/99", timeout=30).status_code == 404
 
 
 def test_audio_is_served_with_ranges(server):
@@ -253,7 +333,7 @@ def test_similar_api_is_rank_similar_without_the_song(server):
     cat = server.catalog
     got = requests.get(server.url + "/api/similar", params={"id": 4, "top": 20}, timeout=30).json()
     want = [r.to_dict() for r in rank_similar(cat, cat.embeddings[4], 20, exclude=4)]
-    assert got["file"] == cat.paths[4] and got["id"] == 4
+    assert got["file"] == cat.keys[4] and got["id"] == 4
     assert [r["id"] for r in got["results"]] == [cat.paths.index(r["path"]) for r in want]
     assert [r["similarity"] for r in got["results"]] == pytest.approx([r["similarity"] for r in want], abs=1e-6)
     assert len(got["results"]) == 11 and 4 not in [r["id"] for r in got["results"]]
@@ -408,7 +488,7 @@ def test_concurrent_requests_give_the_sequential_answers(server):
         found = list(pool.map(search, queries * 4))
         answers = [u.result() for u in uploads]
     for q, got in found:
-        assert [r["path"] for r in got["results"]] == [r["path"] for r in want[q]["results"]]
+        assert [r["path"] for r in got["results"]] == [r["path"] for r in want[q]["results"]]  # both the API's
         assert [r["score"] for r in got["results"]] == pytest.approx([r["score"] for r in want[q]["results"]], abs=1e-6)
     codes = sorted(a.status_code for a in answers)
     assert set(codes) <= {200, 503} and codes.count(200) >= server.service.gate.workers + server.service.gate.queue
@@ -436,7 +516,7 @@ def test_serve_command_starts_on_loopback(web_catalog, pushed_model, tmp_path):
             url = m.group(1) if m else None
         assert url and url.startswith("http://127.0.0.1:"), "".join(lines)
         h = requests.get(url + "/healthz", timeout=30).json()
-        assert h["songs"] == 12 and h["model"]["dir"] == pushed_model
+        assert h["songs"] == 12 and h["model"]["version"] == "1" and h["model"]["name"] == "tagger"
         r = requests.get(url + "/api/search", params={"q": "piano", "top": 2}, timeout=30)
         assert r.status_code == 200 and len(r.json()["results"]) == 2
     finally:
