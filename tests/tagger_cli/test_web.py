@@ -550,7 +550,8 @@ def browser():
     options = webdriver.ChromeOptions()
     options.binary_location = CHROMIUM
     for arg in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu", "--mute-audio",
-                "--window-size=1280,1400", "--no-first-run", "--disable-extensions"):
+                "--autoplay-policy=no-user-gesture-required", "--window-size=1280,1400", "--no-first-run",
+                "--disable-extensions"):
         options.add_argument(arg)
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     driver = webdriver.Chrome(service=Service(executable_path=CHROMEDRIVER), options=options)
@@ -577,6 +578,11 @@ def _songs(driver) -> list:
     return _css(driver, "#results li.song")
 
 
+def _name(result: dict) -> str:
+    """What the page calls a song: its title tag, else its file name."""
+    return result["title"] or os.path.basename(result["path"])
+
+
 def _no_script_errors(driver) -> None:
     errors = [e for e in driver.get_log("browser") if e.get("source") == "javascript" or "Uncaught" in e["message"]]
     assert not errors, errors
@@ -584,7 +590,6 @@ def _no_script_errors(driver) -> None:
 
 def test_browser_typing_a_query_shows_results(server, browser):
     from selenium.webdriver.common.keys import Keys
-    from selenium.webdriver.support.ui import Select
 
     browser.get(server.url + "/")
     _wait(browser, lambda d: "12 songs" in _css(d, "#catalog-info")[0].text, "catalog info")
@@ -594,22 +599,28 @@ def test_browser_typing_a_query_shows_results(server, browser):
     assert "q=piano+slow" in browser.current_url
     want = requests.get(server.url + "/api/search", params={"q": "piano slow", "top": 10}, timeout=30).json()
     titles = [s.find_element("css selector", ".title").text for s in _songs(browser)]
-    assert titles == [os.path.basename(r["path"]) for r in want["results"]]
+    assert titles == [_name(r) for r in want["results"]]
     first = _songs(browser)[0]
-    assert first.find_element("css selector", ".score").text == f"score {want['results'][0]['score']:.3f}"
-    assert len(first.find_elements("css selector", ".bars li")) == 5
-    # the tags that apply (index time, at or above their threshold) as chips apart from the bars
+    score = first.find_element("css selector", ".score")
+    assert score.text == f"{want['results'][0]['score']:.2f}"
+    assert score.get_attribute("title").startswith(f"Score {want['results'][0]['score']:.3f}: how well the song matches")
+    # the song's most probable tags as chips, those that apply (at or above their threshold) marked
     for song, result in zip(_songs(browser), want["results"]):
-        assert [c.text for c in song.find_elements("css selector", ".applies .applies-chip")] == result["applies"]
-        assert song.find_element("css selector", ".applies").is_displayed()
+        shown = [c.text for c in song.find_elements("css selector", ".tags .tag-chip")]
+        assert shown == list(result["tags"])[:4]
+        marked = [c.text for c in song.find_elements("css selector", ".tags .tag-chip.applies")]
+        assert marked == [t for t in shown if t in result["applies"]]
+        assert song.find_element("css selector", ".duration").text == "0:29"
     assert [c.text for c in _css(browser, "#matched .chip .chip-label")] == [
         ("without " if m.get("negated") else "") + f"{m['tag']} {m['similarity']:.2f}" for m in want["matched_tags"]]
     # every song listed, one has markup in its name: shown as text, never parsed as HTML
-    Select(_css(browser, "#top")[0]).select_by_visible_text("20")
     box = _css(browser, "#q")[0]
     box.clear()
     box.send_keys("guitar", Keys.ENTER)
-    _wait(browser, lambda d: len(_songs(d)) == 12, "12 results")
+    _wait(browser, lambda d: len(_songs(d)) == 10 and _css(d, "#load-more")[0].is_displayed(), "10 results")
+    _css(browser, "#load-more")[0].click()
+    _wait(browser, lambda d: len(_songs(d)) == 12 and "top=20" in d.current_url, "12 results")
+    assert not _css(browser, "#load-more")[0].is_displayed()  # no more songs
     titles = [s.find_element("css selector", ".title").text for s in _songs(browser)]
     assert MARKUP_NAME in titles and not _css(browser, "#results img")
     # a bad query is a readable error, not a broken page
@@ -618,27 +629,163 @@ def test_browser_typing_a_query_shows_results(server, browser):
     _no_script_errors(browser)
 
 
-def test_browser_player_loads_and_seeks_the_served_audio(server, browser):
+def _player(driver) -> dict:
+    """The page's audio elements and the one player's state, read in one script."""
+    return driver.execute_script(
+        "const a = document.getElementById('player-audio');"
+        "return {audios: document.querySelectorAll('audio').length, src: a.getAttribute('src'), paused: a.paused,"
+        "        time: a.currentTime, duration: a.duration, shown: !document.getElementById('player').hidden,"
+        "        title: document.getElementById('player-title').textContent,"
+        "        pressed: [...document.querySelectorAll('#results .play-button[aria-pressed=true]')]"
+        "                 .map(b => b.closest('li').dataset.id)};")
+
+
+def test_browser_one_player_plays_one_song_and_stays(server, browser):
+    """One player bar for the whole page: a row's play button puts its song in it (the previous one stops),
+    and it keeps playing while another search replaces the rows."""
     browser.get(server.url + "/?q=piano")
     _wait(browser, lambda d: len(_songs(d)) == 10, "results")
-    audio = _songs(browser)[0].find_element("css selector", "audio")
-    src = audio.get_attribute("src")
-    assert re.fullmatch(re.escape(server.url) + r"/audio/\d+", src)
+    assert _player(browser)["audios"] == 1 and not _player(browser)["shown"]
+    first, second = _songs(browser)[:2]
+    a, b = first.get_attribute("data-id"), second.get_attribute("data-id")
+    first.find_element("css selector", ".play-button").click()
+    _wait(browser, lambda d: _player(d)["src"] == f"/audio/{a}" and not _player(d)["paused"], "first song plays")
+    _wait(browser, lambda d: _player(d)["pressed"] == [a], "its button shows it")
+    second.find_element("css selector", ".play-button").click()
+    _wait(browser, lambda d: _player(d)["src"] == f"/audio/{b}" and not _player(d)["paused"], "second song plays")
+    state = _player(browser)
+    assert state["audios"] == 1 and state["pressed"] == [b] and state["shown"]
+    want = next(r for r in requests.get(server.url + "/api/search", params={"q": "piano"}, timeout=30).json()["results"]
+                if str(r["id"]) == b)
+    assert state["title"] == _name(want) and state["duration"] == pytest.approx(29.1, abs=0.6)
+    # a new search: the rows change, the player plays on
+    box = _css(browser, "#q")[0]
+    box.clear()
+    box.send_keys("guitar\n")
+    _wait(browser, lambda d: "q=guitar" in d.current_url and len(_songs(d)) == 10, "new results")
+    t0 = _player(browser)["time"]
+    _wait(browser, lambda d: _player(d)["time"] > t0 + 0.3, "still playing")
+    assert _player(browser)["src"] == f"/audio/{b}" and _player(browser)["audios"] == 1
+    # the row of the playing song (if listed) shows it; pausing in the row pauses the player
+    row = next((s for s in _songs(browser) if s.get_attribute("data-id") == b), None)
+    if row is not None:
+        _wait(browser, lambda d: _player(d)["pressed"] == [b], "its row shows it")
+        row.find_element("css selector", ".play-button").click()
+        _wait(browser, lambda d: _player(d)["paused"] and _player(d)["pressed"] == [], "paused")
+    else:
+        browser.execute_script("document.getElementById('player-audio').pause()")
+    # the browser decodes and seeks the served file (Range requests)
+    position = browser.execute_async_script(
+        "const done = arguments[arguments.length - 1], a = document.getElementById('player-audio');"
+        "a.addEventListener('seeked', () => done(a.currentTime), {once: true}); a.currentTime = 20;")
+    assert position == pytest.approx(20, abs=0.5)
     status, ctype, crange = browser.execute_async_script(
         "const done = arguments[arguments.length - 1];"
         "fetch(arguments[0], {headers: {Range: 'bytes=0-1023'}})"
-        ".then(r => done([r.status, r.headers.get('content-type'), r.headers.get('content-range')]));", src)
+        ".then(r => done([r.status, r.headers.get('content-type'), r.headers.get('content-range')]));", f"/audio/{b}")
     assert status == 206 and ctype == "audio/mpeg" and crange.startswith("bytes 0-1023/")
-    # the browser itself decodes the served file and can seek in it (needs Range support)
-    duration, seekable_end, position = browser.execute_async_script(
-        "const [a, done] = [arguments[0], arguments[arguments.length - 1]];"
-        "a.addEventListener('error', () => done([-1, -1, a.error && a.error.code]));"
-        "a.addEventListener('loadedmetadata', () => {"
-        "  a.addEventListener('seeked', () => done([a.duration, a.seekable.length ? a.seekable.end(0) : 0,"
-        "                                          a.currentTime]), {once: true});"
-        "  a.currentTime = 20; }, {once: true});"
-        "a.preload = 'metadata'; a.load();", audio)
-    assert duration == pytest.approx(29.1, abs=0.6) and seekable_end > 25 and position == pytest.approx(20, abs=0.5)
+    _no_script_errors(browser)
+
+
+def test_browser_taggram_click_seeks_and_its_playhead_follows(server, browser):
+    browser.get(server.url + "/?q=piano")
+    _wait(browser, lambda d: len(_songs(d)) == 10, "results")
+    row = _songs(browser)[2]
+    song = row.get_attribute("data-id")
+    row.find_element("css selector", ".taggram-button").click()
+    canvas = row.find_element("css selector", "canvas.taggram")
+    _wait(browser, lambda d: int(canvas.get_attribute("data-columns") or 0) > 10, "taggram drawn")
+    head = row.find_element("css selector", ".playhead")
+    assert not head.is_displayed()  # the player holds no song yet
+    geometry = browser.execute_script(
+        "const c = arguments[0], r = c.getBoundingClientRect();"
+        "return {w: r.width, h: r.height, scale: r.width / c.width, left: +c.dataset.plotLeft,"
+        "        plot: +c.dataset.plotWidth, duration: +c.dataset.duration};", canvas)
+    assert geometry["duration"] == pytest.approx(29.1, abs=0.2)
+    from selenium.webdriver.common.action_chains import ActionChains
+
+    def click_at(fraction: float) -> None:
+        x = (geometry["left"] + fraction * geometry["plot"]) * geometry["scale"]
+        ActionChains(browser).move_to_element_with_offset(canvas, int(round(x - geometry["w"] / 2)), 0).click().perform()
+
+    click_at(0.5)  # plays this song from the middle
+    _wait(browser, lambda d: _player(d)["src"] == f"/audio/{song}" and not _player(d)["paused"], "plays")
+    assert _player(browser)["time"] == pytest.approx(0.5 * geometry["duration"], abs=1.5)
+    _wait(browser, lambda d: head.is_displayed(), "playhead shown")
+
+    def head_at() -> tuple[float, float]:
+        return browser.execute_script(
+            "const h = arguments[0], c = arguments[1];"
+            "return [h.getBoundingClientRect().left - c.getBoundingClientRect().left + 1, +h.dataset.time];", head, canvas)
+
+    x, t = head_at()
+    want_x = (geometry["left"] + t / geometry["duration"] * geometry["plot"]) * geometry["scale"]
+    assert x == pytest.approx(want_x, abs=2) and t == pytest.approx(0.5 * geometry["duration"], abs=2)
+    _wait(browser, lambda d: head_at()[1] > t + 0.5, "the playhead moves with the music")
+    click_at(0.1)  # seeks back within the same song
+    _wait(browser, lambda d: _player(d)["time"] < 0.1 * geometry["duration"] + 1.5, "seeked back")
+    assert _player(browser)["src"] == f"/audio/{song}"
+    _wait(browser, lambda d: head_at()[1] < 0.1 * geometry["duration"] + 1.5, "playhead back")
+    browser.execute_script("document.getElementById('player-audio').pause()")
+    _no_script_errors(browser)
+
+
+def test_browser_rows_fit_a_desktop_screen_and_a_phone(server, browser):
+    """At 1400 x 1000 the ten results of a search are all on screen with their titles, lengths and tags;
+    on a 390 px phone the rows stay readable: nothing wider than the screen, titles wrapped at words."""
+    try:
+        browser.set_window_size(1400, 1000)
+        browser.get(server.url + "/?q=guitar")
+        _wait(browser, lambda d: len(_songs(d)) == 10, "results")
+        rows = browser.execute_script(
+            "return [...document.querySelectorAll('#results li.song')].map(li => {"
+            "  const r = li.getBoundingClientRect(), vis = (e) => { const b = e.getBoundingClientRect();"
+            "    return b.width > 0 && b.top >= 0 && b.bottom <= window.innerHeight; };"
+            "  return {h: r.height, title: vis(li.querySelector('.title')), dur: vis(li.querySelector('.duration')),"
+            "          tags: [...li.querySelectorAll('.tag-chip')].filter(vis).length,"
+            "          text: li.querySelector('.title').textContent, d: li.querySelector('.duration').textContent};"
+            "});")
+        browser.save_screenshot("/tmp/rows-desktop.png")
+        assert all(r["title"] and r["dur"] and r["tags"] >= 3 for r in rows), rows
+        assert all(r["d"] == "0:29" and r["text"] for r in rows) and max(r["h"] for r in rows) < 60
+        browser.set_window_size(390, 844)
+        browser.get(server.url + "/?q=guitar")
+        _wait(browser, lambda d: len(_songs(d)) == 10, "results on a phone")
+        layout = browser.execute_script(
+            "const t = [...document.querySelectorAll('#results .title')];"
+            "return {overflow: document.documentElement.scrollWidth - window.innerWidth,"
+            "  first: document.querySelector('#results li.song').getBoundingClientRect().top,"
+            "  cut: t.filter(e => e.scrollWidth > e.clientWidth + 1).map(e => e.textContent),"
+            "  wrap: t.map(e => getComputedStyle(e)).map(c => [c.whiteSpace, c.wordBreak, c.overflowWrap]),"
+            "  clamp: [...new Set(t.map(e => getComputedStyle(e).webkitLineClamp))],"
+            "  long: t.filter(e => e.textContent.startsWith('A very long')).map(e => e.getBoundingClientRect().height"
+            "         / parseFloat(getComputedStyle(e).lineHeight))};")
+        browser.save_screenshot("/tmp/rows-phone.png")
+        assert layout["overflow"] <= 0, layout
+        assert layout["first"] < 480, f"the first result starts {layout['first']:.0f} px down"
+        # never broken mid-word: wrapped at spaces and hyphens, a name without them ellipsised after two lines
+        assert all(w == ["normal", "normal", "normal"] for w in layout["wrap"]), layout
+        assert all(" " not in name for name in layout["cut"]) and layout["clamp"] == ["2"], layout
+        assert len(layout["long"]) == 1 and layout["long"][0] == pytest.approx(2, abs=0.2)  # two lines, whole words
+        browser.save_screenshot("/tmp/rows-phone.png")
+    finally:
+        browser.set_window_size(1280, 1400)
+    _no_script_errors(browser)
+
+
+def test_browser_shows_the_title_artist_and_album_tags(server, browser):
+    browser.get(server.url + "/?q=guitar&top=20")
+    _wait(browser, lambda d: len(_songs(d)) == 12, "results")
+    rows = {s.find_element("css selector", ".title").text: s for s in _songs(browser)}
+    row = rows["Harbour Lights"]
+    assert row.find_element("css selector", ".sub").text == "Mira Okafor · Night Ferries"
+    assert rows["Glass Orchard"].find_element("css selector", ".sub").text == "Mira Okafor"
+    assert MARKUP_NAME in rows  # no title tag: the file name
+    assert "/" not in "".join(rows) and server.catalog.meta["root"] not in browser.page_source
+    row.find_element("css selector", ".play-button").click()
+    _wait(browser, lambda d: _player(d)["title"] == "Harbour Lights", "the player names it")
+    assert _css(browser, "#player-sub")[0].text == "Mira Okafor · Night Ferries · 0:29"
+    browser.execute_script("document.getElementById('player-audio').pause()")
     _no_script_errors(browser)
 
 
@@ -666,7 +813,10 @@ def test_browser_taggram_and_similar_songs(server, browser, tmp_path):
     want = requests.get(server.url + "/api/similar", params={"id": first_id, "top": 10}, timeout=30).json()
     assert ids == [str(r["id"]) for r in want["results"]] and first_id not in ids
     assert f"similar={first_id}" in browser.current_url
-    assert _songs(browser)[0].find_element("css selector", ".score").text.startswith("similarity ")
+    assert _songs(browser)[0].find_element("css selector", ".score").get_attribute("title").startswith("Similarity ")
+    name = _name(want["song"])
+    assert _css(browser, "#q")[0].get_attribute("value") == f"similar to “{name}”"  # what it is similar to
+    assert _css(browser, "#results-heading")[0].text == f"Songs that sound like {name}"
     browser.back()  # back to the search
     _wait(browser, lambda d: _css(d, "#results-heading")[0].text == "Results" and len(_songs(d)) == 10, "back")
     assert _songs(browser)[0].get_attribute("data-id") == first_id
@@ -772,8 +922,9 @@ def test_browser_more_like_this(server, browser):
     second = _songs(browser)[1]
     song = int(second.get_attribute("data-id"))
     second.find_element("css selector", ".like-button").click()
-    name = os.path.basename(cat.paths[song])
+    name = cat.file_tags[song]["title"] or os.path.basename(cat.keys[song])
     _wait(browser, lambda d: _css(d, "#results-heading")[0].text == f"More like {name}", "more like heading")
+    assert _css(browser, "#q")[0].get_attribute("value") == f"more like “{name}”"
     assert f"like={song}&" in browser.current_url
     want = search_like(cat, song, 10)
     _wait(browser, lambda d: _ids(d) == [str(s.row) for s in want.songs], "the API's ranking")
@@ -935,7 +1086,7 @@ def test_browser_keyboard_labels_and_phone_width(server, browser):
         ActionChains(browser).send_keys(Keys.TAB).perform()
         order.append(browser.execute_script(
             "const e = document.activeElement; return e.id || e.className || e.tagName"))
-    assert order[:2] == ["top", "search-button"], order
+    assert order[0] == "search-button", order
     assert "similar-button" in order and order.index("similar-button") < order.index("taggram-button")
     assert order.index("chip-label") < order.index("chip-remove") < order.index("add-tag") < order.index("similar-button")
     assert order.index("similar-button") < order.index("like-button") < order.index("taggram-button")
