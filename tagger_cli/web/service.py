@@ -38,6 +38,7 @@ from mtat.search.results import TagMatch
 from mtat.search.similar import rank_similar
 from mtat.tagging import prediction_json
 from mtat.windows import MIN_RELIABLE_SECONDS
+from tagger_cli.web.filters import SongFilter, has_tags
 
 T = TypeVar("T")
 
@@ -123,6 +124,7 @@ class WebService:
         self._search_lock = threading.Lock()
         self._taggrams: OrderedDict[int, dict] = OrderedDict()
         self._taggram_lock = threading.Lock()
+        self._has: np.ndarray | None = None  # songs x tags they have (filters), made on first use
 
     # -- start-up -------------------------------------------------------------------------------
     def warm_up(self) -> None:
@@ -219,8 +221,10 @@ class WebService:
             raise BadRequest(f"top must be between 1 and {MAX_TOP}, got {n}")
         return n
 
-    def _search_key(self, query: str, top: Any, include_short: bool = False) -> tuple[str, int, bool]:
-        n = self._top(top)
+    def _search_key(self, query: str, top: Any, include_short: bool = False,
+                    filters: SongFilter | None = None) -> tuple[str, int, bool]:
+        """(query, songs to rank, include_short), checked; a filtered search ranks every song."""
+        n = len(self.catalog) if filters is not None and filters.active else self._top(top)
         query = (query or "").strip()
         if not query:
             raise BadRequest("empty query: type tag names (\"piano slow\") or free words (\"rainy night\")")
@@ -228,30 +232,50 @@ class WebService:
             raise BadRequest(f"query too long ({len(query)} characters, at most {MAX_QUERY_CHARS})")
         return query, n, bool(include_short)
 
-    def cached_search(self, query: str, top: Any = 10, include_short: bool = False) -> dict | None:
+    def cached_search(self, query: str, top: Any = 10, include_short: bool = False,
+                      filters: SongFilter | None = None) -> dict | None:
         """The cached answer of :meth:`search` (validating the request), or None: cheap, no model."""
-        key = self._search_key(query, top, include_short)
+        n = self._top(top)
+        key = self._search_key(query, top, include_short, filters)
         with self._search_lock:
             if key in self._searches:
                 self._searches.move_to_end(key)
-                return self._searches[key]
+                return self._filtered(self._searches[key], n, filters)
         return None
+
+    def filter_of(self, min_duration: float | None = None, max_duration: float | None = None,
+                  with_tags: str | None = None, without_tags: str | None = None) -> SongFilter:
+        """The :class:`SongFilter` of the API's parameters (:class:`FilterError`, HTTP 400, when wrong)."""
+        return SongFilter.parse(self.catalog.tags, min_duration, max_duration, with_tags, without_tags)
+
+    def _filtered(self, answer: dict, n: int, filters: SongFilter | None, key: str = "results") -> dict:
+        """``answer`` with only the first ``n`` of its ``key`` songs that pass ``filters`` (and ``"filters"``);
+        ``answer`` itself when there are none."""
+        if filters is None or not filters.active:
+            return answer
+        if self._has is None:
+            self._has = has_tags(self.catalog)
+        keep = filters.mask(self.catalog, self._has)
+        passed = [r for r in answer[key] if r["id"] is not None and keep[r["id"]]]
+        return {**answer, key: passed[:n], "filters": filters.to_dict()}
 
     def clear_search_cache(self) -> None:
         with self._search_lock:
             self._searches.clear()
 
-    def search(self, query: str, top: Any = 10, include_short: bool = False) -> dict:
+    def search(self, query: str, top: Any = 10, include_short: bool = False,
+               filters: SongFilter | None = None) -> dict:
         """``search --json``'s object; every result also has ``id`` and ``audio_url``. Short songs are
-        left out unless ``include_short`` (``short_excluded`` counts them).
+        left out unless ``include_short`` (``short_excluded`` counts them); with active ``filters`` the
+        first ``top`` songs of the whole ranking that pass them (and ``"filters"``).
 
         Answers are cached by (query, top, include_short) (:data:`SEARCH_CACHE` most recent): a repeated
         free-word query skips the sentence encoder. Treat the returned dict as read-only. A query the
         library refuses raises :class:`mtat.search.errors.SearchError` (HTTP 400)."""
-        hit = self.cached_search(query, top, include_short)
+        hit = self.cached_search(query, top, include_short, filters)
         if hit is not None:
             return hit
-        key = self._search_key(query, top, include_short)
+        key = self._search_key(query, top, include_short, filters)
         result = search(self.catalog, key[0], key[1], progress=self.progress, include_short=key[2]).to_dict()
         result["results"] = [self._song(r) for r in result["results"]]
         result["profile"] = _profile_of(result)
@@ -259,10 +283,10 @@ class WebService:
             self._searches[key] = result
             while len(self._searches) > SEARCH_CACHE:
                 self._searches.popitem(last=False)
-        return result
+        return self._filtered(result, self._top(top), filters)
 
     def explicit_search(self, query: str | None, tags: str | None, like: str | None, top: Any = 10,
-                        include_short: bool = False) -> dict:
+                        include_short: bool = False, filters: SongFilter | None = None) -> dict:
         """``/api/search`` with ``tags=`` (an explicit tag profile, :mod:`mtat.search.profile`) or ``like=``
         (more like catalog song ``like``, :mod:`mtat.search.like`): ``search --json``'s object with ids, and
         ``"profile"`` (the matched tags as ``tags=`` text); ``like=`` adds ``"like": {"id", "path"}``.
@@ -274,6 +298,9 @@ class WebService:
             raise BadRequest(f"give one of q, tags or like, not {' and '.join(given)}" if given
                              else "give q (words), tags (a tag profile) or like (a song id)")
         n = self._top(top)
+        wanted = n
+        if filters is not None and filters.active:
+            n = len(self.catalog)
         if tags is not None:
             result = search_profile(self.catalog, tags, n, include_short=include_short).to_dict()
         else:
@@ -286,25 +313,27 @@ class WebService:
             result["query"] = f"like:{self.shown_path(i)}"  # the library's names the file by its server path
         result["results"] = [self._song(r) for r in result["results"]]
         result["profile"] = _profile_of(result)
-        return result
+        return self._filtered(result, wanted, filters)
 
     def tags(self) -> dict:
         """The catalog's tag names, in the catalog's order (what a ``tags=`` profile may name)."""
         return {"tags": list(self.catalog.tags)}
 
-    def similar(self, song_id: Any, top: Any = 10, include_short: bool = False) -> dict:
+    def similar(self, song_id: Any, top: Any = 10, include_short: bool = False,
+                filters: SongFilter | None = None) -> dict:
         """``similar --json``'s object for catalog song ``song_id`` (itself left out), results with ids;
-        short songs left out unless ``include_short``."""
+        short songs left out unless ``include_short``; only songs passing ``filters``."""
         i = self.row(song_id)
-        n = self._top(top)
+        wanted = self._top(top)
+        n = len(self.catalog) if filters is not None and filters.active else wanted
         if self.catalog.embeddings is None:
             raise BadRequest(f"catalog {os.path.basename(self.catalog.source)} has no audio embeddings: re-index it with "
                              "`mtat-tagger index --reindex`")
         results = [r.to_dict() for r in rank_similar(self.catalog, self.catalog.embeddings[i], n, exclude=i,
                                                      include_short=include_short)]
         excluded = short_left_out(self.catalog, candidate_rows(self.catalog, include_short), [i])
-        return {"file": self.shown_path(i), "id": i, "song": self.song_info(i),
-                "results": [self._song(r) for r in results], "short_excluded": excluded}
+        return self._filtered({"file": self.shown_path(i), "id": i, "song": self.song_info(i),
+                               "results": [self._song(r) for r in results], "short_excluded": excluded}, wanted, filters)
 
     # -- model work -----------------------------------------------------------------------------
     def _need_model(self):

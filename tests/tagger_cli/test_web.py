@@ -293,6 +293,45 @@ def test_audio_answers_head_like_get_without_a_body(server):
     assert requests.head(server.url + "/audio/99", timeout=30).status_code == 404
 
 
+def _split_tag(catalog) -> str:
+    """A tag that applies to some of the catalog's songs but not all (the most balanced one)."""
+    counts = {t: sum(t in a for a in catalog.applies) for t in catalog.tags}
+    return min(counts, key=lambda t: abs(counts[t] - len(catalog) / 2))
+
+
+def test_search_and_similar_filters(server):
+    """with= / without= keep the songs a tag applies to (or not), min/max_duration their length: a filtered
+    answer is the unfiltered ranking with the other songs left out."""
+    cat = server.catalog
+    tag = _split_tag(cat)
+
+    def get(route="/api/search", **params):
+        r = requests.get(server.url + route, params=params, timeout=60)
+        assert r.status_code == 200, r.text
+        return r.json()
+
+    full = [r["id"] for r in get(q="guitar", top=12)["results"]]
+    has = [i for i in full if tag in cat.applies[i]]
+    assert 0 < len(has) < 12
+    res = get(q="guitar", top=12, **{"with": tag})
+    assert [r["id"] for r in res["results"]] == has and res["filters"]["with"] == [tag]
+    assert [r["id"] for r in get(q="guitar", top=2, **{"with": tag})["results"]] == has[:2]
+    assert [r["id"] for r in get(q="guitar", top=12, without=tag)["results"]] == [i for i in full if i not in has]
+    assert [r["id"] for r in get(tags="piano,-drums", top=12, **{"with": tag})["results"]] == [
+        r["id"] for r in get(tags="piano,-drums", top=12)["results"] if r["id"] in has]
+    assert get(q="guitar", top=12, min_duration=30)["results"] == []  # every song is 29.1 s
+    assert [r["id"] for r in get(q="guitar", top=12, min_duration=20, max_duration=30)["results"]] == full
+    sim = [r["id"] for r in get("/api/similar", id=full[0], top=11)["results"]]
+    assert [r["id"] for r in get("/api/similar", id=full[0], top=11, without=tag)["results"]] == [
+        i for i in sim if i not in has]
+    for params, fragment in (({"with": "kazooka"}, "with: unknown tag 'kazooka'"),
+                             ({"min_duration": 60, "max_duration": 30}, "is above max_duration"),
+                             ({"min_duration": -1}, "min_duration must be"), ({"with": tag, "without": tag}, "both"),
+                             ({"max_duration": "long"}, "max_duration")):
+        r = requests.get(server.url + "/api/search", params={"q": "guitar", **params}, timeout=30)
+        assert r.status_code == 400 and fragment in r.json()["error"], (params, r.text)
+
+
 def test_audio_is_served_with_ranges(server):
     body = _song_file(server, 3).read_bytes()
     r = requests.get(server.url + "/audio/3", timeout=30)
@@ -773,6 +812,61 @@ def test_browser_rows_fit_a_desktop_screen_and_a_phone(server, browser):
     _no_script_errors(browser)
 
 
+def test_browser_filters_tags_by_click_and_length_in_the_url(server, browser):
+    from selenium.webdriver.support.ui import Select
+
+    cat = server.catalog
+    browser.get(server.url + "/?q=guitar&top=20")
+    _wait(browser, lambda d: len(_songs(d)) == 12, "results")
+    assert not _css(browser, "#tag-filters")[0].is_displayed()
+    tag = _split_tag(cat)
+    chip = next(c for c in _css(browser, "#results .tag-chip") if c.get_attribute("data-tag") == tag)
+    chip.click()  # only songs with the tag
+    _wait(browser, lambda d: f"with={tag.replace(' ', '+')}" in d.current_url, "with= in the URL")
+    want = _api_ids(server, q="guitar", **{"with": tag})
+    _wait(browser, lambda d: _ids(d) == want, "the filtered results")
+    assert all(tag in cat.applies[int(i)] for i in want) and len(want) < 10
+    label = _css(browser, "#tag-filters .filter-label")
+    assert [x.text for x in label] == [f"with {tag}"]
+    label[0].click()  # the other way round: only songs without it
+    _wait(browser, lambda d: "without=" in d.current_url and "with=" not in d.current_url.replace("without=", ""), "without")
+    want = _api_ids(server, q="guitar", without=tag)
+    _wait(browser, lambda d: _ids(d) == want, "results without the tag")
+    assert [x.text for x in _css(browser, "#tag-filters .filter-label")] == [f"without {tag}"]
+    assert _css(browser, "#tag-filters .filter-chip")[0].value_of_css_property("text-decoration-line") == "none"
+    # the length menu
+    Select(_css(browser, "#duration")[0]).select_by_value("360-")
+    _wait(browser, lambda d: "min_duration=360" in d.current_url and not _songs(d), "no song over 6 min")
+    assert "no songs" in _css(browser, "#status")[0].text
+    Select(_css(browser, "#duration")[0]).select_by_value("-60")
+    _wait(browser, lambda d: "max_duration=60" in d.current_url and "min_duration" not in d.current_url, "under 1 min")
+    _wait(browser, lambda d: _ids(d) == want, "all short enough")
+    # the address alone restores the filters; a new query keeps them; x removes one
+    url = browser.current_url
+    browser.get("about:blank")
+    browser.get(url)
+    _wait(browser, lambda d: _ids(d) == want and _css(d, "#duration")[0].get_attribute("value") == "-60", "restored")
+    box = _css(browser, "#q")[0]
+    box.clear()
+    box.send_keys("piano\n")
+    _wait(browser, lambda d: "q=piano" in d.current_url and "without=" in d.current_url, "kept for a new query")
+    _wait(browser, lambda d: _ids(d) == _api_ids(server, q="piano", without=tag, max_duration=60), "piano filtered")
+    _css(browser, "#tag-filters .filter-remove")[0].click()
+    _wait(browser, lambda d: "without=" not in d.current_url and not _css(d, "#tag-filters")[0].is_displayed(), "removed")
+    _wait(browser, lambda d: _ids(d) == _api_ids(server, q="piano"), "unfiltered")
+    # similar songs obey the filters too
+    _songs(browser)[0].find_element("css selector", ".tag-chip").click()
+    _wait(browser, lambda d: "with=" in d.current_url, "a tag filter")
+    first = _songs(browser)[0].get_attribute("data-id")
+    wanted = browser.execute_script("return new URLSearchParams(location.search).get('with')")
+    _songs(browser)[0].find_element("css selector", ".similar-button").click()
+    _wait(browser, lambda d: f"similar={first}" in d.current_url and "with=" in d.current_url, "similar, filtered")
+    res = requests.get(server.url + "/api/similar", params={"id": first, "with": wanted, "max_duration": 60},
+                       timeout=30).json()
+    _wait(browser, lambda d: _ids(d) == [str(r["id"]) for r in res["results"]], "filtered similar songs")
+    _no_script_errors(browser)
+
+
 def test_browser_shows_the_title_artist_and_album_tags(server, browser):
     browser.get(server.url + "/?q=guitar&top=20")
     _wait(browser, lambda d: len(_songs(d)) == 12, "results")
@@ -953,8 +1047,8 @@ def test_browser_low_confidence_says_how_the_query_was_read(server, browser, mon
     service = server.service
     real = service.search
     confidence = {"piano slow": 0.3, "piano": 0.9}
-    monkeypatch.setattr(service, "cached_search", lambda query, top=10, include_short=False: None)
-    monkeypatch.setattr(service, "search", lambda query, top=10, include_short=False: {
+    monkeypatch.setattr(service, "cached_search", lambda query, top=10, include_short=False, filters=None: None)
+    monkeypatch.setattr(service, "search", lambda query, top=10, include_short=False, filters=None: {
         **real(query, top), "confidence": confidence[query], "low_confidence": confidence[query] < LOW_CONFIDENCE})
     browser.get(server.url + "/?q=piano+slow")
     _wait(browser, lambda d: _css(d, "#unsure")[0].is_displayed(), "the notice")

@@ -153,6 +153,11 @@ function shortTitle(seconds) {
     "so searches leave it out unless “Include short clips” is ticked.";
 }
 
+// " (filtered)" when the answer applied filters
+function filteredNote(res) {
+  return res.filters ? " (filtered)" : "";
+}
+
 // "; 3 short clips left out" when the answer left short songs out ("" when none)
 function shortNote(res) {
   const n = res.short_excluded || 0;
@@ -439,7 +444,7 @@ async function runSearch(params, top) {
   status.classList.remove("error");
   status.textContent = "searching…";
   try {
-    const res = await getJSON(`/api/search?${queryString({ ...params, top, ...shortParam() })}`);
+    const res = await getJSON(`/api/search?${queryString({ ...params, top, ...shortParam(), ...filterParams() })}`);
     showMatched(res.matched_tags, res.low_confidence);
     showSongs(res.results, "search", res.results.length >= top && top < MAX_TOP);
     const n = res.results.length;
@@ -454,7 +459,7 @@ async function runSearch(params, top) {
     } else {
       status.textContent = n ? `${n} songs for “${res.query}”` : `no songs for “${res.query}”`;
     }
-    status.textContent += shortNote(res);
+    status.textContent += shortNote(res) + filteredNote(res);
   } catch (err) {
     showMatched(null);
     showSongs([], "search", false);
@@ -468,13 +473,13 @@ async function runSimilar(id, top) {
   status.classList.remove("error");
   status.textContent = "finding similar songs…";
   try {
-    const res = await getJSON(`/api/similar?${queryString({ id, top, ...shortParam() })}`);
+    const res = await getJSON(`/api/similar?${queryString({ id, top, ...shortParam(), ...filterParams() })}`);
     const name = songName(res.song);
     describeInBox(`similar to “${name}”`);
     $("results-heading").textContent = `Songs that sound like ${name}`;
     showMatched(null);
     showSongs(res.results, "similar", res.results.length >= top && top < MAX_TOP);
-    status.textContent = `${res.results.length} songs similar to ${name}${shortNote(res)}`;
+    status.textContent = `${res.results.length} songs similar to ${name}${shortNote(res)}${filteredNote(res)}`;
     $("results-heading").focus();
   } catch (err) {
     showMatched(null);
@@ -500,6 +505,7 @@ function fromURL() {
   $("include-short").checked = params.get("include_short") === "1";
   if ($("include-short").checked) $("short-toggle").hidden = false;
   const top = topOf(params);
+  showFilters(params);
   delete $("q").dataset.described;
   if (params.has("similar")) return runSimilar(params.get("similar"), top);
   for (const key of ["like", "tags"]) {
@@ -516,9 +522,9 @@ function fromURL() {
   return null;
 }
 
-// Show a new view (a query, a profile, like/similar a song) from its first page.
+// Show a new view (a query, a profile, like/similar a song) from its first page, with the filters on screen.
 function navigate(params) {
-  history.pushState(null, "", `/?${queryString({ ...params, top: PAGE, ...shortParam() })}`);
+  history.pushState(null, "", `/?${queryString({ ...params, top: PAGE, ...shortParam(), ...filterParams() })}`);
   fromURL();
 }
 
@@ -538,13 +544,77 @@ function toggleShort() {
   updateURL({ include_short: $("include-short").checked ? 1 : null });
 }
 
+// -- filters: a length range and tags a song must (with=) or must not (without=) have --------
+const FILTER_KEYS = ["min_duration", "max_duration", "with", "without"];
+
+// The address's filters, as API parameters.
+function filterParams() {
+  const params = new URLSearchParams(window.location.search);
+  const out = {};
+  for (const key of FILTER_KEYS) if (params.get(key)) out[key] = params.get(key);
+  return out;
+}
+
+function tagList(params, key) {
+  return (params.get(key) || "").split(",").filter(Boolean);
+}
+
+// {with: [...], without: [...]} with ``tag`` moved to ``key`` ("with", "without") or removed (null).
+function withTag(tag, key) {
+  const params = new URLSearchParams(window.location.search);
+  const lists = { with: tagList(params, "with").filter((t) => t !== tag),
+    without: tagList(params, "without").filter((t) => t !== tag) };
+  if (key) lists[key].push(tag);
+  return { with: lists.with.join(",") || null, without: lists.without.join(",") || null, top: PAGE };
+}
+
 // A tag chip of a row was clicked: only songs with that tag (without it when ``exclude``).
 function addFilterTag(tag, exclude) {
-  const params = new URLSearchParams(window.location.search);
-  const key = exclude ? "without" : "with";
-  const list = (params.get(key) || "").split(",").filter(Boolean);
-  if (!list.includes(tag)) list.push(tag);
-  updateURL({ [key]: list.join(","), top: PAGE });
+  updateURL(withTag(tag, exclude ? "without" : "with"));
+}
+
+// The length menu and the tag filter chips, from the address.
+function showFilters(params) {
+  const value = `${params.get("min_duration") || ""}-${params.get("max_duration") || ""}`;
+  const select = $("duration");
+  if (![...select.options].some((o) => o.value === value)) {
+    const option = document.createElement("option");
+    option.value = value;
+    option.textContent = `${value.replace("-", " to ")} s`;
+    select.appendChild(option);
+  }
+  select.value = value;
+  const box = $("tag-filters");
+  box.replaceChildren();
+  const filters = [...tagList(params, "with").map((t) => [t, "with"]), ...tagList(params, "without").map((t) => [t, "without"])];
+  box.hidden = !filters.length;
+  if (!filters.length) return;
+  box.append("Only songs ");
+  for (const [tag, key] of filters) {
+    const chip = document.createElement("span");
+    chip.className = `filter-chip ${key}`;
+    chip.dataset.tag = tag;
+    chip.dataset.filter = key;
+    const toggle = document.createElement("button");
+    toggle.type = "button";
+    toggle.className = "filter-label";
+    toggle.textContent = `${key} ${tag}`;
+    toggle.title = key === "with" ? `only songs without ${tag} instead` : `only songs with ${tag} instead`;
+    toggle.addEventListener("click", () => updateURL(withTag(tag, key === "with" ? "without" : "with")));
+    const remove = document.createElement("button");
+    remove.type = "button";
+    remove.className = "filter-remove";
+    remove.textContent = "×";
+    remove.setAttribute("aria-label", `remove the filter ${key} ${tag}`);
+    remove.addEventListener("click", () => updateURL(withTag(tag, null)));
+    chip.append(toggle, remove);
+    box.appendChild(chip);
+  }
+}
+
+function changeDuration() {
+  const [lo, hi] = $("duration").value.split("-");
+  updateURL({ min_duration: lo || null, max_duration: hi || null, top: PAGE });
 }
 
 function loadMore() {
@@ -610,6 +680,7 @@ document.addEventListener("DOMContentLoaded", () => {
   $("upload-form").addEventListener("submit", upload);
   $("add-tag-button").addEventListener("click", addTag);
   $("load-more").addEventListener("click", loadMore);
+  $("duration").addEventListener("change", changeDuration);
   const audio = player();
   for (const type of ["play", "pause", "ended", "emptied"]) audio.addEventListener(type, markPlaying);
   audio.addEventListener("play", animatePlayhead);
