@@ -38,6 +38,7 @@ from mtat.search.results import TagMatch
 from mtat.search.similar import rank_similar
 from mtat.tagging import prediction_json
 from mtat.windows import MIN_RELIABLE_SECONDS
+from tagger_cli.taggram import one_path
 from tagger_cli.web.filters import SongFilter, has_tags
 
 T = TypeVar("T")
@@ -353,7 +354,8 @@ class WebService:
         tagger = self._need_model()
         with self.gate.admit():
             try:
-                pred = self.gate.run(lambda: tagger.predict_file(path, taggram=True, taggram_hop=taggram_hop(path)))
+                pred = self.gate.run(lambda: one_path(tagger.predict_file(path, taggram=True,
+                                                                          taggram_hop=taggram_hop(path))))
             except AudioError as err:
                 raise AudioError(err.reason, str(err).replace(path, self.shown_path(i))) from None
         out = {"id": i, "path": self.shown_path(i), **taggram_json(pred, tagger.tags)}
@@ -370,8 +372,8 @@ class WebService:
         Raises :class:`mtat.audio.AudioError` (message naming ``shown``) for a file that is not audio."""
         tagger = self._need_model()
         try:
-            pred = self.gate.run(lambda: tagger.predict_file(
-                path, taggram=taggram, **({"taggram_hop": taggram_hop(path)} if taggram else {})))
+            pred = self.gate.run(lambda: one_path(tagger.predict_file(
+                path, taggram=taggram, **({"taggram_hop": taggram_hop(path)} if taggram else {}))))
         except AudioError as err:
             raise AudioError(err.reason, str(err).replace(path, shown)) from None
         out = prediction_json(shown, tagger.tags, pred.probabilities, top, pred.duration, tagger.thresholds)
@@ -401,7 +403,9 @@ def taggram_hop(path: str) -> float:
 
 def taggram_json(pred, tags, n: int = TAGGRAM_TAGS) -> dict:
     """The ``n`` most probable tags over time, for drawing: ``{"tags", "probabilities" (clip level),
-    "starts" (s), "window_seconds", "duration", "values" [tag][column]}``, values in 0..1."""
+    "starts" (s), "window_seconds", "duration", "values" [tag][column]}``, values in 0..1. ``pred``
+    comes through :func:`tagger_cli.taggram.one_path`: a short file's one column is its clip-level
+    prediction, the numbers of the catalog and the result list."""
     order = np.argsort(-np.asarray(pred.probabilities), kind="stable")[:n]
     values = np.asarray(pred.window_probabilities)[:, order].T
     return {"tags": [tags[k] for k in order],
