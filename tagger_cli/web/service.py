@@ -40,6 +40,7 @@ from mtat.tagging import prediction_json
 from mtat.windows import MIN_RELIABLE_SECONDS
 from tagger_cli.taggram import one_path
 from tagger_cli.web.filters import SongFilter, has_tags
+from tagger_cli.web.names import NameIndex
 
 T = TypeVar("T")
 
@@ -126,6 +127,7 @@ class WebService:
         self._taggrams: OrderedDict[int, dict] = OrderedDict()
         self._taggram_lock = threading.Lock()
         self._has: np.ndarray | None = None  # songs x tags they have (filters), made on first use
+        self.names = NameIndex(catalog)
 
     # -- start-up -------------------------------------------------------------------------------
     def warm_up(self) -> None:
@@ -225,8 +227,9 @@ class WebService:
     def _search_key(self, query: str, top: Any, include_short: bool = False,
                     filters: SongFilter | None = None) -> tuple[str, int, bool]:
         """(query, songs to rank, include_short), checked; a filtered search ranks every song."""
-        n = len(self.catalog) if filters is not None and filters.active else self._top(top)
         query = (query or "").strip()
+        whole = (filters is not None and filters.active) or bool(self.names.find(query))
+        n = len(self.catalog) if whole else self._top(top)
         if not query:
             raise BadRequest("empty query: type tag names (\"piano slow\") or free words (\"rainy night\")")
         if len(query) > MAX_QUERY_CHARS:
@@ -241,7 +244,7 @@ class WebService:
         with self._search_lock:
             if key in self._searches:
                 self._searches.move_to_end(key)
-                return self._filtered(self._searches[key], n, filters)
+                return self._named_first(self._searches[key], n, filters)
         return None
 
     def filter_of(self, min_duration: float | None = None, max_duration: float | None = None,
@@ -253,12 +256,23 @@ class WebService:
         """``answer`` with only the first ``n`` of its ``key`` songs that pass ``filters`` (and ``"filters"``);
         ``answer`` itself when there are none."""
         if filters is None or not filters.active:
-            return answer
+            return answer if len(answer[key]) <= n else {**answer, key: answer[key][:n]}
         if self._has is None:
             self._has = has_tags(self.catalog)
         keep = filters.mask(self.catalog, self._has)
         passed = [r for r in answer[key] if r["id"] is not None and keep[r["id"]]]
         return {**answer, key: passed[:n], "filters": filters.to_dict()}
+
+    def _named_first(self, answer: dict, n: int, filters: SongFilter | None) -> dict:
+        """A words search's ``answer`` (the whole ranking when the query names songs) with the songs whose
+        title, artist or album the query holds first (:mod:`tagger_cli.web.names`; each with ``"named"``:
+        the fields it names, and the answer with ``"named"``: how many), then filtered and cut to ``n``."""
+        named = self.names.find(answer["query"])
+        if named:
+            first = [{**r, "named": named[r["id"]]} for r in answer["results"] if r["id"] in named]
+            rest = [r for r in answer["results"] if r["id"] not in named]
+            answer = {**answer, "results": first + rest, "named": len(first)}
+        return self._filtered(answer, n, filters)
 
     def clear_search_cache(self) -> None:
         with self._search_lock:
@@ -284,7 +298,7 @@ class WebService:
             self._searches[key] = result
             while len(self._searches) > SEARCH_CACHE:
                 self._searches.popitem(last=False)
-        return self._filtered(result, self._top(top), filters)
+        return self._named_first(result, self._top(top), filters)
 
     def explicit_search(self, query: str | None, tags: str | None, like: str | None, top: Any = 10,
                         include_short: bool = False, filters: SongFilter | None = None) -> dict:

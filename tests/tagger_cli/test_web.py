@@ -332,6 +332,40 @@ def test_search_and_similar_filters(server):
         assert r.status_code == 400 and fragment in r.json()["error"], (params, r.text)
 
 
+@pytest.mark.parametrize("query, named", [
+    ("Harbour Lights", {"Harbour Lights": ["title"]}),
+    ("songs by mira okafor", {"Harbour Lights": ["artist"], "Glass Orchard": ["artist"]}),
+    ("NIGHT FERRIES piano", {"Harbour Lights": ["album"]}),
+    ("glass orchard by Mira Okafor", {"Glass Orchard": ["title", "artist"], "Harbour Lights": ["artist"]}),
+    ("harbour", {}),  # part of a name names nothing
+])
+def test_a_query_naming_a_title_artist_or_album_finds_it(server, query, named):
+    res = requests.get(server.url + "/api/search", params={"q": query, "top": 12}, timeout=60).json()
+    first = res["results"][:len(named)]
+    assert {r["title"]: r["named"] for r in first} == named, res["results"][:3]
+    assert res.get("named", 0) == len(named) and not any("named" in r for r in res["results"][len(named):])
+    assert len(res["results"]) == 12 and len({r["id"] for r in res["results"]}) == 12
+    # otherwise the library's ranking order (named songs among themselves too); filters and top= apply after
+    from mtat.search import search
+
+    ranking = _keys(server.catalog, search(server.catalog, query, 12).to_dict()["results"])
+    named_keys = {r["path"] for r in first}
+    want = [k for k in ranking if k in named_keys] + [k for k in ranking if k not in named_keys]
+    assert [r["path"] for r in res["results"]] == want
+    filtered = requests.get(server.url + "/api/search", params={"q": query, "top": 12, "max_duration": 1000},
+                            timeout=60).json()["results"]
+    assert [r["path"] for r in filtered] == want
+    top1 = requests.get(server.url + "/api/search", params={"q": query, "top": 1}, timeout=60).json()["results"]
+    assert [r["id"] for r in top1] == [res["results"][0]["id"]]
+
+
+def test_name_words_ignore_case_accents_and_punctuation():
+    from tagger_cli.web.names import words
+
+    assert words("Beyoncé – Halo (Live)") == ("beyonce", "halo", "live") == words("BEYONCE halo, live!")
+    assert words("AC/DC") == ("ac", "dc") and words("snake_case") == ("snake", "case") and words("  ") == ()
+
+
 def test_audio_is_served_with_ranges(server):
     body = _song_file(server, 3).read_bytes()
     r = requests.get(server.url + "/audio/3", timeout=30)
@@ -880,6 +914,12 @@ def test_browser_shows_the_title_artist_and_album_tags(server, browser):
     _wait(browser, lambda d: _player(d)["title"] == "Harbour Lights", "the player names it")
     assert _css(browser, "#player-sub")[0].text == "Mira Okafor · Night Ferries · 0:29"
     browser.execute_script("document.getElementById('player-audio').pause()")
+    box = _css(browser, "#q")[0]  # an artist's name finds the artist's songs
+    box.clear()
+    box.send_keys("Mira Okafor\n")
+    _wait(browser, lambda d: "2 songs named in the query first" in _css(d, "#status")[0].text, "named")
+    titles = [s.find_element("css selector", ".title").text for s in _songs(browser)]
+    assert set(titles[:2]) == {"Harbour Lights", "Glass Orchard"}
     _no_script_errors(browser)
 
 

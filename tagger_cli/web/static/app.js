@@ -153,9 +153,10 @@ function shortTitle(seconds) {
     "so searches leave it out unless “Include short clips” is ticked.";
 }
 
-// " (filtered)" when the answer applied filters
+// " (filtered)" when the answer applied filters; which songs come first because the query names them
 function filteredNote(res) {
-  return res.filters ? " (filtered)" : "";
+  const named = res.named ? `; ${res.named === 1 ? "the song" : `${res.named} songs`} named in the query first` : "";
+  return named + (res.filters ? " (filtered)" : "");
 }
 
 // "; 3 short clips left out" when the answer left short songs out ("" when none)
