@@ -651,6 +651,13 @@ def _songs(driver) -> list:
     return _css(driver, "#results li.song")
 
 
+def _update_screenshot(shot: Path, name: str) -> None:
+    """With ``MTAT_UPDATE_SCREENSHOT=1``, copy the PNG ``shot`` to ``docs/<name>`` (the docs' pictures of the page)."""
+    assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    if os.environ.get("MTAT_UPDATE_SCREENSHOT") == "1":
+        shutil.copy(shot, REPO / "docs" / name)
+
+
 def _name(result: dict) -> str:
     """What the page calls a song: its title tag, else its file name."""
     return result["title"] or os.path.basename(result["path"])
@@ -803,7 +810,7 @@ def test_browser_taggram_click_seeks_and_its_playhead_follows(server, browser):
     _no_script_errors(browser)
 
 
-def test_browser_rows_fit_a_desktop_screen_and_a_phone(server, browser):
+def test_browser_rows_fit_a_desktop_screen_and_a_phone(server, browser, tmp_path):
     """At 1400 x 1000 the ten results of a search are all on screen with their titles, lengths and tags;
     on a 390 px phone the rows stay readable: nothing wider than the screen, titles wrapped at words."""
     try:
@@ -818,9 +825,18 @@ def test_browser_rows_fit_a_desktop_screen_and_a_phone(server, browser):
             "          tags: [...li.querySelectorAll('.tag-chip')].filter(vis).length,"
             "          text: li.querySelector('.title').textContent, d: li.querySelector('.duration').textContent};"
             "});")
-        browser.save_screenshot("/tmp/rows-desktop.png")
         assert all(r["title"] and r["dur"] and r["tags"] >= 3 for r in rows), rows
         assert all(r["d"] == "0:29" and r["text"] for r in rows) and max(r["h"] for r in rows) < 60
+        # the player bar (playing the third song) covers none of the ten rows
+        _songs(browser)[2].find_element("css selector", ".play-button").click()
+        _wait(browser, lambda d: _player(d)["shown"] and _player(d)["time"] > 1, "playing")
+        browser.execute_script("document.getElementById('player-audio').pause()")
+        bar_top = browser.execute_script("return document.getElementById('player').getBoundingClientRect().top")
+        last = browser.execute_script("return [...document.querySelectorAll('#results li.song')].pop()"
+                                      ".getBoundingClientRect().bottom")
+        assert last <= bar_top, (last, bar_top)
+        browser.save_screenshot(str(tmp_path / "desktop.png"))
+        _update_screenshot(tmp_path / "desktop.png", "web.png")
         browser.set_window_size(390, 844)
         browser.get(server.url + "/?q=guitar")
         _wait(browser, lambda d: len(_songs(d)) == 10, "results on a phone")
@@ -833,14 +849,14 @@ def test_browser_rows_fit_a_desktop_screen_and_a_phone(server, browser):
             "  clamp: [...new Set(t.map(e => getComputedStyle(e).webkitLineClamp))],"
             "  long: t.filter(e => e.textContent.startsWith('A very long')).map(e => e.getBoundingClientRect().height"
             "         / parseFloat(getComputedStyle(e).lineHeight))};")
-        browser.save_screenshot("/tmp/rows-phone.png")
+        browser.save_screenshot(str(tmp_path / "phone.png"))
+        _update_screenshot(tmp_path / "phone.png", "web-phone.png")
         assert layout["overflow"] <= 0, layout
         assert layout["first"] < 480, f"the first result starts {layout['first']:.0f} px down"
         # never broken mid-word: wrapped at spaces and hyphens, a name without them ellipsised after two lines
         assert all(w == ["normal", "normal", "normal"] for w in layout["wrap"]), layout
         assert all(" " not in name for name in layout["cut"]) and layout["clamp"] == ["2"], layout
         assert len(layout["long"]) == 1 and layout["long"][0] == pytest.approx(2, abs=0.2)  # two lines, whole words
-        browser.save_screenshot("/tmp/rows-phone.png")
     finally:
         browser.set_window_size(1280, 1400)
     _no_script_errors(browser)
@@ -937,8 +953,7 @@ def test_browser_taggram_and_similar_songs(server, browser, tmp_path):
     shot = tmp_path / "web.png"
     browser.save_screenshot(str(shot))
     assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
-    if os.environ.get("MTAT_UPDATE_SCREENSHOT") == "1":  # refresh the README's picture
-        shutil.copy(shot, REPO / "docs" / "web.png")
+    _update_screenshot(shot, "web-taggram.png")
 
     first.find_element("css selector", ".similar-button").click()
     _wait(browser, lambda d: _css(d, "#results-heading")[0].text.startswith("Songs that sound like"), "similar")
