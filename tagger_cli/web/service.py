@@ -126,7 +126,7 @@ class WebService:
         self._search_lock = threading.Lock()
         self._taggrams: OrderedDict[int, dict] = OrderedDict()
         self._taggram_lock = threading.Lock()
-        self._has: np.ndarray | None = None  # songs x tags they have (filters), made on first use
+        self._has = has_tags(catalog)  # songs x the tags they have (filters)
         self.names = NameIndex(catalog)
 
     # -- start-up -------------------------------------------------------------------------------
@@ -257,8 +257,6 @@ class WebService:
         ``answer`` itself when there are none."""
         if filters is None or not filters.active:
             return answer if len(answer[key]) <= n else {**answer, key: answer[key][:n]}
-        if self._has is None:
-            self._has = has_tags(self.catalog)
         keep = filters.mask(self.catalog, self._has)
         passed = [r for r in answer[key] if r["id"] is not None and keep[r["id"]]]
         return {**answer, key: passed[:n], "filters": filters.to_dict()}

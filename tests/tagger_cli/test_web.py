@@ -936,6 +936,7 @@ def test_browser_shows_the_title_artist_and_album_tags(server, browser):
     _wait(browser, lambda d: "2 songs named in the query first" in _css(d, "#status")[0].text, "named")
     titles = [s.find_element("css selector", ".title").text for s in _songs(browser)]
     assert set(titles[:2]) == {"Harbour Lights", "Glass Orchard"}
+    assert not _css(browser, "#unsure")[0].is_displayed()  # the query was understood: it names an artist
     _no_script_errors(browser)
 
 

@@ -446,7 +446,7 @@ async function runSearch(params, top) {
   status.textContent = "searching…";
   try {
     const res = await getJSON(`/api/search?${queryString({ ...params, top, ...shortParam(), ...filterParams() })}`);
-    showMatched(res.matched_tags, res.low_confidence);
+    showMatched(res.matched_tags, res.low_confidence && !res.named);  // a named song: the query was understood
     showSongs(res.results, "search", res.results.length >= top && top < MAX_TOP);
     const n = res.results.length;
     if (res.like) {
