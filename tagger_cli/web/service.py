@@ -199,7 +199,7 @@ class WebService:
         model's folder are replaced by relative or base names."""
         for path, shown in ((self.root, ""), (self.catalog.source, os.path.basename(self.catalog.source)),
                             (self.tagger.model_dir if self.tagger else "", self.tagger.name if self.tagger else "")):
-            if path and os.path.isabs(path):
+            if path and os.path.isabs(path) and path.rstrip(os.sep):  # never "/": every separator would go
                 text = text.replace(path.rstrip(os.sep) + os.sep, shown and shown + os.sep).replace(path, shown or ".")
         return text
 

@@ -258,8 +258,11 @@ function songItem(result, rank, mode) {
       const t = await getJSON(`/api/taggram?id=${encodeURIComponent(result.id)}`);
       const vmax = drawTaggram(canvas, t);
       box.dataset.loaded = "1";
-      status.textContent = `${t.starts.length} windows of ${t.window_seconds} s over ${t.duration.toFixed(1)} s; ` +
-        `colour from black (0) to pale yellow (${vmax.toFixed(2)}). Click to play from there.`;
+      const windows = t.starts.length === 1 && t.window_seconds >= t.duration - 1e-3
+        ? `one column: the whole ${t.duration.toFixed(2)} s clip, shorter than a 3 s window (its clip-level tags)`
+        : `${t.starts.length} windows of ${t.window_seconds} s over ${t.duration.toFixed(1)} s`;
+      status.textContent = `${windows}; colour from black (0) to pale yellow (${vmax.toFixed(2)}). ` +
+        "Click to play from there.";
       updatePlayhead();
     } catch (err) {
       status.textContent = `taggram failed: ${err.message}`;
