@@ -122,9 +122,10 @@ def _add_error_handlers(app: FastAPI) -> None:
 def _add_song_routes(app: FastAPI, service: WebService) -> None:
     """Search, similar songs, taggrams and the audio files of the catalog."""
 
-    def song_filter(min_duration: float | None = None, max_duration: float | None = None,
+    async def song_filter(min_duration: float | None = None, max_duration: float | None = None,
                     with_tags: str | None = Query(None, alias="with"),
                     without_tags: str | None = Query(None, alias="without")) -> SongFilter:
+        # async: parsed on the event loop, no thread hop for a cached answer
         return service.filter_of(min_duration, max_duration, with_tags, without_tags)
 
     @app.get("/api/search")

@@ -5,7 +5,11 @@ no answer holds a server path: a song's ``path`` is its row key, relative to the
 (:meth:`WebService.shown_path`), the catalog and the model are named by their file / folder names,
 and error messages are passed through :meth:`WebService.scrub`. Each result carries the song's
 ``title``, ``artist`` and ``album`` (its own tags, read at index time; null where unknown) and
-``duration`` (seconds). A song's audio file is the catalog's own record of it (``root`` + row key when the catalog has a
+``duration`` (seconds). Searches and similar songs take :class:`~tagger_cli.web.filters.SongFilter`
+s, and a words query that names a song's title, artist or album lists it first
+(:mod:`tagger_cli.web.names`).
+
+A song's audio file is the catalog's own record of it (``root`` + row key when the catalog has a
 root, else the absolute path stored at indexing time) and is served only while it is a regular
 file that resolves inside ``root`` or to exactly the resolved path stored at indexing time (a
 symlink ``index`` followed out of ``root``); a link retargeted since to another file is refused.
@@ -282,8 +286,9 @@ class WebService:
         left out unless ``include_short`` (``short_excluded`` counts them); with active ``filters`` the
         first ``top`` songs of the whole ranking that pass them (and ``"filters"``).
 
-        Answers are cached by (query, top, include_short) (:data:`SEARCH_CACHE` most recent): a repeated
-        free-word query skips the sentence encoder. Treat the returned dict as read-only. A query the
+        Rankings are cached by (query, top, include_short) (:data:`SEARCH_CACHE` most recent; the whole
+        ranking when filtered or when the query names songs): a repeated free-word query skips the
+        sentence encoder, whatever its filters. Treat the returned dict as read-only. A query the
         library refuses raises :class:`mtat.search.errors.SearchError` (HTTP 400)."""
         hit = self.cached_search(query, top, include_short, filters)
         if hit is not None:
@@ -302,7 +307,7 @@ class WebService:
                         include_short: bool = False, filters: SongFilter | None = None) -> dict:
         """``/api/search`` with ``tags=`` (an explicit tag profile, :mod:`mtat.search.profile`) or ``like=``
         (more like catalog song ``like``, :mod:`mtat.search.like`): ``search --json``'s object with ids, and
-        ``"profile"`` (the matched tags as ``tags=`` text); ``like=`` adds ``"like": {"id", "path"}``.
+        ``"profile"`` (the matched tags as ``tags=`` text); ``like=`` adds ``"like"``: :meth:`song_info`.
         Exactly one of ``query`` (non-blank), ``tags``, ``like`` may be given: :class:`BadRequest`; a bad
         profile is a :class:`mtat.search.errors.QueryError`, an unknown song a :class:`BadRequest` (both 400)."""
         given = [name for name, value in (("q", (query or "").strip() or None), ("tags", tags), ("like", like))
@@ -323,7 +328,7 @@ class WebService:
                 raise BadRequest(f"like: {err}") from None
             result = search_like(self.catalog, i, n, include_short=include_short).to_dict()
             result["like"] = self.song_info(i)
-            result["query"] = f"like:{self.shown_path(i)}"  # the library's names the file by its server path
+            result["query"] = f"like:{self.shown_path(i)}"  # the library's query names its server path
         result["results"] = [self._song(r) for r in result["results"]]
         result["profile"] = _profile_of(result)
         return self._filtered(result, wanted, filters)
@@ -340,8 +345,8 @@ class WebService:
         wanted = self._top(top)
         n = len(self.catalog) if filters is not None and filters.active else wanted
         if self.catalog.embeddings is None:
-            raise BadRequest(f"catalog {os.path.basename(self.catalog.source)} has no audio embeddings: re-index it with "
-                             "`mtat-tagger index --reindex`")
+            raise BadRequest(f"catalog {os.path.basename(self.catalog.source)} has no audio embeddings: "
+                             "re-index it with `mtat-tagger index --reindex`")
         results = [r.to_dict() for r in rank_similar(self.catalog, self.catalog.embeddings[i], n, exclude=i,
                                                      include_short=include_short)]
         excluded = short_left_out(self.catalog, candidate_rows(self.catalog, include_short), [i])
