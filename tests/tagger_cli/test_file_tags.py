@@ -75,6 +75,11 @@ def test_index_stores_file_tags_and_old_catalogs_gain_them(pushed_model, tmp_pat
     before = read_catalog(out)
     assert [t["title"] for t in before.file_tags] == [None, None, None]
     assert before.probabilities == pytest.approx(cat.probabilities)
+    from tagger_cli.web.service import WebService
+
+    song = WebService(before).song_info(0)  # the web page serves it: no names, the file's length
+    assert song == {"id": 0, "path": "a.mp3", "title": None, "artist": None, "album": None,
+                    "duration": pytest.approx(4.0, abs=0.1), "audio_url": "/audio/0"}
     capsys.readouterr()
     assert main(args) == 0  # nothing changed: no file is tagged again, the rows gain their tags
     assert "indexed 0, skipped unchanged 3" in capsys.readouterr().out
