@@ -37,6 +37,7 @@ setup(
         "fastapi==0.162.5",
         "uvicorn==0.54.0",
         "python-multipart==0.0.32",
+        "mutagen==1.48.1",  # the title, artist and album tags of indexed files (ID3, Vorbis, MP4, FLAC)
         "pyspellchecker==0.9.1",  # an English word list: spelling correction never replaces a real word
     ],
     extras_require={"test": ["pytest", "hypothesis", "ruff", "selenium==4.32.0"]},

@@ -29,6 +29,10 @@ Catalog schema (one row per readable file, sorted by ``path``; the format is def
                                     renormalised); null for a model without the joint head
     applies         list<string>    the tags at or above the model's per-tag threshold, most
                                     probable first; null for a model without thresholds
+    title, artist,  string          the file's own tags (ID3, Vorbis comments, MP4, FLAC, ... read
+    album                           with mutagen: tagger_cli.file_tags); null where it has none.
+                                    Rows reused from a catalog written before these columns get
+                                    them read on the next run
     size            int64           file size in bytes  } together: the file has not changed
     mtime_ns        int64           modification time   } since it was indexed
     model_version   string          the model's version folder name
@@ -74,6 +78,7 @@ import numpy as np
 from mtat.audio import AUDIO_EXTENSIONS
 from mtat.search.catalog import FORMAT, catalog_meta, row_is_short, table_of, write_atomic
 from mtat.windows import MIN_RELIABLE_SECONDS
+from tagger_cli.file_tags import FIELDS, read_file_tags
 from tagger_cli.index_scan import AudioFile, Scan, nothing_indexed, print_rejects, reason_counts, scan
 from tagger_cli.main import CliError, progress_bar
 
@@ -227,7 +232,8 @@ def _already_indexed(args, out: str, parts: _Parts, meta: dict[str, Any],
         if why:
             raise CliError(f"{args.out} cannot be extended: {why}. Pass --reindex to rebuild it with "
                            "this model and folder, or choose another --out")
-        done.update((row["path"], row) for row in _read_rows(out) if unchanged(row))
+        done.update((row["path"], _with_file_tags(row, current[row["path"]]))
+                for row in _read_rows(out) if unchanged(row))
     if not parts.resumable():
         return done, 0
     why = _mismatch(parts.manifest(), meta) if parts.manifest() else "its manifest is missing"
@@ -242,15 +248,21 @@ def _already_indexed(args, out: str, parts: _Parts, meta: dict[str, Any],
             print(f"warning: ignoring unreadable part {part}", file=sys.stderr)
             os.remove(part)
             continue
-        done.update((row["path"], row) for row in rows if unchanged(row))
+        done.update((row["path"], _with_file_tags(row, current[row["path"]])) for row in rows if unchanged(row))
     return done, len(set(done) - before)
 
 
+def _with_file_tags(row: dict[str, Any], f: AudioFile) -> dict[str, Any]:
+    """A reused row of a catalog written before the title/artist/album columns, with them read now."""
+    return row if all(name in row for name in FIELDS) else {**row, **read_file_tags(f.abs)}
+
+
 def _row(f: AudioFile, pred, tagger) -> dict[str, Any]:
-    """The catalog row of one tagged file."""
+    """The catalog row of one tagged file (with its own title, artist and album tags)."""
     from mtat.thresholds import applying
 
     return {"path": f.rel, "abs_path": f.abs, "duration": float(pred.duration), "short": pred.short,
+            **read_file_tags(f.abs),
             "probabilities": np.asarray(pred.probabilities, np.float32).tolist(),
             "embedding": np.asarray(pred.embedding, np.float32).tolist(),
             "joint": None if pred.joint is None else np.asarray(pred.joint, np.float32).tolist(),

@@ -43,6 +43,7 @@ import numpy as np
 
 from tagger_cli.main import CliError
 from tagger_cli.serve_check import DEFAULT_SAMPLE_RATE
+from tagger_cli.taggram import one_path
 
 HELP = "tag audio files (top tags, JSON lines, taggram plot) with a local model or TF Serving"
 #: Show a progress bar from this many files on.
@@ -201,7 +202,7 @@ def _model_tagger(args, phrases: list[str] | None, taggram: bool) -> tuple[TagFn
         labels, vectors = phrases, phrase_vectors(phrases)
 
     def tag(path: str):
-        pred = tagger.predict_file(path, taggram=taggram, taggram_hop=args.taggram_hop)
+        pred = one_path(tagger.predict_file(path, taggram=taggram, taggram_hop=args.taggram_hop))
         if vectors is not None:
             pred = pred.phrase_scores(vectors)
         return labels, pred.probabilities, pred.duration, pred

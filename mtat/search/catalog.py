@@ -14,6 +14,10 @@ One row per song::
     applies         list<string>    the tags at or above the model's per-tag decision threshold,
                                     most probable first (optional: null for models without
                                     thresholds; catalogs written before it have no column)
+    title           string          the file's own title tag (optional: null when it has none, and
+                                    catalogs written before it have no column)
+    artist          string          its artist tag (optional, likewise)
+    album           string          its album tag (optional, likewise)
     size            int64           file size in bytes  } together: the file has not changed
     mtime_ns        int64           modification time   } since it was indexed
     model_version   string          the model's version folder name
@@ -47,6 +51,8 @@ from mtat.windows import is_short
 
 META_KEY = b"mtat_tagger.catalog"
 FORMAT = 1
+#: The optional columns of what a file's own tags say (catalogs written before them load with None).
+FILE_TAG_COLUMNS = ("title", "artist", "album")
 
 
 @dataclasses.dataclass
@@ -72,10 +78,19 @@ class Catalog:
     short: np.ndarray | None = None
     #: per row, the tags that apply (at or above their threshold) or None (no thresholds / older catalog)
     applies: list[list[str] | None] | None = None
+    #: ``[n]`` seconds per song (NaN where unknown); all NaN when not given
+    durations: np.ndarray | None = None
+    #: per row, the file's own ``{"title", "artist", "album"}`` (values None where unknown; all None
+    #: for catalogs written before these columns)
+    file_tags: list[dict[str, str | None]] | None = None
 
     def __post_init__(self) -> None:
         n = len(self.paths)
         self.short = np.zeros(n, bool) if self.short is None else np.asarray(self.short, bool).reshape(n)
+        self.durations = (np.full(n, np.nan) if self.durations is None
+                          else np.asarray(self.durations, np.float64).reshape(n))
+        if self.file_tags is None:
+            self.file_tags = [dict.fromkeys(FILE_TAG_COLUMNS) for _ in range(n)]
 
     def __len__(self) -> int:
         return len(self.paths)
@@ -182,13 +197,23 @@ def read_catalog(path: str, require_embeddings: bool = False) -> Catalog:
     durations = table.column("duration").to_pylist() if "duration" in names else [None] * len(keys)
     flags = table.column("short").to_pylist() if "short" in names else [None] * len(keys)
     short = np.fromiter((is_short(d) if f is None else bool(f) for f, d in zip(flags, durations)), bool, len(keys))
+    file_tags = _file_tags(table, len(keys))
     shown = keys
     if "abs_path" in names:
         shown = [a if a else k for a, k in zip(table.column("abs_path").to_pylist(), keys)]
     return Catalog(source=path, paths=[str(p) for p in shown], tags=tags, probabilities=probs,
                    embeddings=embeddings, keys=keys, model_dir=str(meta.get("model_dir") or ""),
                    model_version=str(meta.get("model_version") or ""), meta=meta, joint=joint, short=short,
-                   applies=applies)
+                   applies=applies, file_tags=file_tags,
+                   durations=np.array([np.nan if d is None else float(d) for d in durations], np.float64))
+
+
+def _file_tags(table, n: int) -> list[dict[str, str | None]]:
+    """Per row ``{"title", "artist", "album"}`` from the optional columns (None where absent or null)."""
+    columns = {name: table.column(name).to_pylist() if name in table.column_names else [None] * n
+               for name in FILE_TAG_COLUMNS}
+    return [{name: (str(columns[name][i]) if columns[name][i] else None) for name in FILE_TAG_COLUMNS}
+            for i in range(n)]
 
 
 def model_dir_for(catalog: Catalog, model: str | None, alternative: str = "") -> str:
@@ -207,10 +232,11 @@ def model_dir_for(catalog: Catalog, model: str | None, alternative: str = "") ->
 
 def write_catalog(path: str, paths: Sequence[str], probabilities, tags: Sequence[str], embeddings=None, *,
                   model_dir: str = "", model_version: str = "", root: str = "", joint=None,
-                  durations=None) -> None:
+                  durations=None, file_tags=None) -> None:
     """Write a catalog of given predictions (synthetic catalogs for tests and benchmarks) with
     the indexer's own schema and writer; the columns ``index`` measures (size, mtime) are empty, and
-    ``duration`` too unless ``durations`` (seconds per song) are given (``short`` follows from them)."""
+    ``duration`` too unless ``durations`` (seconds per song) are given (``short`` follows from them);
+    ``file_tags``: per song a dict of :data:`FILE_TAG_COLUMNS` (missing keys are null)."""
     import datetime as dt
 
     n = len(paths)
@@ -229,7 +255,8 @@ def write_catalog(path: str, paths: Sequence[str], probabilities, tags: Sequence
              "probabilities": probabilities[i].tolist(),
              "embedding": None if embeddings is None else embeddings[i].tolist(),
              "joint": None if joint is None else joint[i].tolist(),
-             "model_version": str(model_version), "model_dir": model_dir, "indexed_at": now}
+             "model_version": str(model_version), "model_dir": model_dir, "indexed_at": now,
+             **({} if file_tags is None else {k: file_tags[i].get(k) for k in FILE_TAG_COLUMNS})}
             for i, p in enumerate(paths)]
     write_atomic(table_of(rows, meta), path)
 
@@ -257,6 +284,7 @@ def catalog_schema(meta: dict[str, Any]):
         ("path", pa.string()), ("abs_path", pa.string()), ("duration", pa.float64()), ("short", pa.bool_()),
         ("probabilities", pa.list_(pa.float32())), ("embedding", pa.list_(pa.float32())),
         ("joint", pa.list_(pa.float32())), ("applies", pa.list_(pa.string())),
+        *((name, pa.string()) for name in FILE_TAG_COLUMNS),
         ("size", pa.int64()), ("mtime_ns", pa.int64()), ("model_version", pa.string()),
         ("model_dir", pa.string()), ("indexed_at", pa.timestamp("us", tz="UTC")),
     ], metadata={META_KEY: json.dumps(meta)})
@@ -272,7 +300,7 @@ def table_of(rows: list[dict[str, Any]], meta: dict[str, Any]):
     import pyarrow as pa
 
     schema = catalog_schema(meta)
-    columns = {f.name: [r.get(f.name) for r in rows] for f in schema}  # older rows lack "joint", "applies"
+    columns = {f.name: [r.get(f.name) for r in rows] for f in schema}  # older rows lack "joint", "applies", "title"
     columns["short"] = [row_is_short(r) for r in rows]  # ... and "short"
     return pa.Table.from_pydict(columns, schema=schema)
 

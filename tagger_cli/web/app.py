@@ -4,16 +4,21 @@ Routes::
 
     GET  /                     the page (static/index.html; ``/?q=...`` runs the query on load)
     GET  /static/...           its CSS and JS (package data, nothing from a CDN)
-    GET  /api/search?q=&top=   search --json's object, results with "id" and "audio_url", and "profile"
+    GET  /api/search?q=&top=   search --json's object, results with "id", "audio_url", "title", "artist",
+                               "album", "duration" and a catalog-relative "path"; and "profile"
          /api/search?tags=     ... for an explicit tag profile "piano:1,slow:0.5,-drums" (instead of q)
          /api/search?like=     ... more like catalog song ``like`` (its top tags + joint vector; instead of q)
+         ...&min_duration=&max_duration=&with=&without=
+                               only songs of that length (s) having every ``with`` tag and no ``without``
+                               tag (comma-separated; :mod:`tagger_cli.web.filters`); search and similar
     GET  /api/tags             {"tags": the catalog's tag names}
     GET  /api/similar?id=&top= similar --json's object for catalog song ``id``
                                (search and similar: short songs left out unless ``include_short=1``)
     GET  /api/taggram?id=      the song's taggram (top tags x time) as JSON, drawn by the page
     POST /api/predict          multipart field "file" -> predict --json's object
                                (``?taggram=1`` adds "taggram"; ``?top=N`` as predict --top)
-    GET  /audio/{id}           the song's audio file, with HTTP Range (206, Content-Range)
+    GET  /audio/{id}           the song's audio file, with HTTP Range (206, Content-Range); HEAD too
+                               (no answer holds a server path: songs are ids and catalog-relative paths)
     GET  /model-card           the served model's card (assets.extra/model_card.html; 404 without one)
     GET  /healthz              status, catalog and model summary (``model.card_url``, ``model.thresholds``)
 
@@ -34,7 +39,7 @@ import tempfile
 from importlib import resources
 
 import anyio
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
@@ -42,6 +47,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from mtat.audio import AudioError
 from mtat.search.errors import SearchError
+from tagger_cli.web.filters import FilterError, SongFilter
 from tagger_cli.web.service import (
     MAX_TOP,
     MODEL_CARD_URL,
@@ -65,8 +71,8 @@ DEFAULT_MAX_UPLOAD_MB = 50.0
 #: The one map of the service's and the libraries' exceptions to HTTP: ``{class: (status, headers)}``
 #: (the first class an exception is an instance of wins).
 ERROR_STATUS: dict[type[BaseException], tuple[int, dict | None]] = {
-    NotFound: (404, None), BadRequest: (400, None), SearchError: (400, None), Busy: (503, {"Retry-After": "2"}),
-    NoModel: (503, None), AudioError: (422, None)}
+    NotFound: (404, None), BadRequest: (400, None), SearchError: (400, None), FilterError: (400, None),
+    Busy: (503, {"Retry-After": "2"}), NoModel: (503, None), AudioError: (422, None)}
 
 
 def audio_content_type(path: str) -> str:
@@ -105,9 +111,9 @@ def _add_error_handlers(app: FastAPI) -> None:
         where = ".".join(str(x) for x in first.get("loc", ()) if x != "query")
         return _error(400, f"{where}: {first.get('msg', 'invalid request')}")
 
-    async def mapped_error(_request, exc):
+    async def mapped_error(request, exc):
         status, headers = next(v for cls, v in ERROR_STATUS.items() if isinstance(exc, cls))
-        return _error(status, str(exc), headers)
+        return _error(status, request.app.state.service.scrub(str(exc)), headers)
 
     for cls in ERROR_STATUS:
         app.add_exception_handler(cls, mapped_error)
@@ -116,32 +122,39 @@ def _add_error_handlers(app: FastAPI) -> None:
 def _add_song_routes(app: FastAPI, service: WebService) -> None:
     """Search, similar songs, taggrams and the audio files of the catalog."""
 
+    async def song_filter(min_duration: float | None = None, max_duration: float | None = None,
+                    with_tags: str | None = Query(None, alias="with"),
+                    without_tags: str | None = Query(None, alias="without")) -> SongFilter:
+        # async: parsed on the event loop, no thread hop for a cached answer
+        return service.filter_of(min_duration, max_duration, with_tags, without_tags)
+
     @app.get("/api/search")
     async def api_search(q: str = "", top: int = 10, tags: str | None = None, like: str | None = None,
-                         include_short: bool = False):
+                         include_short: bool = False, filters: SongFilter = Depends(song_filter)):
         # a cached answer is returned on the event loop; the rest (encoder, NumPy) runs in a worker thread.
         # plain JSON types: JSONResponse, no jsonable_encoder pass
         if tags is not None or like is not None:  # an explicit profile or more like a song: NumPy only
             return JSONResponse(await anyio.to_thread.run_sync(service.explicit_search, q, tags, like, top,
-                                                               include_short))
-        hit = service.cached_search(q, top, include_short)
+                                                               include_short, filters))
+        hit = service.cached_search(q, top, include_short, filters)
         return JSONResponse(hit if hit is not None
-                            else await anyio.to_thread.run_sync(service.search, q, top, include_short))
+                            else await anyio.to_thread.run_sync(service.search, q, top, include_short, filters))
 
     @app.get("/api/tags")
     def api_tags():
         return JSONResponse(service.tags())
 
     @app.get("/api/similar")
-    def api_similar(id: str = "", top: int = 10, include_short: bool = False):  # the API's parameter names
-        return JSONResponse(service.similar(id, top, include_short))
+    def api_similar(id: str = "", top: int = 10, include_short: bool = False,  # the API's parameter names
+                    filters: SongFilter = Depends(song_filter)):
+        return JSONResponse(service.similar(id, top, include_short, filters))
 
     @app.get("/api/taggram")
     def api_taggram(id: str = ""):
         return service.taggram(id)
 
-    @app.get("/audio/{song_id}")
-    def audio(song_id: str):
+    @app.api_route("/audio/{song_id}", methods=["GET", "HEAD"])
+    def audio(song_id: str):  # HEAD: the same headers, no body (FileResponse sends none for HEAD)
         path = service.audio_path(song_id)
         return FileResponse(path, media_type=audio_content_type(path),
                             headers={"Cache-Control": "private, max-age=3600"})

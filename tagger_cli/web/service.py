@@ -1,7 +1,15 @@
 """What the web server does, without the web: a catalog and a model loaded once, shared by all requests.
 
-Songs are addressed by their catalog row (``id``, 0-based); the client never names a path. A
-song's audio file is the catalog's own record of it (``root`` + row key when the catalog has a
+Songs are addressed by their catalog row (``id``, 0-based); the client never names a path, and
+no answer holds a server path: a song's ``path`` is its row key, relative to the indexed folder
+(:meth:`WebService.shown_path`), the catalog and the model are named by their file / folder names,
+and error messages are passed through :meth:`WebService.scrub`. Each result carries the song's
+``title``, ``artist`` and ``album`` (its own tags, read at index time; null where unknown) and
+``duration`` (seconds). Searches and similar songs take :class:`~tagger_cli.web.filters.SongFilter`
+s, and a words query that names a song's title, artist or album lists it first
+(:mod:`tagger_cli.web.names`).
+
+A song's audio file is the catalog's own record of it (``root`` + row key when the catalog has a
 root, else the absolute path stored at indexing time) and is served only while it is a regular
 file that resolves inside ``root`` or to exactly the resolved path stored at indexing time (a
 symlink ``index`` followed out of ``root``); a link retargeted since to another file is refused.
@@ -24,6 +32,7 @@ from typing import Any, TypeVar
 
 import numpy as np
 
+from mtat.audio import AudioError
 from mtat.search import search
 from mtat.search.catalog import Catalog
 from mtat.search.like import search_like
@@ -33,6 +42,9 @@ from mtat.search.results import TagMatch
 from mtat.search.similar import rank_similar
 from mtat.tagging import prediction_json
 from mtat.windows import MIN_RELIABLE_SECONDS
+from tagger_cli.taggram import one_path
+from tagger_cli.web.filters import SongFilter, has_tags
+from tagger_cli.web.names import NameIndex
 
 T = TypeVar("T")
 
@@ -118,6 +130,8 @@ class WebService:
         self._search_lock = threading.Lock()
         self._taggrams: OrderedDict[int, dict] = OrderedDict()
         self._taggram_lock = threading.Lock()
+        self._has = has_tags(catalog)  # songs x the tags they have (filters)
+        self.names = NameIndex(catalog)
 
     # -- start-up -------------------------------------------------------------------------------
     def warm_up(self) -> None:
@@ -128,8 +142,8 @@ class WebService:
         t = self.tagger
         return {"status": "ok", "songs": len(self.catalog), "tags": len(self.catalog.tags),
                 "short_songs": int(self.catalog.short.sum()), "short_seconds": MIN_RELIABLE_SECONDS,
-                "embeddings": self.catalog.embeddings is not None, "catalog": self.catalog.source,
-                "model": None if t is None else {"dir": t.model_dir, "version": t.version, "tags": len(t.tags),
+                "embeddings": self.catalog.embeddings is not None, "catalog": os.path.basename(self.catalog.source),
+                "model": None if t is None else {"name": t.name, "version": t.version, "tags": len(t.tags),
                                                  "thresholds": t.thresholds is not None,
                                                  "card_url": MODEL_CARD_URL if self.model_card() else None},
                 "model_jobs": {"admitted": self.gate.admitted, "workers": self.gate.workers, "queue": self.gate.queue}}
@@ -170,12 +184,37 @@ class WebService:
             raise NotFound(f"song {i}: its audio file is not available on this server")
         return path
 
+    def shown_path(self, i: int) -> str:
+        """Song ``i``'s path as answers show it: its row key (relative to the indexed folder), or the
+        file name of a key that is absolute (a catalog written without a root)."""
+        key = self.catalog.keys[i]
+        return os.path.basename(key) if os.path.isabs(key) or "://" in key else key
+
+    def song_info(self, i: int) -> dict:
+        """What every answer says of song ``i``: ``id``, ``path`` (:meth:`shown_path`), ``title``,
+        ``artist``, ``album`` (the file's own tags, null where unknown), ``duration`` (s, null if
+        unknown) and ``audio_url``."""
+        duration = float(self.catalog.durations[i])
+        return {"id": i, "path": self.shown_path(i), **self.catalog.file_tags[i],
+                "duration": round(duration, 3) if np.isfinite(duration) else None, "audio_url": f"/audio/{i}"}
+
+    def scrub(self, text: str) -> str:
+        """``text`` (an error message) without the server's paths: the catalog's folder, file and the
+        model's folder are replaced by relative or base names."""
+        for path, shown in ((self.root, ""), (self.catalog.source, os.path.basename(self.catalog.source)),
+                            (self.tagger.model_dir if self.tagger else "", self.tagger.name if self.tagger else "")):
+            if path and os.path.isabs(path) and path.rstrip(os.sep):  # never "/": every separator would go
+                text = text.replace(path.rstrip(os.sep) + os.sep, shown and shown + os.sep).replace(path, shown or ".")
+        return text
+
     def _song(self, result: dict) -> dict:
         i = self._row_of.get(result["path"])
         out = dict(result)
-        out["id"] = i
-        out["audio_url"] = None if i is None else f"/audio/{i}"
-        if i is not None and self.catalog.applies is not None:
+        if i is None:  # not a catalog song (never happens for the library's results): no path shown
+            out.update(id=None, path=os.path.basename(result["path"]), audio_url=None)
+            return out
+        out.update(self.song_info(i))
+        if self.catalog.applies is not None:
             out["applies"] = self.catalog.applies[i]  # the tags at or above their threshold (index time)
         return out
 
@@ -189,39 +228,72 @@ class WebService:
             raise BadRequest(f"top must be between 1 and {MAX_TOP}, got {n}")
         return n
 
-    def _search_key(self, query: str, top: Any, include_short: bool = False) -> tuple[str, int, bool]:
-        n = self._top(top)
+    def _search_key(self, query: str, top: Any, include_short: bool = False,
+                    filters: SongFilter | None = None) -> tuple[str, int, bool]:
+        """(query, songs to rank, include_short), checked; a filtered search ranks every song."""
         query = (query or "").strip()
+        whole = (filters is not None and filters.active) or bool(self.names.find(query))
+        n = len(self.catalog) if whole else self._top(top)
         if not query:
             raise BadRequest("empty query: type tag names (\"piano slow\") or free words (\"rainy night\")")
         if len(query) > MAX_QUERY_CHARS:
             raise BadRequest(f"query too long ({len(query)} characters, at most {MAX_QUERY_CHARS})")
         return query, n, bool(include_short)
 
-    def cached_search(self, query: str, top: Any = 10, include_short: bool = False) -> dict | None:
+    def cached_search(self, query: str, top: Any = 10, include_short: bool = False,
+                      filters: SongFilter | None = None) -> dict | None:
         """The cached answer of :meth:`search` (validating the request), or None: cheap, no model."""
-        key = self._search_key(query, top, include_short)
+        n = self._top(top)
+        key = self._search_key(query, top, include_short, filters)
         with self._search_lock:
             if key in self._searches:
                 self._searches.move_to_end(key)
-                return self._searches[key]
+                return self._named_first(self._searches[key], n, filters)
         return None
+
+    def filter_of(self, min_duration: float | None = None, max_duration: float | None = None,
+                  with_tags: str | None = None, without_tags: str | None = None) -> SongFilter:
+        """The :class:`SongFilter` of the API's parameters (:class:`FilterError`, HTTP 400, when wrong)."""
+        return SongFilter.parse(self.catalog.tags, min_duration, max_duration, with_tags, without_tags)
+
+    def _filtered(self, answer: dict, n: int, filters: SongFilter | None, key: str = "results") -> dict:
+        """``answer`` with only the first ``n`` of its ``key`` songs that pass ``filters`` (and ``"filters"``);
+        ``answer`` itself when there are none."""
+        if filters is None or not filters.active:
+            return answer if len(answer[key]) <= n else {**answer, key: answer[key][:n]}
+        keep = filters.mask(self.catalog, self._has)
+        passed = [r for r in answer[key] if r["id"] is not None and keep[r["id"]]]
+        return {**answer, key: passed[:n], "filters": filters.to_dict()}
+
+    def _named_first(self, answer: dict, n: int, filters: SongFilter | None) -> dict:
+        """A words search's ``answer`` (the whole ranking when the query names songs) with the songs whose
+        title, artist or album the query holds first (:mod:`tagger_cli.web.names`; each with ``"named"``:
+        the fields it names, and the answer with ``"named"``: how many), then filtered and cut to ``n``."""
+        named = self.names.find(answer["query"])
+        if named:
+            first = [{**r, "named": named[r["id"]]} for r in answer["results"] if r["id"] in named]
+            rest = [r for r in answer["results"] if r["id"] not in named]
+            answer = {**answer, "results": first + rest, "named": len(first)}
+        return self._filtered(answer, n, filters)
 
     def clear_search_cache(self) -> None:
         with self._search_lock:
             self._searches.clear()
 
-    def search(self, query: str, top: Any = 10, include_short: bool = False) -> dict:
+    def search(self, query: str, top: Any = 10, include_short: bool = False,
+               filters: SongFilter | None = None) -> dict:
         """``search --json``'s object; every result also has ``id`` and ``audio_url``. Short songs are
-        left out unless ``include_short`` (``short_excluded`` counts them).
+        left out unless ``include_short`` (``short_excluded`` counts them); with active ``filters`` the
+        first ``top`` songs of the whole ranking that pass them (and ``"filters"``).
 
-        Answers are cached by (query, top, include_short) (:data:`SEARCH_CACHE` most recent): a repeated
-        free-word query skips the sentence encoder. Treat the returned dict as read-only. A query the
+        Rankings are cached by (query, top, include_short) (:data:`SEARCH_CACHE` most recent; the whole
+        ranking when filtered or when the query names songs): a repeated free-word query skips the
+        sentence encoder, whatever its filters. Treat the returned dict as read-only. A query the
         library refuses raises :class:`mtat.search.errors.SearchError` (HTTP 400)."""
-        hit = self.cached_search(query, top, include_short)
+        hit = self.cached_search(query, top, include_short, filters)
         if hit is not None:
             return hit
-        key = self._search_key(query, top, include_short)
+        key = self._search_key(query, top, include_short, filters)
         result = search(self.catalog, key[0], key[1], progress=self.progress, include_short=key[2]).to_dict()
         result["results"] = [self._song(r) for r in result["results"]]
         result["profile"] = _profile_of(result)
@@ -229,13 +301,13 @@ class WebService:
             self._searches[key] = result
             while len(self._searches) > SEARCH_CACHE:
                 self._searches.popitem(last=False)
-        return result
+        return self._named_first(result, self._top(top), filters)
 
     def explicit_search(self, query: str | None, tags: str | None, like: str | None, top: Any = 10,
-                        include_short: bool = False) -> dict:
+                        include_short: bool = False, filters: SongFilter | None = None) -> dict:
         """``/api/search`` with ``tags=`` (an explicit tag profile, :mod:`mtat.search.profile`) or ``like=``
         (more like catalog song ``like``, :mod:`mtat.search.like`): ``search --json``'s object with ids, and
-        ``"profile"`` (the matched tags as ``tags=`` text); ``like=`` adds ``"like": {"id", "path"}``.
+        ``"profile"`` (the matched tags as ``tags=`` text); ``like=`` adds ``"like"``: :meth:`song_info`.
         Exactly one of ``query`` (non-blank), ``tags``, ``like`` may be given: :class:`BadRequest`; a bad
         profile is a :class:`mtat.search.errors.QueryError`, an unknown song a :class:`BadRequest` (both 400)."""
         given = [name for name, value in (("q", (query or "").strip() or None), ("tags", tags), ("like", like))
@@ -244,6 +316,9 @@ class WebService:
             raise BadRequest(f"give one of q, tags or like, not {' and '.join(given)}" if given
                              else "give q (words), tags (a tag profile) or like (a song id)")
         n = self._top(top)
+        wanted = n
+        if filters is not None and filters.active:
+            n = len(self.catalog)
         if tags is not None:
             result = search_profile(self.catalog, tags, n, include_short=include_short).to_dict()
         else:
@@ -252,28 +327,31 @@ class WebService:
             except NotFound as err:
                 raise BadRequest(f"like: {err}") from None
             result = search_like(self.catalog, i, n, include_short=include_short).to_dict()
-            result["like"] = {"id": i, "path": self.catalog.paths[i]}
+            result["like"] = self.song_info(i)
+            result["query"] = f"like:{self.shown_path(i)}"  # the library's query names its server path
         result["results"] = [self._song(r) for r in result["results"]]
         result["profile"] = _profile_of(result)
-        return result
+        return self._filtered(result, wanted, filters)
 
     def tags(self) -> dict:
         """The catalog's tag names, in the catalog's order (what a ``tags=`` profile may name)."""
         return {"tags": list(self.catalog.tags)}
 
-    def similar(self, song_id: Any, top: Any = 10, include_short: bool = False) -> dict:
+    def similar(self, song_id: Any, top: Any = 10, include_short: bool = False,
+                filters: SongFilter | None = None) -> dict:
         """``similar --json``'s object for catalog song ``song_id`` (itself left out), results with ids;
-        short songs left out unless ``include_short``."""
+        short songs left out unless ``include_short``; only songs passing ``filters``."""
         i = self.row(song_id)
-        n = self._top(top)
+        wanted = self._top(top)
+        n = len(self.catalog) if filters is not None and filters.active else wanted
         if self.catalog.embeddings is None:
-            raise BadRequest(f"catalog {self.catalog.source} has no audio embeddings: re-index it with "
-                             "`mtat-tagger index --reindex`")
+            raise BadRequest(f"catalog {os.path.basename(self.catalog.source)} has no audio embeddings: "
+                             "re-index it with `mtat-tagger index --reindex`")
         results = [r.to_dict() for r in rank_similar(self.catalog, self.catalog.embeddings[i], n, exclude=i,
                                                      include_short=include_short)]
         excluded = short_left_out(self.catalog, candidate_rows(self.catalog, include_short), [i])
-        return {"file": self.catalog.paths[i], "id": i, "results": [self._song(r) for r in results],
-                "short_excluded": excluded}
+        return self._filtered({"file": self.shown_path(i), "id": i, "song": self.song_info(i),
+                               "results": [self._song(r) for r in results], "short_excluded": excluded}, wanted, filters)
 
     # -- model work -----------------------------------------------------------------------------
     def _need_model(self):
@@ -292,8 +370,12 @@ class WebService:
         path = self.audio_path(i)
         tagger = self._need_model()
         with self.gate.admit():
-            pred = self.gate.run(lambda: tagger.predict_file(path, taggram=True, taggram_hop=taggram_hop(path)))
-        out = {"id": i, "path": self.catalog.paths[i], **taggram_json(pred, tagger.tags)}
+            try:
+                pred = self.gate.run(lambda: one_path(tagger.predict_file(path, taggram=True,
+                                                                          taggram_hop=taggram_hop(path))))
+            except AudioError as err:
+                raise AudioError(err.reason, str(err).replace(path, self.shown_path(i))) from None
+        out = {"id": i, "path": self.shown_path(i), **taggram_json(pred, tagger.tags)}
         with self._taggram_lock:
             self._taggrams[i] = out
             while len(self._taggrams) > TAGGRAM_CACHE:
@@ -305,12 +387,10 @@ class WebService:
         has thresholds), named ``shown`` in the output and in errors; with ``taggram`` also ``"taggram"``.
         Call inside ``gate.admit()``.
         Raises :class:`mtat.audio.AudioError` (message naming ``shown``) for a file that is not audio."""
-        from mtat.audio import AudioError
-
         tagger = self._need_model()
         try:
-            pred = self.gate.run(lambda: tagger.predict_file(
-                path, taggram=taggram, **({"taggram_hop": taggram_hop(path)} if taggram else {})))
+            pred = self.gate.run(lambda: one_path(tagger.predict_file(
+                path, taggram=taggram, **({"taggram_hop": taggram_hop(path)} if taggram else {}))))
         except AudioError as err:
             raise AudioError(err.reason, str(err).replace(path, shown)) from None
         out = prediction_json(shown, tagger.tags, pred.probabilities, top, pred.duration, tagger.thresholds)
@@ -340,7 +420,9 @@ def taggram_hop(path: str) -> float:
 
 def taggram_json(pred, tags, n: int = TAGGRAM_TAGS) -> dict:
     """The ``n`` most probable tags over time, for drawing: ``{"tags", "probabilities" (clip level),
-    "starts" (s), "window_seconds", "duration", "values" [tag][column]}``, values in 0..1."""
+    "starts" (s), "window_seconds", "duration", "values" [tag][column]}``, values in 0..1. ``pred``
+    comes through :func:`tagger_cli.taggram.one_path`: a short file's one column is its clip-level
+    prediction, the numbers of the catalog and the result list."""
     order = np.argsort(-np.asarray(pred.probabilities), kind="stable")[:n]
     values = np.asarray(pred.window_probabilities)[:, order].T
     return {"tags": [tags[k] for k in order],

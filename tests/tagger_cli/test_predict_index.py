@@ -352,7 +352,7 @@ def test_index_tags_every_file_once(capsys, pushed_model, tagger, library, tmp_p
             f"files seen {len(good) + 2}: {len(good)} song(s) in {out}") in stdout
     table = pq.read_table(out).to_pydict()
     assert set(table) == {"path", "abs_path", "duration", "short", "probabilities", "embedding", "joint", "applies",
-                          "size", "mtime_ns", "model_version", "model_dir", "indexed_at"}
+                          "title", "artist", "album", "size", "mtime_ns", "model_version", "model_dir", "indexed_at"}
     assert not any(table["short"]) and "short (<" not in stdout  # 29 s songs
     from mtat.thresholds import applying
 

@@ -27,6 +27,10 @@ from tagger_cli.main import main  # noqa: E402
 REPO = Path(__file__).resolve().parents[2]
 #: A catalog file name with markup: the page must show it as text.
 MARKUP_NAME = "<img src=x onerror=alert(1)> & co.mp3"
+#: The tags written into the second, third and fourth files (in path order) before indexing: {index: tags}.
+FILE_TAGS = {1: {"title": "Harbour Lights", "artist": "Mira Okafor", "album": "Night Ferries"},
+             2: {"title": "Glass Orchard", "artist": "Mira Okafor"},
+             3: {"title": "A very long title that a phone must wrap or ellipsise at a word boundary, not mid-word"}}
 UPLOAD_LIMIT_MB = 1.0
 
 
@@ -40,8 +44,10 @@ def web_catalog(pushed_model, catalog_audio_dir, tmp_path_factory):
     root = tmp_path_factory.mktemp("web_music")
     library = root / "music"
     shutil.copytree(catalog_audio_dir, library)
-    first = sorted(library.rglob("*.mp3"))[0]
-    first.rename(first.with_name(MARKUP_NAME))
+    files = sorted(library.rglob("*.mp3"))
+    for k, tags in FILE_TAGS.items():
+        write_id3(files[k], tags)
+    files[0].rename(files[0].with_name(MARKUP_NAME))
     out = str(root / "catalog.parquet")
     assert main(["index", str(library), "--out", out, "--model", pushed_model, "--no-progress", "--workers", "1"]) == 0
     return out
@@ -65,6 +71,18 @@ def server(service, tmp_path_factory):
         yield SimpleNamespace(url=url, uploads=uploads, service=service, catalog=service.catalog)
 
 
+def write_id3(path: Path, tags: dict[str, str]) -> None:
+    """Write ``tags`` ({"title", "artist", "album"}) into the MP3 ``path`` as ID3 frames."""
+    import mutagen
+
+    f = mutagen.File(str(path), easy=True)
+    if f.tags is None:
+        f.add_tags()
+    for key, value in tags.items():
+        f.tags[key] = value
+    f.save()
+
+
 def _raw_get(url: str, path: str, headers: dict | None = None) -> tuple[int, dict, bytes]:
     """GET exactly ``path`` (no client-side normalisation of ``..`` or percent escapes)."""
     host, port = url.rsplit("//", 1)[1].split(":")
@@ -78,6 +96,11 @@ def _raw_get(url: str, path: str, headers: dict | None = None) -> tuple[int, dic
         return resp.status, {k.lower(): v for k, v in resp.getheaders()}, resp.read()
     finally:
         conn.close()
+
+
+def _keys(catalog, results: list[dict]) -> list[str]:
+    """The row keys of the library's ``results`` (which show the absolute paths recorded at indexing)."""
+    return [catalog.keys[catalog.paths.index(r["path"])] for r in results]
 
 
 def _song_file(server, song_id: int) -> Path:
@@ -141,11 +164,11 @@ def test_search_api_is_the_cli_search_plus_ids(server, query):
     got = requests.get(server.url + "/api/search", params={"q": query, "top": 5}, timeout=60).json()
     want = search(server.catalog, query, 5).to_dict()
     assert got["query"] == want["query"] and got["matched_tags"] == want["matched_tags"]
-    assert [r["path"] for r in got["results"]] == [r["path"] for r in want["results"]]
+    assert [r["path"] for r in got["results"]] == _keys(server.catalog, want["results"])
     for g, w in zip(got["results"], want["results"]):
         assert g["score"] == pytest.approx(w["score"], abs=1e-6)
         assert g["tags"] == pytest.approx(w["tags"], abs=1e-6)
-        assert server.catalog.paths[g["id"]] == g["path"] and g["audio_url"] == f"/audio/{g['id']}"
+        assert server.catalog.keys[g["id"]] == g["path"] and g["audio_url"] == f"/audio/{g['id']}"
     scores = [r["score"] for r in got["results"]]
     assert len(scores) == 5 and scores == sorted(scores, reverse=True)
 
@@ -176,20 +199,20 @@ def test_search_api_tags_profile_and_like(server):
     got = get(tags="piano,slow,-drums", top=12).json()
     want = search(cat, "piano slow without drums", 12).to_dict()  # the equivalent tag query ranks the same
     assert got["route"] == want["route"] == "tags" and got["matched_tags"] == want["matched_tags"]
-    assert [r["path"] for r in got["results"]] == [r["path"] for r in want["results"]]
+    assert [r["path"] for r in got["results"]] == _keys(cat, want["results"])
     assert [r["score"] for r in got["results"]] == [r["score"] for r in want["results"]]
     assert got["profile"] == got["query"] == "piano,slow,-drums"
-    assert all(cat.paths[r["id"]] == r["path"] and r["audio_url"] == f"/audio/{r['id']}" for r in got["results"])
+    assert all(cat.keys[r["id"]] == r["path"] and r["audio_url"] == f"/audio/{r['id']}" for r in got["results"])
     got = get(tags="Piano:1, slow:0.5,-drums", top=5).json()
     want = search_profile(cat, "piano,slow:0.5,-drums", 5).to_dict()
     assert got["profile"] == "piano,slow:0.5,-drums" and got["matched_tags"][1] == {"tag": "slow", "similarity": 0.5}
-    assert [r["path"] for r in got["results"]] == [r["path"] for r in want["results"]]
+    assert [r["path"] for r in got["results"]] == _keys(cat, want["results"])
     assert get(q="piano slow without drums").json()["profile"] == "piano,slow,-drums"  # what tags= takes
     got = get(like=4, top=20).json()
     want = search_like(cat, 4, 20).to_dict()
-    assert got["like"] == {"id": 4, "path": cat.paths[4]} and got["route"] in ("tags", "fused")
+    assert got["like"]["id"] == 4 and got["like"]["path"] == cat.keys[4] and got["route"] in ("tags", "fused")
     assert [m["tag"] for m in got["matched_tags"]] == list(cat.top_tags(4, 5))
-    assert [r["path"] for r in got["results"]] == [r["path"] for r in want["results"]]
+    assert [r["path"] for r in got["results"]] == _keys(cat, want["results"])
     assert len(got["results"]) == 11 and 4 not in [r["id"] for r in got["results"]]
     assert requests.get(server.url + "/api/tags", timeout=30).json() == {"tags": list(cat.tags)}
 
@@ -211,6 +234,136 @@ def test_search_api_bad_profile_or_song_is_json_400(server, params, fragment):
     r = requests.get(server.url + "/api/search", params=params, timeout=30)
     assert r.status_code == 400 and r.headers["content-type"] == "application/json"
     assert fragment in r.json()["error"], r.json()
+
+
+def test_results_say_title_artist_album_and_duration(server):
+    """The files' own tags (read at index time) and each song's length come with every result."""
+    res = requests.get(server.url + "/api/search", params={"q": "guitar", "top": 12}, timeout=60).json()
+    assert len(res["results"]) == 12
+    for r in res["results"]:
+        assert set(r) >= {"id", "path", "title", "artist", "album", "duration", "audio_url"}
+        assert r["duration"] == pytest.approx(29.1, abs=0.2)
+    titled = {r["title"]: r for r in res["results"] if r["title"]}
+    assert set(titled) == {t["title"] for t in FILE_TAGS.values()}
+    for tags in FILE_TAGS.values():
+        got = titled[tags["title"]]
+        assert (got["artist"], got["album"]) == (tags.get("artist"), tags.get("album"))
+    untitled = [r for r in res["results"] if not r["title"]]
+    assert all(r["artist"] is None and r["album"] is None for r in untitled) and len(untitled) == 9
+    song = titled["Harbour Lights"]["id"]
+    similar = requests.get(server.url + "/api/similar", params={"id": song}, timeout=30).json()
+    assert similar["song"]["title"] == "Harbour Lights" and similar["song"]["artist"] == "Mira Okafor"
+    assert all("duration" in r and "title" in r for r in similar["results"])
+    like = requests.get(server.url + "/api/search", params={"like": song}, timeout=30).json()
+    assert like["like"]["title"] == "Harbour Lights" and like["like"]["path"] == server.catalog.keys[song]
+
+
+def test_no_answer_holds_a_server_path(server):
+    """Songs are ids and catalog-relative paths: no answer (results, errors, health, taggram) names the
+    catalog's absolute root, the catalog file's folder or the model's folder."""
+    cat = server.catalog
+    root = cat.meta["root"]
+    secrets = {root, os.path.realpath(root), os.path.dirname(os.path.abspath(cat.source)),
+               os.path.dirname(server.service.tagger.model_dir)}
+    gets = [("/healthz", {}), ("/api/tags", {}), ("/api/search", {"q": "piano", "top": 12}),
+            ("/api/search", {"q": "rainy night by the sea", "top": 12}), ("/api/search", {"tags": "piano,-drums"}),
+            ("/api/search", {"like": 2, "top": 12}), ("/api/similar", {"id": 2, "top": 12}),
+            ("/api/taggram", {"id": 2}), ("/api/similar", {"id": 99}), ("/api/search", {"like": 99}),
+            ("/api/search", {"tags": "kazooka"}), ("/audio/99", {}), ("/api/search", {"q": "x" * 600})]
+    for route, params in gets:
+        r = requests.get(server.url + route, params=params, timeout=120)
+        for secret in secrets:
+            assert secret not in r.text, (route, params, secret, r.text[:300])
+    for r in requests.get(server.url + "/api/search", params={"q": "piano", "top": 12}, timeout=30).json()["results"]:
+        assert not os.path.isabs(r["path"]) and r["path"] == cat.keys[r["id"]]
+    # an error about a song's file names it by its catalog path
+    service = server.service
+    gone = service.scrub(f"cannot decode {root}/0/x.mp3 (in {cat.source})")
+    assert root not in gone and "0/x.mp3" in gone and os.path.basename(cat.source) in gone
+
+
+def test_audio_answers_head_like_get_without_a_body(server):
+    body = _song_file(server, 3).read_bytes()
+    r = requests.head(server.url + "/audio/3", timeout=30)
+    assert r.status_code == 200 and r.headers["content-type"] == "audio/mpeg" and r.content == b""
+    assert int(r.headers["content-length"]) == len(body) and r.headers["accept-ranges"] == "bytes"
+    get = requests.get(server.url + "/audio/3", timeout=30)
+    assert {k: get.headers[k] for k in ("content-type", "content-length", "etag", "last-modified")} == {
+        k: r.headers[k] for k in ("content-type", "content-length", "etag", "last-modified")}
+    assert requests.head(server.url + "/audio/99", timeout=30).status_code == 404
+
+
+def _split_tag(catalog) -> str:
+    """A tag that applies to some of the catalog's songs but not all (the most balanced one)."""
+    counts = {t: sum(t in a for a in catalog.applies) for t in catalog.tags}
+    return min(counts, key=lambda t: abs(counts[t] - len(catalog) / 2))
+
+
+def test_search_and_similar_filters(server):
+    """with= / without= keep the songs a tag applies to (or not), min/max_duration their length: a filtered
+    answer is the unfiltered ranking with the other songs left out."""
+    cat = server.catalog
+    tag = _split_tag(cat)
+
+    def get(route="/api/search", **params):
+        r = requests.get(server.url + route, params=params, timeout=60)
+        assert r.status_code == 200, r.text
+        return r.json()
+
+    full = [r["id"] for r in get(q="guitar", top=12)["results"]]
+    has = [i for i in full if tag in cat.applies[i]]
+    assert 0 < len(has) < 12
+    res = get(q="guitar", top=12, **{"with": tag})
+    assert [r["id"] for r in res["results"]] == has and res["filters"]["with"] == [tag]
+    assert [r["id"] for r in get(q="guitar", top=2, **{"with": tag})["results"]] == has[:2]
+    assert [r["id"] for r in get(q="guitar", top=12, without=tag)["results"]] == [i for i in full if i not in has]
+    assert [r["id"] for r in get(tags="piano,-drums", top=12, **{"with": tag})["results"]] == [
+        r["id"] for r in get(tags="piano,-drums", top=12)["results"] if r["id"] in has]
+    assert get(q="guitar", top=12, min_duration=30)["results"] == []  # every song is 29.1 s
+    assert [r["id"] for r in get(q="guitar", top=12, min_duration=20, max_duration=30)["results"]] == full
+    sim = [r["id"] for r in get("/api/similar", id=full[0], top=11)["results"]]
+    assert [r["id"] for r in get("/api/similar", id=full[0], top=11, without=tag)["results"]] == [
+        i for i in sim if i not in has]
+    for params, fragment in (({"with": "kazooka"}, "with: unknown tag 'kazooka'"),
+                             ({"min_duration": 60, "max_duration": 30}, "is above max_duration"),
+                             ({"min_duration": -1}, "min_duration must be"), ({"with": tag, "without": tag}, "both"),
+                             ({"max_duration": "long"}, "max_duration")):
+        r = requests.get(server.url + "/api/search", params={"q": "guitar", **params}, timeout=30)
+        assert r.status_code == 400 and fragment in r.json()["error"], (params, r.text)
+
+
+@pytest.mark.parametrize("query, named", [
+    ("Harbour Lights", {"Harbour Lights": ["title"]}),
+    ("songs by mira okafor", {"Harbour Lights": ["artist"], "Glass Orchard": ["artist"]}),
+    ("NIGHT FERRIES piano", {"Harbour Lights": ["album"]}),
+    ("glass orchard by Mira Okafor", {"Glass Orchard": ["title", "artist"], "Harbour Lights": ["artist"]}),
+    ("harbour", {}),  # part of a name names nothing
+])
+def test_a_query_naming_a_title_artist_or_album_finds_it(server, query, named):
+    res = requests.get(server.url + "/api/search", params={"q": query, "top": 12}, timeout=60).json()
+    first = res["results"][:len(named)]
+    assert {r["title"]: r["named"] for r in first} == named, res["results"][:3]
+    assert res.get("named", 0) == len(named) and not any("named" in r for r in res["results"][len(named):])
+    assert len(res["results"]) == 12 and len({r["id"] for r in res["results"]}) == 12
+    # otherwise the library's ranking order (named songs among themselves too); filters and top= apply after
+    from mtat.search import search
+
+    ranking = _keys(server.catalog, search(server.catalog, query, 12).to_dict()["results"])
+    named_keys = {r["path"] for r in first}
+    want = [k for k in ranking if k in named_keys] + [k for k in ranking if k not in named_keys]
+    assert [r["path"] for r in res["results"]] == want
+    filtered = requests.get(server.url + "/api/search", params={"q": query, "top": 12, "max_duration": 1000},
+                            timeout=60).json()["results"]
+    assert [r["path"] for r in filtered] == want
+    top1 = requests.get(server.url + "/api/search", params={"q": query, "top": 1}, timeout=60).json()["results"]
+    assert [r["id"] for r in top1] == [res["results"][0]["id"]]
+
+
+def test_name_words_ignore_case_accents_and_punctuation():
+    from tagger_cli.web.names import words
+
+    assert words("Beyoncé – Halo (Live)") == ("beyonce", "halo", "live") == words("BEYONCE halo, live!")
+    assert words("AC/DC") == ("ac", "dc") and words("snake_case") == ("snake", "case") and words("  ") == ()
 
 
 def test_audio_is_served_with_ranges(server):
@@ -253,7 +406,7 @@ def test_similar_api_is_rank_similar_without_the_song(server):
     cat = server.catalog
     got = requests.get(server.url + "/api/similar", params={"id": 4, "top": 20}, timeout=30).json()
     want = [r.to_dict() for r in rank_similar(cat, cat.embeddings[4], 20, exclude=4)]
-    assert got["file"] == cat.paths[4] and got["id"] == 4
+    assert got["file"] == cat.keys[4] and got["id"] == 4
     assert [r["id"] for r in got["results"]] == [cat.paths.index(r["path"]) for r in want]
     assert [r["similarity"] for r in got["results"]] == pytest.approx([r["similarity"] for r in want], abs=1e-6)
     assert len(got["results"]) == 11 and 4 not in [r["id"] for r in got["results"]]
@@ -408,7 +561,7 @@ def test_concurrent_requests_give_the_sequential_answers(server):
         found = list(pool.map(search, queries * 4))
         answers = [u.result() for u in uploads]
     for q, got in found:
-        assert [r["path"] for r in got["results"]] == [r["path"] for r in want[q]["results"]]
+        assert [r["path"] for r in got["results"]] == [r["path"] for r in want[q]["results"]]  # both the API's
         assert [r["score"] for r in got["results"]] == pytest.approx([r["score"] for r in want[q]["results"]], abs=1e-6)
     codes = sorted(a.status_code for a in answers)
     assert set(codes) <= {200, 503} and codes.count(200) >= server.service.gate.workers + server.service.gate.queue
@@ -436,7 +589,7 @@ def test_serve_command_starts_on_loopback(web_catalog, pushed_model, tmp_path):
             url = m.group(1) if m else None
         assert url and url.startswith("http://127.0.0.1:"), "".join(lines)
         h = requests.get(url + "/healthz", timeout=30).json()
-        assert h["songs"] == 12 and h["model"]["dir"] == pushed_model
+        assert h["songs"] == 12 and h["model"]["version"] == "1" and h["model"]["name"] == "tagger"
         r = requests.get(url + "/api/search", params={"q": "piano", "top": 2}, timeout=30)
         assert r.status_code == 200 and len(r.json()["results"]) == 2
     finally:
@@ -470,7 +623,8 @@ def browser():
     options = webdriver.ChromeOptions()
     options.binary_location = CHROMIUM
     for arg in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu", "--mute-audio",
-                "--window-size=1280,1400", "--no-first-run", "--disable-extensions"):
+                "--autoplay-policy=no-user-gesture-required", "--window-size=1280,1400", "--no-first-run",
+                "--disable-extensions"):
         options.add_argument(arg)
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     driver = webdriver.Chrome(service=Service(executable_path=CHROMEDRIVER), options=options)
@@ -497,6 +651,18 @@ def _songs(driver) -> list:
     return _css(driver, "#results li.song")
 
 
+def _update_screenshot(shot: Path, name: str) -> None:
+    """With ``MTAT_UPDATE_SCREENSHOT=1``, copy the PNG ``shot`` to ``docs/<name>`` (the docs' pictures of the page)."""
+    assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    if os.environ.get("MTAT_UPDATE_SCREENSHOT") == "1":
+        shutil.copy(shot, REPO / "docs" / name)
+
+
+def _name(result: dict) -> str:
+    """What the page calls a song: its title tag, else its file name."""
+    return result["title"] or os.path.basename(result["path"])
+
+
 def _no_script_errors(driver) -> None:
     errors = [e for e in driver.get_log("browser") if e.get("source") == "javascript" or "Uncaught" in e["message"]]
     assert not errors, errors
@@ -504,7 +670,6 @@ def _no_script_errors(driver) -> None:
 
 def test_browser_typing_a_query_shows_results(server, browser):
     from selenium.webdriver.common.keys import Keys
-    from selenium.webdriver.support.ui import Select
 
     browser.get(server.url + "/")
     _wait(browser, lambda d: "12 songs" in _css(d, "#catalog-info")[0].text, "catalog info")
@@ -514,22 +679,28 @@ def test_browser_typing_a_query_shows_results(server, browser):
     assert "q=piano+slow" in browser.current_url
     want = requests.get(server.url + "/api/search", params={"q": "piano slow", "top": 10}, timeout=30).json()
     titles = [s.find_element("css selector", ".title").text for s in _songs(browser)]
-    assert titles == [os.path.basename(r["path"]) for r in want["results"]]
+    assert titles == [_name(r) for r in want["results"]]
     first = _songs(browser)[0]
-    assert first.find_element("css selector", ".score").text == f"score {want['results'][0]['score']:.3f}"
-    assert len(first.find_elements("css selector", ".bars li")) == 5
-    # the tags that apply (index time, at or above their threshold) as chips apart from the bars
+    score = first.find_element("css selector", ".score")
+    assert score.text == f"{want['results'][0]['score']:.2f}"
+    assert score.get_attribute("title").startswith(f"Score {want['results'][0]['score']:.3f}: how well the song matches")
+    # the song's most probable tags as chips, those that apply (at or above their threshold) marked
     for song, result in zip(_songs(browser), want["results"]):
-        assert [c.text for c in song.find_elements("css selector", ".applies .applies-chip")] == result["applies"]
-        assert song.find_element("css selector", ".applies").is_displayed()
+        shown = [c.text for c in song.find_elements("css selector", ".tags .tag-chip")]
+        assert shown == list(result["tags"])[:4]
+        marked = [c.text for c in song.find_elements("css selector", ".tags .tag-chip.applies")]
+        assert marked == [t for t in shown if t in result["applies"]]
+        assert song.find_element("css selector", ".duration").text == "0:29"
     assert [c.text for c in _css(browser, "#matched .chip .chip-label")] == [
         ("without " if m.get("negated") else "") + f"{m['tag']} {m['similarity']:.2f}" for m in want["matched_tags"]]
     # every song listed, one has markup in its name: shown as text, never parsed as HTML
-    Select(_css(browser, "#top")[0]).select_by_visible_text("20")
     box = _css(browser, "#q")[0]
     box.clear()
     box.send_keys("guitar", Keys.ENTER)
-    _wait(browser, lambda d: len(_songs(d)) == 12, "12 results")
+    _wait(browser, lambda d: len(_songs(d)) == 10 and _css(d, "#load-more")[0].is_displayed(), "10 results")
+    _css(browser, "#load-more")[0].click()
+    _wait(browser, lambda d: len(_songs(d)) == 12 and "top=20" in d.current_url, "12 results")
+    assert not _css(browser, "#load-more")[0].is_displayed()  # no more songs
     titles = [s.find_element("css selector", ".title").text for s in _songs(browser)]
     assert MARKUP_NAME in titles and not _css(browser, "#results img")
     # a bad query is a readable error, not a broken page
@@ -538,27 +709,234 @@ def test_browser_typing_a_query_shows_results(server, browser):
     _no_script_errors(browser)
 
 
-def test_browser_player_loads_and_seeks_the_served_audio(server, browser):
+def _player(driver) -> dict:
+    """The page's audio elements and the one player's state, read in one script."""
+    return driver.execute_script(
+        "const a = document.getElementById('player-audio');"
+        "return {audios: document.querySelectorAll('audio').length, src: a.getAttribute('src'), paused: a.paused,"
+        "        time: a.currentTime, duration: a.duration, shown: !document.getElementById('player').hidden,"
+        "        title: document.getElementById('player-title').textContent,"
+        "        pressed: [...document.querySelectorAll('#results .play-button[aria-pressed=true]')]"
+        "                 .map(b => b.closest('li').dataset.id)};")
+
+
+def test_browser_one_player_plays_one_song_and_stays(server, browser):
+    """One player bar for the whole page: a row's play button puts its song in it (the previous one stops),
+    and it keeps playing while another search replaces the rows."""
     browser.get(server.url + "/?q=piano")
     _wait(browser, lambda d: len(_songs(d)) == 10, "results")
-    audio = _songs(browser)[0].find_element("css selector", "audio")
-    src = audio.get_attribute("src")
-    assert re.fullmatch(re.escape(server.url) + r"/audio/\d+", src)
+    assert _player(browser)["audios"] == 1 and not _player(browser)["shown"]
+    first, second = _songs(browser)[:2]
+    a, b = first.get_attribute("data-id"), second.get_attribute("data-id")
+    first.find_element("css selector", ".play-button").click()
+    _wait(browser, lambda d: _player(d)["src"] == f"/audio/{a}" and not _player(d)["paused"], "first song plays")
+    _wait(browser, lambda d: _player(d)["pressed"] == [a], "its button shows it")
+    second.find_element("css selector", ".play-button").click()
+    _wait(browser, lambda d: _player(d)["src"] == f"/audio/{b}" and not _player(d)["paused"], "second song plays")
+    state = _player(browser)
+    assert state["audios"] == 1 and state["pressed"] == [b] and state["shown"]
+    want = next(r for r in requests.get(server.url + "/api/search", params={"q": "piano"}, timeout=30).json()["results"]
+                if str(r["id"]) == b)
+    assert state["title"] == _name(want) and state["duration"] == pytest.approx(29.1, abs=0.6)
+    # a new search: the rows change, the player plays on
+    box = _css(browser, "#q")[0]
+    box.clear()
+    box.send_keys("guitar\n")
+    _wait(browser, lambda d: "q=guitar" in d.current_url and len(_songs(d)) == 10, "new results")
+    t0 = _player(browser)["time"]
+    _wait(browser, lambda d: _player(d)["time"] > t0 + 0.3, "still playing")
+    assert _player(browser)["src"] == f"/audio/{b}" and _player(browser)["audios"] == 1
+    # the row of the playing song (if listed) shows it; pausing in the row pauses the player
+    row = next((s for s in _songs(browser) if s.get_attribute("data-id") == b), None)
+    if row is not None:
+        _wait(browser, lambda d: _player(d)["pressed"] == [b], "its row shows it")
+        row.find_element("css selector", ".play-button").click()
+        _wait(browser, lambda d: _player(d)["paused"] and _player(d)["pressed"] == [], "paused")
+    else:
+        browser.execute_script("document.getElementById('player-audio').pause()")
+    # the browser decodes and seeks the served file (Range requests)
+    position = browser.execute_async_script(
+        "const done = arguments[arguments.length - 1], a = document.getElementById('player-audio');"
+        "a.addEventListener('seeked', () => done(a.currentTime), {once: true}); a.currentTime = 20;")
+    assert position == pytest.approx(20, abs=0.5)
     status, ctype, crange = browser.execute_async_script(
         "const done = arguments[arguments.length - 1];"
         "fetch(arguments[0], {headers: {Range: 'bytes=0-1023'}})"
-        ".then(r => done([r.status, r.headers.get('content-type'), r.headers.get('content-range')]));", src)
+        ".then(r => done([r.status, r.headers.get('content-type'), r.headers.get('content-range')]));", f"/audio/{b}")
     assert status == 206 and ctype == "audio/mpeg" and crange.startswith("bytes 0-1023/")
-    # the browser itself decodes the served file and can seek in it (needs Range support)
-    duration, seekable_end, position = browser.execute_async_script(
-        "const [a, done] = [arguments[0], arguments[arguments.length - 1]];"
-        "a.addEventListener('error', () => done([-1, -1, a.error && a.error.code]));"
-        "a.addEventListener('loadedmetadata', () => {"
-        "  a.addEventListener('seeked', () => done([a.duration, a.seekable.length ? a.seekable.end(0) : 0,"
-        "                                          a.currentTime]), {once: true});"
-        "  a.currentTime = 20; }, {once: true});"
-        "a.preload = 'metadata'; a.load();", audio)
-    assert duration == pytest.approx(29.1, abs=0.6) and seekable_end > 25 and position == pytest.approx(20, abs=0.5)
+    _no_script_errors(browser)
+
+
+def test_browser_taggram_click_seeks_and_its_playhead_follows(server, browser):
+    browser.get(server.url + "/?q=piano")
+    _wait(browser, lambda d: len(_songs(d)) == 10, "results")
+    row = _songs(browser)[2]
+    song = row.get_attribute("data-id")
+    row.find_element("css selector", ".taggram-button").click()
+    canvas = row.find_element("css selector", "canvas.taggram")
+    _wait(browser, lambda d: int(canvas.get_attribute("data-columns") or 0) > 10, "taggram drawn")
+    head = row.find_element("css selector", ".playhead")
+    assert not head.is_displayed()  # the player holds no song yet
+    geometry = browser.execute_script(
+        "const c = arguments[0], r = c.getBoundingClientRect();"
+        "return {w: r.width, h: r.height, scale: r.width / c.width, left: +c.dataset.plotLeft,"
+        "        plot: +c.dataset.plotWidth, duration: +c.dataset.duration};", canvas)
+    assert geometry["duration"] == pytest.approx(29.1, abs=0.2)
+    from selenium.webdriver.common.action_chains import ActionChains
+
+    def click_at(fraction: float) -> None:
+        x = (geometry["left"] + fraction * geometry["plot"]) * geometry["scale"]
+        ActionChains(browser).move_to_element_with_offset(canvas, int(round(x - geometry["w"] / 2)), 0).click().perform()
+
+    click_at(0.5)  # plays this song from the middle
+    _wait(browser, lambda d: _player(d)["src"] == f"/audio/{song}" and not _player(d)["paused"], "plays")
+    assert _player(browser)["time"] == pytest.approx(0.5 * geometry["duration"], abs=1.5)
+    _wait(browser, lambda d: head.is_displayed(), "playhead shown")
+
+    def head_at() -> tuple[float, float]:
+        return browser.execute_script(
+            "const h = arguments[0], c = arguments[1];"
+            "return [h.getBoundingClientRect().left - c.getBoundingClientRect().left + 1, +h.dataset.time];", head, canvas)
+
+    x, t = head_at()
+    want_x = (geometry["left"] + t / geometry["duration"] * geometry["plot"]) * geometry["scale"]
+    assert x == pytest.approx(want_x, abs=2) and t == pytest.approx(0.5 * geometry["duration"], abs=2)
+    _wait(browser, lambda d: head_at()[1] > t + 0.5, "the playhead moves with the music")
+    click_at(0.1)  # seeks back within the same song
+    _wait(browser, lambda d: _player(d)["time"] < 0.1 * geometry["duration"] + 1.5, "seeked back")
+    assert _player(browser)["src"] == f"/audio/{song}"
+    _wait(browser, lambda d: head_at()[1] < 0.1 * geometry["duration"] + 1.5, "playhead back")
+    browser.execute_script("document.getElementById('player-audio').pause()")
+    _no_script_errors(browser)
+
+
+def test_browser_rows_fit_a_desktop_screen_and_a_phone(server, browser, tmp_path):
+    """At 1400 x 1000 the ten results of a search are all on screen with their titles, lengths and tags;
+    on a 390 px phone the rows stay readable: nothing wider than the screen, titles wrapped at words."""
+    try:
+        browser.set_window_size(1400, 1000)
+        browser.get(server.url + "/?q=guitar")
+        _wait(browser, lambda d: len(_songs(d)) == 10, "results")
+        rows = browser.execute_script(
+            "return [...document.querySelectorAll('#results li.song')].map(li => {"
+            "  const r = li.getBoundingClientRect(), vis = (e) => { const b = e.getBoundingClientRect();"
+            "    return b.width > 0 && b.top >= 0 && b.bottom <= window.innerHeight; };"
+            "  return {h: r.height, title: vis(li.querySelector('.title')), dur: vis(li.querySelector('.duration')),"
+            "          tags: [...li.querySelectorAll('.tag-chip')].filter(vis).length,"
+            "          text: li.querySelector('.title').textContent, d: li.querySelector('.duration').textContent};"
+            "});")
+        assert all(r["title"] and r["dur"] and r["tags"] >= 3 for r in rows), rows
+        assert all(r["d"] == "0:29" and r["text"] for r in rows) and max(r["h"] for r in rows) < 60
+        # the player bar (playing the third song) covers none of the ten rows
+        _songs(browser)[2].find_element("css selector", ".play-button").click()
+        _wait(browser, lambda d: _player(d)["shown"] and _player(d)["time"] > 1, "playing")
+        browser.execute_script("document.getElementById('player-audio').pause()")
+        bar_top = browser.execute_script("return document.getElementById('player').getBoundingClientRect().top")
+        last = browser.execute_script("return [...document.querySelectorAll('#results li.song')].pop()"
+                                      ".getBoundingClientRect().bottom")
+        assert last <= bar_top, (last, bar_top)
+        browser.save_screenshot(str(tmp_path / "desktop.png"))
+        _update_screenshot(tmp_path / "desktop.png", "web.png")
+        browser.set_window_size(390, 844)
+        browser.get(server.url + "/?q=guitar")
+        _wait(browser, lambda d: len(_songs(d)) == 10, "results on a phone")
+        layout = browser.execute_script(
+            "const t = [...document.querySelectorAll('#results .title')];"
+            "return {overflow: document.documentElement.scrollWidth - window.innerWidth,"
+            "  first: document.querySelector('#results li.song').getBoundingClientRect().top,"
+            "  cut: t.filter(e => e.scrollWidth > e.clientWidth + 1).map(e => e.textContent),"
+            "  wrap: t.map(e => getComputedStyle(e)).map(c => [c.whiteSpace, c.wordBreak, c.overflowWrap]),"
+            "  clamp: [...new Set(t.map(e => getComputedStyle(e).webkitLineClamp))],"
+            "  long: t.filter(e => e.textContent.startsWith('A very long')).map(e => e.getBoundingClientRect().height"
+            "         / parseFloat(getComputedStyle(e).lineHeight))};")
+        browser.save_screenshot(str(tmp_path / "phone.png"))
+        _update_screenshot(tmp_path / "phone.png", "web-phone.png")
+        assert layout["overflow"] <= 0, layout
+        assert layout["first"] < 480, f"the first result starts {layout['first']:.0f} px down"
+        # never broken mid-word: wrapped at spaces and hyphens, a name without them ellipsised after two lines
+        assert all(w == ["normal", "normal", "normal"] for w in layout["wrap"]), layout
+        assert all(" " not in name for name in layout["cut"]) and layout["clamp"] == ["2"], layout
+        assert len(layout["long"]) == 1 and layout["long"][0] == pytest.approx(2, abs=0.2)  # two lines, whole words
+    finally:
+        browser.set_window_size(1280, 1400)
+    _no_script_errors(browser)
+
+
+def test_browser_filters_tags_by_click_and_length_in_the_url(server, browser):
+    from selenium.webdriver.support.ui import Select
+
+    cat = server.catalog
+    browser.get(server.url + "/?q=guitar&top=20")
+    _wait(browser, lambda d: len(_songs(d)) == 12, "results")
+    assert not _css(browser, "#tag-filters")[0].is_displayed()
+    tag = _split_tag(cat)
+    chip = next(c for c in _css(browser, "#results .tag-chip") if c.get_attribute("data-tag") == tag)
+    chip.click()  # only songs with the tag
+    _wait(browser, lambda d: f"with={tag.replace(' ', '+')}" in d.current_url, "with= in the URL")
+    want = _api_ids(server, q="guitar", **{"with": tag})
+    _wait(browser, lambda d: _ids(d) == want, "the filtered results")
+    assert all(tag in cat.applies[int(i)] for i in want) and len(want) < 10
+    label = _css(browser, "#tag-filters .filter-label")
+    assert [x.text for x in label] == [f"with {tag}"]
+    label[0].click()  # the other way round: only songs without it
+    _wait(browser, lambda d: "without=" in d.current_url and "with=" not in d.current_url.replace("without=", ""), "without")
+    want = _api_ids(server, q="guitar", without=tag)
+    _wait(browser, lambda d: _ids(d) == want, "results without the tag")
+    assert [x.text for x in _css(browser, "#tag-filters .filter-label")] == [f"without {tag}"]
+    assert _css(browser, "#tag-filters .filter-chip")[0].value_of_css_property("text-decoration-line") == "none"
+    # the length menu
+    Select(_css(browser, "#duration")[0]).select_by_value("360-")
+    _wait(browser, lambda d: "min_duration=360" in d.current_url and not _songs(d), "no song over 6 min")
+    assert "no songs" in _css(browser, "#status")[0].text
+    Select(_css(browser, "#duration")[0]).select_by_value("-60")
+    _wait(browser, lambda d: "max_duration=60" in d.current_url and "min_duration" not in d.current_url, "under 1 min")
+    _wait(browser, lambda d: _ids(d) == want, "all short enough")
+    # the address alone restores the filters; a new query keeps them; x removes one
+    url = browser.current_url
+    browser.get("about:blank")
+    browser.get(url)
+    _wait(browser, lambda d: _ids(d) == want and _css(d, "#duration")[0].get_attribute("value") == "-60", "restored")
+    box = _css(browser, "#q")[0]
+    box.clear()
+    box.send_keys("piano\n")
+    _wait(browser, lambda d: "q=piano" in d.current_url and "without=" in d.current_url, "kept for a new query")
+    _wait(browser, lambda d: _ids(d) == _api_ids(server, q="piano", without=tag, max_duration=60), "piano filtered")
+    _css(browser, "#tag-filters .filter-remove")[0].click()
+    _wait(browser, lambda d: "without=" not in d.current_url and not _css(d, "#tag-filters")[0].is_displayed(), "removed")
+    _wait(browser, lambda d: _ids(d) == _api_ids(server, q="piano"), "unfiltered")
+    # similar songs obey the filters too
+    _songs(browser)[0].find_element("css selector", ".tag-chip").click()
+    _wait(browser, lambda d: "with=" in d.current_url, "a tag filter")
+    first = _songs(browser)[0].get_attribute("data-id")
+    wanted = browser.execute_script("return new URLSearchParams(location.search).get('with')")
+    _songs(browser)[0].find_element("css selector", ".similar-button").click()
+    _wait(browser, lambda d: f"similar={first}" in d.current_url and "with=" in d.current_url, "similar, filtered")
+    res = requests.get(server.url + "/api/similar", params={"id": first, "with": wanted, "max_duration": 60},
+                       timeout=30).json()
+    _wait(browser, lambda d: _ids(d) == [str(r["id"]) for r in res["results"]], "filtered similar songs")
+    _no_script_errors(browser)
+
+
+def test_browser_shows_the_title_artist_and_album_tags(server, browser):
+    browser.get(server.url + "/?q=guitar&top=20")
+    _wait(browser, lambda d: len(_songs(d)) == 12, "results")
+    rows = {s.find_element("css selector", ".title").text: s for s in _songs(browser)}
+    row = rows["Harbour Lights"]
+    assert row.find_element("css selector", ".sub").text == "Mira Okafor · Night Ferries"
+    assert rows["Glass Orchard"].find_element("css selector", ".sub").text == "Mira Okafor"
+    assert MARKUP_NAME in rows  # no title tag: the file name
+    assert "/" not in "".join(rows) and server.catalog.meta["root"] not in browser.page_source
+    row.find_element("css selector", ".play-button").click()
+    _wait(browser, lambda d: _player(d)["title"] == "Harbour Lights", "the player names it")
+    assert _css(browser, "#player-sub")[0].text == "Mira Okafor · Night Ferries · 0:29"
+    browser.execute_script("document.getElementById('player-audio').pause()")
+    box = _css(browser, "#q")[0]  # an artist's name finds the artist's songs
+    box.clear()
+    box.send_keys("Mira Okafor\n")
+    _wait(browser, lambda d: "2 songs named in the query first" in _css(d, "#status")[0].text, "named")
+    titles = [s.find_element("css selector", ".title").text for s in _songs(browser)]
+    assert set(titles[:2]) == {"Harbour Lights", "Glass Orchard"}
+    assert not _css(browser, "#unsure")[0].is_displayed()  # the query was understood: it names an artist
     _no_script_errors(browser)
 
 
@@ -576,8 +954,7 @@ def test_browser_taggram_and_similar_songs(server, browser, tmp_path):
     shot = tmp_path / "web.png"
     browser.save_screenshot(str(shot))
     assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
-    if os.environ.get("MTAT_UPDATE_SCREENSHOT") == "1":  # refresh the README's picture
-        shutil.copy(shot, REPO / "docs" / "web.png")
+    _update_screenshot(shot, "web-taggram.png")
 
     first.find_element("css selector", ".similar-button").click()
     _wait(browser, lambda d: _css(d, "#results-heading")[0].text.startswith("Songs that sound like"), "similar")
@@ -586,7 +963,10 @@ def test_browser_taggram_and_similar_songs(server, browser, tmp_path):
     want = requests.get(server.url + "/api/similar", params={"id": first_id, "top": 10}, timeout=30).json()
     assert ids == [str(r["id"]) for r in want["results"]] and first_id not in ids
     assert f"similar={first_id}" in browser.current_url
-    assert _songs(browser)[0].find_element("css selector", ".score").text.startswith("similarity ")
+    assert _songs(browser)[0].find_element("css selector", ".score").get_attribute("title").startswith("Similarity ")
+    name = _name(want["song"])
+    assert _css(browser, "#q")[0].get_attribute("value") == f"similar to “{name}”"  # what it is similar to
+    assert _css(browser, "#results-heading")[0].text == f"Songs that sound like {name}"
     browser.back()  # back to the search
     _wait(browser, lambda d: _css(d, "#results-heading")[0].text == "Results" and len(_songs(d)) == 10, "back")
     assert _songs(browser)[0].get_attribute("data-id") == first_id
@@ -692,8 +1072,9 @@ def test_browser_more_like_this(server, browser):
     second = _songs(browser)[1]
     song = int(second.get_attribute("data-id"))
     second.find_element("css selector", ".like-button").click()
-    name = os.path.basename(cat.paths[song])
+    name = cat.file_tags[song]["title"] or os.path.basename(cat.keys[song])
     _wait(browser, lambda d: _css(d, "#results-heading")[0].text == f"More like {name}", "more like heading")
+    assert _css(browser, "#q")[0].get_attribute("value") == f"more like “{name}”"
     assert f"like={song}&" in browser.current_url
     want = search_like(cat, song, 10)
     _wait(browser, lambda d: _ids(d) == [str(s.row) for s in want.songs], "the API's ranking")
@@ -722,8 +1103,8 @@ def test_browser_low_confidence_says_how_the_query_was_read(server, browser, mon
     service = server.service
     real = service.search
     confidence = {"piano slow": 0.3, "piano": 0.9}
-    monkeypatch.setattr(service, "cached_search", lambda query, top=10, include_short=False: None)
-    monkeypatch.setattr(service, "search", lambda query, top=10, include_short=False: {
+    monkeypatch.setattr(service, "cached_search", lambda query, top=10, include_short=False, filters=None: None)
+    monkeypatch.setattr(service, "search", lambda query, top=10, include_short=False, filters=None: {
         **real(query, top), "confidence": confidence[query], "low_confidence": confidence[query] < LOW_CONFIDENCE})
     browser.get(server.url + "/?q=piano+slow")
     _wait(browser, lambda d: _css(d, "#unsure")[0].is_displayed(), "the notice")
@@ -855,7 +1236,7 @@ def test_browser_keyboard_labels_and_phone_width(server, browser):
         ActionChains(browser).send_keys(Keys.TAB).perform()
         order.append(browser.execute_script(
             "const e = document.activeElement; return e.id || e.className || e.tagName"))
-    assert order[:2] == ["top", "search-button"], order
+    assert order[0] == "search-button", order
     assert "similar-button" in order and order.index("similar-button") < order.index("taggram-button")
     assert order.index("chip-label") < order.index("chip-remove") < order.index("add-tag") < order.index("similar-button")
     assert order.index("similar-button") < order.index("like-button") < order.index("taggram-button")
