@@ -10,6 +10,8 @@ of :data:`RULES` sees only the validation predictions and returns one threshold 
 the table gives each rule's test micro F1 over every (clip, tag) pair, its difference to the
 validation split's single global threshold with a 95% paired bootstrap interval over test clips,
 and the best single threshold on the test split itself (an oracle: chosen on the data it scores).
+The machine and date lines come first; with several roots a last table gives each rule's mean
+difference and its wins / ties / losses over the runs. Results: ``benchmarks/results.md``.
 """
 from __future__ import annotations
 
