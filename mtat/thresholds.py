@@ -1,15 +1,25 @@
 """Per-tag decision thresholds: "piano: yes, vocals: no" instead of 50 probabilities on different scales.
 
 The rule (:data:`THRESHOLD_RULE`), applied by the Trainer to its **validation (eval) split**
-predictions, never to the test split:
+predictions, never to the test split: each tag's own F1-optimal threshold **shrunk towards the
+global one**,
 
-- a tag with at least :data:`MIN_POSITIVES` positive validation clips gets its own F1-optimal
-  threshold: the candidates are the midpoints between consecutive distinct validation scores
-  (and the ends), a tag *applies* to a clip when its probability is ``>=`` the threshold; ties in
-  F1 go to the highest threshold (fewest positive calls);
-- a rarer tag (too few positives to choose well) gets the **global** threshold: the one F1-optimal
-  single threshold over every (clip, tag) pair of the validation split (micro F1), and is flagged
-  ``rare``.
+    threshold = w * own + (1 - w) * global,   w = positives / (positives + K)
+
+- *own*: the tag's F1-optimal threshold on the validation clips (the candidates are the midpoints
+  between consecutive distinct scores, and the ends; a tag *applies* to a clip when its probability
+  is ``>=`` the threshold; ties in F1 go to the highest threshold);
+- *global*: the one F1-optimal single threshold over every (clip, tag) pair (micro F1);
+- *positives*: the tag's positive validation clips (none: exactly the global threshold);
+- *K* (:func:`cv_strength`): the strength of :data:`SHRINK_GRID` with the best micro F1 in a
+  :data:`CV_FOLDS`-fold cross-validation inside the validation split (0: every tag its own
+  threshold, infinite: one global threshold).
+
+A tag whose threshold is more the global one than its own (``w < 1/2``: fewer positives than K) is
+flagged ``rare``: too few validation positives to choose its threshold well. Why shrinkage: with
+a few dozen validation clips a tag's own F1-optimal threshold rests on a handful of positives and
+is noisy, one global threshold ignores that tags score on different scales;
+``python -m benchmarks.thresholds`` measures both against the shrunk thresholds on the test split.
 
 What ``model_info.json`` stores is :func:`threshold_info`. NumPy only: the Trainer, the run
 summary, the model card and the tagging library share these functions.
@@ -21,14 +31,18 @@ from typing import Any
 
 import numpy as np
 
-#: Fewer positive validation clips than this: the tag uses the global threshold (flagged rare).
-MIN_POSITIVES = 3
+#: Shrinkage strengths K tried by cross-validation (0: each tag's own threshold; inf: the global one).
+SHRINK_GRID = (0.0, 1.0, 2.0, 5.0, 10.0, 20.0, 50.0, 100.0, np.inf)
+#: Folds of the cross-validation inside the validation split (clip i is in fold i % CV_FOLDS).
+CV_FOLDS = 5
 THRESHOLD_RULE = (
-    "per tag, the F1-optimal threshold on the validation (eval) split predictions (midpoints between "
-    "consecutive distinct scores; a tag applies when its probability is >= its threshold; ties go to the "
-    f"higher threshold); tags with fewer than {MIN_POSITIVES} positive validation clips get the global "
-    "threshold instead (the single threshold with the best micro F1 over all validation clips and tags) "
-    "and are flagged rare")
+    "per tag, its F1-optimal threshold on the validation (eval) split predictions shrunk towards the global "
+    "threshold (the single threshold with the best micro F1 over all validation clips and tags): "
+    "w * own + (1 - w) * global, w = positives / (positives + K), K chosen from "
+    f"{', '.join(f'{k:g}' for k in SHRINK_GRID)} by {CV_FOLDS}-fold cross-validation of micro F1 inside the "
+    "validation split (candidates: midpoints between consecutive distinct scores; a tag applies when its "
+    "probability is >= its threshold; ties go to the higher threshold and the stronger shrinkage); tags with "
+    "w < 1/2 (fewer positives than K, none at all included) are flagged rare")
 
 
 def _candidates(scores: np.ndarray) -> np.ndarray:
@@ -69,12 +83,55 @@ def f1_optimal_threshold(scores: np.ndarray, labels: np.ndarray) -> tuple[float,
     return float(cand[best]), float(f1[best])
 
 
-def choose_thresholds(probabilities: np.ndarray, labels: np.ndarray, tags: Sequence[str],
-                      min_positives: int = MIN_POSITIVES) -> dict[str, Any]:
-    """The thresholds of :data:`THRESHOLD_RULE` from validation ``probabilities`` / ``labels`` ``[n, K]``.
+def own_thresholds(probabilities: np.ndarray, labels: np.ndarray) -> np.ndarray:
+    """``[K]``: each tag's own F1-optimal threshold."""
+    p, y = np.asarray(probabilities, np.float64), np.asarray(labels) > 0.5
+    return np.asarray([f1_optimal_threshold(p[:, k], y[:, k])[0] for k in range(p.shape[1])])
 
-    Returns ``{"thresholds": {tag: value}, "rare": [tags on the global threshold],
-    "global_threshold", "details": {tag: {"positives", "f1" (validation, at its threshold), "rare"}}}``.
+
+def shrink_weights(positives: np.ndarray, strength: float) -> np.ndarray:
+    """``w = positives / (positives + strength)`` per tag: 0 without positives or for an infinite strength."""
+    n = np.asarray(positives, np.float64)
+    if np.isinf(strength):
+        return np.zeros_like(n)
+    return np.where(n > 0, n / np.maximum(n + strength, 1e-12), 0.0)
+
+
+def shrunk_thresholds(probabilities: np.ndarray, labels: np.ndarray, strength: float) -> np.ndarray:
+    """``[K]``: ``w * own + (1 - w) * global`` (:func:`own_thresholds`, :func:`shrink_weights`)."""
+    p, y = np.asarray(probabilities, np.float64), np.asarray(labels) > 0.5
+    w = shrink_weights(y.sum(axis=0), strength)
+    return w * own_thresholds(p, y) + (1 - w) * f1_optimal_threshold(p, y)[0]
+
+
+def cv_strength(probabilities: np.ndarray, labels: np.ndarray, grid: Sequence[float] = SHRINK_GRID,
+                folds: int = CV_FOLDS) -> float:
+    """The shrinkage strength of ``grid`` with the best micro F1 on held-out folds of these clips (clip
+    i in fold ``i % folds``, counts pooled over the folds; ties go to the stronger shrinkage). Fewer
+    than 2 clips: infinite (the global threshold)."""
+    p, y = np.asarray(probabilities, np.float64), np.asarray(labels) > 0.5
+    folds = min(folds, p.shape[0])
+    if folds < 2:
+        return float(np.inf)
+    fold = np.arange(p.shape[0]) % folds
+    tp, total = np.zeros(len(grid)), np.zeros(len(grid))  # total: predicted + actual positives
+    for f in range(folds):
+        fit, held = fold != f, fold == f
+        for i, strength in enumerate(grid):
+            pred = p[held] >= shrunk_thresholds(p[fit], y[fit], strength)[None, :]
+            tp[i] += np.sum(pred & y[held])
+            total[i] += pred.sum() + y[held].sum()
+    f1 = 2 * tp / np.maximum(total, 1)
+    return float(grid[np.flatnonzero(f1 == f1.max())[-1]])
+
+
+def choose_thresholds(probabilities: np.ndarray, labels: np.ndarray, tags: Sequence[str],
+                      strength: float | None = None) -> dict[str, Any]:
+    """The thresholds of :data:`THRESHOLD_RULE` from validation ``probabilities`` / ``labels`` ``[n, K]``
+    (``strength``: K, else :func:`cv_strength`).
+
+    Returns ``{"thresholds": {tag: value}, "rare": [tags with w < 1/2], "global_threshold", "strength",
+    "details": {tag: {"positives", "weight" (w), "f1" (validation, at its threshold), "rare"}}}``.
     """
     p = np.asarray(probabilities, np.float64)
     y = np.asarray(labels, np.float64) > 0.5
@@ -82,30 +139,36 @@ def choose_thresholds(probabilities: np.ndarray, labels: np.ndarray, tags: Seque
         raise ValueError(f"probabilities {p.shape} and labels {y.shape} must both be [clips, {len(tags)}]")
     if p.shape[0] == 0:
         raise ValueError("no validation clips: thresholds cannot be chosen")
-    global_t, _ = f1_optimal_threshold(p, y)
+    strength = cv_strength(p, y) if strength is None else float(strength)
+    global_t = f1_optimal_threshold(p, y)[0]
+    positives = y.sum(axis=0)
+    weights = shrink_weights(positives, strength)
+    values = shrunk_thresholds(p, y, strength)
+    f1 = _f1_counts(*_counts(p >= values[None, :], y))
     thresholds, details, rare = {}, {}, []
     for k, tag in enumerate(tags):
-        positives = int(y[:, k].sum())
-        is_rare = positives < min_positives
-        t = global_t if is_rare else f1_optimal_threshold(p[:, k], y[:, k])[0]
-        f1 = float(_f1_counts(*_counts(p[:, k] >= t, y[:, k])))
-        thresholds[tag] = round(float(t), 6)
-        details[tag] = {"positives": positives, "f1": round(f1, 6), "rare": is_rare}
+        is_rare = bool(weights[k] < 0.5)
+        thresholds[tag] = round(float(values[k]), 6)
+        details[tag] = {"positives": int(positives[k]), "weight": round(float(weights[k]), 6),
+                        "f1": round(float(f1[k]), 6), "rare": is_rare}
         if is_rare:
             rare.append(tag)
     return {"thresholds": thresholds, "rare": rare, "global_threshold": round(float(global_t), 6),
-            "details": details}
+            "strength": strength, "details": details}
 
 
 def threshold_info(probabilities: np.ndarray, labels: np.ndarray, tags: Sequence[str],
-                   split: str = "eval", min_positives: int = MIN_POSITIVES) -> dict[str, Any]:
+                   split: str = "eval") -> dict[str, Any]:
     """The ``model_info.json`` entries: ``thresholds`` {tag: value}, ``threshold_rule`` (text),
-    ``threshold_fallback`` (the rare tags on the global threshold), ``threshold_global``,
-    ``threshold_split``, ``threshold_examples`` and ``threshold_details`` (per tag: positives,
+    ``threshold_fallback`` (the rare tags, thresholds mostly the global one), ``threshold_global``,
+    ``threshold_shrinkage`` (K; null when infinite: every tag on the global threshold),
+    ``threshold_split``, ``threshold_examples`` and ``threshold_details`` (per tag: positives, weight,
     validation F1, rare)."""
-    chosen = choose_thresholds(probabilities, labels, tags, min_positives)
+    chosen = choose_thresholds(probabilities, labels, tags)
+    strength = chosen["strength"]
     return {"thresholds": chosen["thresholds"], "threshold_rule": THRESHOLD_RULE,
             "threshold_fallback": chosen["rare"], "threshold_global": chosen["global_threshold"],
+            "threshold_shrinkage": None if np.isinf(strength) else strength,
             "threshold_split": split, "threshold_examples": int(np.asarray(probabilities).shape[0]),
             "threshold_details": chosen["details"]}
 
@@ -168,3 +231,4 @@ def reliability(scores: np.ndarray, labels: np.ndarray, bins: int = 10) -> list[
             out.append({"lo": b / bins, "hi": (b + 1) / bins, "count": int(m.sum()),
                         "mean_predicted": round(float(s[m].mean()), 6), "observed": round(float(y[m].mean()), 6)})
     return out
+

@@ -40,8 +40,8 @@ LIMITS = (
     "Trained on short clips of the training data's music and its crowd-sourced labels: missing labels are "
     "common (a clip without 'vocals' may still have vocals), so precision is under-estimated and rare tags are "
     "learned poorly.",
-    "Thresholds were chosen on the validation split; tags marked rare had too few validation positives and "
-    "use one global threshold: treat their yes/no as a guess.",
+    "Thresholds were chosen on the validation split; tags marked rare had too few validation positives for a "
+    "threshold of their own and use mostly one global threshold: treat their yes/no as a guess.",
     "Probabilities are not calibrated across tags: compare a tag's probability with its own threshold, not "
     "with another tag's.",
     "Zero-shot phrases (predict --tags) have no threshold: their scores rank clips, they do not decide.",
@@ -114,7 +114,8 @@ def format_threshold_quality(q: dict[str, Any]) -> str:
     """The run summary's lines about the thresholds."""
     m = q["micro"]
     macro = f", macro F1 {q['macro_f1']:.4f}" if q.get("macro_f1") is not None else ""
-    return (f"test split ({q['examples']} clips) at the per-tag validation thresholds: micro F1 {m['f1']:.4f} "
+    shrinkage = f" (shrinkage K {q['shrinkage']:g})" if q.get("shrinkage") is not None else ""
+    return (f"test split ({q['examples']} clips) at the per-tag validation thresholds{shrinkage}: micro F1 {m['f1']:.4f} "
             f"(precision {m['precision']:.4f}, recall {m['recall']:.4f}){macro}\n"
             f"  vs one global threshold: validation's {q['validation_global']['threshold']:.3f} micro F1 "
             f"{q['validation_global']['f1']:.4f}; best on test {q['best_global']['threshold']:.3f} micro F1 "
@@ -178,6 +179,7 @@ def build_card(*, info: dict[str, Any], summary: dict[str, Any], quality: dict[s
         "thresholds": None if not info.get("thresholds") else {
             "rule": info.get("threshold_rule"), "split": info.get("threshold_split"),
             "examples": info.get("threshold_examples"), "global": info.get("threshold_global"),
+            "shrinkage": info.get("threshold_shrinkage"),
             "fallback": info.get("threshold_fallback") or [], "values": info["thresholds"]},
         "quality": {"split": "test", "macro_roc_auc": _r(metrics.get("macro_roc_auc")),
                     "macro_pr_auc": _r(metrics.get("macro_pr_auc")),
@@ -302,7 +304,9 @@ def render_html(card: dict[str, Any]) -> str:
     out.append("</table>")
     if t:
         out.append(f"<p><b>Thresholds</b> ({e(str(t.get('examples')))} {e(str(t.get('split')))} clips): "
-                   f"{e(str(t.get('rule')))}. Rare tags on the global threshold "
+                   f"{e(str(t.get('rule')))}. Shrinkage K: "
+                   f"<span data-key='thresholds.shrinkage'>{e(_fmt(t.get('shrinkage')))}</span> (–: infinite, every "
+                   f"tag on the global threshold). Rare tags, mostly on the global threshold "
                    f"<span data-key='thresholds.global'>{e(_fmt(t.get('global')))}</span>: "
                    f"{e(', '.join(t.get('fallback') or []) or 'none')}.</p>")
     else:
@@ -311,7 +315,7 @@ def render_html(card: dict[str, Any]) -> str:
                "<th>recall</th><th>F1</th><th>test positives</th><th>validation positives</th><th>training positives</th></tr>")
     for tag, v in q["per_tag"].items():
         key = f"quality.per_tag.{tag}"
-        rare = " <span class='rare' title='too few validation positives: global threshold'>(rare)</span>" \
+        rare = " <span class='rare' title='too few validation positives: mostly the global threshold'>(rare)</span>" \
             if v.get("rare") else ""
         out.append(f"<tr><td>{e(tag)}{rare}</td>{_cell(v['roc_auc'], key + '.roc_auc')}"
                    f"{_cell(v['pr_auc'], key + '.pr_auc')}{_cell(v['threshold'], key + '.threshold')}"
@@ -368,6 +372,7 @@ def after_run(summary: dict[str, Any], *, metadata_path: str, pipeline_root: str
     if quality:
         summary["thresholds"]["per_tag_f1"] = {t: v["f1"] for t, v in quality["per_tag"].items()}
         summary["thresholds"]["rare"] = info.get("threshold_fallback") or []
+        summary["thresholds"]["shrinkage"] = info.get("threshold_shrinkage")
     pushed = summary.get("pushed_model")
     if not pushed:
         return

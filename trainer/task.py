@@ -160,8 +160,9 @@ def run_fn(fn_args) -> None:
             val_ds = data.make_dataset(eval_pattern, training=False, chunk=None, seed=hp.seed, **whole)
             probs, labels = validation_predictions(model, val_ds, train_chunk)
             info.update(thresholds.threshold_info(probs, labels, seen, split="eval"))
-        log.info("thresholds from %d validation clips; %d rare tag(s) on the global threshold %.3f",
-                 len(probs), len(info["threshold_fallback"]), info["threshold_global"])
+        log.info("thresholds from %d validation clips, shrinkage K %s; %d rare tag(s) mostly on the global "
+                 "threshold %.3f", len(probs), info["threshold_shrinkage"], len(info["threshold_fallback"]),
+                 info["threshold_global"])
     else:
         log.warning("no validation clips: the model is exported without decision thresholds")
     learning_rate = float(hp.learning_rate if hp.learning_rate is not None else models.default_learning_rate(preset))

@@ -1,4 +1,4 @@
-"""Per-tag decision thresholds (mtat.thresholds): the rule, the rare-tag fallback, test-split independence."""
+"""Per-tag decision thresholds (mtat.thresholds): the shrinkage rule, degenerate inputs, test-split independence."""
 from __future__ import annotations
 
 import numpy as np
@@ -35,23 +35,90 @@ def test_f1_optimal_threshold_is_the_best_f1_and_separates_clean_data():
         assert f1 == pytest.approx(2 * (pred & (y > 0)).sum() / (pred.sum() + y.sum()))
 
 
-def test_rare_tags_fall_back_to_the_global_threshold_and_are_flagged():
+def _draw(rng, n, offsets, rate=0.2, separation=2.0):
+    """``n`` clips of ``len(offsets)`` tags: logit = separation * (label - 1/2) + the tag's offset + noise."""
+    y = (rng.random((n, len(offsets))) < rate).astype(float)
+    z = separation * (y - 0.5) + np.asarray(offsets) + rng.normal(0, 1, y.shape)
+    return 1 / (1 + np.exp(-z)), y
+
+
+def _micro_f1(p, y, t):
+    pred = p >= t
+    return 2 * (pred & (y > 0.5)).sum() / (pred.sum() + (y > 0.5).sum())
+
+
+def test_thresholds_shrink_each_tags_own_towards_the_global_one_by_its_positives():
     rng = np.random.default_rng(1)
     n = 60
     labels = np.zeros((n, 3))
     labels[:20, 0] = 1          # common
-    labels[:2, 1] = 1           # rare: 2 positives < MIN_POSITIVES
+    labels[:2, 1] = 1           # 2 positives
     probs = np.clip(labels * 0.5 + rng.random((n, 3)) * 0.5, 0, 1)
-    chosen = th.choose_thresholds(probs, labels, ["a", "b", "c"])
-    assert chosen["rare"] == ["b", "c"]  # c has no positive at all
-    assert chosen["thresholds"]["b"] == chosen["thresholds"]["c"] == chosen["global_threshold"]
-    assert chosen["details"]["a"] == {"positives": 20, "f1": chosen["details"]["a"]["f1"], "rare": False}
-    assert chosen["thresholds"]["a"] == pytest.approx(th.f1_optimal_threshold(probs[:, 0], labels[:, 0])[0], abs=1e-6)
-    assert chosen["global_threshold"] == pytest.approx(th.f1_optimal_threshold(probs, labels)[0], abs=1e-6)
-    info = th.threshold_info(probs, labels, ["a", "b", "c"])
-    assert info["threshold_fallback"] == ["b", "c"] and info["threshold_split"] == "eval"
-    assert "F1-optimal" in info["threshold_rule"] and info["threshold_examples"] == n
+    tags = ["a", "b", "c"]      # c has no positive at all
+    own = th.own_thresholds(probs, labels)
+    g = th.f1_optimal_threshold(probs, labels)[0]
+    chosen = th.choose_thresholds(probs, labels, tags, strength=4.0)
+    want = [20 / 24 * own[0] + 4 / 24 * g, 2 / 6 * own[1] + 4 / 6 * g, g]
+    assert [chosen["thresholds"][t] for t in tags] == pytest.approx(want, abs=1e-6)
+    assert chosen["rare"] == ["b", "c"] and chosen["strength"] == 4.0  # w 1/3 and 0 < 1/2
+    assert chosen["details"]["a"] == {"positives": 20, "weight": pytest.approx(20 / 24, abs=1e-6),
+                                      "f1": chosen["details"]["a"]["f1"], "rare": False}
+    assert chosen["global_threshold"] == pytest.approx(g, abs=1e-6)
+    own_only = th.choose_thresholds(probs, labels, tags, strength=0.0)  # K 0: own thresholds, c still global
+    assert [own_only["thresholds"][t] for t in tags] == pytest.approx([own[0], own[1], g], abs=1e-6)
+    assert own_only["rare"] == ["c"]
+    one = th.choose_thresholds(probs, labels, tags, strength=np.inf)  # K infinite: one global threshold
+    assert set(one["thresholds"].values()) == {one["global_threshold"]} and one["rare"] == tags
+    info = th.threshold_info(probs, labels, tags)
+    assert info["threshold_fallback"] == [t for t in tags if info["threshold_details"][t]["rare"]]
+    strength = th.cv_strength(probs, labels)  # infinite here: stored as null
+    assert info["threshold_shrinkage"] == (None if np.isinf(strength) else strength)
+    assert info["threshold_split"] == "eval"
+    assert "F1-optimal" in info["threshold_rule"] and "cross-validation" in info["threshold_rule"]
+    assert info["threshold_examples"] == n
     assert thresholds_of(info) == info["thresholds"] and thresholds_of({"tags": ["a"]}) is None
+
+
+def test_cross_validation_keeps_own_thresholds_for_tags_on_different_scales():
+    """Tags scoring on different scales: one global threshold is poor and cross-validation inside the
+    validation split keeps the tags' own thresholds (small K); on a fresh test draw they win clearly."""
+    rng = np.random.default_rng(0)
+    offsets = np.linspace(-2.5, 1.5, 8)
+    val_p, val_y = _draw(rng, 200, offsets)
+    test_p, test_y = _draw(rng, 4000, offsets)
+    tags = [f"t{k}" for k in range(8)]
+    chosen = th.choose_thresholds(val_p, val_y, tags)
+    assert chosen["strength"] <= 5
+    shrunk = _micro_f1(test_p, test_y, th.threshold_vector(tags, chosen["thresholds"]))
+    assert shrunk > _micro_f1(test_p, test_y, chosen["global_threshold"]) + 0.1  # 0.70 vs 0.51
+
+
+def test_cross_validation_keeps_the_global_threshold_for_tags_on_one_scale():
+    """Tags on one scale: the tags' own thresholds only add noise; cross-validation shrinks them to
+    (nearly) the global one, which does as well as the global threshold and better than their own."""
+    rng = np.random.default_rng(0)
+    val_p, val_y = _draw(rng, 200, np.zeros(8))
+    test_p, test_y = _draw(rng, 4000, np.zeros(8))
+    tags = [f"t{k}" for k in range(8)]
+    chosen = th.choose_thresholds(val_p, val_y, tags)
+    assert chosen["strength"] >= 50
+    shrunk = _micro_f1(test_p, test_y, th.threshold_vector(tags, chosen["thresholds"]))
+    assert shrunk == pytest.approx(_micro_f1(test_p, test_y, chosen["global_threshold"]), abs=0.002)
+    assert shrunk > _micro_f1(test_p, test_y, th.own_thresholds(val_p, val_y)) + 0.005  # 0.710 vs 0.703
+
+
+def test_degenerate_validation_data():
+    tags = ["a", "b"]
+    none = th.choose_thresholds(np.array([[0.2, 0.7], [0.4, 0.1], [0.9, 0.3]]), np.zeros((3, 2)), tags)
+    assert none["rare"] == tags and set(none["thresholds"].values()) == {none["global_threshold"]}
+    assert none["global_threshold"] > 0.9  # no positives anywhere: nothing applies
+    single = th.choose_thresholds(np.array([[0.8, 0.1]]), np.array([[1, 0]]), tags)
+    assert single["strength"] == np.inf and single["rare"] == tags  # one clip: no cross-validation
+    flat = th.threshold_info(np.full((10, 2), 0.5), np.eye(10, 2), tags)  # every score equal
+    assert all(np.isfinite(list(flat["thresholds"].values())))
+    assert th.cv_strength(np.full((10, 2), 0.5), np.eye(10, 2)) == np.inf  # ties: the stronger shrinkage
+    with pytest.raises(ValueError):
+        th.choose_thresholds(np.zeros((0, 2)), np.zeros((0, 2)), tags)
 
 
 def test_applying_and_scores_at():

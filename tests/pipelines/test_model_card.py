@@ -57,7 +57,7 @@ def card():
     rng = np.random.default_rng(0)
     tags = ["guitar", "piano", "rock music", "a<b"]
     val_y = (rng.random((40, 4)) < [0.5, 0.4, 0.3, 0.0]).astype(float)
-    val_y[:2, 3] = 1  # 2 validation positives: rare
+    val_y[:2, 3] = 1  # 2 validation positives
     val_p = np.clip(val_y * 0.5 + rng.random((40, 4)) * 0.5, 0, 1)
     test_y = (rng.random((60, 4)) < [0.5, 0.4, 0.3, 0.05]).astype(float)
     test_p = np.clip(test_y * 0.5 + rng.random((60, 4)) * 0.5, 0, 1)
@@ -82,7 +82,9 @@ def test_card_json_has_every_section(card):
     assert card["data"]["examples"]["test"] == 60 and card["data"]["rejects_by_reason"] == {"corrupt_audio": 1}
     assert card["data"]["tag_positives"]["piano"]["train"] == 11 and card["data"]["tag_positives"]["a<b"]["eval"] == 2
     assert card["training"]["cpu"] == "Test CPU" and card["gate"]["blessed"] is True
-    assert card["thresholds"]["fallback"] == ["a<b"] and card["quality"]["per_tag"]["a<b"]["rare"] is True
+    rare = [t for t, v in card["quality"]["per_tag"].items() if v["rare"]]
+    assert card["thresholds"]["fallback"] == rare and "a<b" in rare  # 2 validation positives: rare
+    assert card["thresholds"]["shrinkage"] is None or card["thresholds"]["shrinkage"] > 2
     assert set(card["quality"]["reliability"]) == {"guitar", "piano", "rock music"}  # >= 5 test positives
     assert card["intended_use"] and card["limits"]
     json.dumps(card)  # JSON-serialisable
@@ -115,3 +117,11 @@ def test_card_html_numbers_match_the_json(card, tmp_path):
         else:
             assert shown == str(value), key
     assert checked >= 4 * 6
+
+
+def test_summary_lines_name_the_shrinkage_and_both_global_thresholds(card):
+    q = {k: card["quality"][k] for k in ("examples", "micro", "macro_f1", "validation_global", "best_global")}
+    text = model_card.format_threshold_quality({**q, "shrinkage": 20.0})
+    assert "(shrinkage K 20)" in text and f"micro F1 {q['micro']['f1']:.4f}" in text
+    assert f"validation's {q['validation_global']['threshold']:.3f}" in text and "upper bound" in text
+    assert "shrinkage" not in model_card.format_threshold_quality({**q, "shrinkage": None})
