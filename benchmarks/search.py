@@ -30,8 +30,9 @@ more were already in the measured file and were dropped), before the matcher rea
 ``blind13`` (63) and ``blind14`` (81) after it (31 more dropped as repeats), ``blind15`` (62) and
 ``blind16`` (71) after kinds were ruled out by negations (27 more dropped). Their first looks are in
 results.md, and they are dev sets since. ``search_queries_unseen.json`` holds the
-sets nobody has measured yet (:data:`UNSEEN_SPLITS`): the next search change reports its first look
-on them, then they move into ``search_queries.json``. A song is
+sets nobody has measured yet (:data:`UNSEEN_SPLITS`; ``blind17`` (75) and ``blind18`` (66), written the
+same way after blind16 joined dev, 44 more dropped as repeats): the next search change reports its
+first look on them, then they move into ``search_queries.json``. A song is
 relevant to a query when the style the generator rendered it in is in the query's set; the style of
 the k-th row of a generated set's CSV is :func:`sample_music.style_of` ``(k)``. Queries that name
 only tempo or loudness (``"slow and quiet"``, ``"not loud"``: :data:`RENDERED_ATTRIBUTES`) carry

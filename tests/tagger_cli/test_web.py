@@ -1102,7 +1102,7 @@ def test_browser_low_confidence_says_how_the_query_was_read(server, browser, mon
 
     service = server.service
     real = service.search
-    confidence = {"piano slow": 0.3, "piano": 0.9}
+    confidence = {"piano slow": 0.3, "piano": 0.9, "rainy attic daydream": 0.3}
     monkeypatch.setattr(service, "cached_search", lambda query, top=10, include_short=False, filters=None: None)
     monkeypatch.setattr(service, "search", lambda query, top=10, include_short=False, filters=None: {
         **real(query, top), "confidence": confidence[query], "low_confidence": confidence[query] < LOW_CONFIDENCE})
@@ -1110,6 +1110,12 @@ def test_browser_low_confidence_says_how_the_query_was_read(server, browser, mon
     _wait(browser, lambda d: _css(d, "#unsure")[0].is_displayed(), "the notice")
     assert _css(browser, "#unsure")[0].text == "Not sure what this means — read as: piano, slow"
     browser.save_screenshot("/tmp/chips-unsure.png")
+    free = real("rainy attic daydream")
+    browser.get(server.url + "/?q=rainy+attic+daydream")
+    _wait(browser, lambda d: _css(d, "#unsure")[0].is_displayed() and "music like" in _css(d, "#unsure")[0].text, "the notice")
+    kinds = ", ".join(k["kind"] for k in free["kinds"])
+    assert free["kinds"] and _css(browser, "#unsure")[0].text.startswith(
+        f"Not sure what this means — read as: music like {kinds}; tags {free['matched_tags'][0]['tag']}")
     browser.get(server.url + "/?q=piano")
     _wait(browser, lambda d: len(_songs(d)) == 10 and _chip_labels(d) == ["piano 1.00"], "results")
     assert not _css(browser, "#unsure")[0].is_displayed()

@@ -368,15 +368,16 @@ function animatePlayhead() {
 
 // The chips of the search on screen (null: no search, the chips and the tag picker are hidden).
 // lowConfidence: the API's "low_confidence" (confidence below the library's LOW_CONFIDENCE, the line
-// `search --explain` uses too): the page then says how it read the query.
-function showMatched(matched, lowConfidence) {
+// `search --explain` uses too): the page then says how it read the query (the kinds of music, then the tags).
+function showMatched(matched, lowConfidence, kinds) {
   const box = $("matched");
   box.replaceChildren();
   $("refine").hidden = matched === null;
   chips = (matched || []).map((m) => ({ tag: m.tag, weight: m.similarity, negated: !!m.negated }));
   const unsure = $("unsure");
   unsure.hidden = !(lowConfidence === true && chips.length);
-  unsure.textContent = unsure.hidden ? "" : `Not sure what this means — read as: ${chips.map(chipLabel).join(", ")}`;
+  const like = (kinds || []).length ? `music like ${kinds.map((k) => k.kind).join(", ")}; tags ` : "";
+  unsure.textContent = unsure.hidden ? "" : `Not sure what this means — read as: ${like}${chips.map(chipLabel).join(", ")}`;
   for (const option of $("add-tag").options) option.disabled = chips.some((c) => c.tag === option.value);
   if (!chips.length) return;
   box.append("Tags: ");
@@ -449,7 +450,7 @@ async function runSearch(params, top) {
   status.textContent = "searching…";
   try {
     const res = await getJSON(`/api/search?${queryString({ ...params, top, ...shortParam(), ...filterParams() })}`);
-    showMatched(res.matched_tags, res.low_confidence && !res.named);  // a named song: the query was understood
+    showMatched(res.matched_tags, res.low_confidence && !res.named, res.kinds);  // a named song: the query was understood
     showSongs(res.results, "search", res.results.length >= top && top < MAX_TOP);
     const n = res.results.length;
     if (res.like) {
