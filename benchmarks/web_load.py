@@ -352,6 +352,9 @@ def main(argv=None) -> int:
     p.add_argument("--concurrency", type=int, default=CONCURRENCY)
     p.add_argument("--timeout", type=float, default=600.0, help="seconds per phase (and for start-up)")
     a = p.parse_args(argv)
+    for name in ("songs", "searches", "uploads", "concurrency"):
+        if getattr(a, name) < 1:
+            p.error(f"--{name} must be at least 1, got {getattr(a, name)}")
     res = run(a.songs, a.searches, a.uploads, a.concurrency, a.timeout)
     publish("web_load", res, markdown)
     return 0
