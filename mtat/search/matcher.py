@@ -239,11 +239,15 @@ class TagMatcher:
         uncovered = [w for i, w in enumerate(text) if i not in covered and i not in negated
                      and w not in literal_words and w not in FILLER_WORDS]
         positive = [w for k, w in enumerate(text) if k not in negated and w not in FILLER_WORDS]
+        joint_text = " ".join(positive) or " ".join(content)
+        if self.kind_table.texts:  # every text of the query in one encoder pass (kept in the memo)
+            named = sum(c.how == "word" for c in chosen.values())
+            by_alias = uncovered or not (chosen or literal) or (named >= 2 and positive)
+            self.encode([*([QUERY_TEMPLATE.format(joint_text)] if by_alias else []), phrase_text(joint_text), joint_text])
         self._reweight(" ".join(positive), chosen)
         embedded = None
         if uncovered or not (chosen or literal):
             embedded = self._add_embedded(" ".join(positive or content), chosen, literal)
-        joint_text = " ".join(positive) or " ".join(content)
         reading = [WordReading(w, *(read.get(i) or (("tag", 1.0) if w in literal_words else ("embedding", embedded or 0.0))),
                                typo=w in typos, known=not w.isalpha() or self.speller.is_english(w))
                    for i, w in enumerate(text) if w not in _NOT_CONTENT]
