@@ -21,22 +21,10 @@ def _tone(path: Path, seconds: float, fmt: str, subtype: str | None = None) -> P
     return path
 
 
-def _tag(path: Path, **tags: str) -> Path:
-    import mutagen
-
-    f = mutagen.File(str(path), easy=True)
-    if f.tags is None:
-        f.add_tags()
-    for key, value in tags.items():
-        f.tags[key] = value
-    f.save()
-    return path
-
-
-def test_read_file_tags_of_each_container(tmp_path):
-    mp3 = _tag(_tone(tmp_path / "a.mp3", 1, "MP3"), title="Harbour Lights", artist="Mira Okafor", album="Night Ferries")
-    flac = _tag(_tone(tmp_path / "b.flac", 1, "FLAC"), title="Glass Orchard", artist="  Mira\n Okafor ")
-    ogg = _tag(_tone(tmp_path / "c.ogg", 1, "OGG", "VORBIS"), title="Tide", album="Night Ferries")
+def test_read_file_tags_of_each_container(tmp_path, write_tags):
+    mp3 = write_tags(_tone(tmp_path / "a.mp3", 1, "MP3"), title="Harbour Lights", artist="Mira Okafor", album="Night Ferries")
+    flac = write_tags(_tone(tmp_path / "b.flac", 1, "FLAC"), title="Glass Orchard", artist="  Mira\n Okafor ")
+    ogg = write_tags(_tone(tmp_path / "c.ogg", 1, "OGG", "VORBIS"), title="Tide", album="Night Ferries")
     wav = _tone(tmp_path / "d.wav", 1, "WAV")
     text = tmp_path / "notes.mp3"
     text.write_text("not audio\n" * 20)
@@ -47,15 +35,15 @@ def test_read_file_tags_of_each_container(tmp_path):
         assert read_file_tags(str(untagged)) == {"title": None, "artist": None, "album": None}
 
 
-def test_index_stores_file_tags_and_old_catalogs_gain_them(pushed_model, tmp_path, capsys):
+def test_index_stores_file_tags_and_old_catalogs_gain_them(pushed_model, tmp_path, capsys, write_tags):
     import pyarrow.parquet as pq
 
     from mtat.search.catalog import FILE_TAG_COLUMNS, META_KEY, read_catalog
 
     music = tmp_path / "music"
     music.mkdir()
-    _tag(_tone(music / "a.mp3", 4, "MP3"), title="Harbour Lights", artist="Mira Okafor", album="Night Ferries")
-    _tag(_tone(music / "b.flac", 4, "FLAC"), title="Glass Orchard")
+    write_tags(_tone(music / "a.mp3", 4, "MP3"), title="Harbour Lights", artist="Mira Okafor", album="Night Ferries")
+    write_tags(_tone(music / "b.flac", 4, "FLAC"), title="Glass Orchard")
     _tone(music / "c.wav", 4, "WAV")
     out = str(tmp_path / "catalog.parquet")
     args = ["index", str(music), "--out", out, "--model", pushed_model, "--no-progress", "--workers", "1"]

@@ -39,14 +39,14 @@ UPLOAD_LIMIT_MB = 1.0
 
 
 @pytest.fixture(scope="module")
-def web_catalog(pushed_model, catalog_audio_dir, tmp_path_factory):
+def web_catalog(pushed_model, catalog_audio_dir, tmp_path_factory, write_tags):
     """``index`` over a copy of the shared songs, one renamed to contain HTML markup."""
     root = tmp_path_factory.mktemp("web_music")
     library = root / "music"
     shutil.copytree(catalog_audio_dir, library)
     files = sorted(library.rglob("*.mp3"))
     for k, tags in FILE_TAGS.items():
-        write_id3(files[k], tags)
+        write_tags(files[k], **tags)
     files[0].rename(files[0].with_name(MARKUP_NAME))
     out = str(root / "catalog.parquet")
     assert main(["index", str(library), "--out", out, "--model", pushed_model, "--no-progress", "--workers", "1"]) == 0
@@ -69,18 +69,6 @@ def server(service, tmp_path_factory):
     app = create_app(service, max_upload_mb=UPLOAD_LIMIT_MB, upload_dir=str(uploads))
     with serve_in_thread(app) as url:
         yield SimpleNamespace(url=url, uploads=uploads, service=service, catalog=service.catalog)
-
-
-def write_id3(path: Path, tags: dict[str, str]) -> None:
-    """Write ``tags`` ({"title", "artist", "album"}) into the MP3 ``path`` as ID3 frames."""
-    import mutagen
-
-    f = mutagen.File(str(path), easy=True)
-    if f.tags is None:
-        f.add_tags()
-    for key, value in tags.items():
-        f.tags[key] = value
-    f.save()
 
 
 def _raw_get(url: str, path: str, headers: dict | None = None) -> tuple[int, dict, bytes]:
