@@ -148,3 +148,16 @@ def test_a_negated_tag_rules_out_the_kinds_that_lean_on_it(matchers, perfect):
     kinds_, blocked = full.read_kinds("calm evening", {full.parser.group["vocal"]})
     assert {"pop", "opera", "choir"}.isdisjoint(k.name for k in kinds_)
     assert {full.parser.group[t] for t in ("pop", "opera", "choir")} <= blocked
+
+
+def test_a_generic_tag_named_among_free_words_weighs_less_than_in_a_tag_query(matchers):
+    """"monks singing in a stone abbey": "singing" says how the music sounds, the other words what it is."""
+    from mtat.search.matcher import NAMED_GENERIC_WEIGHT
+
+    full, _ = matchers
+    phrase = {m.tag: m.similarity for m in full.match("monks singing in a stone abbey").matches}
+    assert phrase["singing"] == pytest.approx(NAMED_GENERIC_WEIGHT) and NAMED_GENERIC_WEIGHT < 1
+    assert max(phrase, key=phrase.get) in ("choir", "choral")
+    tags = full.match("singing slow")
+    assert tags.kind == "tags" and [(m.tag, m.similarity) for m in tags.matches] == [("singing", 1.0), ("slow", 1.0)]
+    assert {m.tag: m.similarity for m in full.match("piano for a rainy afternoon").matches}["piano"] == 1.0  # not generic
