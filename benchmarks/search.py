@@ -32,8 +32,9 @@ more were already in the measured file and were dropped), before the matcher rea
 ``blind18`` (66) after that, ``blind19`` (73) and ``blind20`` (68, a third of each on less common
 situations) after generic tags named among free words were weighted down (73 more dropped). Their
 first looks are in results.md, and they are dev sets since. ``search_queries_unseen.json`` holds the
-sets nobody has measured yet (:data:`UNSEEN_SPLITS`): the next search change reports its first look on
-them, then they move into ``search_queries.json``. A song is
+sets nobody has measured yet (:data:`UNSEEN_SPLITS`: ``blind21`` and ``blind22``, written the same way
+after blind20 joined dev, a third on less common situations): the next search change reports its
+first look on them, then they move into ``search_queries.json``. A song is
 relevant to a query when the style the generator rendered it in is in the query's set; the style of
 the k-th row of a generated set's CSV is :func:`sample_music.style_of` ``(k)``. Queries that name
 only tempo or loudness (``"slow and quiet"``, ``"not loud"``: :data:`RENDERED_ATTRIBUTES`) carry
