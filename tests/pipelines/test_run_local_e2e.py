@@ -2,6 +2,7 @@
 import glob
 import json
 import os
+import re
 
 import numpy as np
 import pytest
@@ -209,7 +210,69 @@ def test_thresholds_come_from_the_validation_split_and_the_card_is_pushed(run):
     train_y = np.array([list(e.features.feature["labels"].int64_list.value) for e in _test_examples(run, "train")])
     assert {t: d["train"] for t, d in card["data"]["tag_positives"].items()} == {
         t: int(train_y[:, label_tags.index(t)].sum()) for t in tags}
-    assert "<svg" in open(summary["model_card"]).read() or not card["quality"]["reliability"]
+    page = open(summary["model_card"]).read()
+    assert "<svg" in page or not card["quality"]["reliability"]
+    # the page shows the JSON's numbers: per-tag F1 at the thresholds, micro F1 vs one global threshold
+    cells = dict(re.findall(r'<td data-key="([^"]+)">([^<]*)</td>', page))
+    for tag in tags:
+        f1 = card["quality"]["per_tag"][tag]["f1"]
+        assert cells[f"quality.per_tag.{tag}.f1"] == ("–" if f1 is None else f"{f1:.4f}"), tag
+    for key in ("micro", "validation_global", "best_global"):
+        assert float(cells[f"quality.{key}.f1"]) == pytest.approx(card["quality"][key]["f1"], abs=5e-5), key
+    # the pipeline's ModelCardWriter step wrote it and recorded where
+    record = _model_card_artifact(run)
+    assert record.custom_properties["written"].int_value == 1
+    assert record.custom_properties["model_card"].string_value == summary["model_card"]
+
+
+def _metadata_store(run):
+    from ml_metadata.metadata_store import metadata_store
+    from tfx import v1 as tfx
+
+    path = str(run["dir"] / "pipeline" / "metadata.sqlite")
+    return metadata_store.MetadataStore(tfx.orchestration.metadata.sqlite_metadata_connection_config(path))
+
+
+def _model_card_artifact(run):
+    [artifact] = _metadata_store(run).get_artifacts_by_type("ModelCard")
+    return artifact
+
+
+def test_a_model_that_was_not_pushed_gets_no_card(run, tmp_path):
+    """The ModelCardWriter executor on the run's artifacts, with a blessing and a push that say no."""
+    from tfx.types import standard_artifacts
+
+    from components.audio_example_gen.component import AudioRejects
+    from components.model_card_writer import executor
+    from components.model_card_writer.component import ModelCard
+    from pipelines.model_card import read_record
+
+    store = _metadata_store(run)
+
+    def latest(artifact_cls):
+        artifact = artifact_cls()
+        found = store.get_artifacts_by_type(artifact.type_name)
+        artifact.set_mlmd_artifact(max(found, key=lambda a: a.id))
+        return artifact
+
+    blessing, pushed = standard_artifacts.ModelBlessing(), standard_artifacts.PushedModel()
+    blessing.uri, pushed.uri = str(tmp_path / "blessing"), str(tmp_path / "pushed")
+    blessing.set_int_custom_property("blessed", 0)
+    pushed.set_int_custom_property("pushed", 0)
+    out = ModelCard()
+    out.uri = str(tmp_path / "card")
+    serving = run["dir"] / "serving"
+    before = sorted(str(p) for p in serving.rglob("*"))
+    executor.Executor().Do(
+        {"examples": [latest(standard_artifacts.Examples)], "rejects": [latest(AudioRejects)],
+         "model": [latest(standard_artifacts.Model)], "evaluation": [latest(standard_artifacts.ModelEvaluation)],
+         "blessing": [blessing], "pushed_model": [pushed]},
+        {"model_card": [out]}, {"min_auc": 0.0, "max_regression": None})
+    assert sorted(str(p) for p in serving.rglob("*")) == before  # nothing written
+    record = read_record(out.uri)
+    assert record["model_card"] is None and "not pushed (not blessed)" in record["message"]
+    assert record["thresholds"] == run["summary"]["thresholds"]  # the test split is still scored
+    assert out.get_int_custom_property("written") == 0 and out.get_string_custom_property("model_card") == ""
 
 
 def test_serving_default_with_tf_serving_json(run, sample_root):
