@@ -2,7 +2,8 @@
 
 ``components.AudioRejects`` and ``components.ModelCard`` are the import paths Kubeflow V2 uses for
 the custom artifact types: its compiler names a custom type ``<module>.<Class>`` and the container
-imports the class by that name (see ``pipelines/run_kubeflow.py``). Resolved lazily, so importing this package loads no TFX.
+imports the class by that name (see ``pipelines/run_kubeflow.py``). Resolved lazily, so importing
+this package loads no TFX.
 """
 
 

@@ -315,3 +315,62 @@ def test_rerun_reuses_the_cache(run, capsys):
     out = capsys.readouterr().out
     assert "AudioExampleGen done" in out and "(cached)" in out
     assert "Trainer done" in out and out.count("(cached)") >= 6
+
+
+def test_kubeflow_card_step_writes_the_same_card(run, sample_root, tmp_path):
+    """The compiled ModelCardWriter task through TFX's KFP container entrypoint, on the run's
+    artifacts and a copy of its pushed version: the card the local run wrote, but for the time."""
+    import shutil
+
+    from google.protobuf import json_format
+    from kfp.pipeline_spec import pipeline_spec_pb2
+    from tfx.orchestration.kubeflow.v2.container import kubeflow_v2_run_executor
+
+    from mtat.model_info import model_card_path
+    from pipelines import results, run_kubeflow
+
+    compiled = tmp_path / "mtat_pipeline.json"
+    assert run_kubeflow.main(["--image", "img:1", "--pipeline-root", str(tmp_path / "root"), "--data-root",
+                              sample_root, "--min-auc", "0.0", "--output", str(compiled)]) == 0
+    spec = json_format.ParseDict(json.loads(compiled.read_text())["pipelineSpec"], pipeline_spec_pb2.PipelineSpec())
+    task = spec.root.dag.tasks["ModelCardWriter"]
+    component = spec.components[task.component_ref.name]
+    config = pipeline_spec_pb2.PipelineDeploymentConfig()
+    json_format.ParseDict(json_format.MessageToDict(spec.deployment_spec), config)
+    container = config.executors[component.executor_label].container
+
+    version = _version_dir(run)
+    copy = tmp_path / "serving" / "tagger" / os.path.basename(version)
+    shutil.copytree(version, copy, ignore=shutil.ignore_patterns("model_card.*"))
+    metadata_path, root = str(run["dir"] / "pipeline" / "metadata.sqlite"), str(run["dir"] / "pipeline")
+    uris = {key: results.latest_artifact_uri(metadata_path, type_name, root) for key, type_name in (
+        ("examples", "Examples"), ("rejects", "AudioRejects"), ("model", "Model"), ("evaluation", "ModelEvaluation"),
+        ("blessing", "ModelBlessing"), ("pushed_model", "PushedModel"))}
+    metadata = {"examples": {"split_names": '["train", "eval", "test"]'}, "blessing": {"blessed": 1.0},
+                "pushed_model": {"pushed": 1.0, "pushed_destination": str(copy)}}
+
+    def artifacts(definitions, uri_of, meta=None):
+        return {key: {"artifacts": [{"name": f"projects/p/artifacts/{key}", "uri": uri_of(key),
+                                     "type": json_format.MessageToDict(value.artifact_type),
+                                     "metadata": (meta or {}).get(key, {})}]}
+                for key, value in definitions.artifacts.items()}
+
+    out = tmp_path / "out"
+    executor_input = {
+        "inputs": {"parameterValues": {k: json_format.MessageToDict(v.runtime_value.constant)
+                                       for k, v in task.inputs.parameters.items()},
+                   "artifacts": artifacts(component.input_definitions, uris.get, metadata)},
+        "outputs": {"outputFile": str(out / "executor_output.json"),
+                    "artifacts": artifacts(component.output_definitions, lambda key: str(out / key))},
+    }
+    args = [json.dumps(executor_input) if a == "{{$}}" else a for a in container.args]
+    kubeflow_v2_run_executor.main(kubeflow_v2_run_executor._parse_flags(args))
+
+    output = json.loads((out / "executor_output.json").read_text())
+    recorded = output["artifacts"]["model_card"]["artifacts"][0]["metadata"]
+    assert recorded["written"] == 1 and recorded["model_card"] == model_card_path(str(copy))
+    here = json.load(open(model_card_path(str(copy), "model_card.json")))
+    local = json.load(open(model_card_path(version, "model_card.json")))
+    for card in (here, local):
+        del card["model"]["dir"], card["model"]["card_written_at"]
+    assert here == local
