@@ -1,8 +1,9 @@
 """Custom TFX components of the MTAT pipeline.
 
-``components.AudioRejects`` is the import path Kubeflow V2 uses for the rejects artifact type: its
-compiler names a custom type ``<module>.<Class>`` and the container imports the class by that
-name (see ``pipelines/run_kubeflow.py``). Resolved lazily, so importing this package loads no TFX.
+``components.AudioRejects`` and ``components.ModelCard`` are the import paths Kubeflow V2 uses for
+the custom artifact types: its compiler names a custom type ``<module>.<Class>`` and the container
+imports the class by that name (see ``pipelines/run_kubeflow.py``). Resolved lazily, so importing
+this package loads no TFX.
 """
 
 
@@ -11,4 +12,8 @@ def __getattr__(name: str):
         from components.audio_example_gen.component import AudioRejects
 
         return AudioRejects
+    if name == "ModelCard":
+        from components.model_card_writer.component import ModelCard
+
+        return ModelCard
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

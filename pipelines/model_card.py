@@ -1,6 +1,6 @@
 """The decision thresholds on the test split, and the model card of a pushed version.
 
-After a run, :func:`test_quality` scores the Trainer's model on the **test** split (the
+:func:`threshold_quality` scores the Trainer's model on the **test** split (the
 ``serving_examples`` signature over ``Split-test``, the Evaluator's input) and measures, at the
 per-tag thresholds the Trainer chose on the validation split (``model_info.json``, see
 :mod:`mtat.thresholds`): per-tag precision / recall / F1, micro F1 over every (clip, tag) pair,
@@ -11,8 +11,9 @@ bound: chosen on the data it is scored on). ROC-AUC / PR-AUC are TFMA's (the gat
 :func:`build_card` gathers data, training, thresholds, quality, the gate's decision, intended use
 and limits into one dict (``assets.extra/model_card.json``), :func:`render_html` turns it into a
 self-contained page (``assets.extra/model_card.html``: inline CSS and SVG reliability diagrams,
-nothing fetched). ``run_local.py`` writes both into the pushed version folder once the Pusher has
-pushed it (TF Serving ignores ``assets.extra``).
+nothing fetched). The pipeline's ModelCardWriter step (:func:`write_step`, after the Pusher, in the
+local and the Kubeflow runs alike) writes both into the pushed version folder (TF Serving ignores
+``assets.extra``); :func:`after_run` reads its record into the local run summary.
 """
 from __future__ import annotations
 
@@ -352,39 +353,99 @@ def write_card(model_dir: str, card: dict[str, Any]) -> str:
     return path
 
 
-def after_run(summary: dict[str, Any], *, metadata_path: str, pipeline_root: str, examples_uri: str,
-              min_auc: float | None = None, max_regression: float | None = None) -> None:
-    """Add ``thresholds`` (:func:`threshold_quality` of the run's model on the test split) to the
-    run ``summary`` and, when the model was pushed, write its card into the pushed version folder
-    (``summary["model_card"]``). A model without thresholds gets a card without F1 numbers."""
-    from mtat.model_info import read_model_info
-    from pipelines.results import latest_artifact_uri
+def gate_decision(metrics: dict[str, Any], blessed: bool, min_auc: float | None,
+                  max_regression: float | None) -> dict[str, Any]:
+    """The card's ``gate`` section: the Evaluator's decision and the settings it was made with."""
+    baseline = metrics.get("baseline_macro_roc_auc")
+    return {"blessed": blessed, "min_auc": min_auc, "max_regression": max_regression,
+            "candidate_macro_roc_auc": _r(metrics.get("macro_roc_auc")), "baseline_macro_roc_auc": _r(baseline),
+            "decision": ("blessed and pushed: macro ROC-AUC on the test split passed the gate" if blessed
+                         else "not blessed") + ("" if baseline is not None
+                                                else "; no earlier blessed model to compare with")}
 
-    model_uri = latest_artifact_uri(metadata_path, "Model", pipeline_root)
-    if not model_uri or not summary.get("metrics"):
-        return
-    model_dir = os.path.join(model_uri, "Format-Serving")
+
+def summary_thresholds(quality: dict[str, Any] | None, info: dict[str, Any]) -> dict[str, Any] | None:
+    """The run summary's ``thresholds`` entry (:func:`format_threshold_quality` prints it)."""
+    if not quality:
+        return None
+    out = {k: quality[k] for k in ("examples", "micro", "macro_f1", "validation_global", "best_global")}
+    out["per_tag_f1"] = {t: v["f1"] for t, v in quality["per_tag"].items()}
+    out["rare"] = info.get("threshold_fallback") or []
+    out["shrinkage"] = info.get("threshold_shrinkage")
+    return out
+
+
+def write_step(*, examples_uri: str, rejects_uri: str, model_dir: str, evaluation_uri: str, blessed: bool,
+               pushed_dir: str | None, min_auc: float | None = None,
+               max_regression: float | None = None) -> dict[str, Any]:
+    """The pipeline's ModelCardWriter step (``components/model_card_writer``): score the Trainer's
+    exported model (``model_dir``) on the test split at its thresholds and, when it was pushed to
+    ``pushed_dir``, write its card there. Every path may be a bucket path (``tf.io.gfile``).
+    Returns the step's record: ``thresholds`` (:func:`summary_thresholds`), ``model_card`` (the
+    HTML path, None when nothing was pushed) and ``message``. A model without thresholds gets a
+    card without F1 numbers."""
+    from components.audio_example_gen.executor import COUNTS_FILE, REJECTS_FILE, read_counts, read_rejects
+    from mtat.model_info import read_model_info
+    from pipelines.results import read_tfma_metrics
+
     info = read_model_info(model_dir)
+    label_tags = list(info.get("label_tags") or info["tags"])
     probs, labels = split_predictions(model_dir, examples_uri, "test")
     quality = threshold_quality(probs, labels, info) if info.get("thresholds") else None
-    summary["thresholds"] = quality and {k: quality[k] for k in ("examples", "micro", "macro_f1", "validation_global",
-                                                               "best_global")}
-    if quality:
-        summary["thresholds"]["per_tag_f1"] = {t: v["f1"] for t, v in quality["per_tag"].items()}
-        summary["thresholds"]["rare"] = info.get("threshold_fallback") or []
-        summary["thresholds"]["shrinkage"] = info.get("threshold_shrinkage")
-    pushed = summary.get("pushed_model")
-    if not pushed:
-        return
-    metrics = summary["metrics"]
-    blessed = bool(summary.get("blessed"))
-    gate = {"blessed": blessed, "min_auc": min_auc, "max_regression": max_regression,
-            "candidate_macro_roc_auc": _r(metrics.get("macro_roc_auc")),
-            "baseline_macro_roc_auc": _r(metrics.get("baseline_macro_roc_auc")),
-            "decision": ("blessed and pushed: macro ROC-AUC on the test split passed the gate" if blessed
-                         else "not blessed") + ("" if metrics.get("baseline_macro_roc_auc") is not None
-                                                else "; no earlier blessed model to compare with")}
-    train = split_positives(examples_uri, "train", info["tags"], info.get("label_tags") or info["tags"])
+    record: dict[str, Any] = {"thresholds": summary_thresholds(quality, info), "model_card": None}
+    if not pushed_dir:
+        record["message"] = ("no model card: the model was not pushed"
+                             + (" (not blessed)" if not blessed else ""))
+        return record
+    metrics = read_tfma_metrics(evaluation_uri, label_tags)
+    rejects = read_rejects(os.path.join(rejects_uri, REJECTS_FILE))
+    summary = {"examples": read_counts(os.path.join(rejects_uri, COUNTS_FILE)), "metrics": metrics,
+               "rejects": [{k: r[k] for k in ("clip_id", "path", "reason", "message")} for r in rejects],
+               "blessed": blessed}
+    train = split_positives(examples_uri, "train", info["tags"], label_tags)
     card = build_card(info=info, summary=summary, quality=quality, test_labels=labels, test_probabilities=probs,
-                      model_dir=pushed, gate=gate, train_positives=train)
-    summary["model_card"] = write_card(pushed, card)
+                      model_dir=pushed_dir, gate=gate_decision(metrics, blessed, min_auc, max_regression),
+                      train_positives=train)
+    record["model_card"] = write_card(pushed_dir, card)
+    record["message"] = f"model card written to {record['model_card']}"
+    return record
+
+
+#: The ModelCardWriter step's record, in its output artifact.
+STEP_RECORD = "model_card_step.json"
+
+
+def write_record(artifact_uri: str, record: dict[str, Any]) -> str:
+    """Write the step's record (:func:`write_step`) into its output artifact; returns the path."""
+    import tensorflow as tf
+
+    path = os.path.join(artifact_uri, STEP_RECORD)
+    tf.io.gfile.makedirs(artifact_uri)
+    with tf.io.gfile.GFile(path, "w") as f:
+        f.write(json.dumps(record, indent=1))
+    return path
+
+
+def read_record(artifact_uri: str) -> dict[str, Any]:
+    """The record :func:`write_record` wrote."""
+    import tensorflow as tf
+
+    path = os.path.join(artifact_uri, STEP_RECORD)
+    if not tf.io.gfile.exists(path):
+        raise FileNotFoundError(f"{path} not found: not a ModelCardWriter output")
+    with tf.io.gfile.GFile(path) as f:
+        return json.loads(f.read())
+
+
+def after_run(summary: dict[str, Any], *, metadata_path: str, pipeline_root: str) -> None:
+    """Add the latest ModelCardWriter record to the run ``summary``: ``thresholds`` (test-split F1
+    at the model's thresholds) and, when a card was written, ``model_card`` (its HTML path)."""
+    from pipelines.results import latest_artifact_uri
+
+    uri = latest_artifact_uri(metadata_path, "ModelCard", pipeline_root)
+    if not uri:
+        return
+    record = read_record(uri)
+    summary["thresholds"] = record["thresholds"]
+    if record["model_card"]:
+        summary["model_card"] = record["model_card"]

@@ -6,6 +6,7 @@ from tfx import v1 as tfx
 from tfx.dsl.components.base import executor_spec
 
 from components.audio_example_gen.component import AudioExampleGen
+from components.model_card_writer.component import ModelCardWriter
 from components.serving_pusher import executor as serving_pusher
 from components.strict_example_validator.component import StrictExampleValidator
 from mtat.features import CLIP_ID_KEY, LABEL_KEY, MEL_CONFIG_KEY, MEL_KEY, MEL_SHAPE_KEY
@@ -26,7 +27,7 @@ EVAL_MODULE = "pipelines.eval_model_loader"
 def create_pipeline(config: PipelineConfig) -> tfx.dsl.Pipeline:
     """AudioExampleGen -> StatisticsGen -> SchemaGen (or ImportSchemaGen of ``config.schema_path``)
     -> ExampleValidator (fails the run on anomalies) -> Transform -> Trainer -> Evaluator (baseline:
-    latest blessed model) -> Pusher."""
+    latest blessed model) -> Pusher -> ModelCardWriter (the pushed version's model card)."""
     example_gen = AudioExampleGen(
         data_root=config.data_root, mel_config=config.mel, top_k=config.top_k, tags=config.tags,
         split_dir=config.split_dir, min_seconds=config.min_seconds,
@@ -71,7 +72,12 @@ def create_pipeline(config: PipelineConfig) -> tfx.dsl.Pipeline:
             custom_executor_spec=executor_spec.ExecutorClassSpec(serving_pusher.Executor),
             push_destination=tfx.proto.PushDestination(filesystem=tfx.proto.PushDestination.Filesystem(
                 base_directory=f"{config.serving_dir.rstrip('/')}/{config.model_name}")))
-        components += [c for c in (transform, trainer, baseline, evaluator, pusher) if c is not None]
+        model_card = ModelCardWriter(
+            examples=examples, rejects=example_gen.outputs["rejects"], model=trainer.outputs["model"],
+            evaluation=evaluator.outputs["evaluation"], blessing=evaluator.outputs["blessing"],
+            pushed_model=pusher.outputs["pushed_model"], min_auc=config.min_auc,
+            max_regression=config.max_regression if config.compare_to_baseline else None)
+        components += [c for c in (transform, trainer, baseline, evaluator, pusher, model_card) if c is not None]
 
     metadata = (tfx.orchestration.metadata.sqlite_metadata_connection_config(config.metadata_path)
                 if config.metadata_path else None)

@@ -213,7 +213,8 @@ def run(config: PipelineConfig, *, beam_workers: int | None = None) -> dict[str,
 
 def _summary(config: PipelineConfig) -> dict[str, Any]:
     """What the run produced: examples, rejects and tags, and unless ``data_only`` the model's metrics,
-    its F1 on the test split at its validation thresholds and the pushed version's model card."""
+    its F1 on the test split at its validation thresholds and the pushed version's model card
+    (both from the pipeline's ModelCardWriter step)."""
     from pipelines import results
 
     metadata_path, pipeline_root = config.metadata_path, config.pipeline_root
@@ -226,9 +227,8 @@ def _summary(config: PipelineConfig) -> dict[str, Any]:
                                              unseen=list(training.unseen_tags), joint=training.joint_weight > 0))
         from pipelines.model_card import after_run
 
-        # test-split F1 at the validation thresholds, and the pushed version's model card
-        after_run(summary, metadata_path=metadata_path, pipeline_root=pipeline_root, examples_uri=examples_uri,
-                  min_auc=config.min_auc, max_regression=config.max_regression if config.compare_to_baseline else None)
+        # test-split F1 at the validation thresholds and the pushed version's card (ModelCardWriter)
+        after_run(summary, metadata_path=metadata_path, pipeline_root=pipeline_root)
     return summary
 
 

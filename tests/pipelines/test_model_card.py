@@ -125,3 +125,14 @@ def test_summary_lines_name_the_shrinkage_and_both_global_thresholds(card):
     assert "(shrinkage K 20)" in text and f"micro F1 {q['micro']['f1']:.4f}" in text
     assert f"validation's {q['validation_global']['threshold']:.3f}" in text and "upper bound" in text
     assert "shrinkage" not in model_card.format_threshold_quality({**q, "shrinkage": None})
+
+
+def test_step_record_round_trip_and_gate_decision(tmp_path):
+    record = {"thresholds": None, "model_card": None, "message": "no model card: the model was not pushed"}
+    model_card.write_record(str(tmp_path / "card"), record)
+    assert model_card.read_record(str(tmp_path / "card")) == record
+    with pytest.raises(FileNotFoundError, match="not a ModelCardWriter output"):
+        model_card.read_record(str(tmp_path))
+    gate = model_card.gate_decision({"macro_roc_auc": 0.8, "baseline_macro_roc_auc": None}, True, 0.6, 0.01)
+    assert gate["decision"].endswith("no earlier blessed model to compare with") and gate["min_auc"] == 0.6
+    assert model_card.gate_decision({"baseline_macro_roc_auc": 0.7}, False, 0.6, None)["decision"] == "not blessed"

@@ -24,7 +24,7 @@ BASE = ["--image", IMAGE, "--pipeline-root", "gs://bucket/root", "--data-root", 
 #: Dependency order of the pipeline, and each task's upstream tasks (from dependentTasks).
 ORDER = ["AudioExampleGen", "StatisticsGen", "SchemaGen", "ExampleValidator", "Transform", "Trainer",
          "latest_blessed_model_resolver-model-blessing-resolver", "latest_blessed_model_resolver-model-resolver",
-         "Evaluator", "Pusher"]
+         "Evaluator", "Pusher", "ModelCardWriter"]
 UPSTREAM = {
     "AudioExampleGen": set(), "StatisticsGen": {"AudioExampleGen"}, "SchemaGen": {"StatisticsGen"},
     "ExampleValidator": {"StatisticsGen", "SchemaGen"},
@@ -32,6 +32,7 @@ UPSTREAM = {
     "Trainer": {"AudioExampleGen", "SchemaGen", "Transform"},
     "Evaluator": {"AudioExampleGen", "Trainer", "latest_blessed_model_resolver-model-resolver"},
     "Pusher": {"Trainer", "Evaluator"},
+    "ModelCardWriter": {"AudioExampleGen", "Trainer", "Evaluator", "Pusher"},
 }
 BEAM_COMPONENTS = ("AudioExampleGen", "StatisticsGen", "Transform", "Evaluator")
 
@@ -80,6 +81,25 @@ def test_every_component_in_dependency_order(gpu):
         producers = {a.task_output_artifact.producer_task for a in task.inputs.artifacts.values()}
         for before in set(task.dependent_tasks) | producers:
             assert ORDER.index(before) < ORDER.index(name), (before, name)
+
+
+def test_model_card_step_after_the_pusher_in_the_project_image(gpu):
+    _, spec = gpu
+    task = spec.root.dag.tasks["ModelCardWriter"]
+    sources = {k: (a.task_output_artifact.producer_task, a.task_output_artifact.output_artifact_key)
+               for k, a in task.inputs.artifacts.items()}
+    assert sources == {"examples": ("AudioExampleGen", "examples"), "rejects": ("AudioExampleGen", "rejects"),
+                       "model": ("Trainer", "model"), "evaluation": ("Evaluator", "evaluation"),
+                       "blessing": ("Evaluator", "blessing"), "pushed_model": ("Pusher", "pushed_model")}
+    assert (constant(spec, "ModelCardWriter", "min_auc"), constant(spec, "ModelCardWriter", "max_regression")) == (
+        0.6, 0.01)
+    component = spec.components[task.component_ref.name]
+    output = component.output_definitions.artifacts["model_card"].artifact_type.instance_schema
+    assert output.startswith("title: components.ModelCard\n")  # the container imports the type by that name
+    container = containers(spec)["ModelCardWriter"]
+    assert container.image == IMAGE
+    args = list(container.args)
+    assert args[args.index("--executor_class_path") + 1] == "components.model_card_writer.executor.Executor"
 
 
 def test_curated_schema_is_imported_and_validation_gates_training(tmp_path):
@@ -193,6 +213,7 @@ def test_cpu_trainer_one_image_direct_runner(tmp_path):
     assert "Evaluator" in spec.root.dag.tasks
     assert not [t for t in spec.root.dag.tasks if "resolver" in t]
     assert "baseline_model" not in spec.root.dag.tasks["Evaluator"].inputs.artifacts
+    assert "max_regression" not in spec.root.dag.tasks["ModelCardWriter"].inputs.parameters  # no baseline
     found = containers(spec)
     assert {c.image for c in found.values()} == {IMAGE}
     resources = found["Trainer"].resources

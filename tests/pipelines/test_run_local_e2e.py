@@ -2,6 +2,7 @@
 import glob
 import json
 import os
+import re
 
 import numpy as np
 import pytest
@@ -209,7 +210,69 @@ def test_thresholds_come_from_the_validation_split_and_the_card_is_pushed(run):
     train_y = np.array([list(e.features.feature["labels"].int64_list.value) for e in _test_examples(run, "train")])
     assert {t: d["train"] for t, d in card["data"]["tag_positives"].items()} == {
         t: int(train_y[:, label_tags.index(t)].sum()) for t in tags}
-    assert "<svg" in open(summary["model_card"]).read() or not card["quality"]["reliability"]
+    page = open(summary["model_card"]).read()
+    assert "<svg" in page or not card["quality"]["reliability"]
+    # the page shows the JSON's numbers: per-tag F1 at the thresholds, micro F1 vs one global threshold
+    cells = dict(re.findall(r'<td data-key="([^"]+)">([^<]*)</td>', page))
+    for tag in tags:
+        f1 = card["quality"]["per_tag"][tag]["f1"]
+        assert cells[f"quality.per_tag.{tag}.f1"] == ("–" if f1 is None else f"{f1:.4f}"), tag
+    for key in ("micro", "validation_global", "best_global"):
+        assert float(cells[f"quality.{key}.f1"]) == pytest.approx(card["quality"][key]["f1"], abs=5e-5), key
+    # the pipeline's ModelCardWriter step wrote it and recorded where
+    record = _model_card_artifact(run)
+    assert record.custom_properties["written"].int_value == 1
+    assert record.custom_properties["model_card"].string_value == summary["model_card"]
+
+
+def _metadata_store(run):
+    from ml_metadata.metadata_store import metadata_store
+    from tfx import v1 as tfx
+
+    path = str(run["dir"] / "pipeline" / "metadata.sqlite")
+    return metadata_store.MetadataStore(tfx.orchestration.metadata.sqlite_metadata_connection_config(path))
+
+
+def _model_card_artifact(run):
+    [artifact] = _metadata_store(run).get_artifacts_by_type("ModelCard")
+    return artifact
+
+
+def test_a_model_that_was_not_pushed_gets_no_card(run, tmp_path):
+    """The ModelCardWriter executor on the run's artifacts, with a blessing and a push that say no."""
+    from tfx.types import standard_artifacts
+
+    from components.audio_example_gen.component import AudioRejects
+    from components.model_card_writer import executor
+    from components.model_card_writer.component import ModelCard
+    from pipelines.model_card import read_record
+
+    store = _metadata_store(run)
+
+    def latest(artifact_cls):
+        artifact = artifact_cls()
+        found = store.get_artifacts_by_type(artifact.type_name)
+        artifact.set_mlmd_artifact(max(found, key=lambda a: a.id))
+        return artifact
+
+    blessing, pushed = standard_artifacts.ModelBlessing(), standard_artifacts.PushedModel()
+    blessing.uri, pushed.uri = str(tmp_path / "blessing"), str(tmp_path / "pushed")
+    blessing.set_int_custom_property("blessed", 0)
+    pushed.set_int_custom_property("pushed", 0)
+    out = ModelCard()
+    out.uri = str(tmp_path / "card")
+    serving = run["dir"] / "serving"
+    before = sorted(str(p) for p in serving.rglob("*"))
+    executor.Executor().Do(
+        {"examples": [latest(standard_artifacts.Examples)], "rejects": [latest(AudioRejects)],
+         "model": [latest(standard_artifacts.Model)], "evaluation": [latest(standard_artifacts.ModelEvaluation)],
+         "blessing": [blessing], "pushed_model": [pushed]},
+        {"model_card": [out]}, {"min_auc": 0.0, "max_regression": None})
+    assert sorted(str(p) for p in serving.rglob("*")) == before  # nothing written
+    record = read_record(out.uri)
+    assert record["model_card"] is None and "not pushed (not blessed)" in record["message"]
+    assert record["thresholds"] == run["summary"]["thresholds"]  # the test split is still scored
+    assert out.get_int_custom_property("written") == 0 and out.get_string_custom_property("model_card") == ""
 
 
 def test_serving_default_with_tf_serving_json(run, sample_root):
@@ -252,3 +315,62 @@ def test_rerun_reuses_the_cache(run, capsys):
     out = capsys.readouterr().out
     assert "AudioExampleGen done" in out and "(cached)" in out
     assert "Trainer done" in out and out.count("(cached)") >= 6
+
+
+def test_kubeflow_card_step_writes_the_same_card(run, sample_root, tmp_path):
+    """The compiled ModelCardWriter task through TFX's KFP container entrypoint, on the run's
+    artifacts and a copy of its pushed version: the card the local run wrote, but for the time."""
+    import shutil
+
+    from google.protobuf import json_format
+    from kfp.pipeline_spec import pipeline_spec_pb2
+    from tfx.orchestration.kubeflow.v2.container import kubeflow_v2_run_executor
+
+    from mtat.model_info import model_card_path
+    from pipelines import results, run_kubeflow
+
+    compiled = tmp_path / "mtat_pipeline.json"
+    assert run_kubeflow.main(["--image", "img:1", "--pipeline-root", str(tmp_path / "root"), "--data-root",
+                              sample_root, "--min-auc", "0.0", "--output", str(compiled)]) == 0
+    spec = json_format.ParseDict(json.loads(compiled.read_text())["pipelineSpec"], pipeline_spec_pb2.PipelineSpec())
+    task = spec.root.dag.tasks["ModelCardWriter"]
+    component = spec.components[task.component_ref.name]
+    config = pipeline_spec_pb2.PipelineDeploymentConfig()
+    json_format.ParseDict(json_format.MessageToDict(spec.deployment_spec), config)
+    container = config.executors[component.executor_label].container
+
+    version = _version_dir(run)
+    copy = tmp_path / "serving" / "tagger" / os.path.basename(version)
+    shutil.copytree(version, copy, ignore=shutil.ignore_patterns("model_card.*"))
+    metadata_path, root = str(run["dir"] / "pipeline" / "metadata.sqlite"), str(run["dir"] / "pipeline")
+    uris = {key: results.latest_artifact_uri(metadata_path, type_name, root) for key, type_name in (
+        ("examples", "Examples"), ("rejects", "AudioRejects"), ("model", "Model"), ("evaluation", "ModelEvaluation"),
+        ("blessing", "ModelBlessing"), ("pushed_model", "PushedModel"))}
+    metadata = {"examples": {"split_names": '["train", "eval", "test"]'}, "blessing": {"blessed": 1.0},
+                "pushed_model": {"pushed": 1.0, "pushed_destination": str(copy)}}
+
+    def artifacts(definitions, uri_of, meta=None):
+        return {key: {"artifacts": [{"name": f"projects/p/artifacts/{key}", "uri": uri_of(key),
+                                     "type": json_format.MessageToDict(value.artifact_type),
+                                     "metadata": (meta or {}).get(key, {})}]}
+                for key, value in definitions.artifacts.items()}
+
+    out = tmp_path / "out"
+    executor_input = {
+        "inputs": {"parameterValues": {k: json_format.MessageToDict(v.runtime_value.constant)
+                                       for k, v in task.inputs.parameters.items()},
+                   "artifacts": artifacts(component.input_definitions, uris.get, metadata)},
+        "outputs": {"outputFile": str(out / "executor_output.json"),
+                    "artifacts": artifacts(component.output_definitions, lambda key: str(out / key))},
+    }
+    args = [json.dumps(executor_input) if a == "{{$}}" else a for a in container.args]
+    kubeflow_v2_run_executor.main(kubeflow_v2_run_executor._parse_flags(args))
+
+    output = json.loads((out / "executor_output.json").read_text())
+    recorded = output["artifacts"]["model_card"]["artifacts"][0]["metadata"]
+    assert recorded["written"] == 1 and recorded["model_card"] == model_card_path(str(copy))
+    here = json.load(open(model_card_path(str(copy), "model_card.json")))
+    local = json.load(open(model_card_path(version, "model_card.json")))
+    for card in (here, local):
+        del card["model"]["dir"], card["model"]["card_written_at"]
+    assert here == local

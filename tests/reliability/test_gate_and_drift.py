@@ -154,6 +154,17 @@ def test_serving_folder_is_unchanged(gate):
     assert len(states["Pusher"]) == 2  # the Pusher ran and declined: not blessed
 
 
+def test_only_the_pushed_model_has_a_card(gate):
+    from mtat.model_info import model_card_path
+    from pipelines.model_card import read_record
+
+    assert gate["good"]["model_card"] == model_card_path(gate["good"]["pushed_model"])
+    assert "model_card" not in gate["bad"] and gate["bad"]["thresholds"]  # the test split is still scored
+    card = latest_artifact(gate["metadata"], gate["root"], "ModelCard")  # the not-blessed run's step
+    assert card.custom_properties["written"].int_value == 0 and not card.custom_properties["model_card"].string_value
+    assert read_record(card.uri)["message"] == "no model card: the model was not pushed (not blessed)"
+
+
 # ---- schema drift -----------------------------------------------------------------------------------
 
 

@@ -1,0 +1,1 @@
+"""ModelCardWriter: writes the model card of the pushed version, in every runner."""
