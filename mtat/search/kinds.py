@@ -96,17 +96,21 @@ class KindTable:
                 for i in order if float(sims[i]) >= best - KIND_MARGIN]
 
 
+def main_tags(weights: Mapping[str, float], share: float) -> list[str]:
+    """The tags of a profile weighted at least ``share`` of its largest weight."""
+    top = max(weights.values())
+    return [t for t, w in weights.items() if w >= share * top]
+
+
 def defining_tags(weights: Mapping[str, float]) -> list[str]:
     """A kind's defining tags: weighted at least :data:`DEFINING_SHARE` of its largest weight."""
-    top = max(weights.values())
-    return [t for t, w in weights.items() if w >= DEFINING_SHARE * top]
+    return main_tags(weights, DEFINING_SHARE)
 
 
 def leans_on(weights: Mapping[str, float], groups: Set[int], group: Mapping[str, int]) -> bool:
     """Whether a kind's ``weights`` lean on a tag of the synonym ``groups`` (``group``: tag -> its group):
-    a positive weight at least :data:`NEGATED_KIND_SHARE` of its largest."""
-    top = max(weights.values())
-    return any(w >= NEGATED_KIND_SHARE * top and group.get(t) in groups for t, w in weights.items())
+    a weight at least :data:`NEGATED_KIND_SHARE` of its largest."""
+    return any(group.get(t) in groups for t in main_tags(weights, NEGATED_KIND_SHARE))
 
 
 def kind_share(embedded_share: float) -> float:

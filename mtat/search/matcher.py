@@ -52,7 +52,7 @@ from mtat.search.concepts import QUERY_TEMPLATE, ConceptTable, pole
 from mtat.search.confidence import WordReading, query_confidence
 from mtat.search.embedding import Embedder, Progress
 from mtat.search.errors import QueryError
-from mtat.search.kinds import KindTable, defining_tags, kind_share, leans_on
+from mtat.search.kinds import KindTable, defining_tags, kind_share, leans_on, main_tags
 from mtat.search.query import EXACT_SIMILARITY, FILLER_WORDS, NEGATION_SKIP, NEGATIONS, TagParser, negated_spans, normalize
 from mtat.search.results import ConceptMatch, QueryMatch, TagMatch
 from mtat.search.spelling import Speller
@@ -199,21 +199,21 @@ class TagMatcher:
             self._alias_hub = HUB_PENALTY * self.embedder.hubness_cached(self.table.alias_texts, vecs, HUB_NEIGHBOURS)
         return self._alias_hub
 
-    def alias_cosines(self, text: str, prefetch: Sequence[str] = ()) -> np.ndarray:
-        """Plain cosine of ``"{text} music"`` with each alias, ``[n_aliases]``; ``prefetch``: more texts to
-        encode in the same pass (and keep, see :meth:`encode`)."""
+    def alias_cosines(self, text: str) -> np.ndarray:
+        """Plain cosine of ``"{text} music"`` with each alias, ``[n_aliases]`` (the embedding comes from the
+        memo when :meth:`match` encoded it with the query's other texts)."""
         last_text, last = self._last_cosines
         if text == last_text and last.size:
             return last
-        q = self.encode([QUERY_TEMPLATE.format(text), *prefetch])[0]
+        q = self.encode([QUERY_TEMPLATE.format(text)])[0]
         cos = self.alias_vectors() @ q
         self._last_cosines = (text, cos)
         return cos
 
-    def concept_similarities(self, text: str, prefetch: Sequence[str] = (), *, raw: bool = False) -> np.ndarray:
+    def concept_similarities(self, text: str, *, raw: bool = False) -> np.ndarray:
         """Similarity of ``"{text} music"`` with each concept, ``[n_concepts]``: its best alias's cosine minus
         that alias's hubness penalty (:data:`HUB_PENALTY`; ``raw``: the plain cosine)."""
-        cos = self.alias_cosines(text, prefetch)
+        cos = self.alias_cosines(text)
         return self.table.similarities(cos if raw else cos - self.alias_hubness())
 
     def match(self, query: str) -> QueryMatch:
@@ -245,10 +245,8 @@ class TagMatcher:
                      and w not in literal_words and w not in FILLER_WORDS]
         positive = [w for k, w in enumerate(text) if k not in negated and w not in FILLER_WORDS]
         joint_text = " ".join(positive) or " ".join(content)
-        if self.kind_table.texts:  # every text of the query in one encoder pass (kept in the memo)
-            named = sum(c.how == "word" for c in chosen.values())
-            by_alias = uncovered or not (chosen or literal) or (named >= 2 and positive)
-            self.encode([*([QUERY_TEMPLATE.format(joint_text)] if by_alias else []), phrase_text(joint_text), joint_text])
+        self._encode_texts(joint_text, bool(uncovered) or not (chosen or literal)
+                           or (sum(c.how == "word" for c in chosen.values()) >= 2 and bool(positive)))
         self._reweight(" ".join(positive), chosen)
         embedded = None
         if uncovered or not (chosen or literal):
@@ -291,13 +289,22 @@ class TagMatcher:
         kept = [(i, w) for i, w in table.choose(sims) if np.isfinite(sims[i])]
         return tuple(ConceptMatch(table.names[i], w, "kind", table.best_text(i, cos)) for i, w in kept), blocked
 
+    def _encode_texts(self, text: str, by_alias: bool) -> None:
+        """Every text of a query in one encoder pass, kept in the memo: ``"{text} music"`` when the concept
+        route reads the sentence (``by_alias``: the re-weighting or the embedding fallback), the joint
+        route's phrase and the kinds' bare text. Nothing when neither the aliases nor kinds need it."""
+        kinds_too = bool(self.kind_table.texts)
+        if by_alias or kinds_too:
+            self.encode([*([QUERY_TEMPLATE.format(text)] if by_alias else []), phrase_text(text),
+                         *([text] if kinds_too else [])])
+
     def _reweight(self, text: str, chosen: dict[int, ConceptMatch]) -> None:
         """When two or more concepts are named by their aliases, weight each by its similarity with
         ``text`` (the query's positive words) relative to the best one's (:data:`REWEIGHT_POWER`)."""
         named = [ci for ci, c in chosen.items() if c.how == "word"]
         if len(named) < 2 or not text:
             return
-        sims = self.concept_similarities(text, prefetch=[phrase_text(text), text])  # the joint route's and kinds' too
+        sims = self.concept_similarities(text)
         best = max(float(sims[ci]) for ci in named)
         if best <= 0:
             return
@@ -321,7 +328,7 @@ class TagMatcher:
     def _add_embedded(self, text: str, chosen: dict[int, ConceptMatch], literal: list[TagMatch]) -> float:
         """Add the concepts nearest to ``text`` by embedding (best first, within the margin, one energy
         pole); returns the best concept's plain cosine (without the hub penalty: what the confidence reads)."""
-        cos = self.alias_cosines(text, prefetch=[phrase_text(text), text])  # the joint route's and kinds' too
+        cos = self.alias_cosines(text)
         sims = self.table.similarities(cos - self.alias_hubness())
         order = np.argsort(-sims, kind="stable")
         top = float(sims[order[0]])
@@ -349,8 +356,7 @@ class TagMatcher:
 def main_groups(matcher: TagMatcher, weights: dict[str, float]) -> set[int]:
     """The synonym groups of the tags a concept mainly wants (weight at least :data:`BLOCK_SHARE` of
     its largest): what negating it rules out."""
-    top = max(weights.values())
-    return {matcher.parser.group[t] for t, w in weights.items() if w >= BLOCK_SHARE * top}
+    return {matcher.parser.group[t] for t in main_tags(weights, BLOCK_SHARE)}
 
 
 def _concept_mix(matcher: TagMatcher, chosen: Sequence[ConceptMatch],
