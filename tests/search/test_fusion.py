@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 
 import numpy as np
 import pytest
@@ -26,16 +25,6 @@ def search(*args, **kwargs) -> dict:
 N = 40
 
 
-def bag_of_words(texts: list[str]) -> np.ndarray:
-    """A deterministic stand-in text encoder: hashed words -> unit vectors (shared words = similar)."""
-    out = np.zeros((len(texts), JOINT_DIM), np.float32)
-    for i, t in enumerate(texts):
-        for w in t.lower().split():
-            h = int(hashlib.md5(w.encode()).hexdigest(), 16)
-            out[i, h % JOINT_DIM] += 1.0 + (h >> 200) % 3
-    return out / np.maximum(np.linalg.norm(out, axis=1, keepdims=True), 1e-12)
-
-
 @dataclasses.dataclass
 class JointCatalog(Catalog):
     """A catalog with the joint vectors the joint-head branch adds (``joint`` ``[n, 384]``)."""
@@ -43,7 +32,7 @@ class JointCatalog(Catalog):
     joint: np.ndarray | None = None
 
 
-def _catalog(joint: bool) -> Catalog:
+def _catalog(joint: bool, encode=None) -> Catalog:
     rng = np.random.default_rng(1)
     probs = rng.uniform(0.0, 0.3, (N, len(TAGS))).astype(np.float32)
     for i in range(0, 10):  # 0-9: energetic (running-like)
@@ -59,14 +48,14 @@ def _catalog(joint: bool) -> Catalog:
     if not joint:
         return Catalog(**kw)
     vec = rng.normal(size=(N, JOINT_DIM)).astype(np.float32)
-    running = phrase_vectors(["jogging"], bag_of_words)[0]
+    running = phrase_vectors(["jogging"], encode)[0]  # encode: the matcher's stand-in encoder
     vec[25:30] = running + 0.05 * vec[25:30]  # 25-29: the joint head hears "jogging" in them
     vec /= np.linalg.norm(vec, axis=1, keepdims=True)
     return JointCatalog(**kw, joint=vec)
 
 
 @pytest.fixture(scope="module")
-def matcher():
+def matcher(bag_of_words):
     return TagMatcher(TAGS, bag_of_words, kind_vocabulary=())  # the concept layer: these catalogs are synthetic
 
 
@@ -126,7 +115,7 @@ def test_without_joint_vectors_search_is_the_tag_route(matcher):
 
 
 def test_fusion_ranks_by_both_routes(matcher):
-    cat = _catalog(joint=True)
+    cat = _catalog(joint=True, encode=matcher.encode)
     tag_only = search(cat, "music for jogging", top=N, route="tag", matcher=matcher)
     fused = search(cat, "music for jogging", top=N, matcher=matcher)  # the default (small) joint weight
     equal = search(cat, "music for jogging", top=N, matcher=matcher, joint_weight=1.0)
@@ -151,7 +140,7 @@ def test_fusion_ranks_by_both_routes(matcher):
 
 
 def test_tag_name_queries_stay_exact_with_joint_vectors(matcher):
-    cat = _catalog(joint=True)
+    cat = _catalog(joint=True, encode=matcher.encode)
     res = search(cat, "piano", top=5, matcher=matcher)
     assert res["route"] == "tags" and res["matched_tags"] == [{"tag": "piano", "similarity": 1.0}]
     assert [int(r["path"][-6:-4]) for r in res["results"]] == [39, 38, 37, 36, 35]
@@ -162,7 +151,7 @@ def test_tag_name_queries_stay_exact_with_joint_vectors(matcher):
 
 
 def test_negation_still_applies_in_the_fused_ranking(matcher):
-    cat = _catalog(joint=True)
+    cat = _catalog(joint=True, encode=matcher.encode)
     plain = search(cat, "music for jogging", top=N, matcher=matcher)
     negated = search(cat, "music for jogging without piano", top=N, matcher=matcher)
     assert negated["route"] == "fused"
@@ -178,7 +167,7 @@ def test_the_joint_route_needs_joint_vectors(matcher):
         search(_catalog(joint=False), "jogging", route="joint", matcher=matcher)
 
 
-def test_a_free_word_search_encodes_its_texts_in_one_pass():
+def test_a_free_word_search_encodes_its_texts_in_one_pass(bag_of_words):
     """The concept route's, the kinds' and the joint route's texts of a query go to the encoder together
     (one forward pass, not three); asking again costs no encoding."""
     calls = []
@@ -190,7 +179,7 @@ def test_a_free_word_search_encodes_its_texts_in_one_pass():
     m = TagMatcher(TAGS, counted)
     m.alias_vectors()
     m.kind_vectors()
-    cat = _catalog(joint=True)
+    cat = _catalog(joint=True, encode=bag_of_words)
     calls.clear()
     res = search(cat, "an hour on the treadmill", top=5, matcher=m)
     assert res["route"] == "fused" and res["concepts"]

@@ -2,7 +2,6 @@
 kind of search unless ``include_short``, exactly as if the catalog did not hold them."""
 from __future__ import annotations
 
-import hashlib
 import json
 
 import numpy as np
@@ -24,18 +23,8 @@ SHORT = (3, 11, 12, 30, 39)
 QUERIES = ("quiet", "classical", "piano slow", "quiet calm music for sleeping", "no vocals", "rainy night")
 
 
-def bag_of_words(texts: list[str]) -> np.ndarray:
-    """A deterministic stand-in text encoder (hashed words -> unit vectors), as in test_fusion."""
-    out = np.zeros((len(texts), JOINT_DIM), np.float32)
-    for i, t in enumerate(texts):
-        for w in t.lower().split():
-            h = int(hashlib.md5(w.encode()).hexdigest(), 16)
-            out[i, h % JOINT_DIM] += 1.0 + (h >> 200) % 3
-    return out / np.maximum(np.linalg.norm(out, axis=1, keepdims=True), 1e-12)
-
-
 @pytest.fixture(scope="module")
-def matcher():
+def matcher(bag_of_words):
     return TagMatcher(TAGS, bag_of_words)
 
 
