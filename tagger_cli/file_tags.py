@@ -7,8 +7,8 @@ does not know gets empty fields: reading tags never rejects a file (the decoder 
 """
 from __future__ import annotations
 
-#: The catalog columns filled from a file's tags, and the easy-interface key of each.
-FIELDS = ("title", "artist", "album")
+from mtat.search.catalog import FILE_TAG_COLUMNS as FIELDS  # the catalog columns = mutagen's easy keys
+
 #: Longest stored value (characters): a tag is a name, not a document.
 MAX_CHARS = 300
 

@@ -257,12 +257,12 @@ def _with_file_tags(row: dict[str, Any], f: AudioFile) -> dict[str, Any]:
     return row if all(name in row for name in FIELDS) else {**row, **read_file_tags(f.abs)}
 
 
-def _row(f: AudioFile, pred, tagger) -> dict[str, Any]:
+def _row(f: AudioFile, pred, file_tags: dict[str, str | None], tagger) -> dict[str, Any]:
     """The catalog row of one tagged file (with its own title, artist and album tags)."""
     from mtat.thresholds import applying
 
     return {"path": f.rel, "abs_path": f.abs, "duration": float(pred.duration), "short": pred.short,
-            **read_file_tags(f.abs),
+            **file_tags,
             "probabilities": np.asarray(pred.probabilities, np.float32).tolist(),
             "embedding": np.asarray(pred.embedding, np.float32).tolist(),
             "joint": None if pred.joint is None else np.asarray(pred.joint, np.float32).tolist(),
@@ -305,14 +305,17 @@ def _index_files(args, tagger, todo: list[AudioFile], total: int, parts: _Parts,
     bar = tqdm(total=total, initial=total - len(todo), unit="file", file=sys.stderr,
                disable=args.no_progress, desc="indexing", smoothing=0.1)
     try:
-        for path, pred, error in map_files(tagger.predict_file, list(by_abs), workers=args.workers, ordered=False):
+        def tag_file(path: str) -> tuple[Any, dict[str, str | None]]:  # in a worker: the model's tags, the file's own
+            return tagger.predict_file(path), read_file_tags(path)
+
+        for path, result, error in map_files(tag_file, list(by_abs), workers=args.workers, ordered=False):
             f = by_abs[path]
             processed += 1
             bar.update(1)
             if error is not None:
                 rejects.append(_failure(f, error))
                 continue
-            pending.append(_row(f, pred, tagger))
+            pending.append(_row(f, *result, tagger))
             if len(pending) >= args.part_size or time.monotonic() - last_flush > PART_SECONDS:
                 flush()
     except KeyboardInterrupt:
