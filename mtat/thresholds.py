@@ -100,8 +100,12 @@ def shrink_weights(positives: np.ndarray, strength: float) -> np.ndarray:
 def shrunk_thresholds(probabilities: np.ndarray, labels: np.ndarray, strength: float) -> np.ndarray:
     """``[K]``: ``w * own + (1 - w) * global`` (:func:`own_thresholds`, :func:`shrink_weights`)."""
     p, y = np.asarray(probabilities, np.float64), np.asarray(labels) > 0.5
-    w = shrink_weights(y.sum(axis=0), strength)
-    return w * own_thresholds(p, y) + (1 - w) * f1_optimal_threshold(p, y)[0]
+    return _blend(y.sum(axis=0), own_thresholds(p, y), f1_optimal_threshold(p, y)[0], strength)
+
+
+def _blend(positives: np.ndarray, own: np.ndarray, global_t: float, strength: float) -> np.ndarray:
+    w = shrink_weights(positives, strength)
+    return w * own + (1 - w) * global_t
 
 
 def cv_strength(probabilities: np.ndarray, labels: np.ndarray, grid: Sequence[float] = SHRINK_GRID,
@@ -117,8 +121,11 @@ def cv_strength(probabilities: np.ndarray, labels: np.ndarray, grid: Sequence[fl
     tp, total = np.zeros(len(grid)), np.zeros(len(grid))  # total: predicted + actual positives
     for f in range(folds):
         fit, held = fold != f, fold == f
+        # the fold's own and global thresholds do not depend on the strength: once per fold
+        own, global_t = own_thresholds(p[fit], y[fit]), f1_optimal_threshold(p[fit], y[fit])[0]
+        positives = y[fit].sum(axis=0)
         for i, strength in enumerate(grid):
-            pred = p[held] >= shrunk_thresholds(p[fit], y[fit], strength)[None, :]
+            pred = p[held] >= _blend(positives, own, global_t, strength)[None, :]
             tp[i] += np.sum(pred & y[held])
             total[i] += pred.sum() + y[held].sum()
     f1 = 2 * tp / np.maximum(total, 1)
@@ -143,7 +150,7 @@ def choose_thresholds(probabilities: np.ndarray, labels: np.ndarray, tags: Seque
     global_t = f1_optimal_threshold(p, y)[0]
     positives = y.sum(axis=0)
     weights = shrink_weights(positives, strength)
-    values = shrunk_thresholds(p, y, strength)
+    values = _blend(positives, own_thresholds(p, y), global_t, strength)
     f1 = _f1_counts(*_counts(p >= values[None, :], y))
     thresholds, details, rare = {}, {}, []
     for k, tag in enumerate(tags):
