@@ -16,7 +16,6 @@ import json
 import logging
 import os
 import platform
-import time
 from typing import Any
 
 import numpy as np
@@ -138,11 +137,9 @@ def run_fn(fn_args) -> None:
         callbacks.append(tf.keras.callbacks.EarlyStopping(
             monitor=models.validation_monitor(model), mode="max", patience=hp.early_stopping_patience(),
             restore_best_weights=True))
-    fit_start = time.perf_counter()
     with timer.phase("fit"):
         history = model.fit(train_ds, validation_data=eval_ds, epochs=int(hp.epochs), callbacks=callbacks, verbose=2,
                   steps_per_epoch=data.steps_per_pass(n_train, batch))
-    fit_seconds = time.perf_counter() - fit_start
 
     if policy != "float32":  # serve in float32 (any CPU or GPU): same layers, the trained float32 variables
         trained = model
@@ -167,7 +164,7 @@ def run_fn(fn_args) -> None:
         log.warning("no validation clips: the model is exported without decision thresholds")
     learning_rate = float(hp.learning_rate if hp.learning_rate is not None else models.default_learning_rate(preset))
     info["training"] = {"preset": preset, "epochs": int(hp.epochs), "epochs_run": len(history.epoch),
-                        "fit_seconds": round(fit_seconds, 1), "batch_size": batch, "learning_rate": learning_rate,
+                        "fit_seconds": round(timer.seconds["fit"], 1), "batch_size": batch, "learning_rate": learning_rate,
                         "precision": policy, "replicas": replicas, "cpu": cpu_model(), "cpu_count": os.cpu_count(),
                         "gpus": len(gpus)}
     info["data"] = {"examples": meta.get("examples"), "rejects_by_reason": meta.get("rejects_by_reason"),
