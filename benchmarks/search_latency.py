@@ -15,11 +15,9 @@ as its last line ``search_latency: songs=N queries=Q p50_ms=A p99_ms=B no_kinds_
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import tempfile
 import time
-from pathlib import Path
 
 import numpy as np
 
@@ -57,14 +55,14 @@ def _percentiles(ms: list[float]) -> dict:
 
 
 def run(songs: int = SONGS, n_queries: int | None = None) -> dict:
-    from benchmarks.search import QUERIES
+    from benchmarks.search import load_queries
     from mtat.search import search
     from mtat.search.matcher import TagMatcher
     from mtat.text_embedding import TextEncoder
 
     machine = machine_info()
     print(machine["machine_line"], flush=True)
-    queries = list(dict.fromkeys(q["query"] for q in json.loads(Path(QUERIES).read_text(encoding="utf-8"))))
+    queries = list(dict.fromkeys(q["query"] for q in load_queries()))
     queries = queries[:n_queries] if n_queries else queries
     with tempfile.TemporaryDirectory() as tmp:
         catalog = _catalog(tmp, songs)
