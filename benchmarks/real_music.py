@@ -353,7 +353,7 @@ def main(argv=None) -> int:
     p.add_argument("--json", help="also write the full result here")
     a = p.parse_args(argv)
     from benchmarks.harness.machine import machine_info
-    from benchmarks.harness.report import save_result
+    from benchmarks.harness.report import publish
 
     machine = machine_info()
     print(machine["machine_line"], flush=True)
@@ -362,12 +362,9 @@ def main(argv=None) -> int:
     except (rmf.FetchError, ValueError, RuntimeError, FileNotFoundError) as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
-    save_result(NAME, res)
     if a.json:
         Path(a.json).write_text(json.dumps(res, indent=1, default=str) + "\n")
-    print()
-    print(markdown(res))
-    print()
+    publish(NAME, res, markdown)
     print(line(res))
     if not a.no_write:
         from benchmarks import run_all
