@@ -798,13 +798,24 @@ def test_browser_taggram_click_seeks_and_its_playhead_follows(server, browser):
     _no_script_errors(browser)
 
 
+def _guitar_results_at(browser, server, width: int, height: int) -> None:
+    """The page at ``width`` x ``height`` showing the ten results of "guitar"."""
+    browser.set_window_size(width, height)
+    browser.get(server.url + "/?q=guitar")
+    _wait(browser, lambda d: len(_songs(d)) == 10, f"results at {width} x {height}")
+
+
+def _shot(browser, tmp_path, name: str) -> None:
+    """A screenshot of the page, kept as ``docs/<name>`` when screenshots are being updated."""
+    browser.save_screenshot(str(tmp_path / name))
+    _update_screenshot(tmp_path / name, name)
+
+
 def test_browser_rows_fit_a_desktop_screen_and_a_phone(server, browser, tmp_path):
     """At 1400 x 1000 the ten results of a search are all on screen with their titles, lengths and tags;
     on a 390 px phone the rows stay readable: nothing wider than the screen, titles wrapped at words."""
     try:
-        browser.set_window_size(1400, 1000)
-        browser.get(server.url + "/?q=guitar")
-        _wait(browser, lambda d: len(_songs(d)) == 10, "results")
+        _guitar_results_at(browser, server, 1400, 1000)
         rows = browser.execute_script(
             "return [...document.querySelectorAll('#results li.song')].map(li => {"
             "  const r = li.getBoundingClientRect(), vis = (e) => { const b = e.getBoundingClientRect();"
@@ -823,11 +834,8 @@ def test_browser_rows_fit_a_desktop_screen_and_a_phone(server, browser, tmp_path
         last = browser.execute_script("return [...document.querySelectorAll('#results li.song')].pop()"
                                       ".getBoundingClientRect().bottom")
         assert last <= bar_top, (last, bar_top)
-        browser.save_screenshot(str(tmp_path / "desktop.png"))
-        _update_screenshot(tmp_path / "desktop.png", "web.png")
-        browser.set_window_size(390, 844)
-        browser.get(server.url + "/?q=guitar")
-        _wait(browser, lambda d: len(_songs(d)) == 10, "results on a phone")
+        _shot(browser, tmp_path, "web.png")
+        _guitar_results_at(browser, server, 390, 844)
         layout = browser.execute_script(
             "const t = [...document.querySelectorAll('#results .title')];"
             "return {overflow: document.documentElement.scrollWidth - window.innerWidth,"
@@ -837,8 +845,7 @@ def test_browser_rows_fit_a_desktop_screen_and_a_phone(server, browser, tmp_path
             "  clamp: [...new Set(t.map(e => getComputedStyle(e).webkitLineClamp))],"
             "  long: t.filter(e => e.textContent.startsWith('A very long')).map(e => e.getBoundingClientRect().height"
             "         / parseFloat(getComputedStyle(e).lineHeight))};")
-        browser.save_screenshot(str(tmp_path / "phone.png"))
-        _update_screenshot(tmp_path / "phone.png", "web-phone.png")
+        _shot(browser, tmp_path, "web-phone.png")
         assert layout["overflow"] <= 0, layout
         assert layout["first"] < 480, f"the first result starts {layout['first']:.0f} px down"
         # never broken mid-word: wrapped at spaces and hyphens, a name without them ellipsised after two lines
