@@ -721,6 +721,8 @@ def test_browser_one_player_plays_one_song_and_stays(server, browser):
     _wait(browser, lambda d: _player(d)["pressed"] == [a], "its button shows it")
     second.find_element("css selector", ".play-button").click()
     _wait(browser, lambda d: _player(d)["src"] == f"/audio/{b}" and not _player(d)["paused"], "second song plays")
+    # paused turns false on play(); the length is known only once the browser has read the file's header
+    _wait(browser, lambda d: (_player(d)["duration"] or 0) > 0, "its length is known")
     state = _player(browser)
     assert state["audios"] == 1 and state["pressed"] == [b] and state["shown"]
     want = next(r for r in requests.get(server.url + "/api/search", params={"q": "piano"}, timeout=30).json()["results"]
