@@ -4,7 +4,7 @@ from __future__ import annotations
 import csv
 import os
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -54,22 +54,31 @@ def master_clips(n: int, *, log: Callable[[str], None] = print) -> Path:
 
 
 def clips_root(n: int, *, log: Callable[[str], None] = print) -> str:
-    """A data root with ``n`` clips: the first ``n`` of the cache, then repeats (hard links, CSV of n rows).
+    """A data root with ``n`` clips in the cache: :func:`repeated_set` of the first ``min(n, MAX_RENDERED)``."""
+    root = DATA_DIR / f"n{n}"
+    if _row_count(root) != n:
+        repeated_set(root, n, MAX_RENDERED, log=log)
+    return str(root)
 
-    The generator is a function of (seed, index), so the first n clips of a bigger set are what a
-    set of n would be. Past :data:`MAX_RENDERED` clips, clip ``i`` is a link to rendered clip
-    ``i % MAX_RENDERED`` named ``r<k>_<name>`` in the same folder, with clip id ``i``. Hard links,
-    not symlinks: the extraction refuses paths leaving the root.
+
+def repeated_set(root: Path, n: int, unique: int, *, empty_rows: Sequence[int] = (),
+                 log: Callable[[str], None] = print) -> Path:
+    """Write a data root of ``n`` rows from ``unique`` rendered clips (the cache's first ones).
+
+    The generator is a function of (seed, index), so the first clips of a bigger set are what a
+    smaller set would be. Past ``unique`` rows, row ``i`` is a link to rendered clip ``i % unique``
+    named ``r<k>_<name>`` in the same folder (so in the same split, when ``unique`` is a multiple
+    of 16), with clip id ``REPEAT_CLIP_ID_BASE + i``. Hard links, not symlinks: the extraction
+    refuses paths leaving the root. Rows in ``empty_rows`` get a 0-byte file instead (as the three
+    empty MP3s of the real MagnaTagATune). ``root`` is emptied first.
     """
     from mtat.annotations import ANNOTATIONS_FILE, CLIP_ID_COLUMN, PATH_COLUMN
 
-    root = DATA_DIR / f"n{n}"
-    if _row_count(root) == n:
-        return str(root)
-    rendered = min(n, MAX_RENDERED)
+    rendered = min(n, unique)
     master = master_clips(rendered, log=log)
     annotations = _rows(master)
     tags = annotations.tag_columns
+    empty = set(empty_rows)
     shutil.rmtree(root, ignore_errors=True)
     root.mkdir(parents=True)
     with open(root / ANNOTATIONS_FILE, "w", newline="", encoding="utf-8") as f:  # the generator's format
@@ -84,12 +93,15 @@ def clips_root(n: int, *, log: Callable[[str], None] = print) -> str:
                 clip_id, rel = REPEAT_CLIP_ID_BASE + i, os.path.join(folder, f"r{repeat}_{name}")
             dst = root / rel
             dst.parent.mkdir(parents=True, exist_ok=True)
-            try:
-                os.link(master / row.mp3_path, dst)
-            except OSError:
-                shutil.copy2(master / row.mp3_path, dst)
+            if i in empty:
+                dst.touch()
+            else:
+                try:
+                    os.link(master / row.mp3_path, dst)
+                except OSError:
+                    shutil.copy2(master / row.mp3_path, dst)
             writer.writerow([str(clip_id), *("1" if t in row.tags else "0" for t in tags), rel])
-    return str(root)
+    return root
 
 
 def clip_paths(root: str) -> list[str]:

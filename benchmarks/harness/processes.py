@@ -15,13 +15,15 @@ from benchmarks.harness.machine import machine_busy_seconds
 RESULT_PREFIX = "BENCH_RESULT "
 
 
-class _TreeRSS(threading.Thread):
+class TreeRSS(threading.Thread):
     """Polls the summed RSS of a process and all its descendants (multi-processing workers)."""
 
-    def __init__(self, pid: int, interval: float = 0.25):
+    def __init__(self, pid: int, interval: float = 0.25, phase: Callable[[], str | None] | None = None):
         super().__init__(daemon=True)
         self.pid, self.interval, self.peak = pid, interval, 0
         self.cpu: dict[int, float] = {}  # last seen user+system CPU per process of the tree
+        self._phase = phase  # what the process is doing now (e.g. the running component)
+        self.phase_peaks: dict[str, int] = {}  # peak summed RSS while each phase ran
         self._halt = threading.Event()
 
     def run(self) -> None:
@@ -46,6 +48,8 @@ class _TreeRSS(threading.Thread):
             except psutil.Error:
                 break
             self.peak = max(self.peak, total)
+            if self._phase is not None and (phase := self._phase()):
+                self.phase_peaks[phase] = max(self.phase_peaks.get(phase, 0), total)
             self._halt.wait(self.interval)
 
     def stop(self) -> None:
@@ -81,7 +85,7 @@ def run_process(cmd: Sequence[str], *, timeout: float = 900, env: dict | None = 
     start = time.perf_counter()
     proc = subprocess.Popen(list(cmd), cwd=str(REPO), env=child_env(env), stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True)
-    sampler = _TreeRSS(proc.pid)
+    sampler = TreeRSS(proc.pid)
     sampler.start()
     out_chunks: list[str] = []
     err_chunks: list[str] = []
