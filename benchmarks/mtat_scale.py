@@ -14,7 +14,7 @@ run and per component, disk per artifact of the pipeline root, and what the run 
 temporary folder (``TMPDIR=DIR/tmp``).
 
 Writes ``DIR/summary.json`` (``rows, examples, rejects, seconds, component_seconds, peak_rss_mb,
-component_peak_rss_mb, disk_mb, examples_mb, tmp_left_mb, bounds, machine, ...``) and prints as its
+component_peak_rss_mb, disk_mb, examples_mb, tmp_left_mb, bounds, machine, others_cores, ...``) and prints as its
 last line ``mtat_scale: rows=R examples=X rejects=J seconds=S peak_rss_mb=M disk_mb=D``.
 """
 from __future__ import annotations
@@ -31,7 +31,7 @@ import time
 from pathlib import Path
 
 from benchmarks.harness.env import REPO, child_env, setup_env
-from benchmarks.harness.machine import machine_info, print_machine_line
+from benchmarks.harness.machine import machine_busy_seconds, machine_info, print_machine_line
 
 #: Rows of the real annotations_final.csv.
 MTAT_ROWS = 25_863
@@ -131,7 +131,7 @@ def run_pipeline(out: Path, epochs: int, extra: list[str], echo: bool = True) ->
     cmd = [sys.executable, str(REPO / "pipelines" / "run_local.py"), "--data-root", str(out / "data"),
            "--pipeline-root", str(out / "pipeline"), "--serving-dir", str(out / "serving"),
            "--epochs", str(epochs), "--no-cache", "--summary-json", str(out / "run_summary.json"), *extra]
-    start = time.perf_counter()
+    start, busy0 = time.perf_counter(), machine_busy_seconds()
     with open(out / "run.log", "w") as log_file, open(out / "run_stderr.log", "w") as err_file:
         proc = subprocess.Popen(cmd, cwd=str(REPO), env=child_env({"TMPDIR": str(tmp)}), stdout=subprocess.PIPE,
                                 stderr=err_file, text=True)
@@ -140,6 +140,7 @@ def run_pipeline(out: Path, epochs: int, extra: list[str], echo: bool = True) ->
         sampler.start()
         _, status, rusage = os.wait4(proc.pid, 0)
         seconds = time.perf_counter() - start
+        busy = machine_busy_seconds() - busy0
         sampler.stop()
         watcher.thread.join(timeout=10)
     code = os.waitstatus_to_exitcode(status)
@@ -147,7 +148,9 @@ def run_pipeline(out: Path, epochs: int, extra: list[str], echo: bool = True) ->
         tail = "\n".join((out / "run_stderr.log").read_text(errors="replace").strip().splitlines()[-25:])
         raise RuntimeError(f"run_local.py failed (exit {code}); its output is in {out}/run.log and "
                            f"{out}/run_stderr.log:\n{tail}")
-    return {"seconds": round(seconds, 1), "peak_rss_mb": round(sampler.peak / 2**20, 1),
+    cpu = max(rusage.ru_utime + rusage.ru_stime, sum(sampler.cpu.values()))
+    return {"seconds": round(seconds, 1), "cpu_s": round(cpu, 1),
+            "others_cores": round(max(busy - cpu, 0.0) / seconds, 2), "peak_rss_mb": round(sampler.peak / 2**20, 1),
             "largest_process_rss_mb": round(rusage.ru_maxrss / 1024, 1),
             "component_peak_rss_mb": {k: round(v / 2**20, 1) for k, v in sampler.phase_peaks.items()}}
 
@@ -175,6 +178,8 @@ def summarise(out: Path, rows: int, empty: list[int], measured: dict) -> dict:
         "empty_files_rejected": sorted(empty_paths & rejected_paths),
         "every_row_accounted": examples + len(rejects) == rows,
         "seconds": measured["seconds"],
+        "cpu_s": measured["cpu_s"],
+        "others_cores": measured["others_cores"],
         "component_seconds": run.get("component_seconds", {}),
         "peak_rss_mb": measured["peak_rss_mb"],
         "largest_process_rss_mb": measured["largest_process_rss_mb"],
@@ -250,7 +255,8 @@ def format_summary(s: dict) -> str:
         secs = s["component_seconds"].get(name)
         rss = s["component_peak_rss_mb"].get(name)
         lines.append(f"{name:<28} {'' if secs is None else f'{secs:.1f}':>9} {'' if rss is None else f'{rss:.0f}':>12}")
-    lines.append(f"{'whole run':<28} {s['seconds']:>9.1f} {s['peak_rss_mb']:>12.0f}")
+    lines.append(f"{'whole run':<28} {s['seconds']:>9.1f} {s['peak_rss_mb']:>12.0f}   "
+                 f"({s['cpu_s']:.0f} CPU s; other processes used {s['others_cores']} cores meanwhile)")
     lines.append(f"disk MB: examples {s['examples_mb']:.0f}, pipeline root {s['disk_mb']['total']:.0f}, "
                  f"serving {s['serving_mb']:.0f}, left in TMPDIR {s['tmp_left_mb']:.0f}")
     big = sorted(((v, k) for k, v in s["disk_mb"].items() if k != "total"), reverse=True)[:6]

@@ -16,7 +16,8 @@ RESULT_PREFIX = "BENCH_RESULT "
 
 
 class TreeRSS(threading.Thread):
-    """Polls the summed RSS of a process and all its descendants (multi-processing workers)."""
+    """Polls the summed RSS of a process and all its descendants (multi-processing workers): the
+    peak, the CPU seen per process and, given ``phase`` (what the process is doing now), the peak per phase."""
 
     def __init__(self, pid: int, interval: float = 0.25, phase: Callable[[], str | None] | None = None):
         super().__init__(daemon=True)

@@ -67,3 +67,15 @@ def test_latest_model_dir_is_the_newest_loadable_version(tmp_path):
     assert latest_model_dir(base) == str(base / "12")
     with pytest.raises(FileNotFoundError):
         latest_model_dir(tmp_path / "nothing")
+
+
+def test_repeated_set_puts_empty_files_at_the_given_rows(tmp_path, monkeypatch):
+    monkeypatch.setattr(clips, "DATA_DIR", tmp_path)
+    _master(tmp_path / "master", 4)
+    root = clips.repeated_set(tmp_path / "set", 10, 4, empty_rows=[1, 6], log=lambda s: None)
+    paths = clips.clip_paths(str(root))
+    assert len(paths) == 10
+    assert [os.path.getsize(p) == 0 for p in paths] == [i in (1, 6) for i in range(10)]
+    assert not os.path.samefile(paths[6], tmp_path / "master" / "0/artist-album-02-title-0-29.mp3")
+    assert Path(tmp_path / "master" / "1/artist-album-01-title-0-29.mp3").read_bytes() == b"mp3 1"  # the master is untouched
+    assert Path(paths[5]).read_bytes() == b"mp3 1"  # row 5 repeats clip 1
