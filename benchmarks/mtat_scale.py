@@ -3,6 +3,7 @@
     python -m benchmarks.mtat_scale --out DIR                             # 25,863 rows, as the real set
     python -m benchmarks.mtat_scale --out DIR --clips 2600 --epochs 1
     python -m benchmarks.mtat_scale --out DIR --clips 200 --unique 48 --epochs 1   # small mode (tests)
+    python -m benchmarks.mtat_scale --table DIR1 DIR2                    # finished runs side by side (Markdown)
 
 The set (``DIR/data``): ``--clips`` rows of annotations_final.csv with all 188 tag columns, audio in
 folders 0-f, from ``--unique`` rendered clips; the other rows are hard links to them under their own
@@ -205,7 +206,42 @@ def _count(values) -> dict[str, int]:
     return counts
 
 
+#: Components with work to time, in pipeline order (the rest take ~0.1 s at any size).
+TABLE_COMPONENTS = ("AudioExampleGen", "StatisticsGen", "Transform", "Trainer", "Evaluator", "ModelCardWriter")
+
+
+def markdown_table(summaries: list[dict]) -> str:
+    """Runs side by side: seconds, ms per row and peak RSS (MB) per component, then the whole run and disk."""
+    from benchmarks.harness.report import md_table
+
+    headers = ["component"] + [h for s in summaries for h in (f"s @ {s['rows']:,}", "ms/row", "peak RSS MB")]
+    rows = []
+    for name in TABLE_COMPONENTS:
+        row: list = [name]
+        for s in summaries:
+            secs = s["component_seconds"].get(name)
+            row += [secs, None if secs is None else 1000 * secs / s["rows"], s["component_peak_rss_mb"].get(name)]
+        rows.append(row)
+    rows.append(["**whole run**"] + [v for s in summaries for v in (s["seconds"], 1000 * s["seconds"] / s["rows"],
+                                                                     s["peak_rss_mb"])])
+    table = md_table(headers, rows, digits=[0] + [1, 1, 0] * len(summaries))
+    disk = md_table(["", *(f"{s['rows']:,} rows" for s in summaries)], [
+        ["examples / rejects", *(f"{s['examples']:,} / {s['rejects']} ("
+                                 + ", ".join(f"{k} {v}" for k, v in s["rejects_by_reason"].items()) + ")"
+                                 for s in summaries)],
+        ["examples on disk MB", *(s["examples_mb"] for s in summaries)],
+        ["pipeline root MB (× examples)", *(f"{s['disk_mb']['total']:,.0f} ({s['disk_mb']['total'] / s['examples_mb']:.3f}x)"
+                                            for s in summaries)],
+        ["left in TMPDIR MB", *(s["tmp_left_mb"] for s in summaries)],
+        ["other processes' load (cores)", *(f"{s['others_cores']:.2f}" for s in summaries)],
+    ], digits=0)
+    return f"{table}\n\n{disk}"
+
+
 def main(argv: list[str] | None = None) -> int:
+    if argv is None and len(sys.argv) > 2 and sys.argv[1] == "--table":
+        print(markdown_table([json.loads((Path(d) / "summary.json").read_text()) for d in sys.argv[2:]]))
+        return 0
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--out", required=True, type=Path, help="working folder (data, pipeline root, summary.json)")

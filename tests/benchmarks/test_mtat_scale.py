@@ -35,5 +35,6 @@ def test_small_mode_accounts_for_every_row_and_measures_each_component(tmp_path)
     for component in ("AudioExampleGen", "Trainer", "Evaluator"):
         assert 100 < s["component_peak_rss_mb"][component] <= s["peak_rss_mb"]
     assert 0 < s["examples_mb"] <= s["disk_mb"]["AudioExampleGen/examples"] <= s["disk_mb"]["total"]
-    assert s["disk_mb"]["Trainer/model"] > 0 and s["serving_mb"] > 0 and s["tmp_left_mb"] >= 0
+    assert s["disk_mb"]["Trainer/model"] > 0 and s["tmp_left_mb"] >= 0
+    assert (s["serving_mb"] > 0) == bool(s["blessed"])  # a model of 32 clips may fail the gate: nothing pushed
     assert sum(s["component_seconds"].values()) <= s["seconds"] and s["bounds"] and s["machine"]
