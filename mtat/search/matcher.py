@@ -42,7 +42,7 @@ A query is matched against a tag vocabulary (the catalog's tag names) in two way
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence, Set
 
 import numpy as np
 
@@ -260,6 +260,7 @@ class TagMatcher:
         negated = {self.parser.group[m.tag] for m in literal if m.negated}
         negated.update(g for c in chosen.values() if c.how.startswith("negated")
                        for g in main_groups(self, self.table.weights[self.table.index[c.name]]))
+        negated -= protected_groups(self, literal, chosen.values())
         read_kinds, kinds_blocked = self.read_kinds(joint_text, negated)
         share = kind_share(sum(r.how == "embedding" for r in reading) / len(reading) if reading else 1.0)
         matches = build_profile(self, literal, list(chosen.values()), blocked | kinds_blocked, read_kinds, share)
@@ -359,11 +360,26 @@ def main_groups(matcher: TagMatcher, weights: dict[str, float]) -> set[int]:
     return {matcher.parser.group[t] for t in main_tags(weights, BLOCK_SHARE)}
 
 
+def protected_groups(matcher: TagMatcher, literal: Sequence[TagMatch], chosen: Iterable[ConceptMatch]) -> set[int]:
+    """The synonym groups the query's own words ask for: tags named outright and the defining tags of
+    concepts named by an alias. A negation elsewhere in the query never removes them: in "a raga, not
+    bollywood" the negated concept also wants indian, but the query asks for indian music. A tag
+    negated outright ("a raga, no sitar") stays negated."""
+    group = matcher.parser.group
+    out = {group[m.tag] for m in literal if not m.negated}
+    for c in chosen:
+        if c.how == "word":
+            out.update(group[t] for t in defining_tags(matcher.table.weights[matcher.table.index[c.name]]))
+    return out - {group[m.tag] for m in literal if m.negated}
+
+
 def _concept_mix(matcher: TagMatcher, chosen: Sequence[ConceptMatch],
-                 table: ConceptTable | KindTable | None = None) -> tuple[dict[str, float], set[int]]:
+                 table: ConceptTable | KindTable | None = None,
+                 protected: Set[int] = frozenset()) -> tuple[dict[str, float], set[int]]:
     """The similarity-weighted mean of the concepts' weights (of ``table``: the matcher's concepts, or
     its kinds), and the synonym groups a negated concept excludes (their weights in the mix: the
-    negated concepts' part only)."""
+    negated concepts' part only). A negated concept neither excludes nor weighs against the
+    ``protected`` groups (:func:`protected_groups`)."""
     table = matcher.table if table is None else table
     prof: dict[str, float] = {}
     against: dict[str, float] = {}  # the negated concepts' part of ``prof``
@@ -377,10 +393,10 @@ def _concept_mix(matcher: TagMatcher, chosen: Sequence[ConceptMatch],
         scale = (CONCEPT_MASS / mass) ** CONCEPT_MASS_POWER
         weights = {t: w * scale for t, w in weights.items()}
         if negated:
-            excluded.update(main_groups(matcher, weights))
+            excluded.update(main_groups(matcher, weights) - protected)
         for t, w in weights.items():
             if negated:  # "not sad": against what the concept wants, nothing more
-                w = -w if w > 0 else 0.0
+                w = -w if w > 0 and group[t] not in protected else 0.0
             if t in GENERIC_TAGS:
                 w *= matcher.generic_weight
             if w < 0:
@@ -400,7 +416,7 @@ def build_profile(matcher: TagMatcher, literal: list[TagMatch], chosen: list[Con
     (``share`` of the kinds' mean, when there are kinds), tags named in the query at full weight (a
     generic one among free words, when there are kinds, at :data:`NAMED_GENERIC_WEIGHT`), negations as
     negative weights; one tag per synonym group."""
-    prof, excluded = _concept_mix(matcher, chosen)
+    prof, excluded = _concept_mix(matcher, chosen, protected=protected_groups(matcher, literal, chosen))
     if read_kinds:
         kind_prof, _ = _concept_mix(matcher, read_kinds, matcher.kind_table)
         tags = [*prof, *(t for t in kind_prof if t not in prof)]  # a fixed order: ties keep it

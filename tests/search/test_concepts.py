@@ -97,6 +97,18 @@ def test_negation_still_works_with_concepts(matcher):
     assert m.match("piano without drums").kind == "tags"
 
 
+def test_a_negation_never_removes_what_the_query_names():
+    m = concept_layer(_boom)
+    raga = m.match("a raga, not bollywood")  # the negated concept (bollywood: indian pop) also wants indian
+    assert ("diwali", "negated word") in [(c.name, c.how) for c in raga.concepts]
+    assert _wanted(raga)[:2] == ["indian", "sitar"] or _wanted(raga)[0] == "indian", raga
+    assert {"pop", "dance"} <= {t.tag for t in raga.matches if t.negated}  # what bollywood adds is still negated
+    only = m.match("bollywood")
+    assert "indian" in _wanted(only)  # the same concept, not negated, asks for indian
+    party = m.match("party without guitars")  # a negation of what a concept merely includes still holds
+    assert "guitar" not in _wanted(party)
+
+
 def test_negation_reaches_past_small_words():
     m = concept_layer(_boom)
     chill = m.match("chill without any electronic stuff")
