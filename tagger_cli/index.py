@@ -325,17 +325,21 @@ class _PartsProgress:
 
     def _poll(self) -> None:
         while not self._stopped.wait(1.0):
-            try:
-                done = self.saved() + len(self.parts.rejects())
-            except (OSError, ValueError):  # a file renamed or removed under us: next time
-                continue
-            self.bar.update(self.initial + done - self.bar.n)
+            self._refresh()
+
+    def _refresh(self) -> None:
+        try:
+            done = self.saved() + len(self.parts.rejects())
+        except (OSError, ValueError):  # a file renamed or removed under us: next time
+            return
+        self.bar.update(self.initial + done - self.bar.n)
 
     def stop(self) -> int:
         """Stop polling, close the bar; the rows saved by the job."""
         self._stopped.set()
         if self._thread.is_alive():
             self._thread.join()
+        self._refresh()
         self.bar.close()
         return self.saved()
 
