@@ -1,7 +1,7 @@
 """Tag every audio file under a folder into one Parquet catalog: parallel, resumable, incremental.
 
     mtat-tagger index ~/music --out catalog.parquet [--model serving_model/tagger] [--workers 2]
-                      [--no-follow-symlinks]
+                      [--no-follow-symlinks] [--beam | --beam-workers N] [--beam-arg=--FLAG=VALUE ...]
 
 Every file under DIR is accounted for: it is a catalog row or a reject. Every regular file is
 tried with the decoder, whatever its name (``.opus`` decodes; ``.m4a`` or a tracker module is
@@ -56,6 +56,10 @@ symlink, resolved path) are unchanged, indexes the rest, then merges catalog + p
 a crash) resumes where it stopped, loses at most one part's worth of work, indexes nothing twice
 and misses nothing; re-running on a finished catalog only indexes new or changed files and drops
 rows of deleted ones. Unreadable files are retried by the next run (they are not in any part).
+
+Beam (``--beam``, ``--beam-workers``, ``--beam-arg``): the same run with the tagging as an Apache
+Beam job whose workers write the parts (:mod:`tagger_cli.index_beam`); scan, resume and merge
+are this module's, so the catalog, rejects and summary are the same.
 
 One catalog, one model: if the parts or the existing catalog were made with another model
 (version, tag list or SavedModel fingerprint differ) or for another DIR, ``index`` stops with an
