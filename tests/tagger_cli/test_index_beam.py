@@ -153,3 +153,37 @@ def test_beam_workers_through_the_portable_runner(pushed_model, library, plain, 
     assert "--runner=PortableRunner" in stderr and "worker pool on 127.0.0.1:" in stderr
     assert_same_catalog(plain["out"], out)
     assert summary(stdout) == summary(plain["stdout"])
+
+
+@pytest.mark.slow
+def test_killed_beam_run_resumes_from_its_parts(pushed_model, catalog_audio_dir, write_tags, tmp_path):
+    """The command and its worker processes killed (SIGKILL) while tagging: the next run resumes."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    library = make_library(tmp_path / "library", catalog_audio_dir, write_tags)
+    for i, song in enumerate(sorted(glob.glob(os.path.join(library, "*", "*.mp3"))) * 4):  # 60 songs
+        shutil.copy(song, os.path.join(os.path.dirname(song), f"copy{i}.mp3"))
+    out = tmp_path / "catalog.parquet"
+    parts = str(out) + ".parts"
+    args = ["index", str(library), "--out", str(out), "--model", pushed_model, "--part-size", "2", "--workers", "1",
+            "--beam", "--no-progress"]
+    proc = subprocess.Popen([sys.executable, "-m", "tagger_cli.main", *args], start_new_session=True,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 240
+    while not glob.glob(os.path.join(parts, "part-*.parquet")) and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    os.killpg(proc.pid, signal.SIGKILL)  # the command and the Beam workers it started
+    assert proc.wait() == -signal.SIGKILL and not out.exists()
+    saved = {p for part in glob.glob(os.path.join(parts, "part-*.parquet"))
+             for p in pq.read_table(part, columns=["path"]).column("path").to_pylist()}
+    assert 2 <= len(saved) < 60
+
+    code, stdout, stderr = run_captured(tmp_path, *args, IN_MEMORY)
+    assert code == 0, stderr
+    assert f"resuming: {len(saved)} file(s)" in stderr
+    assert summary(stdout).startswith(f"indexed {60 - len(saved)}, skipped unchanged {len(saved)}")
+    paths = pq.read_table(out, columns=["path"]).column("path").to_pylist()
+    assert len(paths) == len(set(paths)) == 60 and not os.path.exists(parts)
