@@ -262,16 +262,17 @@ def _index_with_beam(args, tagger, todo: list[AudioFile], total: int, parts: Par
     from pipelines.worker_pool import portable_pool_args
     from tagger_cli.index_beam import pipeline_args, run_job
 
+    if not todo:
+        return [], 0
     before = set(parts.files())
     bar = _PartsProgress(parts, before, total, total - len(todo), disable=args.no_progress)
     try:
         with portable_pool_args(args.beam_workers, log=sys.stderr) as pool_args:
             beam_args = pipeline_args(args.workers, pool_args, args.beam_arg)
             print(f"Beam job: {len(todo)} file(s), {' '.join(beam_args)}", file=sys.stderr, flush=True)
-            if todo:
-                bar.start()
-                run_job(todo, model_dir=tagger.model_dir, out=parts.out, meta=meta, part_size=args.part_size,
-                        beam_args=beam_args)
+            bar.start()
+            run_job(todo, model_dir=tagger.model_dir, out=parts.out, meta=meta, part_size=args.part_size,
+                    beam_args=beam_args)
     except KeyboardInterrupt:
         saved = bar.stop()
         print(f"index interrupted; {saved} file(s) of this run are saved in {parts.dir}: "

@@ -15,7 +15,8 @@ import pyarrow.parquet as pq
 import pytest
 
 from mtat.search.catalog import read_catalog
-from tagger_cli.index_beam import TagFilesDoFn
+from pipelines.beam_args import SETUP_FILE
+from tagger_cli.index_beam import TagFilesDoFn, pipeline_args
 from tagger_cli.main import main
 
 #: Rejects of the library: reason per path (decoder rejects and scan rejects).
@@ -103,6 +104,30 @@ def test_beam_index_equals_the_plain_index(pushed_model, library, plain, tmp_pat
         f"undecodable 1), files seen {12 + len(REJECTS)}")
     assert "broken/bad.mp3: not decodable as audio" in stderr
     assert not os.path.exists(str(out) + ".parts")
+
+
+def test_beam_args_direct_pool_and_cluster():
+    assert pipeline_args(3, [], []) == ["--direct_running_mode=multi_processing", "--direct_num_workers=3"]
+    pool = ["--runner=PortableRunner", "--job_endpoint=127.0.0.1:8099"]
+    assert pipeline_args(3, pool, ["--direct_num_workers=1"]) == [*pool, "--direct_num_workers=1"]  # the last wins
+    dataflow = pipeline_args(2, [], ["--runner=DataflowRunner", "--project=p"])
+    assert dataflow[-3:] == ["--runner=DataflowRunner", "--project=p", f"--setup_file={SETUP_FILE}"]
+    image = ["--runner=DataflowRunner", "--sdk_container_image=registry/tagger:1"]
+    assert pipeline_args(2, [], image)[-2:] == image  # the workers' image has the code: nothing staged
+
+
+def test_beam_rerun_on_a_plain_catalog_tags_only_the_unreadable_files_again(pushed_model, library, plain, tmp_path):
+    out = tmp_path / "catalog.parquet"
+    shutil.copy(plain["out"], out)
+    code, stdout, stderr = run_captured(tmp_path, "index", library, "--out", out, "--model", pushed_model,
+                                        "--beam", IN_MEMORY, "--no-progress")
+    assert code == 0, stderr
+    assert "Beam job: 2 file(s)" in stderr  # the decoder's rejects are tried again, the songs reused
+    assert summary(stdout) == f"indexed 0, skipped unchanged 12, rejected {len(REJECTS)} (duplicate 1, empty 1, " \
+                              "hidden 1, not_audio 1, undecodable 1), files seen 17"
+    code, _, stderr = run_captured(tmp_path, "index", library, "--out", out, "--model", pushed_model,
+                                   "--beam-workers", 0)
+    assert code == 2 and "--beam-workers must be at least 1" in stderr
 
 
 def test_interrupted_beam_run_resumes_without_tagging_a_file_twice(pushed_model, library, plain, tmp_path,
