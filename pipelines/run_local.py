@@ -7,20 +7,19 @@
 from __future__ import annotations
 
 import argparse
-import contextlib
 import dataclasses
 import json
 import logging
 import os
 import sys
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from mtat.annotations import ANNOTATIONS_FILE
 from mtat.environment import configure_tensorflow_env
 from pipelines import flags
-from pipelines.beam_args import portable_runner_args, with_dependency_flag
+from pipelines.beam_args import with_dependency_flag
 from pipelines.config import PipelineConfig, TrainingConfig, seen_class_ids
 from pipelines.flags import DEFAULT_SAMPLE_DIR
 
@@ -47,21 +46,6 @@ def default_beam_args(n_clips: int) -> tuple[list[str], list[str]]:
     elif n_clips >= EXTRACTION_THREADS_MIN_CLIPS:
         extraction = ["--direct_running_mode=multi_threading", workers]
     return with_dependency_flag(["--direct_running_mode=in_memory"]), extraction
-
-
-@contextlib.contextmanager
-def _worker_pool(workers: int | None) -> Iterator[list[str]]:
-    """With ``workers``: a local worker pool for the run, and the portable-runner args that use it."""
-    if not workers:
-        yield []
-        return
-    from pipelines.worker_pool import local_worker_pool
-
-    with local_worker_pool(preferred_ports=BEAM_POOL_PORTS) as pool:
-        plural = "s" if workers != 1 else ""
-        print(f"Beam job service on {pool.job_endpoint}, worker pool on {pool.address} ({workers} worker{plural}; "
-              f"log {pool.log_path})", flush=True)
-        yield portable_runner_args(pool.job_endpoint, pool.address, workers)
 
 
 class RunError(Exception):
@@ -187,6 +171,7 @@ def run(config: PipelineConfig, *, beam_workers: int | None = None) -> dict[str,
     from pipelines import recovery, results
     from pipelines.pipeline import create_pipeline
     from pipelines.progress import ComponentProgress
+    from pipelines.worker_pool import portable_pool_args
 
     extraction = config.extraction_beam_args
     print(f"running pipeline {config.pipeline_name} on {config.data_root} (beam: {' '.join(config.beam_pipeline_args)}"
@@ -195,7 +180,7 @@ def run(config: PipelineConfig, *, beam_workers: int | None = None) -> dict[str,
     start = time.time()
     try:
         with recovery.exclusive_run(config.metadata_path, config.pipeline_name, config.pipeline_root), \
-                _worker_pool(beam_workers) as pool_args:
+                portable_pool_args(beam_workers, BEAM_POOL_PORTS) as pool_args:
             if pool_args:
                 config = dataclasses.replace(config, beam_pipeline_args=(*config.beam_pipeline_args, *pool_args))
             tfx.orchestration.LocalDagRunner().run(create_pipeline(config))

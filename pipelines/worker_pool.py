@@ -20,6 +20,7 @@ import threading
 import time
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from typing import TextIO
 
 #: This checkout: the workers must import the same project code as the driver.
 PROJECT_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -241,6 +242,23 @@ def local_worker_pool(env: Mapping[str, str] | None = None, host: str = "127.0.0
             signal.signal(signal.SIGTERM, previous)
         if ok and own_log:
             os.remove(log_path)  # kept when something failed: the workers' errors are in it
+
+
+@contextlib.contextmanager
+def portable_pool_args(workers: int | None, preferred_ports: tuple[int, int] = (0, 0),
+                       log: TextIO | None = None) -> Iterator[list[str]]:
+    """With ``workers``: a local worker pool for the block, and the portable-runner args that use it
+    (one line about it printed to ``log``, default stdout); without: no pool, no args."""
+    if not workers:
+        yield []
+        return
+    from pipelines.beam_args import portable_runner_args
+
+    with local_worker_pool(preferred_ports=preferred_ports) as pool:
+        plural = "s" if workers != 1 else ""
+        print(f"Beam job service on {pool.job_endpoint}, worker pool on {pool.address} ({workers} worker{plural}; "
+              f"log {pool.log_path})", file=log or sys.stdout, flush=True)
+        yield portable_runner_args(pool.job_endpoint, pool.address, workers)
 
 
 if __name__ == "__main__":

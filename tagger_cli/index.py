@@ -1,7 +1,7 @@
 """Tag every audio file under a folder into one Parquet catalog: parallel, resumable, incremental.
 
     mtat-tagger index ~/music --out catalog.parquet [--model serving_model/tagger] [--workers 2]
-                      [--no-follow-symlinks]
+                      [--no-follow-symlinks] [--beam | --beam-workers N] [--beam-arg=--FLAG=VALUE ...]
 
 Every file under DIR is accounted for: it is a catalog row or a reject. Every regular file is
 tried with the decoder, whatever its name (``.opus`` decodes; ``.m4a`` or a tracker module is
@@ -57,6 +57,10 @@ a crash) resumes where it stopped, loses at most one part's worth of work, index
 and misses nothing; re-running on a finished catalog only indexes new or changed files and drops
 rows of deleted ones. Unreadable files are retried by the next run (they are not in any part).
 
+Beam (``--beam``, ``--beam-workers``, ``--beam-arg``): the same run with the tagging as an Apache
+Beam job whose workers write the parts (:mod:`tagger_cli.index_beam`); scan, resume and merge
+are this module's, so the catalog, rejects and summary are the same.
+
 One catalog, one model: if the parts or the existing catalog were made with another model
 (version, tag list or SavedModel fingerprint differ) or for another DIR, ``index`` stops with an
 error instead of mixing them; ``--reindex`` discards them and rebuilds with the current model.
@@ -65,28 +69,20 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import json
 import os
-import shutil
 import sys
 import time
-import uuid
 from typing import Any
-
-import numpy as np
 
 from mtat.audio import AUDIO_EXTENSIONS
 from mtat.search.catalog import FORMAT, catalog_meta, row_is_short, table_of, write_atomic
 from mtat.windows import MIN_RELIABLE_SECONDS
 from tagger_cli.file_tags import FIELDS, read_file_tags
+from tagger_cli.index_parts import PART_SECONDS, Parts, failure, index_file, read_rows
 from tagger_cli.index_scan import AudioFile, Scan, nothing_indexed, print_rejects, reason_counts, scan
 from tagger_cli.main import CliError, progress_bar
 
 HELP = "tag every audio file under a folder into a Parquet catalog (parallel, resumable)"
-MANIFEST = "manifest.json"
-PART_SECONDS = 30.0
-#: manifest/metadata fields that must agree for rows to share a catalog
-IDENTITY = ("model_version", "model_fingerprint", "tags", "root")
 
 
 def default_workers() -> int:
@@ -109,6 +105,14 @@ def add_arguments(p) -> None:
                    help="index the files symlinks point to, also outside DIR (default); with "
                         "--no-follow-symlinks a symlink resolving outside DIR is rejected as unsafe_path")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
+    beam = p.add_argument_group("Apache Beam", "tag as a Beam job (same catalog, parts and resume rule)")
+    beam.add_argument("--beam", action="store_true",
+                      help="run the tagging as a Beam pipeline: DirectRunner with --workers worker processes")
+    beam.add_argument("--beam-workers", type=int, metavar="N",
+                      help="Beam's portable runner with N workers of a local worker pool (implies --beam)")
+    beam.add_argument("--beam-arg", action="append", default=[], metavar="--FLAG=VALUE",
+                      help="a Beam pipeline option, repeatable (implies --beam), e.g. --beam-arg=--runner=FlinkRunner; "
+                           "on a cluster DIR and --out must be paths every worker can read and write")
 
 
 # --------------------------------------------------------------------------------------------
@@ -127,66 +131,6 @@ def _mismatch(old: dict[str, Any], new: dict[str, Any]) -> str | None:
     return None
 
 
-class _Parts:
-    """The ``<out>.parts/`` folder: manifest + atomically written part files."""
-
-    def __init__(self, out: str):
-        self.out = out
-        self.dir = out + ".parts"
-
-    def exists(self) -> bool:
-        return os.path.isdir(self.dir)
-
-    def manifest(self) -> dict[str, Any]:
-        try:
-            with open(os.path.join(self.dir, MANIFEST)) as f:
-                return json.load(f)
-        except (OSError, ValueError):
-            return {}
-
-    def files(self) -> list[str]:
-        return sorted(os.path.join(self.dir, n) for n in os.listdir(self.dir)
-                      if n.startswith("part-") and n.endswith(".parquet"))
-
-    def start(self, meta: dict[str, Any]) -> None:
-        os.makedirs(self.dir, exist_ok=True)
-        # half-written parts or catalog of a killed run (the temporary files of write_atomic)
-        out_dir, out_name = os.path.split(self.out)
-        stale = [os.path.join(self.dir, n) for n in os.listdir(self.dir) if n.startswith(".") and n.endswith(".tmp")]
-        stale += [os.path.join(out_dir, n) for n in os.listdir(out_dir)
-                  if n.startswith(f".{out_name}.") and n.endswith(".tmp")]
-        for path in stale:
-            os.remove(path)
-        if not os.path.exists(os.path.join(self.dir, MANIFEST)):
-            tmp = os.path.join(self.dir, f".{MANIFEST}.tmp")
-            with open(tmp, "w") as f:
-                json.dump({k: meta[k] for k in (*IDENTITY, "model_dir")}, f, indent=1)
-            os.replace(tmp, os.path.join(self.dir, MANIFEST))
-
-    def write(self, table) -> str:
-        seq = len(self.files())
-        path = os.path.join(self.dir, f"part-{seq:06d}-{uuid.uuid4().hex[:8]}.parquet")
-        write_atomic(table, path)
-        return path
-
-    def remove(self) -> None:
-        """Parts first, the manifest last: a run killed half-way through leaves a resumable folder."""
-        if self.exists():
-            for part in self.files():
-                os.remove(part)
-        shutil.rmtree(self.dir, ignore_errors=True)
-
-    def resumable(self) -> bool:
-        """False when absent or empty (a run killed before its manifest was written: nothing to resume)."""
-        return self.exists() and bool(self.manifest() or self.files())
-
-
-def _read_rows(path: str) -> list[dict[str, Any]]:
-    import pyarrow.parquet as pq
-
-    return pq.read_table(path).to_pylist()
-
-
 def _paths(args) -> tuple[str, str]:
     """(absolute DIR, absolute --out), checked."""
     root = os.path.abspath(os.path.expanduser(args.dir))
@@ -195,6 +139,8 @@ def _paths(args) -> tuple[str, str]:
         raise CliError(f"not a folder: {args.dir}")
     if args.workers < 1 or args.part_size < 1:
         raise CliError("--workers and --part-size must be at least 1")
+    if args.beam_workers is not None and args.beam_workers < 1:
+        raise CliError("--beam-workers must be at least 1")
     if os.path.isdir(out):
         raise CliError(f"--out must be a file name, {args.out} is a folder")
     os.makedirs(os.path.dirname(out), exist_ok=True)
@@ -211,7 +157,7 @@ def _catalog_meta_for(tagger, root: str) -> dict[str, Any]:
             "clip_scheme": "mean over the served model windows (serving_default)"}
 
 
-def _already_indexed(args, out: str, parts: _Parts, meta: dict[str, Any],
+def _already_indexed(args, out: str, parts: Parts, meta: dict[str, Any],
                      files: list[AudioFile]) -> tuple[dict[str, dict[str, Any]], int]:
     """Rows of unchanged files in an existing catalog and in unfinished parts: ``(path -> row,
     files resumed from parts)``. Raises CliError when they belong to another model or folder."""
@@ -233,7 +179,7 @@ def _already_indexed(args, out: str, parts: _Parts, meta: dict[str, Any],
             raise CliError(f"{args.out} cannot be extended: {why}. Pass --reindex to rebuild it with "
                            "this model and folder, or choose another --out")
         done.update((row["path"], _with_file_tags(row, current[row["path"]]))
-                for row in _read_rows(out) if unchanged(row))
+                for row in read_rows(out) if unchanged(row))
     if not parts.resumable():
         return done, 0
     why = _mismatch(parts.manifest(), meta) if parts.manifest() else "its manifest is missing"
@@ -243,7 +189,7 @@ def _already_indexed(args, out: str, parts: _Parts, meta: dict[str, Any],
     before = set(done)
     for part in parts.files():
         try:
-            rows = _read_rows(part)
+            rows = read_rows(part)
         except Exception:
             print(f"warning: ignoring unreadable part {part}", file=sys.stderr)
             os.remove(part)
@@ -257,29 +203,7 @@ def _with_file_tags(row: dict[str, Any], f: AudioFile) -> dict[str, Any]:
     return row if all(name in row for name in FIELDS) else {**row, **read_file_tags(f.abs)}
 
 
-def _row(f: AudioFile, pred, file_tags: dict[str, str | None], tagger) -> dict[str, Any]:
-    """The catalog row of one tagged file (with its own title, artist and album tags)."""
-    from mtat.thresholds import applying
-
-    return {"path": f.rel, "abs_path": f.abs, "duration": float(pred.duration), "short": pred.short,
-            **file_tags,
-            "probabilities": np.asarray(pred.probabilities, np.float32).tolist(),
-            "embedding": np.asarray(pred.embedding, np.float32).tolist(),
-            "joint": None if pred.joint is None else np.asarray(pred.joint, np.float32).tolist(),
-            "applies": None if tagger.thresholds is None else applying(tagger.tags, pred.probabilities,
-                                                                        tagger.thresholds),
-            "size": f.size, "mtime_ns": f.mtime_ns, "model_version": tagger.version,
-            "model_dir": tagger.model_dir, "indexed_at": dt.datetime.now(dt.timezone.utc)}
-
-
-def _failure(f: AudioFile, error: BaseException) -> dict[str, str]:
-    """The reject of a file the worker could not tag (the message without the path it ends with)."""
-    reason = getattr(error, "reason", type(error).__name__)
-    text = str(error).strip().splitlines()[0] if str(error).strip() else reason
-    return {"path": f.rel, "reason": reason, "error": text.removesuffix(f": {f.abs}")}
-
-
-def _index_files(args, tagger, todo: list[AudioFile], total: int, parts: _Parts, meta: dict[str, Any],
+def _index_files(args, tagger, todo: list[AudioFile], total: int, parts: Parts, meta: dict[str, Any],
                  done: dict[str, dict[str, Any]]) -> tuple[list[dict[str, str]], int]:
     """Tag ``todo`` in parallel, saving a part every ``--part-size`` files (or PART_SECONDS) and adding
     the saved rows to ``done``. Returns (rejects, files processed). On Ctrl-C the finished files are
@@ -305,17 +229,17 @@ def _index_files(args, tagger, todo: list[AudioFile], total: int, parts: _Parts,
     bar = tqdm(total=total, initial=total - len(todo), unit="file", file=sys.stderr,
                disable=args.no_progress, desc="indexing", smoothing=0.1)
     try:
-        def tag_file(path: str) -> tuple[Any, dict[str, str | None]]:  # in a worker: the model's tags, the file's own
-            return tagger.predict_file(path), read_file_tags(path)
+        def tag_file(path: str) -> dict[str, Any]:  # in a worker thread
+            return index_file(tagger, by_abs[path])
 
-        for path, result, error in map_files(tag_file, list(by_abs), workers=args.workers, ordered=False):
+        for path, row, error in map_files(tag_file, list(by_abs), workers=args.workers, ordered=False):
             f = by_abs[path]
             processed += 1
             bar.update(1)
             if error is not None:
-                rejects.append(_failure(f, error))
+                rejects.append(failure(f, error))
                 continue
-            pending.append(_row(f, *result, tagger))
+            pending.append(row)
             if len(pending) >= args.part_size or time.monotonic() - last_flush > PART_SECONDS:
                 flush()
     except KeyboardInterrupt:
@@ -328,6 +252,101 @@ def _index_files(args, tagger, todo: list[AudioFile], total: int, parts: _Parts,
         bar.close()
     flush()
     return rejects, processed
+
+
+def _index_with_beam(args, tagger, todo: list[AudioFile], total: int, parts: Parts, meta: dict[str, Any],
+                     done: dict[str, dict[str, Any]]) -> tuple[list[dict[str, str]], int]:
+    """:func:`_index_files` as a Beam job (:mod:`tagger_cli.index_beam`): the job writes parts, this
+    adds their rows to ``done`` and returns (rejects, files processed). A progress bar counts the
+    parts' rows while the job runs."""
+    from pipelines.worker_pool import portable_pool_args
+    from tagger_cli.index_beam import pipeline_args, run_job
+
+    if not todo:
+        return [], 0
+    before = set(parts.files())
+    bar = _PartsProgress(parts, before, total, total - len(todo), disable=args.no_progress)
+    try:
+        with portable_pool_args(args.beam_workers, log=sys.stderr) as pool_args:
+            beam_args = pipeline_args(args.workers, pool_args, args.beam_arg)
+            print(f"Beam job: {len(todo)} file(s), {' '.join(beam_args)}", file=sys.stderr, flush=True)
+            bar.start()
+            run_job(todo, model_dir=tagger.model_dir, out=parts.out, meta=meta, part_size=args.part_size,
+                    beam_args=beam_args)
+    except KeyboardInterrupt:
+        saved = bar.stop()
+        print(f"index interrupted; {saved} file(s) of this run are saved in {parts.dir}: "
+              "run the same command again to resume", file=sys.stderr)
+        raise
+    except Exception as err:
+        saved = bar.stop()
+        first = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
+        raise CliError(f"the Beam job failed ({type(err).__name__}: {first}); {saved} file(s) of this run are "
+                       f"saved in {parts.dir}: run the same command again to resume") from err
+    bar.stop()
+    wanted = {f.rel for f in todo}
+    new: dict[str, dict[str, Any]] = {}
+    for part in parts.files():
+        if part not in before:  # rows of a retried bundle appear twice: one per path
+            new.update((row["path"], row) for row in read_rows(part) if row["path"] in wanted)
+    done.update(new)
+    failed = [r for r in parts.rejects() if r["path"] in wanted and r["path"] not in new]
+    lost = len(wanted) - len(new) - len(failed)
+    if lost:
+        raise CliError(f"the Beam job ended without a row or a reject for {lost} file(s): "
+                       "run the same command again to index them")
+    return failed, len(wanted)
+
+
+class _PartsProgress:
+    """A tqdm bar fed by a thread counting the rows of new part files (and the rejects) every second."""
+
+    def __init__(self, parts: Parts, before: set[str], total: int, initial: int, disable: bool):
+        import threading
+
+        from tqdm import tqdm
+
+        self.parts, self.before, self.counted = parts, before, {}
+        self.bar = tqdm(total=total, initial=initial, unit="file", file=sys.stderr, disable=disable,
+                        desc="indexing", smoothing=0.1)
+        self.initial = initial
+        self._stopped = threading.Event()
+        self._thread = threading.Thread(target=self._poll, name="index-progress", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def saved(self) -> int:
+        """Rows in the part files written since the job started."""
+        import pyarrow.parquet as pq
+
+        for part in self.parts.files():
+            if part not in self.before and part not in self.counted:
+                try:
+                    self.counted[part] = pq.read_metadata(part).num_rows
+                except OSError:
+                    continue
+        return sum(self.counted.values())
+
+    def _poll(self) -> None:
+        while not self._stopped.wait(1.0):
+            self._refresh()
+
+    def _refresh(self) -> None:
+        try:
+            done = self.saved() + len(self.parts.rejects())
+        except (OSError, ValueError):  # a file renamed or removed under us: next time
+            return
+        self.bar.update(self.initial + done - self.bar.n)
+
+    def stop(self) -> int:
+        """Stop polling, close the bar; the rows saved by the job."""
+        self._stopped.set()
+        if self._thread.is_alive():
+            self._thread.join()
+        self._refresh()
+        self.bar.close()
+        return self.saved()
 
 
 def _prepare_search(tags: list[str]) -> None:
@@ -348,7 +367,7 @@ def run(args) -> int:
     tagger = load_tagger(args.model)
     meta = _catalog_meta_for(tagger, root)
     files = found.files
-    parts = _Parts(out)
+    parts = Parts(out)
     done, resumed = _already_indexed(args, out, parts, meta, files)
     parts.start(meta)
     if resumed:
@@ -356,7 +375,8 @@ def run(args) -> int:
 
     start = time.monotonic()
     todo = [f for f in files if f.rel not in done]
-    failed, processed = _index_files(args, tagger, todo, len(files), parts, meta, done)
+    index = _index_with_beam if args.beam or args.beam_workers or args.beam_arg else _index_files
+    failed, processed = index(args, tagger, todo, len(files), parts, meta, done)
     seconds = time.monotonic() - start
 
     current = {f.rel for f in files}
