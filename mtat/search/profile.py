@@ -15,6 +15,8 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
+import numpy as np
+
 from mtat.search.catalog import Catalog
 from mtat.search.errors import QueryError
 from mtat.search.ranking import candidate_rows, hits, short_left_out
@@ -89,10 +91,12 @@ def format_profile(matches: Sequence[TagMatch]) -> str:
 
 
 def search_profile(catalog: Catalog, profile: str | Sequence[TagMatch], top: int = 10,
-                   min_score: float = 0.0, *, include_short: bool = False) -> SearchResult:
+                   min_score: float = 0.0, *, include_short: bool = False,
+                   keep: np.ndarray | None = None) -> SearchResult:
     """The ``top`` songs of ``catalog`` for an explicit tag profile (text for :func:`parse_profile`, or
     its matches), best first; route "tags", the result's ``query`` is the profile's text
-    (:func:`format_profile`). Songs flagged short are left out unless ``include_short``.
+    (:func:`format_profile`). Songs flagged short are left out unless ``include_short``; with ``keep``
+    (a ``[len(catalog)]`` bool mask) only those songs are listed.
     Raises :class:`~mtat.search.errors.QueryError` for a bad profile."""
     if top < 1:
         raise QueryError(f"top must be at least 1, got {top}")
@@ -104,5 +108,5 @@ def search_profile(catalog: Catalog, profile: str | Sequence[TagMatch], top: int
     rows = candidate_rows(catalog, include_short)
     tag = score_songs(catalog.probabilities, catalog.tags, matches, scaled=False, rows=rows)
     return SearchResult(text, "tags", QueryMatch(text, "tags", matches, text=text),
-                        hits(catalog, tag, tag, 1.0, tag, matches, top, min_score, rows=rows),
+                        hits(catalog, tag, tag, 1.0, tag, matches, top, min_score, rows=rows, keep=keep),
                         short_excluded=short_left_out(catalog, rows))

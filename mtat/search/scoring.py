@@ -32,7 +32,7 @@ def tag_scales(probabilities: np.ndarray) -> np.ndarray:
 
 
 def score_songs(probabilities: np.ndarray, tags: Sequence[str], matches: Iterable[TagMatch],
-                scaled: bool = False, rows: np.ndarray | None = None) -> np.ndarray:
+                scaled: bool = False, rows: np.ndarray | None = None, scales: np.ndarray | None = None) -> np.ndarray:
     """Similarity-weighted mean of the matched tags' probabilities (``1 - p`` if negated), ``[n]``.
 
     ``scaled`` (free-word profiles): each tag's probabilities are divided by :func:`tag_scales`
@@ -42,35 +42,68 @@ def score_songs(probabilities: np.ndarray, tags: Sequence[str], matches: Iterabl
     the song's probability of that tag).
 
     ``rows``: score only these songs (``[len(rows)]`` scores, the scales taken over them alone), as
-    if the catalog held nothing else; None: every song."""
+    if the catalog held nothing else; None: every song. ``scales``: :func:`tag_scales` of every tag
+    over those songs when already known (``[n_tags]``), else taken from the matched columns.
+    Reads one matched column at a time (a column-major matrix reads each contiguously)."""
     probs = np.asarray(probabilities)
     matches = list(matches)
     col = {t: i for i, t in enumerate(tags)}
-    cols = [col[m.tag] for m in matches]
-    # only the matched columns (and rows): no copy of the whole catalog
-    used = (probs[:, cols] if rows is None else probs[np.ix_(np.asarray(rows, np.intp), cols)]).astype(np.float64)
-    n = used.shape[0]
-    if scaled and n:
-        used /= tag_scales(used)
+    rows = None if rows is None else np.asarray(rows, np.intp)
+    n = probs.shape[0] if rows is None else rows.shape[0]
     num = np.zeros(n)
     den = 0.0
-    for k, m in enumerate(matches):
-        p = used[:, k]
+    for m in matches:  # in place, one matched column at a time: w * p (or w * (1 - p)) added to num
+        k = col[m.tag]
+        p = (probs[:, k] if rows is None else probs[rows, k]).astype(np.float64)
+        if scaled and n:
+            p /= tag_scales(p[:, None])[0] if scales is None else float(scales[k])
+        if m.negated:
+            np.subtract(1.0, p, out=p)
         w = max(float(m.similarity), 1e-6)
-        num += w * ((1.0 - p) if m.negated else p)
+        p *= w
+        num += p
         den += w
     if den == 0.0:
         return np.zeros(n)
     return num / den
 
 
-def rank_songs(scores: np.ndarray, top: int, exclude: Iterable[int] = ()) -> np.ndarray:
-    """Indices of the ``top`` highest scores (ties by index), skipping ``exclude``."""
-    scores = np.asarray(scores, dtype=np.float64)
-    mask = np.ones(scores.shape[0], bool)
-    mask[list(exclude)] = False
-    idx = np.flatnonzero(mask)
-    if top <= 0 or idx.size == 0:
-        return idx[:0]
-    order = np.lexsort((idx, -scores[idx]))  # stable: equal scores keep catalog order
-    return idx[order][:top]
+#: :func:`rank_songs` bounds the ``top``-th highest score by the maxima of this many blocks (at least 4 per song wanted).
+RANK_BLOCKS = 1024
+
+
+def rank_songs(scores: np.ndarray, top: int, exclude: Iterable[int] = (),
+               keep: np.ndarray | None = None) -> np.ndarray:
+    """Indices of the ``top`` highest scores (ties by index), skipping ``exclude`` and, when given,
+    the indices where the bool mask ``keep`` is False. Exact, without sorting every score: only the
+    scores at or above a lower bound of the ``top``-th highest (:func:`top_bound`) are sorted."""
+    values = np.asarray(scores, dtype=np.float64)
+    exclude = list(exclude)
+    allowed = None
+    if keep is not None or exclude:
+        allowed = np.ones(values.shape[0], bool) if keep is None else np.array(keep, bool, copy=True)
+        allowed[exclude] = False
+        values = np.where(allowed, values, -np.inf)
+    if top <= 0 or values.shape[0] == 0:
+        return np.zeros(0, np.intp)
+    chosen = np.flatnonzero(values >= top_bound(values, top))
+    if allowed is not None:
+        chosen = chosen[allowed[chosen]]
+    return chosen[np.lexsort((chosen, -values[chosen]))][:top]  # stable: equal scores keep catalog order
+
+
+def top_bound(values: np.ndarray, top: int) -> float:
+    """A value at or below the ``top``-th highest of ``values`` (-inf when there are not more than
+    ``top``), close to it: the ``top``-th highest maximum of :data:`RANK_BLOCKS` blocks (``top`` of
+    those maxima are values at or above it), or the exact value by partial selection for a ``top``
+    that is large for the number of values."""
+    n = values.shape[0]
+    if top >= n:
+        return -np.inf
+    blocks = min(RANK_BLOCKS, n // 4)
+    if top * 4 > blocks:
+        return float(np.partition(values, n - top)[n - top])
+    size = n // blocks
+    maxima = values[: blocks * size].reshape(blocks, size).max(axis=1)  # the tail beyond is not needed
+    bound = float(np.partition(maxima, blocks - top)[blocks - top])
+    return bound if not np.isnan(bound) else -np.inf
