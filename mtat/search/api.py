@@ -37,7 +37,7 @@ from mtat.search.joint import joint_scores, query_vector
 from mtat.search.matcher import MAX_TAGS, TagMatcher
 from mtat.search.ranking import candidate_rows, candidate_scales, combine_routes, hits, short_left_out
 from mtat.search.results import QueryMatch, SearchResult, SongHit
-from mtat.search.scoring import score_songs
+from mtat.search.scoring import TagScores, score_songs
 
 DEFAULT_TOP = 10
 #: Ranking routes: "auto" = fused when possible, else the tag route; "tag" / "joint" = one route alone.
@@ -103,10 +103,10 @@ class ScoredQuery:
     match: QueryMatch
     route: str
     rows: np.ndarray | None
-    tag: np.ndarray
+    tag: np.ndarray | TagScores
     joint: np.ndarray | None
-    rank: np.ndarray
-    evidence: np.ndarray
+    rank: np.ndarray | TagScores
+    evidence: np.ndarray | TagScores
     fused: np.ndarray | None
 
     def hits(self, top: int, min_score: float = 0.0, keep: np.ndarray | None = None) -> tuple[SongHit, ...]:
@@ -130,9 +130,6 @@ def score_query(catalog: Catalog, query: str, read: ReadQuery, *, route: str = "
         raise QueryError(f"unknown route {route!r}: choose from {', '.join(ROUTES)}")
     match = read.match
     rows = candidate_rows(catalog, include_short)
-    scaled = match.kind == "words"
-    tag = score_songs(catalog.probabilities, catalog.tags, match.matches, scaled=scaled, rows=rows,
-                      scales=candidate_scales(catalog, rows) if scaled else None)
     joint = None
     if route == "joint" or (route == "auto" and match.kind == "words"):
         if route == "joint" and catalog.joint is None:
@@ -142,6 +139,11 @@ def score_query(catalog: Catalog, query: str, read: ReadQuery, *, route: str = "
             joint = joint_scores(catalog, vector=read.joint)
             if joint is not None and rows is not None:
                 joint = joint[rows]
+    scaled = match.kind == "words"
+    scales = candidate_scales(catalog, rows) if scaled else None
+    # the tag route alone is scored only where the ranking needs it; the others standardise every score
+    tag = (TagScores(catalog.probabilities, catalog.tags, match.matches, scaled, rows, scales) if joint is None
+           else score_songs(catalog.probabilities, catalog.tags, match.matches, scaled=scaled, rows=rows, scales=scales))
     used, scores, evidence, fused = combine_routes(route, tag, joint, tag_weight, joint_weight,
                                                    "tags" if match.kind == "tags" else "tag")
     return ScoredQuery(catalog, query, match, used, rows, tag, joint, scores, evidence, fused)

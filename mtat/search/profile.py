@@ -21,7 +21,7 @@ from mtat.search.catalog import Catalog
 from mtat.search.errors import QueryError
 from mtat.search.ranking import candidate_rows, hits, short_left_out
 from mtat.search.results import QueryMatch, SearchResult, TagMatch
-from mtat.search.scoring import score_songs
+from mtat.search.scoring import TagScores
 
 #: How a profile's tags are reported in :attr:`TagMatch.how`.
 HOW = "profile"
@@ -106,7 +106,7 @@ def search_profile(catalog: Catalog, profile: str | Sequence[TagMatch], top: int
         raise QueryError(f"unknown tag {unknown[0]!r}: not a tag of the catalog" if unknown else "empty tag profile")
     text = format_profile(matches)
     rows = candidate_rows(catalog, include_short)
-    tag = score_songs(catalog.probabilities, catalog.tags, matches, scaled=False, rows=rows)
+    tag = TagScores(catalog.probabilities, catalog.tags, matches, scaled=False, rows=rows)
     return SearchResult(text, "tags", QueryMatch(text, "tags", matches, text=text),
                         hits(catalog, tag, tag, 1.0, tag, matches, top, min_score, rows=rows, keep=keep),
                         short_excluded=short_left_out(catalog, rows))

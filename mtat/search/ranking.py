@@ -17,7 +17,7 @@ from mtat.search.catalog import Catalog
 from mtat.search.confidence import fused_evidence, shown_scores
 from mtat.search.fusion import fuse
 from mtat.search.results import ScoreParts, SongHit, TagMatch
-from mtat.search.scoring import rank_songs, tag_scales
+from mtat.search.scoring import TagScores, rank_songs, tag_scales
 
 #: How many of a song's own top tags each result shows.
 SONG_TAGS = 5
@@ -65,7 +65,15 @@ def positions(rows: np.ndarray | None, catalog_rows: Sequence[int]) -> list[int]
     return [int(k) for k in np.flatnonzero(np.isin(rows, list(catalog_rows)))]
 
 
-def hits(catalog: Catalog, rank: np.ndarray, evidence: np.ndarray, confidence: float, tag: np.ndarray,
+def scores_at(scores: np.ndarray | TagScores, picked: np.ndarray) -> np.ndarray:
+    """The scores of the candidates at ``picked``, from an array or computed (:class:`TagScores`)."""
+    return scores.at(picked) if isinstance(scores, TagScores) else np.asarray(scores, np.float64)[picked]
+
+
+Scores = np.ndarray | TagScores
+
+
+def hits(catalog: Catalog, rank: Scores, evidence: Scores, confidence: float, tag: Scores,
          matches: Sequence[TagMatch], top: int, min_score: float = 0.0, *, joint: np.ndarray | None = None,
          fused: np.ndarray | None = None, exclude: Sequence[int] = (),
          rows: np.ndarray | None = None, keep: np.ndarray | None = None) -> tuple[SongHit, ...]:
@@ -73,22 +81,26 @@ def hits(catalog: Catalog, rank: np.ndarray, evidence: np.ndarray, confidence: f
     ``[len(catalog)]`` bool mask, only the rows where it is True) whose shown score
     (:func:`~mtat.search.confidence.shown_scores` of ``evidence`` and ``confidence``, comparable across
     queries) is at least ``min_score``; ``tag`` / ``joint`` / ``fused``: each route's scores for the parts.
-    The score arrays hold one value per candidate of ``rows`` (:func:`candidate_rows`; None: per row).
+    The score arrays hold one value per candidate of ``rows`` (:func:`candidate_rows`; None: per row);
+    ``rank``, ``evidence`` and ``tag`` may be the tag route's :class:`~mtat.search.scoring.TagScores`.
     ``keep`` narrows the ranking only: scores are those of the whole candidate set."""
     col = {t: k for k, t in enumerate(catalog.tags)}
     probs = catalog.probabilities
     explained = list(matches)[:EXPLAIN_TAGS]
-    picked = rank_songs(rank, top, exclude=positions(rows, exclude), keep=candidate_mask(rows, keep))
-    shown = shown_scores(np.asarray(evidence)[picked], confidence)
+    skip, mask = positions(rows, exclude), candidate_mask(rows, keep)
+    picked = rank.best(top, skip, mask) if isinstance(rank, TagScores) else rank_songs(rank, top, skip, mask)
+    ranks = scores_at(rank, picked)
+    tags = ranks if tag is rank else scores_at(tag, picked)
+    shown = shown_scores(ranks if evidence is rank else scores_at(evidence, picked), confidence)
     songs = []
-    for i, score in zip(picked, shown):
+    for k, (i, score) in enumerate(zip(picked, shown)):
         if score < min_score:  # shown is non-decreasing in the ranking score: nothing below scores more
             break
         row = int(i if rows is None else rows[i])
-        parts = ScoreParts(float(tag[i]), None if joint is None else float(joint[i]),
+        parts = ScoreParts(float(tags[k]), None if joint is None else float(joint[i]),
                            None if fused is None else float(fused[i]),
                            {("not " if t.negated else "") + t.tag: float(probs[row, col[t.tag]]) for t in explained},
-                           rank=float(rank[i]))
+                           rank=float(ranks[k]))
         songs.append(SongHit(row, catalog.paths[row], catalog.top_tags(row, SONG_TAGS), bool(catalog.short[row]),
                              score=float(score), parts=parts))
     return tuple(songs)

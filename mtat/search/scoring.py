@@ -68,6 +68,69 @@ def score_songs(probabilities: np.ndarray, tags: Sequence[str], matches: Iterabl
     return num / den
 
 
+class TagScores:
+    """The tag route's scores (:func:`score_songs`, same arguments) of the candidates, computed exactly
+    only for the songs a ranking needs: :meth:`best` finds them on a float32 pass whose rounding error
+    is bounded (:data:`FLOAT32_ERROR` per matched tag), then scores and orders them in float64, so the
+    songs, their order and their scores are those of :func:`score_songs` and :func:`rank_songs`."""
+
+    def __init__(self, probabilities: np.ndarray, tags: Sequence[str], matches: Iterable[TagMatch],
+                 scaled: bool = False, rows: np.ndarray | None = None, scales: np.ndarray | None = None):
+        self.probabilities = np.asarray(probabilities)
+        self.tags, self.matches, self.scaled = tags, list(matches), scaled
+        self.rows = None if rows is None else np.asarray(rows, np.intp)
+        if scaled and scales is None:
+            scales = tag_scales(self.probabilities if self.rows is None else self.probabilities[self.rows])
+        self.scales = scales
+
+    def __len__(self) -> int:
+        return self.probabilities.shape[0] if self.rows is None else self.rows.shape[0]
+
+    def at(self, positions: np.ndarray) -> np.ndarray:
+        """The exact float64 scores of the candidates at ``positions``."""
+        positions = np.asarray(positions, np.intp)
+        rows = positions if self.rows is None else self.rows[positions]
+        return score_songs(self.probabilities, self.tags, self.matches, self.scaled, rows, self.scales)
+
+    def approximate(self) -> tuple[np.ndarray, float]:
+        """Every candidate's score in float32 and a bound of its distance to the exact score."""
+        col = {t: i for i, t in enumerate(self.tags)}
+        weights = [max(float(m.similarity), 1e-6) for m in self.matches]
+        den = sum(weights)
+        out = np.zeros(len(self), np.float32)
+        if den == 0.0:
+            return out, 0.0
+        out += sum(w for m, w in zip(self.matches, weights) if m.negated) / den  # the 1 of each 1 - p
+        tmp = np.empty(len(self), np.float32)
+        for m, w in zip(self.matches, weights):
+            k = col[m.tag]
+            factor = w / den / (float(self.scales[k]) if self.scaled else 1.0)
+            p = self.probabilities[:, k] if self.rows is None else self.probabilities[self.rows, k]
+            np.multiply(p, np.float32(-factor if m.negated else factor), out=tmp)
+            out += tmp
+        return out, FLOAT32_ERROR * (len(self.matches) + 4)
+
+    def best(self, top: int, exclude: Iterable[int] = (), keep: np.ndarray | None = None) -> np.ndarray:
+        """:func:`rank_songs` of the exact scores (same arguments)."""
+        approx, error = self.approximate()
+        exclude = list(exclude)
+        if keep is not None or exclude:
+            allowed = np.ones(len(self), bool) if keep is None else np.array(keep, bool, copy=True)
+            allowed[exclude] = False
+            approx[~allowed] = -np.inf
+        if top <= 0 or len(self) == 0:
+            return np.zeros(0, np.intp)
+        # every song of the exact top is within 2 * error of the float32 top-th score, and at or above it
+        chosen = np.flatnonzero(approx >= top_bound(approx, top) - 2 * error)
+        chosen = chosen[np.isfinite(approx[chosen])]
+        exact = self.at(chosen)
+        return chosen[np.lexsort((chosen, -exact))][:top]
+
+
+#: A bound of float32 rounding per matched tag of :meth:`TagScores.approximate` (8 units in the last place of 1:
+#: the score and each term are at most 1, and each term takes a few roundings).
+FLOAT32_ERROR = 8 * 2.0 ** -24
+
 #: :func:`rank_songs` bounds the ``top``-th highest score by the maxima of this many blocks (at least 4 per song wanted).
 RANK_BLOCKS = 1024
 
@@ -77,7 +140,9 @@ def rank_songs(scores: np.ndarray, top: int, exclude: Iterable[int] = (),
     """Indices of the ``top`` highest scores (ties by index), skipping ``exclude`` and, when given,
     the indices where the bool mask ``keep`` is False. Exact, without sorting every score: only the
     scores at or above a lower bound of the ``top``-th highest (:func:`top_bound`) are sorted."""
-    values = np.asarray(scores, dtype=np.float64)
+    values = np.asarray(scores)
+    if not np.issubdtype(values.dtype, np.floating):
+        values = values.astype(np.float64)
     exclude = list(exclude)
     allowed = None
     if keep is not None or exclude:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from mtat.group_commit import GroupCommit
 from mtat.search.catalog import Catalog
 from mtat.search.errors import CatalogError
 from mtat.search.ranking import SONG_TAGS, candidate_mask, candidate_rows, positions
@@ -63,6 +64,34 @@ def centred_unit(catalog: Catalog, rows: np.ndarray | None) -> tuple[np.ndarray,
     return catalog.derived("centred_unit:" + ("all" if rows is None else "long"), catalog.embeddings, build)
 
 
+#: Queries in one product with the centred matrix (:func:`cosines`): concurrent queries share one pass over
+#: it, and the number is fixed (unused rows are zeros) so a query's cosines never depend on its company.
+PRODUCT_QUERIES = 8
+
+
+def cosines(catalog: Catalog, rows: np.ndarray | None) -> GroupCommit[np.ndarray, np.ndarray]:
+    """``cosines(catalog, rows)(unit_query)``: the cosine of every candidate's centred embedding with the
+    centred unit query (float32 ``[D]``), ``[m]`` float32; concurrent calls share one matrix product
+    (:class:`mtat.group_commit.GroupCommit`; the matrix is read from memory once per
+    :data:`PRODUCT_QUERIES` queries, not once per query)."""
+    def build() -> GroupCommit[np.ndarray, np.ndarray]:
+        unit = centred_unit(catalog, rows)[1]
+
+        def run(queries: list[np.ndarray]) -> list[np.ndarray]:
+            out = []
+            for start in range(0, len(queries), PRODUCT_QUERIES):
+                block = np.zeros((PRODUCT_QUERIES, unit.shape[1]), np.float32)
+                part = queries[start:start + PRODUCT_QUERIES]
+                block[:len(part)] = part
+                product = unit @ block.T  # [m, PRODUCT_QUERIES]
+                out += [product[:, j] for j in range(len(part))]
+            return out
+
+        return GroupCommit(run)
+
+    return catalog.derived("cosines:" + ("all" if rows is None else "long"), catalog.embeddings, build)
+
+
 def rank_similar(catalog: Catalog, embedding: np.ndarray, top: int, exclude: int | None = None, *,
                  include_short: bool = False, keep: np.ndarray | None = None) -> list[SimilarSong]:
     """The ``top`` most similar catalog songs, best first (similarity: cosine of the catalog-centred
@@ -70,7 +99,7 @@ def rank_similar(catalog: Catalog, embedding: np.ndarray, top: int, exclude: int
     bool mask, only those songs are listed. Songs flagged short are left out unless ``include_short``,
     as if the catalog did not hold them (the centre is their mean too;
     :func:`mtat.search.ranking.short_left_out` counts them). Exact: every candidate's cosine (float32
-    unit vectors, :func:`centred_unit`), the best by partial selection."""
+    unit vectors, :func:`centred_unit` and :func:`cosines`), the best without sorting them all."""
     rows = candidate_rows(catalog, include_short)
     query = np.asarray(embedding, np.float64).reshape(-1)
     if query.shape[0] != catalog.embeddings.shape[1]:
@@ -78,7 +107,7 @@ def rank_similar(catalog: Catalog, embedding: np.ndarray, top: int, exclude: int
     centre, unit = centred_unit(catalog, rows)
     q = query - centre
     qn = np.linalg.norm(q)
-    sims = unit @ (q / qn).astype(np.float32) if qn > 0 else np.zeros(len(unit), np.float32)
+    sims = cosines(catalog, rows)((q / qn).astype(np.float32)) if qn > 0 else np.zeros(len(unit), np.float32)
     skip = positions(rows, [] if exclude is None else [exclude])
     order = rank_songs(sims, top, exclude=skip, keep=candidate_mask(rows, keep))
     found = [(int(i if rows is None else rows[i]), float(sims[i])) for i in order]

@@ -40,7 +40,7 @@ from mtat.search.matcher import TagMatcher
 from mtat.search.profile import format_profile, search_profile
 from mtat.search.ranking import candidate_rows, short_left_out
 from mtat.search.results import TagMatch
-from mtat.search.similar import centred_unit, rank_similar
+from mtat.search.similar import cosines, rank_similar
 from mtat.tagging import prediction_json
 from mtat.windows import MIN_RELIABLE_SECONDS
 from tagger_cli.taggram import one_path
@@ -138,10 +138,10 @@ class WebService:
     # -- start-up -------------------------------------------------------------------------------
     def warm_up(self) -> None:
         """Load the text encoder and the tag vectors now (a free-word query), and build what similar
-        songs compare (:func:`mtat.search.similar.centred_unit`), not in the first request."""
+        songs compare (:func:`mtat.search.similar.cosines`), not in the first request."""
         self.search("warm up music", 1)
         if self.catalog.embeddings is not None:
-            centred_unit(self.catalog, candidate_rows(self.catalog))
+            cosines(self.catalog, candidate_rows(self.catalog))
 
     def health(self) -> dict:
         t = self.tagger
