@@ -59,6 +59,30 @@ READ_COLUMNS = ("path", "abs_path", "duration", "short", "probabilities", "embed
 T = TypeVar("T")
 
 
+class StringColumn(Sequence):
+    """A column of strings kept as one Arrow array (no Python object per row); a row reads as ``str``
+    (None where null)."""
+
+    def __init__(self, array):
+        self._array = array
+
+    def __len__(self) -> int:
+        return len(self._array)
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return self._array[i].to_pylist()
+        return self._array[i].as_py()
+
+    def __iter__(self):
+        return iter(self._array.to_pylist())
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Sequence) and len(other) == len(self) and list(self) == list(other)
+
+    __hash__ = None  # type: ignore[assignment]
+
+
 class FileTags(Sequence):
     """Per row the file's own ``{"title", "artist", "album"}`` (None where unknown), kept as one list
     per field (or None: a field no row has) and built into a dict only when a row is read."""
@@ -80,7 +104,7 @@ class FileTags(Sequence):
             return [self[k] for k in range(*i.indices(self._n))]
         if not -self._n <= i < self._n:
             raise IndexError(i)
-        return {name: (None if col is None else col[i]) for name, col in self.columns.items()}
+        return {name: (None if col is None else col[i] or None) for name, col in self.columns.items()}
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Sequence) and len(other) == self._n and list(self) == list(other)
@@ -89,7 +113,7 @@ class FileTags(Sequence):
 
     def named(self) -> list[tuple[int, str, str]]:
         """``(row, field, value)`` of every known value, field by field."""
-        return [(i, name, v) for name, col in self.columns.items() if col is not None
+        return [(i, name, str(v)) for name, col in self.columns.items() if col is not None
                 for i, v in enumerate(col) if v]
 
 
@@ -104,11 +128,11 @@ class Catalog:
     """
 
     source: str
-    paths: list[str]
+    paths: Sequence[str]
     tags: list[str]
     probabilities: np.ndarray
     embeddings: np.ndarray | None
-    keys: list[str]
+    keys: Sequence[str]
     model_dir: str = ""
     model_version: str = ""
     meta: dict[str, Any] = dataclasses.field(default_factory=dict)
@@ -204,6 +228,8 @@ def _matrix(table, name: str, width: int | None, source: str) -> np.ndarray:
 
 def read_catalog(path: str, require_embeddings: bool = False) -> Catalog:
     """Read and validate a catalog written by ``index``."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
     import pyarrow.parquet as pq
 
     if not path:
@@ -247,14 +273,15 @@ def read_catalog(path: str, require_embeddings: bool = False) -> Catalog:
     applies = None
     if "applies" in names and table.column("applies").null_count < table.num_rows:
         applies = [None if a is None else [str(t) for t in a] for a in table.column("applies").to_pylist()]
-    keys = [str(p) for p in table.column("path").to_pylist()]
+    keys = table.column("path").combine_chunks().cast(pa.string())
     durations = _floats(table, "duration")
     short = _short_flags(table, durations)
     shown = keys
-    if "abs_path" in names:
-        shown = [a if a else k for a, k in zip(table.column("abs_path").to_pylist(), keys)]
-    return Catalog(source=path, paths=shown, tags=tags, probabilities=probs,
-                   embeddings=embeddings, keys=keys, model_dir=str(meta.get("model_dir") or ""),
+    if "abs_path" in names:  # the absolute path where one was recorded, else the key
+        recorded = table.column("abs_path").combine_chunks().cast(pa.string())
+        shown = pc.if_else(pc.fill_null(pc.not_equal(recorded, ""), False), recorded, keys)
+    return Catalog(source=path, paths=StringColumn(shown), keys=StringColumn(keys), tags=tags, probabilities=probs,
+                   embeddings=embeddings, model_dir=str(meta.get("model_dir") or ""),
                    model_version=str(meta.get("model_version") or ""), meta=meta, joint=joint, short=short,
                    applies=applies, file_tags=_file_tags(table, len(keys)), durations=durations)
 
@@ -284,10 +311,12 @@ def _short_flags(table, durations: np.ndarray) -> np.ndarray:
 
 def _file_tags(table, n: int) -> FileTags:
     """The optional title / artist / album columns (None where absent or null; a field no row has is None)."""
+    import pyarrow as pa
+
     columns = {}
     for name in FILE_TAG_COLUMNS:
         if name in table.column_names and table.column(name).null_count < n:
-            columns[name] = [str(v) if v else None for v in table.column(name).to_pylist()]
+            columns[name] = StringColumn(table.column(name).combine_chunks().cast(pa.string()))
     return FileTags(n, columns)
 
 

@@ -131,6 +131,9 @@ class TagScores:
 #: the score and each term are at most 1, and each term takes a few roundings).
 FLOAT32_ERROR = 8 * 2.0 ** -24
 
+#: Up to this many excluded indices, :func:`rank_songs` ranks a few more songs instead of masking every score.
+MASKLESS_EXCLUDE = 64
+
 #: :func:`rank_songs` bounds the ``top``-th highest score by the maxima of this many blocks (at least 4 per song wanted).
 RANK_BLOCKS = 1024
 
@@ -144,6 +147,9 @@ def rank_songs(scores: np.ndarray, top: int, exclude: Iterable[int] = (),
     if not np.issubdtype(values.dtype, np.floating):
         values = values.astype(np.float64)
     exclude = list(exclude)
+    if keep is None and 0 < len(exclude) <= MASKLESS_EXCLUDE:  # the best top + len(exclude), less those
+        skip = set(exclude)
+        return np.asarray([i for i in rank_songs(values, top + len(skip)) if i not in skip][:max(top, 0)], np.intp)
     allowed = None
     if keep is not None or exclude:
         allowed = np.ones(values.shape[0], bool) if keep is None else np.array(keep, bool, copy=True)

@@ -67,6 +67,8 @@ def centred_unit(catalog: Catalog, rows: np.ndarray | None) -> tuple[np.ndarray,
 #: Queries in one product with the centred matrix (:func:`cosines`): concurrent queries share one pass over
 #: it, and the number is fixed (unused rows are zeros) so a query's cosines never depend on its company.
 PRODUCT_QUERIES = 8
+#: Rows of the matrix per block of that product (each block's cosines transposed while in cache).
+PRODUCT_ROWS = 16384
 
 
 def cosines(catalog: Catalog, rows: np.ndarray | None) -> GroupCommit[np.ndarray, np.ndarray]:
@@ -83,8 +85,10 @@ def cosines(catalog: Catalog, rows: np.ndarray | None) -> GroupCommit[np.ndarray
                 block = np.zeros((PRODUCT_QUERIES, unit.shape[1]), np.float32)
                 part = queries[start:start + PRODUCT_QUERIES]
                 block[:len(part)] = part
-                product = unit @ block.T  # [m, PRODUCT_QUERIES]
-                out += [product[:, j] for j in range(len(part))]
+                product = np.empty((PRODUCT_QUERIES, len(unit)), np.float32)  # a query's cosines contiguous
+                for row in range(0, len(unit), PRODUCT_ROWS):
+                    product[:, row:row + PRODUCT_ROWS] = (unit[row:row + PRODUCT_ROWS] @ block.T).T
+                out += list(product[:len(part)])
             return out
 
         return GroupCommit(run)

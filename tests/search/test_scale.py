@@ -175,3 +175,18 @@ def test_tag_scores_rank_exactly_as_every_score_sorted(scaled):
         picked = lazy.best(top, exclude, keep)
         assert picked.tolist() == rank_songs(full, top, exclude, keep).tolist()
         assert np.array_equal(lazy.at(picked), full[picked])
+
+
+def test_concurrent_similar_queries_share_products_and_answer_as_alone(catalog):
+    """Similar-songs queries from many threads (computed together, several per matrix product) give
+    exactly the answers each gets alone."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    def answer(row: int) -> list[tuple[int, float]]:
+        return [(s.row, s.similarity) for s in rank_similar(catalog, catalog.embeddings[row], 10, exclude=row)]
+
+    rows = list(range(0, N, N // 24))
+    alone = [answer(r) for r in rows]
+    with ThreadPoolExecutor(8) as pool:
+        together = list(pool.map(answer, rows))
+    assert together == alone
