@@ -33,6 +33,11 @@ Parquet, not a catalog, no rows, inconsistent widths, NaN) is a one-line
 Catalogs written before the ``short`` column load too: it is derived from ``duration``
 (:func:`mtat.windows.is_short`; an unknown duration is not short), for a missing column as for
 null values, and rows of such catalogs get it the same way when they are written again.
+
+A reader loads only the columns searches use (:data:`READ_COLUMNS`) and keeps them columnar: the
+probabilities as one column-major float32 matrix (a search reads a few tags of every song), the
+embeddings as one float32 matrix, paths and file tags as Arrow string columns (:class:`StringColumn`),
+durations and short flags as arrays.
 """
 from __future__ import annotations
 
@@ -84,10 +89,11 @@ class StringColumn(Sequence):
 
 
 class FileTags(Sequence):
-    """Per row the file's own ``{"title", "artist", "album"}`` (None where unknown), kept as one list
-    per field (or None: a field no row has) and built into a dict only when a row is read."""
+    """Per row the file's own ``{"title", "artist", "album"}`` (None where unknown), kept as one column
+    per field (a list or a :class:`StringColumn`; None: a field no row has) and built into a dict only
+    when a row is read."""
 
-    def __init__(self, n: int, columns: dict[str, list[str | None] | None] | None = None):
+    def __init__(self, n: int, columns: dict[str, Sequence[str | None] | None] | None = None):
         self._n = n
         self.columns = {name: (columns or {}).get(name) for name in FILE_TAG_COLUMNS}
 
@@ -226,6 +232,15 @@ def _matrix(table, name: str, width: int | None, source: str) -> np.ndarray:
     return values.reshape(len(col), got)
 
 
+def _column_major(matrix: np.ndarray, block: int = 8192) -> np.ndarray:
+    """``matrix`` as a column-major copy (a search reads a few tags' columns of every song), copied a
+    block of rows at a time (several times faster than one transposing copy of a large matrix)."""
+    out = np.empty(matrix.shape, matrix.dtype, order="F")
+    for start in range(0, len(matrix), block):
+        out[start:start + block] = matrix[start:start + block]
+    return out
+
+
 def read_catalog(path: str, require_embeddings: bool = False) -> Catalog:
     """Read and validate a catalog written by ``index``."""
     import pyarrow as pa
@@ -255,8 +270,7 @@ def read_catalog(path: str, require_embeddings: bool = False) -> Catalog:
     if table.num_rows == 0:
         raise CatalogError(f"catalog {path} is empty: no songs were indexed")
     tags = [str(t) for t in meta["tags"]]
-    # column-major: a search reads a few tags' columns of every song
-    probs = np.asfortranarray(_matrix(table, "probabilities", len(tags), path))
+    probs = _column_major(_matrix(table, "probabilities", len(tags), path))
     if not np.all(np.isfinite(probs)):
         raise CatalogError(f"{path}: tag probabilities contain NaN/Inf")
     embeddings = None
@@ -320,15 +334,20 @@ def _file_tags(table, n: int) -> FileTags:
     return FileTags(n, columns)
 
 
-def model_dir_for(catalog: Catalog, model: str | None, alternative: str = "") -> str:
-    """The model to use with ``catalog``: ``model`` if given, else the one it was indexed with.
+def model_dir_for(catalog: Catalog | str, model: str | None, alternative: str = "") -> str:
+    """The model to use with ``catalog`` (a read catalog, or a catalog's path: then only its metadata
+    is read): ``model`` if given, else the one it was indexed with.
 
     Raises CatalogError when the catalog records no model or its model folder is gone
     (``alternative`` is appended to the hint, e.g. " (or --no-model)").
     """
-    model_dir = model or catalog.model_dir
+    if isinstance(catalog, str):
+        source, recorded = catalog, str(catalog_meta(catalog).get("model_dir") or "")
+    else:
+        source, recorded = catalog.source, catalog.model_dir
+    model_dir = model or recorded
     if not model_dir:
-        raise CatalogError(f"catalog {catalog.source} does not record its model: pass --model DIR{alternative}")
+        raise CatalogError(f"catalog {source} does not record its model: pass --model DIR{alternative}")
     if model is None and "://" not in model_dir and not os.path.exists(model_dir):
         raise CatalogError(f"the catalog's model {model_dir} is not there any more: pass --model DIR{alternative}")
     return model_dir
