@@ -36,7 +36,7 @@ null values, and rows of such catalogs get it the same way when they are written
 
 A reader loads only the columns searches use (:data:`READ_COLUMNS`) and keeps them columnar: the
 probabilities as one column-major float32 matrix (a search reads a few tags of every song), the
-embeddings as one float32 matrix, paths and file tags as Arrow string columns (:class:`StringColumn`),
+embeddings as one float32 matrix, paths, file tags and the tags that apply as Arrow columns (:class:`ArrowColumn`),
 durations and short flags as arrays.
 """
 from __future__ import annotations
@@ -64,23 +64,23 @@ READ_COLUMNS = ("path", "abs_path", "duration", "short", "probabilities", "embed
 T = TypeVar("T")
 
 
-class StringColumn(Sequence):
-    """A column of strings kept as one Arrow array (no Python object per row); a row reads as ``str``
-    (None where null)."""
+class ArrowColumn(Sequence):
+    """A column kept as one Arrow array (no Python object per row); a row reads as its Python value
+    (a ``str``, a list of ``str``; None where null)."""
 
     def __init__(self, array):
-        self._array = array
+        self.array = array
 
     def __len__(self) -> int:
-        return len(self._array)
+        return len(self.array)
 
     def __getitem__(self, i):
         if isinstance(i, slice):
-            return self._array[i].to_pylist()
-        return self._array[i].as_py()
+            return self.array[i].to_pylist()
+        return self.array[i].as_py()
 
     def __iter__(self):
-        return iter(self._array.to_pylist())
+        return iter(self.array.to_pylist())
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Sequence) and len(other) == len(self) and list(self) == list(other)
@@ -90,7 +90,7 @@ class StringColumn(Sequence):
 
 class FileTags(Sequence):
     """Per row the file's own ``{"title", "artist", "album"}`` (None where unknown), kept as one column
-    per field (a list or a :class:`StringColumn`; None: a field no row has) and built into a dict only
+    per field (a list or a :class:`ArrowColumn`; None: a field no row has) and built into a dict only
     when a row is read."""
 
     def __init__(self, n: int, columns: dict[str, Sequence[str | None] | None] | None = None):
@@ -145,7 +145,7 @@ class Catalog:
     joint: np.ndarray | None = None
     short: np.ndarray | None = None
     #: per row, the tags that apply (at or above their threshold) or None (no thresholds / older catalog)
-    applies: list[list[str] | None] | None = None
+    applies: Sequence[list[str] | None] | None = None
     #: ``[n]`` seconds per song (NaN where unknown); all NaN when not given
     durations: np.ndarray | None = None
     #: per row, the file's own ``{"title", "artist", "album"}`` (values None where unknown; all None
@@ -286,7 +286,7 @@ def read_catalog(path: str, require_embeddings: bool = False) -> Catalog:
         joint = _matrix(table, "joint", meta.get("joint_dim"), path)
     applies = None
     if "applies" in names and table.column("applies").null_count < table.num_rows:
-        applies = [None if a is None else [str(t) for t in a] for a in table.column("applies").to_pylist()]
+        applies = ArrowColumn(table.column("applies").combine_chunks().cast(pa.list_(pa.string())))
     keys = table.column("path").combine_chunks().cast(pa.string())
     durations = _floats(table, "duration")
     short = _short_flags(table, durations)
@@ -294,7 +294,7 @@ def read_catalog(path: str, require_embeddings: bool = False) -> Catalog:
     if "abs_path" in names:  # the absolute path where one was recorded, else the key
         recorded = table.column("abs_path").combine_chunks().cast(pa.string())
         shown = pc.if_else(pc.fill_null(pc.not_equal(recorded, ""), False), recorded, keys)
-    return Catalog(source=path, paths=StringColumn(shown), keys=StringColumn(keys), tags=tags, probabilities=probs,
+    return Catalog(source=path, paths=ArrowColumn(shown), keys=ArrowColumn(keys), tags=tags, probabilities=probs,
                    embeddings=embeddings, model_dir=str(meta.get("model_dir") or ""),
                    model_version=str(meta.get("model_version") or ""), meta=meta, joint=joint, short=short,
                    applies=applies, file_tags=_file_tags(table, len(keys)), durations=durations)
@@ -330,7 +330,7 @@ def _file_tags(table, n: int) -> FileTags:
     columns = {}
     for name in FILE_TAG_COLUMNS:
         if name in table.column_names and table.column(name).null_count < n:
-            columns[name] = StringColumn(table.column(name).combine_chunks().cast(pa.string()))
+            columns[name] = ArrowColumn(table.column(name).combine_chunks().cast(pa.string()))
     return FileTags(n, columns)
 
 

@@ -190,3 +190,23 @@ def test_concurrent_similar_queries_share_products_and_answer_as_alone(catalog):
     with ThreadPoolExecutor(8) as pool:
         together = list(pool.map(answer, rows))
     assert together == alone
+
+
+def test_has_tags_from_the_applies_column_as_a_whole():
+    """The filters' song x tag matrix built from the whole applies column equals the per-song rule: a
+    song's listed tags (unknown names ignored), the probability rule for a song without a list."""
+    from mtat.search.catalog import Catalog
+    from tagger_cli.web.filters import NO_THRESHOLD_PROBABILITY, has_tags
+
+    rng = np.random.default_rng(8)
+    n = 3000
+    probs = np.asfortranarray(rng.random((n, len(TAGS))).astype(np.float32))
+    applies = [None if r < 0.1 else [] if r < 0.2 else [str(t) for t in rng.choice([*TAGS, "kazoo"], 3, replace=False)]
+               for r in rng.random(n)]
+    keys = [f"{i}.mp3" for i in range(n)]
+    got = has_tags(Catalog(source="mem", paths=keys, tags=TAGS, probabilities=probs, embeddings=None, keys=keys,
+                           applies=applies))
+    for i in rng.choice(n, 300, replace=False):
+        want = (probs[i] >= NO_THRESHOLD_PROBABILITY if applies[i] is None
+                else np.isin(TAGS, applies[i]))
+        assert np.array_equal(got[i], want), (i, applies[i])
