@@ -84,6 +84,12 @@ class ArrowColumn(Sequence):
     def __iter__(self):
         return iter(self.array.to_pylist())
 
+    def __add__(self, other: Sequence) -> list:
+        return list(self) + list(other)
+
+    def __radd__(self, other: Sequence) -> list:
+        return list(other) + list(self)
+
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Sequence) and len(other) == len(self) and list(self) == list(other)
 
