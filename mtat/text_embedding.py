@@ -23,10 +23,11 @@ from __future__ import annotations
 import functools
 import json
 import os
-import threading
 from collections.abc import Sequence
 
 import numpy as np
+
+from mtat.group_commit import GroupCommit
 
 #: sentence-transformers' ``max_seq_length`` for all-MiniLM-L6-v2 (tokens, [CLS]/[SEP] included).
 MAX_SEQ_LENGTH = 256
@@ -136,9 +137,7 @@ class TextEncoder:
                 "out": linear(p + "output.dense"),
                 "out_ln": (get(p + "output.LayerNorm.weight"), get(p + "output.LayerNorm.bias")),
             })
-        self._turn = threading.Condition()  # guards the queue of waiting encode jobs and who runs the model
-        self._queue: list[_EncodeJob] = []
-        self._running = False
+        self._batched = GroupCommit(self._encode_texts_of)  # concurrent callers share forward passes
 
     @property
     def dim(self) -> int:
@@ -193,38 +192,15 @@ class TextEncoder:
         texts = [str(t) for t in texts]
         if not texts:
             return np.zeros((0, self.hidden), np.float32)
-        job = _EncodeJob(texts)
-        with self._turn:
-            self._queue.append(job)
-            while not job.done and self._running:
-                self._turn.wait()
-            if job.done:
-                return job.value()
-            self._running = True
-            jobs, self._queue = self._queue, []
-        try:
-            self._run(jobs, batch_size)
-        finally:
-            with self._turn:
-                self._running = False
-                self._turn.notify_all()
-        return job.value()
+        if batch_size != BATCH_SIZE:
+            return self._encode_now(texts, batch_size)
+        return self._batched(texts)
 
-    def _run(self, jobs: list[_EncodeJob], batch_size: int) -> None:
-        """Encode every job's texts in one pass; if that fails, each job alone (one bad text fails only its caller)."""
-        try:
-            out = self._encode_now([t for j in jobs for t in j.texts], batch_size)
-        except Exception as err:  # noqa: BLE001 - handed to the callers
-            if len(jobs) == 1:
-                jobs[0].finish(error=err)
-                return
-            for j in jobs:
-                self._run([j], batch_size)
-            return
-        start = 0
-        for j in jobs:
-            j.finish(out[start:start + len(j.texts)])
-            start += len(j.texts)
+    def _encode_texts_of(self, jobs: list[list[str]]) -> list[np.ndarray]:
+        """Every caller's texts in one pass (:class:`mtat.group_commit.GroupCommit`), split back per caller."""
+        out = self._encode_now([t for texts in jobs for t in texts], BATCH_SIZE)
+        ends = np.cumsum([len(texts) for texts in jobs])
+        return [out[end - len(texts):end] for texts, end in zip(jobs, ends)]
 
     def _encode_now(self, texts: list[str], batch_size: int) -> np.ndarray:
         encs = self.tokenizer.encode_batch(texts)
@@ -235,24 +211,6 @@ class TextEncoder:
             idx = order[start:start + batch_size]
             out[idx] = self._forward(*_pad([encs[i] for i in idx]))
         return out
-
-
-class _EncodeJob:
-    """One caller's texts waiting for :meth:`TextEncoder.encode`, then its vectors or error."""
-
-    def __init__(self, texts: list[str]):
-        self.texts = texts
-        self.done = False
-        self._value: np.ndarray | None = None
-        self._error: BaseException | None = None
-
-    def finish(self, value: np.ndarray | None = None, error: BaseException | None = None) -> None:
-        self._value, self._error, self.done = value, error, True
-
-    def value(self) -> np.ndarray:
-        if self._error is not None:
-            raise self._error
-        return self._value
 
 
 def _pad(encs) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -30,10 +30,13 @@ MIN_RELIABLE_SECONDS = 3.0
 def is_short(duration_seconds: float | None) -> bool:
     """Whether audio of ``duration_seconds`` is below :data:`MIN_RELIABLE_SECONDS` (its tags are
     unreliable). An unknown duration (None, NaN: catalogs that did not measure it) is not short."""
-    if duration_seconds is None:
-        return False
-    d = float(duration_seconds)
-    return not math.isnan(d) and d < MIN_RELIABLE_SECONDS
+    return bool(are_short(np.array([math.nan if duration_seconds is None else float(duration_seconds)]))[0])
+
+
+def are_short(durations: np.ndarray) -> np.ndarray:
+    """:func:`is_short` of every duration (NaN: unknown, not short), ``[n]`` bool."""
+    d = np.asarray(durations, np.float64)
+    return ~np.isnan(d) & (d < MIN_RELIABLE_SECONDS)
 
 
 def short_warning(duration_seconds: float) -> str:

@@ -23,18 +23,21 @@ score (the fused score on the fused route, else the route's own) is its ``parts.
 """
 from __future__ import annotations
 
+import dataclasses
 import functools
 from collections.abc import Sequence
+
+import numpy as np
 
 from mtat.search.catalog import Catalog
 from mtat.search.embedding import Progress
 from mtat.search.errors import CatalogError, QueryError
 from mtat.search.fusion import JOINT_WEIGHT, TAG_WEIGHT
-from mtat.search.joint import joint_scores
+from mtat.search.joint import joint_scores, query_vector
 from mtat.search.matcher import MAX_TAGS, TagMatcher
-from mtat.search.ranking import candidate_rows, combine_routes, hits, short_left_out
-from mtat.search.results import SearchResult
-from mtat.search.scoring import score_songs
+from mtat.search.ranking import candidate_rows, candidate_scales, combine_routes, hits, short_left_out
+from mtat.search.results import QueryMatch, SearchResult, SongHit
+from mtat.search.scoring import TagScores, score_songs
 
 DEFAULT_TOP = 10
 #: Ranking routes: "auto" = fused when possible, else the tag route; "tag" / "joint" = one route alone.
@@ -68,10 +71,88 @@ def prepare_vocabulary(tags: Sequence[str] | None = None, progress: Progress | N
     return len(matcher.table.alias_texts) + len(matcher.kind_table.texts)
 
 
+@dataclasses.dataclass(frozen=True)
+class ReadQuery:
+    """A query as read, before any song is scored: its match and, when the joint route runs, its
+    unit vector in the joint space (None otherwise); what the text encoder computes for a query."""
+
+    match: QueryMatch
+    joint: np.ndarray | None = None
+
+
+def read_query(catalog: Catalog, query: str, max_tags: int = MAX_TAGS, *, route: str = "auto",
+               matcher: TagMatcher | None = None, progress: Progress | None = None) -> ReadQuery:
+    """Match ``query`` (see :func:`search` for the arguments) and encode it for the joint route when
+    that route runs on ``catalog``."""
+    if route not in ROUTES:
+        raise QueryError(f"unknown route {route!r}: choose from {', '.join(ROUTES)}")
+    m = matcher or default_matcher(tuple(catalog.tags), max_tags, progress)
+    match = m.match(query)
+    vector = None
+    if (route == "joint" or (route == "auto" and match.kind == "words")) and catalog.joint is not None:
+        vector = query_vector(match.text or query, m.encode)
+    return ReadQuery(match, vector)
+
+
+@dataclasses.dataclass(frozen=True)
+class ScoredQuery:
+    """Every candidate song scored for a read query (:func:`score_query`); :meth:`hits` ranks them."""
+
+    catalog: Catalog
+    query: str
+    match: QueryMatch
+    route: str
+    rows: np.ndarray | None
+    tag: np.ndarray | TagScores
+    joint: np.ndarray | None
+    rank: np.ndarray | TagScores
+    evidence: np.ndarray | TagScores
+    fused: np.ndarray | None
+
+    def hits(self, top: int, min_score: float = 0.0, keep: np.ndarray | None = None) -> tuple[SongHit, ...]:
+        """The ``top`` best songs (only rows where the ``[len(catalog)]`` bool mask ``keep`` is True)
+        whose shown score is at least ``min_score`` (:func:`mtat.search.ranking.hits`)."""
+        return hits(self.catalog, self.rank, self.evidence, self.match.confidence, self.tag, self.match.matches,
+                    top, min_score, joint=self.joint, fused=self.fused, rows=self.rows, keep=keep)
+
+    def result(self, songs: Sequence[SongHit]) -> SearchResult:
+        """The search's result with ``songs``."""
+        return SearchResult(self.query, self.route, self.match, tuple(songs), self.match.confidence,
+                            short_left_out(self.catalog, self.rows))
+
+
+def score_query(catalog: Catalog, query: str, read: ReadQuery, *, route: str = "auto",
+                tag_weight: float = TAG_WEIGHT, joint_weight: float = JOINT_WEIGHT,
+                include_short: bool = False) -> ScoredQuery:
+    """Score every candidate song (:func:`mtat.search.ranking.candidate_rows`) for the read query
+    ``read`` (see :func:`search` for the arguments)."""
+    if route not in ROUTES:
+        raise QueryError(f"unknown route {route!r}: choose from {', '.join(ROUTES)}")
+    match = read.match
+    rows = candidate_rows(catalog, include_short)
+    joint = None
+    if route == "joint" or (route == "auto" and match.kind == "words"):
+        if route == "joint" and catalog.joint is None:
+            raise CatalogError(f"catalog {catalog.source} has no joint audio-text vectors: index it with a model "
+                               "that has the joint head")
+        if read.joint is not None:
+            joint = joint_scores(catalog, vector=read.joint)
+            if joint is not None and rows is not None:
+                joint = joint[rows]
+    scaled = match.kind == "words"
+    scales = candidate_scales(catalog, rows) if scaled else None
+    # the tag route alone is scored only where the ranking needs it; the others standardise every score
+    tag = (TagScores(catalog.probabilities, catalog.tags, match.matches, scaled, rows, scales) if joint is None
+           else score_songs(catalog.probabilities, catalog.tags, match.matches, scaled=scaled, rows=rows, scales=scales))
+    used, scores, evidence, fused = combine_routes(route, tag, joint, tag_weight, joint_weight,
+                                                   "tags" if match.kind == "tags" else "tag")
+    return ScoredQuery(catalog, query, match, used, rows, tag, joint, scores, evidence, fused)
+
+
 def search(catalog: Catalog, query: str, top: int = DEFAULT_TOP, max_tags: int = MAX_TAGS, min_score: float = 0.0, *,
            route: str = "auto", tag_weight: float = TAG_WEIGHT, joint_weight: float = JOINT_WEIGHT,
            matcher: TagMatcher | None = None, progress: Progress | None = None,
-           include_short: bool = False) -> SearchResult:
+           include_short: bool = False, keep: np.ndarray | None = None) -> SearchResult:
     """The ``top`` songs of ``catalog`` for ``query`` whose shown ``score`` is at least ``min_score``
     (the score comparable across queries, see the module docstring), best first.
 
@@ -80,24 +161,10 @@ def search(catalog: Catalog, query: str, top: int = DEFAULT_TOP, max_tags: int =
     cached default (tests, benchmarks); ``progress`` wraps the default matcher's first embedding of
     the vocabulary. Songs flagged short (tags unreliable) are left out, exactly as if the catalog
     did not hold them, unless ``include_short`` (:mod:`mtat.search.ranking`); the result's
-    ``short_excluded`` counts them. Raises :class:`~mtat.search.errors.QueryError` / :class:`CatalogError`.
+    ``short_excluded`` counts them. ``keep``: a ``[len(catalog)]`` bool mask, only those songs are
+    listed (their scores unchanged). Raises :class:`~mtat.search.errors.QueryError` / :class:`CatalogError`.
     """
-    if route not in ROUTES:
-        raise QueryError(f"unknown route {route!r}: choose from {', '.join(ROUTES)}")
-    m = matcher or default_matcher(tuple(catalog.tags), max_tags, progress)
-    match = m.match(query)
-    rows = candidate_rows(catalog, include_short)
-    tag = score_songs(catalog.probabilities, catalog.tags, match.matches, scaled=match.kind == "words", rows=rows)
-    joint = None
-    if route == "joint" or (route == "auto" and match.kind == "words"):
-        joint = joint_scores(catalog, match.text or query, m.encode)
-        if joint is None and route == "joint":
-            raise CatalogError(f"catalog {catalog.source} has no joint audio-text vectors: index it with a model "
-                               "that has the joint head")
-        if joint is not None and rows is not None:
-            joint = joint[rows]
-    used, scores, evidence, fused = combine_routes(route, tag, joint, tag_weight, joint_weight,
-                                                   "tags" if match.kind == "tags" else "tag")
-    songs = hits(catalog, scores, evidence, match.confidence, tag, match.matches, top, min_score, joint=joint,
-                 fused=fused, rows=rows)
-    return SearchResult(query, used, match, songs, match.confidence, short_left_out(catalog, rows))
+    read = read_query(catalog, query, max_tags, route=route, matcher=matcher, progress=progress)
+    scored = score_query(catalog, query, read, route=route, tag_weight=tag_weight, joint_weight=joint_weight,
+                         include_short=include_short)
+    return scored.result(scored.hits(top, min_score, keep))

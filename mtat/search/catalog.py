@@ -33,26 +33,102 @@ Parquet, not a catalog, no rows, inconsistent widths, NaN) is a one-line
 Catalogs written before the ``short`` column load too: it is derived from ``duration``
 (:func:`mtat.windows.is_short`; an unknown duration is not short), for a missing column as for
 null values, and rows of such catalogs get it the same way when they are written again.
+
+A reader loads only the columns searches use (:data:`READ_COLUMNS`) and keeps them columnar: the
+probabilities as one column-major float32 matrix (a search reads a few tags of every song), the
+embeddings as one float32 matrix, paths, file tags and the tags that apply as Arrow columns (:class:`ArrowColumn`),
+durations and short flags as arrays.
 """
 from __future__ import annotations
 
 import dataclasses
-import functools
 import json
 import os
 import uuid
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
 
 import numpy as np
 
 from mtat.search.errors import CatalogError
-from mtat.windows import is_short
+from mtat.windows import are_short, is_short
 
 META_KEY = b"mtat_tagger.catalog"
 FORMAT = 1
 #: The optional columns of what a file's own tags say (catalogs written before them load with None).
 FILE_TAG_COLUMNS = ("title", "artist", "album")
+#: The columns of one float vector per song (read one at a time).
+MATRIX_COLUMNS = ("probabilities", "embedding", "joint")
+#: The columns a reader loads (the others, such as size and mtime, are the indexer's own).
+READ_COLUMNS = ("path", "abs_path", "duration", "short", "probabilities", "embedding", "joint", "applies",
+                *FILE_TAG_COLUMNS)
+
+T = TypeVar("T")
+
+
+class ArrowColumn(Sequence):
+    """A column kept as one Arrow array (no Python object per row); a row reads as its Python value
+    (a ``str``, a list of ``str``; None where null)."""
+
+    def __init__(self, array):
+        self.array = array
+
+    def __len__(self) -> int:
+        return len(self.array)
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return self.array[i].to_pylist()
+        return self.array[i].as_py()
+
+    def __iter__(self):
+        return iter(self.array.to_pylist())
+
+    def __add__(self, other: Sequence) -> list:
+        return list(self) + list(other)
+
+    def __radd__(self, other: Sequence) -> list:
+        return list(other) + list(self)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Sequence) and len(other) == len(self) and list(self) == list(other)
+
+    __hash__ = None  # type: ignore[assignment]
+
+
+class FileTags(Sequence):
+    """Per row the file's own ``{"title", "artist", "album"}`` (None where unknown), kept as one column
+    per field (a list or a :class:`ArrowColumn`; None: a field no row has) and built into a dict only
+    when a row is read."""
+
+    def __init__(self, n: int, columns: dict[str, Sequence[str | None] | None] | None = None):
+        self._n = n
+        self.columns = {name: (columns or {}).get(name) for name in FILE_TAG_COLUMNS}
+
+    @classmethod
+    def of_rows(cls, rows: Sequence[dict[str, str | None]]) -> FileTags:
+        """The file tags of per-row dicts (missing keys are None)."""
+        return cls(len(rows), {name: [r.get(name) for r in rows] for name in FILE_TAG_COLUMNS})
+
+    def __len__(self) -> int:
+        return self._n
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return [self[k] for k in range(*i.indices(self._n))]
+        if not -self._n <= i < self._n:
+            raise IndexError(i)
+        return {name: (None if col is None else col[i] or None) for name, col in self.columns.items()}
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Sequence) and len(other) == self._n and list(self) == list(other)
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def named(self) -> list[tuple[int, str, str]]:
+        """``(row, field, value)`` of every known value, field by field."""
+        return [(i, name, str(v)) for name, col in self.columns.items() if col is not None
+                for i, v in enumerate(col) if v]
 
 
 @dataclasses.dataclass
@@ -66,23 +142,25 @@ class Catalog:
     """
 
     source: str
-    paths: list[str]
+    paths: Sequence[str]
     tags: list[str]
     probabilities: np.ndarray
     embeddings: np.ndarray | None
-    keys: list[str]
+    keys: Sequence[str]
     model_dir: str = ""
     model_version: str = ""
     meta: dict[str, Any] = dataclasses.field(default_factory=dict)
     joint: np.ndarray | None = None
     short: np.ndarray | None = None
     #: per row, the tags that apply (at or above their threshold) or None (no thresholds / older catalog)
-    applies: list[list[str] | None] | None = None
+    applies: Sequence[list[str] | None] | None = None
     #: ``[n]`` seconds per song (NaN where unknown); all NaN when not given
     durations: np.ndarray | None = None
     #: per row, the file's own ``{"title", "artist", "album"}`` (values None where unknown; all None
-    #: for catalogs written before these columns)
-    file_tags: list[dict[str, str | None]] | None = None
+    #: for catalogs written before these columns); a list of dicts is kept as :class:`FileTags`
+    file_tags: Sequence[dict[str, str | None]] | None = None
+    #: values derived from the arrays once (:meth:`derived`)
+    _derived: dict[str, tuple[Any, Any]] = dataclasses.field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         n = len(self.paths)
@@ -90,17 +168,30 @@ class Catalog:
         self.durations = (np.full(n, np.nan) if self.durations is None
                           else np.asarray(self.durations, np.float64).reshape(n))
         if self.file_tags is None:
-            self.file_tags = [dict.fromkeys(FILE_TAG_COLUMNS) for _ in range(n)]
+            self.file_tags = FileTags(n)
+        elif not isinstance(self.file_tags, FileTags):  # per-row dicts
+            self.file_tags = FileTags.of_rows(self.file_tags)
+        self._derived = {}
+
+    def derived(self, name: str, source: Any, make: Callable[[], T]) -> T:
+        """``make()``, computed once per catalog for ``source`` (the array it derives from: a catalog
+        copied with another array computes its own)."""
+        hit = self._derived.get(name)
+        if hit is not None and hit[0] is source:
+            return hit[1]
+        value = make()
+        self._derived[name] = (source, value)
+        return value
 
     def __len__(self) -> int:
         return len(self.paths)
 
-    @functools.cached_property
+    @property
     def unit_joint(self) -> np.ndarray | None:
         """``joint`` as float32 scaled to unit length, computed once (every free-word search needs it)."""
         from mtat.joint_space import unit_vectors
 
-        return None if self.joint is None else unit_vectors(self.joint)
+        return None if self.joint is None else self.derived("unit_joint", self.joint, lambda: unit_vectors(self.joint))
 
     def top_tags(self, row: int, n: int) -> dict[str, float]:
         """The song's ``n`` most probable tags, highest first (ties in tag order)."""
@@ -126,11 +217,39 @@ def _canonical(path: str) -> str:
     return path if "://" in path else os.path.realpath(os.path.abspath(os.path.expanduser(path)))
 
 
-def _matrix(table, name: str, width: int | None, source: str) -> np.ndarray:
-    """A list<float> column as a dense ``[n, width]`` float32 array (every row the same width)."""
+def _read(path: str, read: Callable[[str], T]) -> T:
+    """``read(path)`` (pyarrow.parquet), any failure one line for the user (not Parquet, truncated, unreadable)."""
+    try:
+        return read(path)
+    except Exception as err:
+        first = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
+        raise CatalogError(f"cannot read catalog {path}: {first}") from None
+
+
+def _column(path: str, name: str):
+    """One column of the catalog file (a ChunkedArray named ``name``)."""
+    import pyarrow.parquet as pq
+
+    return _read(path, lambda p: pq.read_table(p, columns=[name]).column(name))
+
+
+def _release_freed_memory_at_once() -> None:
+    """Make Arrow's allocator give freed memory back to the system at once (by default it keeps it about
+    a second): the catalog's columns are decoded one after another, so their buffers do not add up in
+    the peak RSS (1M songs: 1.69 -> 1.07 GB)."""
     import pyarrow as pa
 
-    col = table.column(name).combine_chunks()
+    try:
+        pa.jemalloc_set_decay_ms(0)
+    except NotImplementedError:  # another allocator than jemalloc
+        pass
+
+
+def _matrix(column, name: str, width: int | None, source: str) -> np.ndarray:
+    """The list<float> column ``name`` as a dense ``[n, width]`` float32 array (every row the same width)."""
+    import pyarrow as pa
+
+    col = column.combine_chunks()
     if not (pa.types.is_list(col.type) or pa.types.is_large_list(col.type) or pa.types.is_fixed_size_list(col.type)):
         raise CatalogError(f"{source}: column {name!r} is {col.type}, expected a list of floats")
     if col.null_count:
@@ -149,8 +268,19 @@ def _matrix(table, name: str, width: int | None, source: str) -> np.ndarray:
     return values.reshape(len(col), got)
 
 
+def _column_major(matrix: np.ndarray, block: int = 8192) -> np.ndarray:
+    """``matrix`` as a column-major copy (a search reads a few tags' columns of every song), copied a
+    block of rows at a time (several times faster than one transposing copy of a large matrix)."""
+    out = np.empty(matrix.shape, matrix.dtype, order="F")
+    for start in range(0, len(matrix), block):
+        out[start:start + block] = matrix[start:start + block]
+    return out
+
+
 def read_catalog(path: str, require_embeddings: bool = False) -> Catalog:
     """Read and validate a catalog written by ``index``."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
     import pyarrow.parquet as pq
 
     if not path:
@@ -159,72 +289,103 @@ def read_catalog(path: str, require_embeddings: bool = False) -> Catalog:
         raise CatalogError(f"catalog not found: {path} (create one with `mtat-tagger index MUSIC_DIR --out {path}`)")
     if "://" not in path and os.path.isdir(path):
         raise CatalogError(f"catalog is a folder, expected a Parquet file: {path}")
-    try:
-        table = pq.read_table(path)
-    except Exception as err:  # not Parquet, truncated, unreadable: one line for the user
-        first = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
-        raise CatalogError(f"cannot read catalog {path}: {first}") from None
+    _release_freed_memory_at_once()
+    names = [n for n in _read(path, pq.read_schema).names if n in READ_COLUMNS]
+    table = _read(path, lambda p: pq.read_table(p, columns=[n for n in names if n not in MATRIX_COLUMNS]))
     raw = (table.schema.metadata or {}).get(META_KEY)
     try:
         meta = json.loads(raw) if raw else {}
     except ValueError:
         meta = {}
-    names = table.column_names
     if not meta.get("tags") or "path" not in names or "probabilities" not in names:
         raise CatalogError(f"{path} is not a catalog written by `mtat-tagger index` "
                        f"(no {META_KEY.decode()} metadata with tags, or no path/probabilities columns)")
     if table.num_rows == 0:
         raise CatalogError(f"catalog {path} is empty: no songs were indexed")
     tags = [str(t) for t in meta["tags"]]
-    probs = _matrix(table, "probabilities", len(tags), path)
+    # the matrices one at a time (their sum is most of a catalog), each decoded buffer given back at once
+    probs = _column_major(_matrix(_column(path, "probabilities"), "probabilities", len(tags), path))
     if not np.all(np.isfinite(probs)):
         raise CatalogError(f"{path}: tag probabilities contain NaN/Inf")
     embeddings = None
-    if "embedding" in names and table.column("embedding").null_count < table.num_rows:
+    column = _column(path, "embedding") if "embedding" in names else None
+    if column is not None and column.null_count < table.num_rows:
         dim = meta.get("embedding_dim")
-        embeddings = _matrix(table, "embedding", int(dim) if dim else None, path)
+        embeddings = _matrix(column, "embedding", int(dim) if dim else None, path)
         if embeddings.shape[1] == 0:
             embeddings = None
+    del column
     if require_embeddings and embeddings is None:
         raise CatalogError(f"catalog {path} has no audio embeddings: re-index it with `mtat-tagger index --reindex`")
     joint = None
-    if "joint" in names and table.column("joint").null_count == 0:
-        joint = _matrix(table, "joint", meta.get("joint_dim"), path)
+    column = _column(path, "joint") if "joint" in names else None
+    if column is not None and column.null_count == 0:
+        joint = _matrix(column, "joint", meta.get("joint_dim"), path)
+    del column
     applies = None
     if "applies" in names and table.column("applies").null_count < table.num_rows:
-        applies = [None if a is None else [str(t) for t in a] for a in table.column("applies").to_pylist()]
-    keys = [str(p) for p in table.column("path").to_pylist()]
-    durations = table.column("duration").to_pylist() if "duration" in names else [None] * len(keys)
-    flags = table.column("short").to_pylist() if "short" in names else [None] * len(keys)
-    short = np.fromiter((is_short(d) if f is None else bool(f) for f, d in zip(flags, durations)), bool, len(keys))
-    file_tags = _file_tags(table, len(keys))
+        applies = ArrowColumn(table.column("applies").combine_chunks().cast(pa.list_(pa.string())))
+    keys = table.column("path").combine_chunks().cast(pa.string())
+    durations = _floats(table, "duration")
+    short = _short_flags(table, durations)
     shown = keys
-    if "abs_path" in names:
-        shown = [a if a else k for a, k in zip(table.column("abs_path").to_pylist(), keys)]
-    return Catalog(source=path, paths=[str(p) for p in shown], tags=tags, probabilities=probs,
-                   embeddings=embeddings, keys=keys, model_dir=str(meta.get("model_dir") or ""),
+    if "abs_path" in names:  # the absolute path where one was recorded, else the key
+        recorded = table.column("abs_path").combine_chunks().cast(pa.string())
+        shown = pc.if_else(pc.fill_null(pc.not_equal(recorded, ""), False), recorded, keys)
+    return Catalog(source=path, paths=ArrowColumn(shown), keys=ArrowColumn(keys), tags=tags, probabilities=probs,
+                   embeddings=embeddings, model_dir=str(meta.get("model_dir") or ""),
                    model_version=str(meta.get("model_version") or ""), meta=meta, joint=joint, short=short,
-                   applies=applies, file_tags=file_tags,
-                   durations=np.array([np.nan if d is None else float(d) for d in durations], np.float64))
+                   applies=applies, file_tags=_file_tags(table, len(keys)), durations=durations)
 
 
-def _file_tags(table, n: int) -> list[dict[str, str | None]]:
-    """Per row ``{"title", "artist", "album"}`` from the optional columns (None where absent or null)."""
-    columns = {name: table.column(name).to_pylist() if name in table.column_names else [None] * n
-               for name in FILE_TAG_COLUMNS}
-    return [{name: (str(columns[name][i]) if columns[name][i] else None) for name in FILE_TAG_COLUMNS}
-            for i in range(n)]
+def _floats(table, name: str) -> np.ndarray:
+    """A numeric column as float64 (NaN where null or absent)."""
+    if name not in table.column_names:
+        return np.full(table.num_rows, np.nan)
+    col = table.column(name).combine_chunks()
+    values = np.asarray(col.to_numpy(zero_copy_only=False), np.float64)
+    if col.null_count:
+        values = np.where(np.asarray(col.is_null()), np.nan, values)
+    return values
 
 
-def model_dir_for(catalog: Catalog, model: str | None, alternative: str = "") -> str:
-    """The model to use with ``catalog``: ``model`` if given, else the one it was indexed with.
+def _short_flags(table, durations: np.ndarray) -> np.ndarray:
+    """The ``short`` column, derived from ``durations`` where null or absent (:func:`mtat.windows.is_short`)."""
+    derived = are_short(durations)
+    if "short" not in table.column_names:
+        return derived
+    col = table.column("short").combine_chunks()
+    if col.null_count == 0:
+        return np.asarray(col.to_numpy(zero_copy_only=False), bool)
+    flags = np.asarray(col.fill_null(False).to_numpy(zero_copy_only=False), bool)
+    return np.where(np.asarray(col.is_null()), derived, flags)
+
+
+def _file_tags(table, n: int) -> FileTags:
+    """The optional title / artist / album columns (None where absent or null; a field no row has is None)."""
+    import pyarrow as pa
+
+    columns = {}
+    for name in FILE_TAG_COLUMNS:
+        if name in table.column_names and table.column(name).null_count < n:
+            columns[name] = ArrowColumn(table.column(name).combine_chunks().cast(pa.string()))
+    return FileTags(n, columns)
+
+
+def model_dir_for(catalog: Catalog | str, model: str | None, alternative: str = "") -> str:
+    """The model to use with ``catalog`` (a read catalog, or a catalog's path: then only its metadata
+    is read): ``model`` if given, else the one it was indexed with.
 
     Raises CatalogError when the catalog records no model or its model folder is gone
     (``alternative`` is appended to the hint, e.g. " (or --no-model)").
     """
-    model_dir = model or catalog.model_dir
+    if isinstance(catalog, str):
+        source, recorded = catalog, str(catalog_meta(catalog).get("model_dir") or "")
+    else:
+        source, recorded = catalog.source, catalog.model_dir
+    model_dir = model or recorded
     if not model_dir:
-        raise CatalogError(f"catalog {catalog.source} does not record its model: pass --model DIR{alternative}")
+        raise CatalogError(f"catalog {source} does not record its model: pass --model DIR{alternative}")
     if model is None and "://" not in model_dir and not os.path.exists(model_dir):
         raise CatalogError(f"the catalog's model {model_dir} is not there any more: pass --model DIR{alternative}")
     return model_dir
@@ -250,15 +411,37 @@ def write_catalog(path: str, paths: Sequence[str], probabilities, tags: Sequence
         joint = np.asarray(joint, np.float32)
         meta["joint_dim"] = int(joint.shape[1])
     now = dt.datetime.now(dt.timezone.utc)
-    rows = [{"path": str(p), "abs_path": _canonical(os.path.join(root, p)) if root else str(p),
-             "duration": float("nan") if durations is None else float(durations[i]),
-             "probabilities": probabilities[i].tolist(),
-             "embedding": None if embeddings is None else embeddings[i].tolist(),
-             "joint": None if joint is None else joint[i].tolist(),
-             "model_version": str(model_version), "model_dir": model_dir, "indexed_at": now,
-             **({} if file_tags is None else {k: file_tags[i].get(k) for k in FILE_TAG_COLUMNS})}
-            for i, p in enumerate(paths)]
-    write_atomic(table_of(rows, meta), path)
+    durations = np.full(n, np.nan) if durations is None else np.asarray(durations, np.float64).reshape(n)
+    columns: dict[str, Any] = {
+        "path": [str(p) for p in paths],
+        "abs_path": [_canonical(os.path.join(root, p)) if root else str(p) for p in paths],
+        "duration": durations, "short": are_short(durations),
+        "probabilities": _list_column(probabilities),
+        "embedding": None if embeddings is None else _list_column(embeddings),
+        "joint": None if joint is None else _list_column(joint),
+        "model_version": [str(model_version)] * n, "model_dir": [model_dir] * n, "indexed_at": [now] * n,
+        **({} if file_tags is None else {k: [file_tags[i].get(k) for i in range(n)] for k in FILE_TAG_COLUMNS})}
+    write_atomic(_table_of_columns(columns, meta, n), path)
+
+
+def _list_column(matrix: np.ndarray):
+    """A ``[n, width]`` float32 matrix as a list<float> Arrow column (no Python object per value)."""
+    import pyarrow as pa
+
+    m = np.ascontiguousarray(matrix, np.float32)
+    offsets = np.arange(len(m) + 1, dtype=np.int64) * m.shape[1]
+    return pa.ListArray.from_arrays(pa.array(offsets.astype(np.int32)), pa.array(m.reshape(-1)))
+
+
+def _table_of_columns(columns: dict[str, Any], meta: dict[str, Any], n: int):
+    """The catalog table of whole columns (a column absent or None is all null)."""
+    import pyarrow as pa
+
+    schema = catalog_schema(meta)
+    arrays = [pa.nulls(n, f.type) if columns.get(f.name) is None
+              else columns[f.name] if isinstance(columns[f.name], pa.Array) else pa.array(columns[f.name], f.type)
+              for f in schema]
+    return pa.Table.from_arrays(arrays, schema=schema)
 
 
 # -- the file format -------------------------------------------------------------------------

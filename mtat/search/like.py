@@ -39,25 +39,24 @@ def song_profile(catalog: Catalog, row: int, n: int = LIKE_TAGS) -> tuple[TagMat
 
 
 def joint_similarity(catalog: Catalog, row: int) -> np.ndarray | None:
-    """Cosine of every song's joint vector with song ``row``'s, or None without joint vectors."""
-    if catalog.joint is None:
+    """Cosine of every song's joint vector with song ``row``'s (0 for a zero vector), or None without
+    joint vectors; float32 unit vectors (:attr:`Catalog.unit_joint`), as the words route's joint scores."""
+    joint = catalog.unit_joint
+    if joint is None:
         return None
-    joint = np.asarray(catalog.joint, np.float64)
-    norms = np.linalg.norm(joint, axis=1)
-    q = joint[row]
-    denom = norms * max(float(np.linalg.norm(q)), 1e-12)
-    return np.where(denom > 0, joint @ q / np.where(denom > 0, denom, 1.0), 0.0)
+    return (joint @ joint[row]).astype(np.float64)
 
 
 def search_like(catalog: Catalog, row: int, top: int = 10, n_tags: int = LIKE_TAGS, *, route: str = "auto",
-                min_score: float = 0.0, include_short: bool = False) -> SearchResult:
+                min_score: float = 0.0, include_short: bool = False, keep: np.ndarray | None = None) -> SearchResult:
     """The ``top`` songs most like catalog song ``row`` (itself left out), best first.
 
     ``route``: "auto" (the profile fused with the joint cosine when the catalog has joint vectors,
     else the profile alone), "tag" (the profile alone) or "joint" (the joint cosine alone). The
     result's ``query`` is ``like:<path>``, its ``matched_tags`` the song's profile, ``route`` "tags",
     "fused" or "joint". Songs flagged short are left out unless ``include_short`` (the song ``row``
-    itself may be short: its profile is still its own). Raises :class:`QueryError` (bad row, route,
+    itself may be short: its profile is still its own); with ``keep`` (a ``[len(catalog)]`` bool mask)
+    only those songs are listed. Raises :class:`QueryError` (bad row, route,
     top) / :class:`CatalogError`.
     """
     if route not in ROUTES:
@@ -80,5 +79,5 @@ def search_like(catalog: Catalog, row: int, top: int = 10, n_tags: int = LIKE_TA
     query = f"like:{catalog.paths[row]}"
     match = QueryMatch(query, "tags", matches, text=format_profile(matches))
     songs = hits(catalog, scores, evidence, 1.0, tag, matches, top, min_score, joint=joint, fused=fused, exclude=[row],
-                 rows=rows)
+                 rows=rows, keep=keep)
     return SearchResult(query, used, match, songs, short_excluded=short_left_out(catalog, rows, besides=[row]))

@@ -15,11 +15,13 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
+import numpy as np
+
 from mtat.search.catalog import Catalog
 from mtat.search.errors import QueryError
 from mtat.search.ranking import candidate_rows, hits, short_left_out
 from mtat.search.results import QueryMatch, SearchResult, TagMatch
-from mtat.search.scoring import score_songs
+from mtat.search.scoring import TagScores
 
 #: How a profile's tags are reported in :attr:`TagMatch.how`.
 HOW = "profile"
@@ -89,10 +91,12 @@ def format_profile(matches: Sequence[TagMatch]) -> str:
 
 
 def search_profile(catalog: Catalog, profile: str | Sequence[TagMatch], top: int = 10,
-                   min_score: float = 0.0, *, include_short: bool = False) -> SearchResult:
+                   min_score: float = 0.0, *, include_short: bool = False,
+                   keep: np.ndarray | None = None) -> SearchResult:
     """The ``top`` songs of ``catalog`` for an explicit tag profile (text for :func:`parse_profile`, or
     its matches), best first; route "tags", the result's ``query`` is the profile's text
-    (:func:`format_profile`). Songs flagged short are left out unless ``include_short``.
+    (:func:`format_profile`). Songs flagged short are left out unless ``include_short``; with ``keep``
+    (a ``[len(catalog)]`` bool mask) only those songs are listed.
     Raises :class:`~mtat.search.errors.QueryError` for a bad profile."""
     if top < 1:
         raise QueryError(f"top must be at least 1, got {top}")
@@ -102,7 +106,7 @@ def search_profile(catalog: Catalog, profile: str | Sequence[TagMatch], top: int
         raise QueryError(f"unknown tag {unknown[0]!r}: not a tag of the catalog" if unknown else "empty tag profile")
     text = format_profile(matches)
     rows = candidate_rows(catalog, include_short)
-    tag = score_songs(catalog.probabilities, catalog.tags, matches, scaled=False, rows=rows)
+    tag = TagScores(catalog.probabilities, catalog.tags, matches, scaled=False, rows=rows)
     return SearchResult(text, "tags", QueryMatch(text, "tags", matches, text=text),
-                        hits(catalog, tag, tag, 1.0, tag, matches, top, min_score, rows=rows),
+                        hits(catalog, tag, tag, 1.0, tag, matches, top, min_score, rows=rows, keep=keep),
                         short_excluded=short_left_out(catalog, rows))

@@ -17,7 +17,7 @@ from mtat.search.catalog import Catalog
 from mtat.search.confidence import fused_evidence, shown_scores
 from mtat.search.fusion import fuse
 from mtat.search.results import ScoreParts, SongHit, TagMatch
-from mtat.search.scoring import rank_songs
+from mtat.search.scoring import TagScores, rank_songs, tag_scales
 
 #: How many of a song's own top tags each result shows.
 SONG_TAGS = 5
@@ -31,6 +31,21 @@ def candidate_rows(catalog: Catalog, include_short: bool = False) -> np.ndarray 
     if include_short or not catalog.short.any():
         return None
     return np.flatnonzero(~catalog.short)
+
+
+def candidate_scales(catalog: Catalog, rows: np.ndarray | None) -> np.ndarray:
+    """:func:`~mtat.search.scoring.tag_scales` over the candidate ``rows`` (:func:`candidate_rows`),
+    computed once per catalog and kind of candidates."""
+    probs = catalog.probabilities
+    name = "tag_scales:" + ("all" if rows is None else "long")
+    return catalog.derived(name, probs, lambda: tag_scales(probs if rows is None else probs[rows]))
+
+
+def candidate_mask(rows: np.ndarray | None, keep: np.ndarray | None) -> np.ndarray | None:
+    """The catalog-row bool mask ``keep`` as one value per candidate of ``rows`` (None: no mask)."""
+    if keep is None or rows is None:
+        return keep
+    return np.asarray(keep, bool)[rows]
 
 
 def short_left_out(catalog: Catalog, rows: np.ndarray | None, besides: Sequence[int] = ()) -> int:
@@ -50,29 +65,44 @@ def positions(rows: np.ndarray | None, catalog_rows: Sequence[int]) -> list[int]
     return [int(k) for k in np.flatnonzero(np.isin(rows, list(catalog_rows)))]
 
 
-def hits(catalog: Catalog, rank: np.ndarray, evidence: np.ndarray, confidence: float, tag: np.ndarray,
+def scores_at(scores: np.ndarray | TagScores, picked: np.ndarray) -> np.ndarray:
+    """The scores of the candidates at ``picked``, from an array or computed (:class:`TagScores`)."""
+    return scores.at(picked) if isinstance(scores, TagScores) else np.asarray(scores, np.float64)[picked]
+
+
+Scores = np.ndarray | TagScores
+
+
+def hits(catalog: Catalog, rank: Scores, evidence: Scores, confidence: float, tag: Scores,
          matches: Sequence[TagMatch], top: int, min_score: float = 0.0, *, joint: np.ndarray | None = None,
          fused: np.ndarray | None = None, exclude: Sequence[int] = (),
-         rows: np.ndarray | None = None) -> tuple[SongHit, ...]:
-    """The ``top`` songs by ``rank`` (catalog rows in ``exclude`` left out) whose shown score
+         rows: np.ndarray | None = None, keep: np.ndarray | None = None) -> tuple[SongHit, ...]:
+    """The ``top`` songs by ``rank`` (catalog rows in ``exclude`` left out, and with ``keep``, a
+    ``[len(catalog)]`` bool mask, only the rows where it is True) whose shown score
     (:func:`~mtat.search.confidence.shown_scores` of ``evidence`` and ``confidence``, comparable across
     queries) is at least ``min_score``; ``tag`` / ``joint`` / ``fused``: each route's scores for the parts.
-    The score arrays hold one value per candidate of ``rows`` (:func:`candidate_rows`; None: per row)."""
+    The score arrays hold one value per candidate of ``rows`` (:func:`candidate_rows`; None: per row);
+    ``rank``, ``evidence`` and ``tag`` may be the tag route's :class:`~mtat.search.scoring.TagScores`.
+    ``keep`` narrows the ranking only: scores are those of the whole candidate set."""
     col = {t: k for k, t in enumerate(catalog.tags)}
     probs = catalog.probabilities
     explained = list(matches)[:EXPLAIN_TAGS]
-    shown = shown_scores(evidence, confidence)
+    skip, mask = positions(rows, exclude), candidate_mask(rows, keep)
+    picked = rank.best(top, skip, mask) if isinstance(rank, TagScores) else rank_songs(rank, top, skip, mask)
+    ranks = scores_at(rank, picked)
+    tags = ranks if tag is rank else scores_at(tag, picked)
+    shown = shown_scores(ranks if evidence is rank else scores_at(evidence, picked), confidence)
     songs = []
-    for i in rank_songs(rank, top, exclude=positions(rows, exclude)):
-        if shown[i] < min_score:  # shown is non-decreasing in the ranking score: nothing below scores more
+    for k, (i, score) in enumerate(zip(picked, shown)):
+        if score < min_score:  # shown is non-decreasing in the ranking score: nothing below scores more
             break
         row = int(i if rows is None else rows[i])
-        parts = ScoreParts(float(tag[i]), None if joint is None else float(joint[i]),
+        parts = ScoreParts(float(tags[k]), None if joint is None else float(joint[i]),
                            None if fused is None else float(fused[i]),
                            {("not " if t.negated else "") + t.tag: float(probs[row, col[t.tag]]) for t in explained},
-                           rank=float(rank[i]))
+                           rank=float(ranks[k]))
         songs.append(SongHit(row, catalog.paths[row], catalog.top_tags(row, SONG_TAGS), bool(catalog.short[row]),
-                             score=float(shown[i]), parts=parts))
+                             score=float(score), parts=parts))
     return tuple(songs)
 
 

@@ -32,19 +32,26 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def load_service(catalog_path: str, model: str | None, no_model: bool = False, workers: int = 1, queue: int = 4):
-    """Read the catalog, load the model (unless ``no_model``) and warm the text encoder."""
-    from mtat.search.catalog import model_dir_for, read_catalog
+    """Read the catalog, load the model (unless ``no_model``; while the catalog is read, in another
+    thread) and warm the text encoder."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from mtat.search.catalog import catalog_meta, model_dir_for, read_catalog
     from tagger_cli.web.service import WebService
 
-    catalog = read_catalog(catalog_path)
     tagger = None
-    if not no_model:
+    if no_model or not catalog_meta(catalog_path):  # no model, or not a catalog: read_catalog says why
+        catalog = read_catalog(catalog_path)
+    else:
         from mtat.tagging import load_tagger
 
-        tagger = load_tagger(model_dir_for(catalog, model, " (or --no-model)"))
-        if list(tagger.tags) != list(catalog.tags):
-            print(f"warning: the model's tags differ from the catalog's: uploads are tagged with the model's "
-                  f"{len(tagger.tags)} tags", file=sys.stderr)
+        with ThreadPoolExecutor(1) as pool:
+            reading = pool.submit(read_catalog, catalog_path)
+            tagger = load_tagger(model_dir_for(catalog_path, model, " (or --no-model)"))
+            catalog = reading.result()
+    if tagger is not None and list(tagger.tags) != list(catalog.tags):
+        print(f"warning: the model's tags differ from the catalog's: uploads are tagged with the model's "
+              f"{len(tagger.tags)} tags", file=sys.stderr)
     service = WebService(catalog, tagger, workers=workers, queue=queue, progress=progress_bar)
     service.warm_up()
     return service

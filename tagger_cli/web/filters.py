@@ -12,7 +12,7 @@ import math
 
 import numpy as np
 
-from mtat.search.catalog import Catalog
+from mtat.search.catalog import ArrowColumn, Catalog
 
 #: The probability at which a tag counts as the song's when the catalog has no per-tag thresholds.
 NO_THRESHOLD_PROBABILITY = 0.5
@@ -23,16 +23,24 @@ class FilterError(ValueError):
 
 
 def has_tags(catalog: Catalog) -> np.ndarray:
-    """``[n, K]`` bool: song ``i`` has tag ``k`` (see the module docstring)."""
+    """``[n, K]`` bool: song ``i`` has tag ``k`` (see the module docstring); built from the catalog's
+    ``applies`` column as a whole (Arrow), without a Python step per song."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    probs = catalog.probabilities
     if catalog.applies is None:
-        return catalog.probabilities >= NO_THRESHOLD_PROBABILITY
-    col = {t: k for k, t in enumerate(catalog.tags)}
-    out = np.zeros(catalog.probabilities.shape, bool)
-    for i, applies in enumerate(catalog.applies):
-        if applies is None:  # a row without its own list: the probability rule
-            out[i] = catalog.probabilities[i] >= NO_THRESHOLD_PROBABILITY
-        else:
-            out[i, [col[t] for t in applies if t in col]] = True
+        return probs >= NO_THRESHOLD_PROBABILITY
+    applies = (catalog.applies.array if isinstance(catalog.applies, ArrowColumn)
+               else pa.array(list(catalog.applies), pa.list_(pa.string())))
+    lengths = np.asarray(pc.list_value_length(applies).fill_null(0), np.int64)
+    rows = np.repeat(np.arange(len(applies)), lengths)
+    cols = pc.index_in(pc.list_flatten(applies), value_set=pa.array(list(catalog.tags), pa.string()))
+    known = np.asarray(cols.is_valid())  # tags the catalog does not have are left out
+    out = np.zeros(probs.shape, bool)
+    out[rows[known], np.asarray(cols.fill_null(0), np.int64)[known]] = True
+    without = np.flatnonzero(np.asarray(applies.is_null()))  # rows without their own list: the probability rule
+    out[without] = probs[without] >= NO_THRESHOLD_PROBABILITY
     return out
 
 

@@ -29,11 +29,10 @@ class NameIndex:
 
     def __init__(self, catalog: Catalog):
         self._names: dict[tuple[str, ...], list[tuple[int, str]]] = {}
-        for i, tags in enumerate(catalog.file_tags):
-            for field in FILE_TAG_COLUMNS:
-                name = words(tags.get(field) or "")
-                if 0 < len(name) <= MAX_NAME_WORDS:
-                    self._names.setdefault(name, []).append((i, field))
+        for i, field, value in catalog.file_tags.named():
+            name = words(value)
+            if 0 < len(name) <= MAX_NAME_WORDS:
+                self._names.setdefault(name, []).append((i, field))
         self._longest = max(map(len, self._names), default=0)
 
     def __bool__(self) -> bool:

@@ -33,13 +33,14 @@ from typing import Any, TypeVar
 import numpy as np
 
 from mtat.audio import AudioError
-from mtat.search import search
+from mtat.search.api import ReadQuery, read_query, score_query
 from mtat.search.catalog import Catalog
 from mtat.search.like import search_like
+from mtat.search.matcher import TagMatcher
 from mtat.search.profile import format_profile, search_profile
 from mtat.search.ranking import candidate_rows, short_left_out
 from mtat.search.results import TagMatch
-from mtat.search.similar import rank_similar
+from mtat.search.similar import cosines, rank_similar
 from mtat.tagging import prediction_json
 from mtat.windows import MIN_RELIABLE_SECONDS
 from tagger_cli.taggram import one_path
@@ -116,17 +117,18 @@ class WorkGate:
 class WebService:
     """A catalog (and optionally the model that tags uploads and draws taggrams), shared by all requests."""
 
-    def __init__(self, catalog: Catalog, tagger=None, *, workers: int = 1, queue: int = 4, progress=None):
-        """``progress``: wraps the first embedding of the search vocabulary (:mod:`mtat.search.embedding`)."""
+    def __init__(self, catalog: Catalog, tagger=None, *, workers: int = 1, queue: int = 4, progress=None,
+                 matcher: TagMatcher | None = None):
+        """``progress``: wraps the first embedding of the search vocabulary (:mod:`mtat.search.embedding`);
+        ``matcher``: reads the queries instead of the catalog's default one (:func:`mtat.search.api.default_matcher`)."""
         self.catalog = catalog
         self.progress = progress
         self.tagger = tagger
         self.gate = WorkGate(workers, queue)
         self.root = str(catalog.meta.get("root") or "")
-        self._row_of: dict[str, int] = {}
-        for i, p in enumerate(catalog.paths):
-            self._row_of.setdefault(p, i)
-        self._searches: OrderedDict[tuple[str, int, bool], dict] = OrderedDict()
+        self.matcher = matcher
+        self._searches: OrderedDict[tuple[str, bool, SongFilter | None], dict] = OrderedDict()
+        self._reads: OrderedDict[str, ReadQuery] = OrderedDict()
         self._search_lock = threading.Lock()
         self._taggrams: OrderedDict[int, dict] = OrderedDict()
         self._taggram_lock = threading.Lock()
@@ -135,8 +137,11 @@ class WebService:
 
     # -- start-up -------------------------------------------------------------------------------
     def warm_up(self) -> None:
-        """Load the text encoder and the tag vectors now (a free-word query), not in the first request."""
+        """Load the text encoder and the tag vectors now (a free-word query), and build what similar
+        songs compare (:func:`mtat.search.similar.cosines`), not in the first request."""
         self.search("warm up music", 1)
+        if self.catalog.embeddings is not None:
+            cosines(self.catalog, candidate_rows(self.catalog))
 
     def health(self) -> dict:
         t = self.tagger
@@ -207,16 +212,17 @@ class WebService:
                 text = text.replace(path.rstrip(os.sep) + os.sep, shown and shown + os.sep).replace(path, shown or ".")
         return text
 
-    def _song(self, result: dict) -> dict:
-        i = self._row_of.get(result["path"])
+    def _song(self, result: dict, i: int) -> dict:
+        """A library result (``to_dict``) of catalog row ``i`` with what every answer says of a song."""
         out = dict(result)
-        if i is None:  # not a catalog song (never happens for the library's results): no path shown
-            out.update(id=None, path=os.path.basename(result["path"]), audio_url=None)
-            return out
         out.update(self.song_info(i))
         if self.catalog.applies is not None:
             out["applies"] = self.catalog.applies[i]  # the tags at or above their threshold (index time)
         return out
+
+    def _songs(self, results: list[dict], songs) -> list[dict]:
+        """``results`` (the ``to_dict`` of the library's ``songs``) with :meth:`_song`."""
+        return [self._song(r, s.row) for r, s in zip(results, songs)]
 
     @staticmethod
     def _top(top: Any) -> int:
@@ -228,80 +234,102 @@ class WebService:
             raise BadRequest(f"top must be between 1 and {MAX_TOP}, got {n}")
         return n
 
-    def _search_key(self, query: str, top: Any, include_short: bool = False,
-                    filters: SongFilter | None = None) -> tuple[str, int, bool]:
-        """(query, songs to rank, include_short), checked; a filtered search ranks every song."""
+    def _search_key(self, query: str, include_short: bool = False,
+                    filters: SongFilter | None = None) -> tuple[str, bool, SongFilter | None]:
+        """(query, include_short, filters or None), checked: what a search answer is cached by (not
+        ``top``: an answer serves any smaller ``top``)."""
         query = (query or "").strip()
-        whole = (filters is not None and filters.active) or bool(self.names.find(query))
-        n = len(self.catalog) if whole else self._top(top)
         if not query:
             raise BadRequest("empty query: type tag names (\"piano slow\") or free words (\"rainy night\")")
         if len(query) > MAX_QUERY_CHARS:
             raise BadRequest(f"query too long ({len(query)} characters, at most {MAX_QUERY_CHARS})")
-        return query, n, bool(include_short)
+        return query, bool(include_short), filters if filters is not None and filters.active else None
 
     def cached_search(self, query: str, top: Any = 10, include_short: bool = False,
                       filters: SongFilter | None = None) -> dict | None:
-        """The cached answer of :meth:`search` (validating the request), or None: cheap, no model."""
+        """The cached answer of :meth:`search` when it holds ``top`` songs (validating the request), or
+        None: cheap, no model."""
         n = self._top(top)
-        key = self._search_key(query, top, include_short, filters)
+        key = self._search_key(query, include_short, filters)
         with self._search_lock:
-            if key in self._searches:
-                self._searches.move_to_end(key)
-                return self._named_first(self._searches[key], n, filters)
-        return None
+            answer = self._searches.get(key)
+            if answer is None or (len(answer["results"]) < n and not answer["complete"]):
+                return None
+            self._searches.move_to_end(key)
+        return _public(answer, n)
 
     def filter_of(self, min_duration: float | None = None, max_duration: float | None = None,
                   with_tags: str | None = None, without_tags: str | None = None) -> SongFilter:
         """The :class:`SongFilter` of the API's parameters (:class:`FilterError`, HTTP 400, when wrong)."""
         return SongFilter.parse(self.catalog.tags, min_duration, max_duration, with_tags, without_tags)
 
-    def _filtered(self, answer: dict, n: int, filters: SongFilter | None, key: str = "results") -> dict:
-        """``answer`` with only the first ``n`` of its ``key`` songs that pass ``filters`` (and ``"filters"``);
-        ``answer`` itself when there are none."""
-        if filters is None or not filters.active:
-            return answer if len(answer[key]) <= n else {**answer, key: answer[key][:n]}
-        keep = filters.mask(self.catalog, self._has)
-        passed = [r for r in answer[key] if r["id"] is not None and keep[r["id"]]]
-        return {**answer, key: passed[:n], "filters": filters.to_dict()}
+    def _keep(self, filters: SongFilter | None) -> np.ndarray | None:
+        """The ``[n]`` bool mask of the songs ``filters`` let through, or None (no active filter)."""
+        return filters.mask(self.catalog, self._has) if filters is not None and filters.active else None
 
-    def _named_first(self, answer: dict, n: int, filters: SongFilter | None) -> dict:
-        """A words search's ``answer`` (the whole ranking when the query names songs) with the songs whose
-        title, artist or album the query holds first (:mod:`tagger_cli.web.names`; each with ``"named"``:
-        the fields it names, and the answer with ``"named"``: how many), then filtered and cut to ``n``."""
-        named = self.names.find(answer["query"])
-        if named:
-            first = [{**r, "named": named[r["id"]]} for r in answer["results"] if r["id"] in named]
-            rest = [r for r in answer["results"] if r["id"] not in named]
-            answer = {**answer, "results": first + rest, "named": len(first)}
-        return self._filtered(answer, n, filters)
+    def _read(self, query: str) -> ReadQuery:
+        """The query as read (:func:`mtat.search.api.read_query`: the text encoder's work), remembered
+        for the :data:`SEARCH_CACHE` most recent queries whatever their ``top``, short songs or filters."""
+        with self._search_lock:
+            read = self._reads.get(query)
+            if read is not None:
+                self._reads.move_to_end(query)
+                return read
+        read = read_query(self.catalog, query, matcher=self.matcher, progress=self.progress)
+        with self._search_lock:
+            self._reads[query] = read
+            while len(self._reads) > SEARCH_CACHE:
+                self._reads.popitem(last=False)
+        return read
 
     def clear_search_cache(self) -> None:
         with self._search_lock:
             self._searches.clear()
+            self._reads.clear()
 
     def search(self, query: str, top: Any = 10, include_short: bool = False,
                filters: SongFilter | None = None) -> dict:
         """``search --json``'s object; every result also has ``id`` and ``audio_url``. Short songs are
         left out unless ``include_short`` (``short_excluded`` counts them); with active ``filters`` the
-        first ``top`` songs of the whole ranking that pass them (and ``"filters"``).
+        first ``top`` songs of the ranking that pass them (and ``"filters"``). Songs whose title, artist
+        or album the query holds come first (:mod:`tagger_cli.web.names`; each with ``"named"``: the
+        fields it names, and the answer with ``"named"``: how many of the ranked songs it names).
 
-        Rankings are cached by (query, top, include_short) (:data:`SEARCH_CACHE` most recent; the whole
-        ranking when filtered or when the query names songs): a repeated free-word query skips the
-        sentence encoder, whatever its filters. Treat the returned dict as read-only. A query the
-        library refuses raises :class:`mtat.search.errors.SearchError` (HTTP 400)."""
+        Answers are cached by (query, include_short, filters) (:data:`SEARCH_CACHE` most recent) and
+        serve any ``top`` up to theirs; a bigger ``top`` ("Load more") ranks again from the query as
+        read (:meth:`_read`), without the sentence encoder. Treat the returned dict as read-only. A
+        query the library refuses raises :class:`mtat.search.errors.SearchError` (HTTP 400)."""
         hit = self.cached_search(query, top, include_short, filters)
         if hit is not None:
             return hit
-        key = self._search_key(query, top, include_short, filters)
-        result = search(self.catalog, key[0], key[1], progress=self.progress, include_short=key[2]).to_dict()
-        result["results"] = [self._song(r) for r in result["results"]]
+        n = self._top(top)
+        key = self._search_key(query, include_short, filters)
+        scored = score_query(self.catalog, key[0], self._read(key[0]), include_short=key[1])
+        keep = self._keep(filters)
+        named = self.names.find(key[0])
+        if named:
+            mask = np.zeros(len(self.catalog), bool)
+            mask[list(named)] = True
+            first = scored.hits(n, keep=mask if keep is None else mask & keep)
+            songs = first + scored.hits(n - len(first), keep=~mask if keep is None else ~mask & keep)
+        else:
+            songs = scored.hits(n, keep=keep)
+        result = scored.result(songs).to_dict()
+        result["results"] = self._songs(result["results"], songs)
         result["profile"] = _profile_of(result)
+        if named:
+            for r in result["results"][:len(first)]:
+                r["named"] = named[r["id"]]
+            result["named"] = sum(scored.rows is None or not self.catalog.short[r] for r in named)  # candidates
+        if key[2] is not None:
+            result["filters"] = key[2].to_dict()
+        result["complete"] = len(songs) < n  # every song that passes is listed: serves any top
         with self._search_lock:
             self._searches[key] = result
+            self._searches.move_to_end(key)
             while len(self._searches) > SEARCH_CACHE:
                 self._searches.popitem(last=False)
-        return self._named_first(result, self._top(top), filters)
+        return _public(result, n)
 
     def explicit_search(self, query: str | None, tags: str | None, like: str | None, top: Any = 10,
                         include_short: bool = False, filters: SongFilter | None = None) -> dict:
@@ -316,22 +344,24 @@ class WebService:
             raise BadRequest(f"give one of q, tags or like, not {' and '.join(given)}" if given
                              else "give q (words), tags (a tag profile) or like (a song id)")
         n = self._top(top)
-        wanted = n
-        if filters is not None and filters.active:
-            n = len(self.catalog)
+        keep = self._keep(filters)
         if tags is not None:
-            result = search_profile(self.catalog, tags, n, include_short=include_short).to_dict()
+            found = search_profile(self.catalog, tags, n, include_short=include_short, keep=keep)
+            result = found.to_dict()
         else:
             try:
                 i = self.row(like)
             except NotFound as err:
                 raise BadRequest(f"like: {err}") from None
-            result = search_like(self.catalog, i, n, include_short=include_short).to_dict()
+            found = search_like(self.catalog, i, n, include_short=include_short, keep=keep)
+            result = found.to_dict()
             result["like"] = self.song_info(i)
             result["query"] = f"like:{self.shown_path(i)}"  # the library's query names its server path
-        result["results"] = [self._song(r) for r in result["results"]]
+        result["results"] = self._songs(result["results"], found.songs)
         result["profile"] = _profile_of(result)
-        return self._filtered(result, wanted, filters)
+        if keep is not None:
+            result["filters"] = filters.to_dict()
+        return result
 
     def tags(self) -> dict:
         """The catalog's tag names, in the catalog's order (what a ``tags=`` profile may name)."""
@@ -342,16 +372,19 @@ class WebService:
         """``similar --json``'s object for catalog song ``song_id`` (itself left out), results with ids;
         short songs left out unless ``include_short``; only songs passing ``filters``."""
         i = self.row(song_id)
-        wanted = self._top(top)
-        n = len(self.catalog) if filters is not None and filters.active else wanted
+        n = self._top(top)
         if self.catalog.embeddings is None:
             raise BadRequest(f"catalog {os.path.basename(self.catalog.source)} has no audio embeddings: "
                              "re-index it with `mtat-tagger index --reindex`")
-        results = [r.to_dict() for r in rank_similar(self.catalog, self.catalog.embeddings[i], n, exclude=i,
-                                                     include_short=include_short)]
+        keep = self._keep(filters)
+        songs = rank_similar(self.catalog, self.catalog.embeddings[i], n, exclude=i, include_short=include_short,
+                             keep=keep)
         excluded = short_left_out(self.catalog, candidate_rows(self.catalog, include_short), [i])
-        return self._filtered({"file": self.shown_path(i), "id": i, "song": self.song_info(i),
-                               "results": [self._song(r) for r in results], "short_excluded": excluded}, wanted, filters)
+        answer = {"file": self.shown_path(i), "id": i, "song": self.song_info(i),
+                  "results": self._songs([s.to_dict() for s in songs], songs), "short_excluded": excluded}
+        if keep is not None:
+            answer["filters"] = filters.to_dict()
+        return answer
 
     # -- model work -----------------------------------------------------------------------------
     def _need_model(self):
@@ -397,6 +430,13 @@ class WebService:
         if taggram:
             out["taggram"] = taggram_json(pred, tagger.tags)
         return out
+
+
+def _public(answer: dict, n: int) -> dict:
+    """A cached search ``answer`` as served: its first ``n`` results, without the cache's own keys."""
+    out = {k: v for k, v in answer.items() if k != "complete"}
+    out["results"] = answer["results"][:n]
+    return out
 
 
 def _profile_of(result: dict) -> str:
