@@ -61,7 +61,7 @@ def mp3s(catalog_audio_dir):
 
 
 @pytest.fixture(scope="module")
-def indexed(pushed_model, mp3s, tmp_path_factory):
+def indexed(pushed_model, mp3s, tmp_path_factory, run_captured):
     """The mixed library indexed once: ``{"root", "outside", "out", "code", "stdout", "stderr"}``."""
     lib = build_library(tmp_path_factory.mktemp("mixed"), mp3s)
     out = lib["root"].parent / "catalog.parquet"
@@ -69,17 +69,6 @@ def indexed(pushed_model, mp3s, tmp_path_factory):
     code, stdout, stderr = run_captured(capture, "index", lib["root"], "--out", out, "--model", pushed_model,
                                         "--workers", 2, "--no-progress")
     return dict(lib, out=out, code=code, stdout=stdout, stderr=stderr)
-
-
-def run_captured(folder, *argv) -> tuple[int, str, str]:
-    """``main(argv)`` with stdout/stderr captured through files (usable from module fixtures)."""
-    import contextlib
-
-    with open(folder / "out.txt", "w+") as o, open(folder / "err.txt", "w+") as e, \
-            contextlib.redirect_stdout(o), contextlib.redirect_stderr(e):
-        code = main([str(a) for a in argv])
-        o.seek(0), e.seek(0)
-        return code, o.read(), e.read()
 
 
 def run_cli(capsys, *argv) -> tuple[int, str, str]:

@@ -17,24 +17,12 @@ import pytest
 from mtat.search.catalog import read_catalog
 from pipelines.beam_args import SETUP_FILE
 from tagger_cli.index_beam import TagFilesDoFn, pipeline_args
-from tagger_cli.main import main
 
 #: Rejects of the library: reason per path (decoder rejects and scan rejects).
 REJECTS = {"broken/bad.mp3": "undecodable", "readme.txt": "not_audio", "empty.mp3": "empty", ".hidden.mp3": "hidden",
            "dup.mp3": "duplicate"}
 #: Beam in this process (no worker processes): test doubles of the DoFn apply.
 IN_MEMORY = "--beam-arg=--direct_running_mode=in_memory"
-
-
-def run_captured(folder, *argv) -> tuple[int, str, str]:
-    """``main(argv)`` with stdout/stderr captured through files (Beam workers write to them too)."""
-    import contextlib
-
-    with open(folder / "out.txt", "w+") as o, open(folder / "err.txt", "w+") as e, \
-            contextlib.redirect_stdout(o), contextlib.redirect_stderr(e):
-        code = main([str(a) for a in argv])
-        o.seek(0), e.seek(0)
-        return code, o.read(), e.read()
 
 
 def make_library(root, catalog_audio_dir, write_tags):
@@ -57,7 +45,7 @@ def library(catalog_audio_dir, write_tags, tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def plain(pushed_model, library, tmp_path_factory):
+def plain(pushed_model, library, tmp_path_factory, run_captured):
     """The library indexed without Beam: ``{"out", "code", "stdout", "stderr"}``."""
     folder = tmp_path_factory.mktemp("plain")
     out = folder / "catalog.parquet"
@@ -88,7 +76,7 @@ def assert_same_catalog(a, b) -> None:
         assert ca.meta[key] == cb.meta[key], key
 
 
-def test_beam_index_equals_the_plain_index(pushed_model, library, plain, tmp_path):
+def test_beam_index_equals_the_plain_index(pushed_model, library, plain, tmp_path, run_captured):
     out = tmp_path / "beam.parquet"
     code, stdout, stderr = run_captured(tmp_path, "index", library, "--out", out, "--model", pushed_model,
                                         "--workers", 2, "--beam", "--part-size", 3, "--no-progress")
@@ -116,7 +104,7 @@ def test_beam_args_direct_pool_and_cluster():
     assert pipeline_args(2, [], image)[-2:] == image  # the workers' image has the code: nothing staged
 
 
-def test_beam_rerun_on_a_plain_catalog_tags_only_the_unreadable_files_again(pushed_model, library, plain, tmp_path):
+def test_beam_rerun_on_a_plain_catalog_tags_only_the_unreadable_files_again(pushed_model, library, plain, tmp_path, run_captured):
     out = tmp_path / "catalog.parquet"
     shutil.copy(plain["out"], out)
     code, stdout, stderr = run_captured(tmp_path, "index", library, "--out", out, "--model", pushed_model,
@@ -131,7 +119,7 @@ def test_beam_rerun_on_a_plain_catalog_tags_only_the_unreadable_files_again(push
 
 
 def test_interrupted_beam_run_resumes_without_tagging_a_file_twice(pushed_model, library, plain, tmp_path,
-                                                                    monkeypatch):
+                                                                    monkeypatch, run_captured):
     out = tmp_path / "catalog.parquet"
     parts = str(out) + ".parts"
     args = ["index", library, "--out", out, "--model", pushed_model, "--part-size", 2, "--workers", 1, IN_MEMORY]
@@ -170,7 +158,7 @@ def test_interrupted_beam_run_resumes_without_tagging_a_file_twice(pushed_model,
     assert not os.path.exists(parts)
 
 
-def test_beam_workers_through_the_portable_runner(pushed_model, library, plain, tmp_path):
+def test_beam_workers_through_the_portable_runner(pushed_model, library, plain, tmp_path, run_captured):
     out = tmp_path / "portable.parquet"
     code, stdout, stderr = run_captured(tmp_path, "index", library, "--out", out, "--model", pushed_model,
                                         "--beam-workers", 1, "--no-progress")
@@ -181,7 +169,7 @@ def test_beam_workers_through_the_portable_runner(pushed_model, library, plain, 
 
 
 @pytest.mark.slow
-def test_killed_beam_run_resumes_from_its_parts(pushed_model, catalog_audio_dir, write_tags, tmp_path):
+def test_killed_beam_run_resumes_from_its_parts(pushed_model, catalog_audio_dir, write_tags, tmp_path, run_captured):
     """The command and its worker processes killed (SIGKILL) while tagging: the next run resumes."""
     import signal
     import subprocess
