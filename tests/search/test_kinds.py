@@ -51,11 +51,11 @@ def test_a_bad_kinds_file_names_the_line(text, message):
 def test_the_shipped_kinds_are_many_texts_each_and_none_is_a_benchmark_query():
     import json
 
-    from benchmarks.search import QUERIES
+    from benchmarks.search import QUERIES, UNSEEN
 
     shipped = kinds()
     assert len(shipped) >= 16 and all(len(k.texts) >= 40 for k in shipped)
-    queries = {normalize(q["query"]) for q in json.loads(QUERIES.read_text(encoding="utf-8"))}
+    queries = {normalize(q["query"]) for f in (QUERIES, UNSEEN) for q in json.loads(f.read_text(encoding="utf-8"))}
     assert not queries & {normalize(t) for k in shipped for t in k.texts}  # no query answered by heart
 
 
