@@ -29,8 +29,10 @@ import subprocess
 import sys
 import threading
 import time
+from collections import Counter
 from pathlib import Path
 
+from benchmarks.harness.clips import row_count
 from benchmarks.harness.env import REPO, child_env, setup_env
 from benchmarks.harness.machine import machine_busy_seconds, machine_info, print_machine_line
 
@@ -55,18 +57,16 @@ def empty_rows(rows: int) -> list[int]:
     return sorted({int(rows * f) for f in EMPTY_AT}) if rows >= 20 else []
 
 
-def build_set(data: Path, rows: int, unique: int, log=print) -> list[int]:
-    """Write the MTAT-layout set; returns its empty rows."""
+def build_set(data: Path, rows: int, unique: int, log=print) -> None:
+    """Write the MTAT-layout set (its empty rows: :func:`empty_rows`)."""
     from benchmarks.harness.clips import repeated_set
 
     if unique % 16:
         raise ValueError(f"--unique must be a multiple of 16 (the folders 0-f), got {unique}")
-    empty = empty_rows(rows)
     start = time.perf_counter()
-    repeated_set(data, rows, unique, empty_rows=empty, log=log)
+    repeated_set(data, rows, unique, empty_rows=empty_rows(rows), log=log)
     log(f"[mtat_scale] {rows} rows from {min(rows, unique)} rendered clips in {data} "
         f"({time.perf_counter() - start:.0f} s)")
-    return empty
 
 
 def du_mb(path: Path) -> float:
@@ -156,7 +156,7 @@ def run_pipeline(out: Path, epochs: int, extra: list[str], echo: bool = True) ->
             "component_peak_rss_mb": {k: round(v / 2**20, 1) for k, v in sampler.phase_peaks.items()}}
 
 
-def summarise(out: Path, rows: int, empty: list[int], measured: dict) -> dict:
+def summarise(out: Path, rows: int, measured: dict) -> dict:
     """The run's numbers: every row an example or a reject, time, memory, disk, bounds."""
     from mtat.annotations import load_annotations
 
@@ -164,7 +164,7 @@ def summarise(out: Path, rows: int, empty: list[int], measured: dict) -> dict:
     examples = sum(run["examples"].values())
     rejects = run["rejects"]
     annotations = load_annotations(str(out / "data"))
-    empty_paths = {annotations.rows[i].mp3_path for i in empty}
+    empty_paths = {annotations.rows[i].mp3_path for i in empty_rows(rows)}
     rejected_paths = {r["path"] for r in rejects}
     disk = artifact_disk(out / "pipeline")
     examples_mb = sum(v for k, v in disk.items() if k.startswith("AudioExampleGen/examples"))
@@ -174,7 +174,7 @@ def summarise(out: Path, rows: int, empty: list[int], measured: dict) -> dict:
         "examples": examples,
         "examples_per_split": run["examples"],
         "rejects": len(rejects),
-        "rejects_by_reason": _count(r["reason"] for r in rejects),
+        "rejects_by_reason": dict(Counter(r["reason"] for r in rejects)),
         "empty_files": sorted(empty_paths),
         "empty_files_rejected": sorted(empty_paths & rejected_paths),
         "every_row_accounted": examples + len(rejects) == rows,
@@ -197,13 +197,6 @@ def summarise(out: Path, rows: int, empty: list[int], measured: dict) -> dict:
         f"disk <= {MAX_DISK_PER_EXAMPLES} x examples": disk_total <= MAX_DISK_PER_EXAMPLES * examples_mb,
     }
     return summary
-
-
-def _count(values) -> dict[str, int]:
-    counts: dict[str, int] = {}
-    for v in values:
-        counts[v] = counts.get(v, 0) + 1
-    return counts
 
 
 #: Components with work to time, in pipeline order (the rest take ~0.1 s at any size).
@@ -260,12 +253,11 @@ def main(argv: list[str] | None = None) -> int:
     print_machine_line()
     out = args.out.resolve()
     data = out / "data"
-    empty = empty_rows(args.clips)
-    if not (args.reuse_data and _rows_of(data) == args.clips):
-        empty = build_set(data, args.clips, args.unique)
+    if not (args.reuse_data and row_count(data) == args.clips):
+        build_set(data, args.clips, args.unique)
     print(f"[mtat_scale] run_local.py on {args.clips} rows, {args.epochs} epoch(s) ...", flush=True)
     measured = run_pipeline(out, args.epochs, args.run_arg, echo=not args.quiet)
-    summary = {**summarise(out, args.clips, empty, measured), "unique": min(args.clips, args.unique),
+    summary = {**summarise(out, args.clips, measured), "unique": min(args.clips, args.unique),
                "epochs": args.epochs, "date": time.strftime("%Y-%m-%d"), "machine": machine_info()}
     (out / "summary.json").write_text(json.dumps(summary, indent=1) + "\n")
     print(format_summary(summary))
@@ -273,12 +265,6 @@ def main(argv: list[str] | None = None) -> int:
           f"seconds={summary['seconds']:.0f} peak_rss_mb={summary['peak_rss_mb']:.0f} "
           f"disk_mb={summary['disk_mb']['total']:.0f}")
     return 0
-
-
-def _rows_of(data: Path) -> int:
-    from mtat.annotations import ANNOTATIONS_FILE, load_annotations
-
-    return len(load_annotations(str(data)).rows) if (data / ANNOTATIONS_FILE).is_file() else -1
 
 
 def format_summary(s: dict) -> str:

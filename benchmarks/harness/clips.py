@@ -35,7 +35,7 @@ def _rows(root: Path) -> Annotations | None:
     return load_annotations(str(root))
 
 
-def _row_count(root: Path) -> int:
+def row_count(root: Path) -> int:
     annotations = _rows(root)
     return 0 if annotations is None else len(annotations.rows)
 
@@ -43,7 +43,7 @@ def _row_count(root: Path) -> int:
 def master_clips(n: int, *, log: Callable[[str], None] = print) -> Path:
     """The cache folder with at least ``n`` good generated clips (rendered once: ~0.25 s/clip/core)."""
     master = DATA_DIR / "master"
-    if _row_count(master) >= n:
+    if row_count(master) >= n:
         return master
     import sample_music
 
@@ -56,7 +56,7 @@ def master_clips(n: int, *, log: Callable[[str], None] = print) -> Path:
 def clips_root(n: int, *, log: Callable[[str], None] = print) -> str:
     """A data root with ``n`` clips in the cache: :func:`repeated_set` of the first ``min(n, MAX_RENDERED)``."""
     root = DATA_DIR / f"n{n}"
-    if _row_count(root) != n:
+    if row_count(root) != n:
         repeated_set(root, n, MAX_RENDERED, log=log)
     return str(root)
 
