@@ -71,6 +71,11 @@ def prepare_vocabulary(tags: Sequence[str] | None = None, progress: Progress | N
     return len(matcher.table.alias_texts) + len(matcher.kind_table.texts)
 
 
+def _check_route(route: str) -> None:
+    if route not in ROUTES:
+        raise QueryError(f"unknown route {route!r}: choose from {', '.join(ROUTES)}")
+
+
 @dataclasses.dataclass(frozen=True)
 class ReadQuery:
     """A query as read, before any song is scored: its match and, when the joint route runs, its
@@ -84,8 +89,7 @@ def read_query(catalog: Catalog, query: str, max_tags: int = MAX_TAGS, *, route:
                matcher: TagMatcher | None = None, progress: Progress | None = None) -> ReadQuery:
     """Match ``query`` (see :func:`search` for the arguments) and encode it for the joint route when
     that route runs on ``catalog``."""
-    if route not in ROUTES:
-        raise QueryError(f"unknown route {route!r}: choose from {', '.join(ROUTES)}")
+    _check_route(route)
     m = matcher or default_matcher(tuple(catalog.tags), max_tags, progress)
     match = m.match(query)
     vector = None
@@ -126,8 +130,7 @@ def score_query(catalog: Catalog, query: str, read: ReadQuery, *, route: str = "
                 include_short: bool = False) -> ScoredQuery:
     """Score every candidate song (:func:`mtat.search.ranking.candidate_rows`) for the read query
     ``read`` (see :func:`search` for the arguments)."""
-    if route not in ROUTES:
-        raise QueryError(f"unknown route {route!r}: choose from {', '.join(ROUTES)}")
+    _check_route(route)
     match = read.match
     rows = candidate_rows(catalog, include_short)
     joint = None

@@ -113,10 +113,8 @@ class TagScores:
     def best(self, top: int, exclude: Iterable[int] = (), keep: np.ndarray | None = None) -> np.ndarray:
         """:func:`rank_songs` of the exact scores (same arguments)."""
         approx, error = self.approximate()
-        exclude = list(exclude)
-        if keep is not None or exclude:
-            allowed = np.ones(len(self), bool) if keep is None else np.array(keep, bool, copy=True)
-            allowed[exclude] = False
+        allowed = allowed_mask(len(self), exclude, keep)
+        if allowed is not None:
             approx[~allowed] = -np.inf
         if top <= 0 or len(self) == 0:
             return np.zeros(0, np.intp)
@@ -150,10 +148,8 @@ def rank_songs(scores: np.ndarray, top: int, exclude: Iterable[int] = (),
     if keep is None and 0 < len(exclude) <= MASKLESS_EXCLUDE:  # the best top + len(exclude), less those
         skip = set(exclude)
         return np.asarray([i for i in rank_songs(values, top + len(skip)) if i not in skip][:max(top, 0)], np.intp)
-    allowed = None
-    if keep is not None or exclude:
-        allowed = np.ones(values.shape[0], bool) if keep is None else np.array(keep, bool, copy=True)
-        allowed[exclude] = False
+    allowed = allowed_mask(values.shape[0], exclude, keep)
+    if allowed is not None:
         values = np.where(allowed, values, -np.inf)
     if top <= 0 or values.shape[0] == 0:
         return np.zeros(0, np.intp)
@@ -161,6 +157,17 @@ def rank_songs(scores: np.ndarray, top: int, exclude: Iterable[int] = (),
     if allowed is not None:
         chosen = chosen[allowed[chosen]]
     return chosen[np.lexsort((chosen, -values[chosen]))][:top]  # stable: equal scores keep catalog order
+
+
+def allowed_mask(n: int, exclude: Iterable[int] = (), keep: np.ndarray | None = None) -> np.ndarray | None:
+    """The ``[n]`` bool mask of the indices a ranking may list: ``keep`` (all when None) less ``exclude``;
+    None when nothing is left out."""
+    exclude = list(exclude)
+    if keep is None and not exclude:
+        return None
+    allowed = np.ones(n, bool) if keep is None else np.array(keep, bool, copy=True)
+    allowed[exclude] = False
+    return allowed
 
 
 def top_bound(values: np.ndarray, top: int) -> float:
