@@ -33,12 +33,17 @@ def candidate_rows(catalog: Catalog, include_short: bool = False) -> np.ndarray 
     return np.flatnonzero(~catalog.short)
 
 
+def derived_name(name: str, rows: np.ndarray | None) -> str:
+    """The name of something :meth:`Catalog.derived` computes once per catalog for the candidate
+    ``rows`` (:func:`candidate_rows`: every song, or the long ones)."""
+    return f"{name}:{'all' if rows is None else 'long'}"
+
+
 def candidate_scales(catalog: Catalog, rows: np.ndarray | None) -> np.ndarray:
     """:func:`~mtat.search.scoring.tag_scales` over the candidate ``rows`` (:func:`candidate_rows`),
     computed once per catalog and kind of candidates."""
     probs = catalog.probabilities
-    name = "tag_scales:" + ("all" if rows is None else "long")
-    return catalog.derived(name, probs, lambda: tag_scales(probs if rows is None else probs[rows]))
+    return catalog.derived(derived_name("tag_scales", rows), probs, lambda: tag_scales(probs if rows is None else probs[rows]))
 
 
 def candidate_mask(rows: np.ndarray | None, keep: np.ndarray | None) -> np.ndarray | None:

@@ -16,7 +16,7 @@ import numpy as np
 from mtat.group_commit import GroupCommit
 from mtat.search.catalog import Catalog
 from mtat.search.errors import CatalogError
-from mtat.search.ranking import SONG_TAGS, candidate_mask, candidate_rows, positions
+from mtat.search.ranking import SONG_TAGS, candidate_mask, candidate_rows, derived_name, positions
 from mtat.search.results import SimilarSong
 from mtat.search.scoring import rank_songs
 
@@ -61,7 +61,7 @@ def centred_unit(catalog: Catalog, rows: np.ndarray | None) -> tuple[np.ndarray,
             unit[start:start + CENTRE_CHUNK] = np.divide(part, norms, out=np.zeros_like(part), where=norms > 0)
         return centre, unit
 
-    return catalog.derived("centred_unit:" + ("all" if rows is None else "long"), catalog.embeddings, build)
+    return catalog.derived(derived_name("centred_unit", rows), catalog.embeddings, build)
 
 
 #: Queries in one product with the centred matrix (:func:`cosines`): concurrent queries share one pass over
@@ -93,7 +93,7 @@ def cosines(catalog: Catalog, rows: np.ndarray | None) -> GroupCommit[np.ndarray
 
         return GroupCommit(run)
 
-    return catalog.derived("cosines:" + ("all" if rows is None else "long"), catalog.embeddings, build)
+    return catalog.derived(derived_name("cosines", rows), catalog.embeddings, build)
 
 
 def rank_similar(catalog: Catalog, embedding: np.ndarray, top: int, exclude: int | None = None, *,
