@@ -260,10 +260,12 @@ class TagMatcher:
         negated = {self.parser.group[m.tag] for m in literal if m.negated}
         negated.update(g for c in chosen.values() if c.how.startswith("negated")
                        for g in main_groups(self, self.table.weights[self.table.index[c.name]]))
-        negated -= protected_groups(self, literal, chosen.values())
+        protected = protected_groups(self, literal, chosen.values())
+        negated -= protected
         read_kinds, kinds_blocked = self.read_kinds(joint_text, negated)
         share = kind_share(sum(r.how == "embedding" for r in reading) / len(reading) if reading else 1.0)
-        matches = build_profile(self, literal, list(chosen.values()), blocked | kinds_blocked, read_kinds, share)
+        matches = build_profile(self, literal, list(chosen.values()), blocked | kinds_blocked, read_kinds, share,
+                                protected)
         return QueryMatch(query, "words", matches, tuple(chosen.values()), joint_text, fixes, tuple(reading),
                           query_confidence(reading), read_kinds)
 
@@ -411,12 +413,13 @@ def _concept_mix(matcher: TagMatcher, chosen: Sequence[ConceptMatch],
 
 
 def build_profile(matcher: TagMatcher, literal: list[TagMatch], chosen: list[ConceptMatch],
-                  blocked: set[int], read_kinds: Sequence[ConceptMatch] = (), share: float = 0.0) -> tuple[TagMatch, ...]:
+                  blocked: set[int], read_kinds: Sequence[ConceptMatch] = (), share: float = 0.0,
+                  protected: Set[int] = frozenset()) -> tuple[TagMatch, ...]:
     """The tag weights: the similarity-weighted mean of the concepts' weights mixed with the kinds'
     (``share`` of the kinds' mean, when there are kinds), tags named in the query at full weight (a
     generic one among free words, when there are kinds, at :data:`NAMED_GENERIC_WEIGHT`), negations as
-    negative weights; one tag per synonym group."""
-    prof, excluded = _concept_mix(matcher, chosen, protected=protected_groups(matcher, literal, chosen))
+    negative weights; one tag per synonym group. ``protected``: :func:`protected_groups` of the query."""
+    prof, excluded = _concept_mix(matcher, chosen, protected=protected)
     if read_kinds:
         kind_prof, _ = _concept_mix(matcher, read_kinds, matcher.kind_table)
         tags = [*prof, *(t for t in kind_prof if t not in prof)]  # a fixed order: ties keep it
