@@ -28,7 +28,7 @@ import os
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
 import numpy as np
 
@@ -127,11 +127,9 @@ class WebService:
         self.gate = WorkGate(workers, queue)
         self.root = str(catalog.meta.get("root") or "")
         self.matcher = matcher
-        self._searches: OrderedDict[tuple[str, bool, SongFilter | None], dict] = OrderedDict()
-        self._reads: OrderedDict[str, ReadQuery] = OrderedDict()
-        self._search_lock = threading.Lock()
-        self._taggrams: OrderedDict[int, dict] = OrderedDict()
-        self._taggram_lock = threading.Lock()
+        self._searches: Recent[tuple[str, bool, SongFilter | None], dict] = Recent(SEARCH_CACHE)
+        self._reads: Recent[str, ReadQuery] = Recent(SEARCH_CACHE)
+        self._taggrams: Recent[int, dict] = Recent(TAGGRAM_CACHE)
         self._has = has_tags(catalog)  # songs x the tags they have (filters)
         self.names = NameIndex(catalog)
 
@@ -251,11 +249,9 @@ class WebService:
         None: cheap, no model."""
         n = self._top(top)
         key = self._search_key(query, include_short, filters)
-        with self._search_lock:
-            answer = self._searches.get(key)
-            if answer is None or (len(answer["results"]) < n and not answer["complete"]):
-                return None
-            self._searches.move_to_end(key)
+        answer = self._searches.get(key)
+        if answer is None or (len(answer["results"]) < n and not answer["complete"]):
+            return None
         return _public(answer, n)
 
     def filter_of(self, min_duration: float | None = None, max_duration: float | None = None,
@@ -270,22 +266,15 @@ class WebService:
     def _read(self, query: str) -> ReadQuery:
         """The query as read (:func:`mtat.search.api.read_query`: the text encoder's work), remembered
         for the :data:`SEARCH_CACHE` most recent queries whatever their ``top``, short songs or filters."""
-        with self._search_lock:
-            read = self._reads.get(query)
-            if read is not None:
-                self._reads.move_to_end(query)
-                return read
-        read = read_query(self.catalog, query, matcher=self.matcher, progress=self.progress)
-        with self._search_lock:
-            self._reads[query] = read
-            while len(self._reads) > SEARCH_CACHE:
-                self._reads.popitem(last=False)
+        read = self._reads.get(query)
+        if read is None:
+            read = read_query(self.catalog, query, matcher=self.matcher, progress=self.progress)
+            self._reads.put(query, read)
         return read
 
     def clear_search_cache(self) -> None:
-        with self._search_lock:
-            self._searches.clear()
-            self._reads.clear()
+        self._searches.clear()
+        self._reads.clear()
 
     def search(self, query: str, top: Any = 10, include_short: bool = False,
                filters: SongFilter | None = None) -> dict:
@@ -324,11 +313,7 @@ class WebService:
         if key[2] is not None:
             result["filters"] = key[2].to_dict()
         result["complete"] = len(songs) < n  # every song that passes is listed: serves any top
-        with self._search_lock:
-            self._searches[key] = result
-            self._searches.move_to_end(key)
-            while len(self._searches) > SEARCH_CACHE:
-                self._searches.popitem(last=False)
+        self._searches.put(key, result)
         return _public(result, n)
 
     def explicit_search(self, query: str | None, tags: str | None, like: str | None, top: Any = 10,
@@ -396,10 +381,9 @@ class WebService:
     def taggram(self, song_id: Any) -> dict:
         """The song's taggram (see :func:`taggram_json`), computed with the model once and cached."""
         i = self.row(song_id)
-        with self._taggram_lock:
-            if i in self._taggrams:
-                self._taggrams.move_to_end(i)
-                return self._taggrams[i]
+        cached = self._taggrams.get(i)
+        if cached is not None:
+            return cached
         path = self.audio_path(i)
         tagger = self._need_model()
         with self.gate.admit():
@@ -409,10 +393,7 @@ class WebService:
             except AudioError as err:
                 raise AudioError(err.reason, str(err).replace(path, self.shown_path(i))) from None
         out = {"id": i, "path": self.shown_path(i), **taggram_json(pred, tagger.tags)}
-        with self._taggram_lock:
-            self._taggrams[i] = out
-            while len(self._taggrams) > TAGGRAM_CACHE:
-                self._taggrams.popitem(last=False)
+        self._taggrams.put(i, out)
         return out
 
     def predict_file(self, path: str, shown: str, top: int = PREDICT_TOP, taggram: bool = False) -> dict:
@@ -430,6 +411,37 @@ class WebService:
         if taggram:
             out["taggram"] = taggram_json(pred, tagger.tags)
         return out
+
+
+K = TypeVar("K")
+V = TypeVar("V")
+
+
+class Recent(Generic[K, V]):
+    """A thread-safe map of the ``size`` most recently used entries (least recently used dropped first)."""
+
+    def __init__(self, size: int):
+        self.size = size
+        self._items: OrderedDict[K, V] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: K) -> V | None:
+        with self._lock:
+            value = self._items.get(key)
+            if value is not None:
+                self._items.move_to_end(key)
+            return value
+
+    def put(self, key: K, value: V) -> None:
+        with self._lock:
+            self._items[key] = value
+            self._items.move_to_end(key)
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
 
 
 def _public(answer: dict, n: int) -> dict:
