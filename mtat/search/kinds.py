@@ -1,7 +1,7 @@
 """Kinds of music a free-word query asks for, read through the texts people type for each kind.
 
 A *kind* (``vocabulary/kinds.txt``: orchestral strings, solo piano, rock, ambient, choir, ...) is a
-tag profile plus some forty texts a person types when that music is what they want to hear
+tag profile plus some two hundred texts a person types when that music is what they want to hear
 ("regency era tea party", "savasana after a long class", "sounds like a haunted fairground").
 A query's positive words, embedded bare, are compared by cosine with every text; a kind's
 similarity is the mean of its :data:`TOP_TEXTS` closest texts. The kinds within
@@ -36,12 +36,12 @@ TOP_TEXTS = 5
 KIND_MARGIN = 0.10
 MAX_KINDS = 3
 #: A kept kind's weight: ``exp((similarity - best) / KIND_TEMPERATURE)`` (the best one weighs 1).
-KIND_TEMPERATURE = 0.10
+KIND_TEMPERATURE = 0.05
 #: The kinds' share of a free-word query's profile: KIND_SHARE_NAMED when every content word was
 #: read by a tag name or a concept alias, rising to KIND_SHARE_EMBEDDED when every one was read only
 #: by embedding (linear in the share of such words).
 KIND_SHARE_NAMED = 0.3
-KIND_SHARE_EMBEDDED = 0.7
+KIND_SHARE_EMBEDDED = 0.8
 #: A kind's defining tags: those weighted at least this share of its largest weight.
 DEFINING_SHARE = 0.8
 #: A kind leans on a tag weighted at least this share of its largest weight: negating that tag rules
@@ -85,15 +85,21 @@ class KindTable:
         lo, hi = self._bounds[kind], self._bounds[kind + 1]
         return self.texts[lo + int(np.argmax(text_cosines[lo:hi]))]
 
-    def choose(self, sims: np.ndarray) -> list[tuple[int, float]]:
+    def choose(self, sims: np.ndarray, ruled_out: Sequence[int] = ()) -> list[tuple[int, float]]:
         """``[(kind, weight)]`` of the kinds kept for these similarities, best first (see the module
-        docstring); empty when the table has no kinds."""
+        docstring); empty when the table has no kinds. A kind in ``ruled_out`` is never kept, and the
+        margin is counted from the best kind of all: when a negation rules out the kinds the words
+        mean, a distant one does not take their place."""
         if not len(sims):
             return []
-        order = np.argsort(-sims, kind="stable")[:MAX_KINDS]
+        top = float(sims.max())
+        sims = sims.copy()
+        sims[list(ruled_out)] = -np.inf
+        order = [i for i in np.argsort(-sims, kind="stable")[:MAX_KINDS] if sims[i] >= top - KIND_MARGIN]
+        if not order:
+            return []
         best = float(sims[order[0]])
-        return [(int(i), float(np.exp((float(sims[i]) - best) / KIND_TEMPERATURE)))
-                for i in order if float(sims[i]) >= best - KIND_MARGIN]
+        return [(int(i), float(np.exp((float(sims[i]) - best) / KIND_TEMPERATURE))) for i in order]
 
 
 def main_tags(weights: Mapping[str, float], share: float) -> list[str]:

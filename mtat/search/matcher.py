@@ -31,7 +31,8 @@ A query is matched against a tag vocabulary (the catalog's tag names) in two way
      "stretching after a run" is yoga music more than running music.
 
    * the query's positive words, embedded bare, are also read as **kinds of music**
-     (:mod:`mtat.search.kinds`: the kinds whose example texts are closest), whatever its words.
+     (:mod:`mtat.search.kinds`: the kinds whose example texts are closest), whatever its words,
+     less those whose tags oppose what the words name outright (:func:`agreeing_kinds`).
 
    The query's **tag profile** (:func:`build_profile`) is the similarity-weighted mean of its
    concepts' tag weights (each concept's scaled toward the same total, :data:`CONCEPT_MASS`)
@@ -42,7 +43,7 @@ A query is matched against a tag vocabulary (the catalog's tag names) in two way
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence, Set
+from collections.abc import Callable, Iterable, Mapping, Sequence, Set
 
 import numpy as np
 
@@ -76,6 +77,9 @@ MAX_CONCEPTS = 3
 #: neighbours the penalty does not help: no penalty is chosen in 5 of 6 folds).
 HUB_PENALTY = 0.5
 HUB_NEIGHBOURS = 70
+#: A kind is kept only when its tag weights agree this much (cosine) with what the words say outright
+#: (:func:`agreeing_kinds`).
+KIND_AGREEMENT = -0.1
 #: When a query names two or more concepts by their aliases, each counts (in the profile mix)
 #: ``max(REWEIGHT_FLOOR, (sim / best) ** REWEIGHT_POWER)`` instead of 1, where ``sim`` is the
 #: concept's similarity with the query's positive words embedded together (its best alias's cosine,
@@ -263,6 +267,7 @@ class TagMatcher:
         protected = protected_groups(self, literal, chosen.values())
         negated -= protected
         read_kinds, kinds_blocked = self.read_kinds(joint_text, negated)
+        read_kinds = agreeing_kinds(self, read_kinds, literal, list(chosen.values()))
         share = kind_share(sum(r.how == "embedding" for r in reading) / len(reading) if reading else 1.0)
         matches = build_profile(self, literal, list(chosen.values()), blocked | kinds_blocked, read_kinds, share,
                                 protected)
@@ -287,9 +292,7 @@ class TagMatcher:
         if vecs is None or not text:
             return (), blocked
         cos = vecs @ self.encode([text])[0]
-        sims = table.similarities(cos)
-        sims[ruled_out] = -np.inf
-        kept = [(i, w) for i, w in table.choose(sims) if np.isfinite(sims[i])]
+        kept = table.choose(table.similarities(cos), ruled_out)
         return tuple(ConceptMatch(table.names[i], w, "kind", table.best_text(i, cos)) for i, w in kept), blocked
 
     def _encode_texts(self, text: str, by_alias: bool) -> None:
@@ -410,6 +413,38 @@ def _concept_mix(matcher: TagMatcher, chosen: Sequence[ConceptMatch],
         if group[t] in excluded:
             prof[t] = against.get(t, 0.0)
     return prof, excluded
+
+
+def agreeing_kinds(matcher: TagMatcher, read_kinds: Sequence[ConceptMatch], literal: list[TagMatch],
+                   chosen: Sequence[ConceptMatch]) -> tuple[ConceptMatch, ...]:
+    """The kinds that do not contradict what the query's words say outright: the tags it names (negated
+    ones against) and the concepts its words name. A kind whose tag weights have a cosine below
+    :data:`KIND_AGREEMENT` with those is dropped ("chill but not electronic": the words want soft and
+    slow, so no heavy metal, however near "chill" is to "pure rage" in the text embedding)."""
+    named = [c for c in chosen if c.how in ("word", "negated word")]
+    said, _ = _concept_mix(matcher, named) if named else ({}, set())
+    for m in literal:
+        said[m.tag] = -1.0 if m.negated else 1.0
+    if not read_kinds or not said:
+        return tuple(read_kinds)
+    group = matcher.parser.group
+
+    def by_group(weights: Mapping[str, float]) -> dict[int, float]:
+        out: dict[int, float] = {}
+        for t, w in weights.items():
+            out[group[t]] = out.get(group[t], 0.0) + w
+        return out
+
+    ref = by_group(said)
+    ref_norm = float(np.sqrt(sum(w * w for w in ref.values())))
+    kept = []
+    for k in read_kinds:
+        kw = by_group(matcher.kind_table.weights[matcher.kind_table.index[k.name]])
+        norm = float(np.sqrt(sum(w * w for w in kw.values())))
+        cos = sum(w * ref.get(g, 0.0) for g, w in kw.items()) / max(norm * ref_norm, 1e-12)
+        if cos >= KIND_AGREEMENT:
+            kept.append(k)
+    return tuple(kept)
 
 
 def build_profile(matcher: TagMatcher, literal: list[TagMatch], chosen: list[ConceptMatch],
