@@ -167,7 +167,8 @@ def index_set(cache: Path, name: str, model_dir: str, log: Callable[[str], None]
 
 def combined_catalog(paths: dict[str, Path]):
     """One in-memory catalog of the per-set catalogs ``{set: path}``; row keys ``<set>/<track>``,
-    ``meta["rejects"]`` paths likewise, ``meta["durations"]`` ``{key: seconds}``."""
+    ``meta["rejects"]`` paths likewise, ``meta["durations"]`` ``{key: seconds}``; the rows keep their
+    ``short`` flags, so its searches leave short sounds out as a real catalog's do."""
     import pyarrow.parquet as pq
 
     from mtat.search.catalog import Catalog, read_catalog
@@ -194,11 +195,12 @@ def combined_catalog(paths: dict[str, Path]):
     return Catalog(source=",".join(str(p) for p in paths.values()), paths=shown, tags=list(first.tags),
                    probabilities=np.concatenate([c.probabilities for c in cats]), embeddings=stack("embeddings"),
                    keys=keys, model_dir=first.model_dir, model_version=first.model_version,
-                   meta={**first.meta, "rejects": rejects, "durations": durations}, joint=stack("joint"))
+                   meta={**first.meta, "rejects": rejects, "durations": durations}, joint=stack("joint"),
+                   short=stack("short"), durations=stack("durations"))
 
 
 def _subset(catalog, rows: Sequence[int]):
-    """The catalog's ``rows`` only (search ranks within them)."""
+    """The catalog's ``rows`` only (search ranks within them), short flags and durations included."""
     import dataclasses
 
     idx = np.asarray(rows, dtype=int)
@@ -208,7 +210,8 @@ def _subset(catalog, rows: Sequence[int]):
 
     return dataclasses.replace(catalog, paths=[catalog.paths[i] for i in idx], keys=[catalog.keys[i] for i in idx],
                                probabilities=catalog.probabilities[idx], embeddings=pick(catalog.embeddings),
-                               joint=pick(catalog.joint))
+                               joint=pick(catalog.joint), short=pick(catalog.short),
+                               durations=pick(catalog.durations), applies=None, file_tags=None)
 
 
 def evaluate(catalog, data: dict, sets: Sequence[dict], manifests: Sequence[dict], search_fn=None) -> dict:

@@ -229,6 +229,30 @@ def test_evaluate_on_a_small_catalog():
     assert rm.line(res).startswith("real music: **top-1 plausible 75%** of 4 music tracks, mean ROC-AUC 0.50")
 
 
+def test_the_combined_catalog_keeps_short_flags_so_its_searches_leave_short_sounds_out(tmp_path):
+    """A search of the check set counts sound effects in the top 10 as a real catalog shows them: a
+    sound shorter than the reliable minimum is left out by default, whatever its tags."""
+    from mtat.search import search
+    from mtat.search.catalog import write_catalog
+    from mtat.windows import MIN_RELIABLE_SECONDS
+
+    tags = list(MTAT_TOP50)
+    quiet = np.zeros(len(tags), np.float32)
+    quiet[tags.index("quiet")] = 0.9
+    paths = {}
+    for name, n, seconds in (("orch", 3, 60.0), ("fx", 2, MIN_RELIABLE_SECONDS / 4)):
+        paths[name] = tmp_path / f"{name}.parquet"
+        probs = np.tile(quiet * (1.0 if name == "fx" else 0.5), (n, 1))  # the effects look quieter
+        write_catalog(str(paths[name]), [f"t{i}.ogg" for i in range(n)], probs, tags, durations=[seconds] * n)
+    cat = rm.combined_catalog(paths)
+    assert list(cat.short) == [False] * 3 + [True] * 2 and cat.durations[-1] == pytest.approx(MIN_RELIABLE_SECONDS / 4)
+    sub = rm._subset(cat, [4, 0, 1])
+    assert list(sub.short) == [True, False, False] and len(sub.durations) == 3
+    shown = [sub.keys[h.row] for h in search(sub, "quiet", top=10).songs]
+    assert shown and not any(k.startswith("fx/") for k in shown)
+    assert [sub.keys[h.row] for h in search(sub, "quiet", top=10, include_short=True).songs][0] == "fx/t1.ogg"
+
+
 def test_the_benchmark_prints_the_machine_line_first_and_runs_in_make_bench():
     source = (REPO / "benchmarks" / "real_music.py").read_text()
     main = source[source.index("def main("):]
