@@ -14,6 +14,6 @@ def test_search_latency_times_both_matchers_and_prints_its_line(capsys):
     for name in ("kinds", "no_kinds"):
         r = res[name]
         assert 0 < r["p50_ms"] <= r["p99_ms"] <= r["max_ms"] < 60_000
-    assert res["text_rss_mb"] >= 0
+    assert res["text_rss_mb"] > 50  # a fresh process: the encoder's weights alone are ~90 MB
     assert re.fullmatch(r"search_latency: songs=300 queries=6 p50_ms=[\d.]+ p99_ms=[\d.]+ no_kinds_p99_ms=[\d.]+ "
                         r"text_rss_mb=\d+", out[-1]), out[-1]
