@@ -36,7 +36,6 @@ def _rss_mb() -> float:
 
 #: Run in a fresh process by :func:`text_side_mb`: the resident memory the text side adds there.
 _TEXT_SIDE = """
-import sys
 from benchmarks.search_latency import _rss_mb
 from mtat.search.matcher import TagMatcher
 from mtat.tags import MTAT_TOP50

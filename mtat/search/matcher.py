@@ -421,11 +421,13 @@ def agreeing_kinds(matcher: TagMatcher, read_kinds: Sequence[ConceptMatch], lite
     ones against) and the concepts its words name. A kind whose tag weights have a cosine below
     :data:`KIND_AGREEMENT` with those is dropped ("chill but not electronic": the words want soft and
     slow, so no heavy metal, however near "chill" is to "pure rage" in the text embedding)."""
+    if not read_kinds:
+        return ()
     named = [c for c in chosen if c.how in ("word", "negated word")]
     said, _ = _concept_mix(matcher, named) if named else ({}, set())
     for m in literal:
         said[m.tag] = -1.0 if m.negated else 1.0
-    if not read_kinds or not said:
+    if not said:
         return tuple(read_kinds)
     group = matcher.parser.group
 
