@@ -7,7 +7,7 @@ Clip-level outputs (what ``predict``, ``index`` and ``similar`` report) are exac
 Serving's ``serving_default`` / ``analyze`` signatures compute for the whole file: the audio is
 cut into model windows of ``config.clip_samples`` samples (29.12 s at the defaults) at starts
 ``0, W, 2W, ...``, the last window aligned to the end of the file (so it overlaps the one
-before), a file shorter than one window zero-padded at its end; the window probabilities and
+before), a file shorter than one window repeated to fill it (:func:`mtat.windows.fill_window`); the window probabilities and
 embeddings are averaged. The windows are fed through the ``analyze`` signature in batches of
 at most :data:`BATCH_WINDOWS`, each batch row being exactly one window, so the numbers equal a
 single ``serving_default`` call on the whole waveform (up to float rounding) while memory stays
@@ -50,7 +50,7 @@ from mtat.features import MelConfig
 from mtat.joint_space import unit_vectors
 from mtat.model_info import read_model_info, thresholds_of
 from mtat.signatures import ANALYZE, EMBEDDING_NAME, JOINT_NAME, LOG_MEL, OUTPUT_NAME, SERVING_DEFAULT, WAVEFORM_INPUT
-from mtat.windows import Windower, is_short, short_warning
+from mtat.windows import Windower, fill_window, is_short, short_warning
 
 #: Where ``run_local.py`` pushes by default (``--serving-dir serving_model --model-name tagger``).
 DEFAULT_MODEL_DIR = os.path.join("serving_model", "tagger")
@@ -315,9 +315,7 @@ class Tagger:
         """All ``pending`` model windows (removed from it) through ``analyze``, as one batch."""
         import tensorflow as tf
 
-        batch = np.zeros((len(pending), self.config.clip_samples), np.float32)  # short windows stay zero-padded
-        for row, w in zip(batch, pending):
-            row[:w.size] = w
+        batch = np.stack([fill_window(w, self.config.clip_samples) for w in pending])  # a short file repeated
         pending.clear()  # at most two copies of a batch alive: this one and TF's
         out = self._analyze(waveform=tf.constant(batch))
         names = (OUTPUT_NAME, EMBEDDING_NAME) + ((JOINT_NAME,) if self.has_joint else ())

@@ -4,7 +4,7 @@ Names: :mod:`mtat.signatures`.
 
 - ``serving_default``: raw mono ``waveform`` float32 ``[batch, samples]`` at the feature sample rate,
   any length: cut into clip-length windows (the last one aligned to the end; audio shorter than a
-  window is zero-padded), log-mel inside the graph, window predictions averaged. Returns
+  window is repeated to fill it, :func:`mtat.windows.fill_window`), log-mel inside the graph, window predictions averaged. Returns
   ``probabilities`` ``[batch, K]`` and ``tags`` ``[batch, K]`` (the tag names, for clients).
 - ``log_mel``: an un-normalised log-mel ``[batch, n_mels, n_frames]`` (as AudioExampleGen computes
   it) -> ``probabilities``, ``tags`` (with the joint head also ``joint``).
@@ -84,9 +84,18 @@ def clip_outputs(heads: tf.keras.Model, mel: tf.Tensor, chunk: int | None) -> tu
     return out[:2] + tuple(unit(j) for j in out[2:])
 
 
+def fill_windows(waveform: tf.Tensor, window: int) -> tf.Tensor:
+    """``[b, samples]`` waveforms shorter than ``window`` (and not empty) repeated from their start to
+    exactly ``window`` samples; longer ones unchanged: :func:`mtat.windows.fill_window` in the graph."""
+    n = tf.shape(waveform)[1]
+    reps = (window + n - 1) // tf.maximum(n, 1)
+    return tf.cond((n > 0) & (n < window), lambda: tf.tile(waveform, [1, reps])[:, :window], lambda: waveform)
+
+
 def waveform_windows(waveform: tf.Tensor, window: int) -> tuple[tf.Tensor, tf.Tensor]:
-    """``[b, samples]`` -> (``[b * n, window]`` windows, n): the clip-level analogue of :func:`split_chunks`."""
-    windows = split_chunks(waveform[:, None, :], window)  # [b * n, 1, window]
+    """``[b, samples]`` -> (``[b * n, window]`` windows, n): the clip-level analogue of :func:`split_chunks`,
+    audio shorter than a window filled by repeating it (:func:`fill_windows`)."""
+    windows = split_chunks(fill_windows(waveform, window)[:, None, :], window)  # [b * n, 1, window]
     n = tf.size(chunk_starts(tf.maximum(tf.shape(waveform)[1], window), window))
     return windows[:, 0, :], n
 

@@ -36,3 +36,25 @@ def test_overlapping_windows_cover_the_end():
     starts = [s for s, _ in got]
     assert starts[:6] == [0, 150, 300, 450, 600, 700]
     assert all(w.size == 300 for _, w in got)
+
+
+@pytest.mark.parametrize("n", [1, 7, 99, 100, 101, 250])
+def test_short_audio_fills_its_window_by_repeating_in_numpy_and_in_the_graph(n):
+    import tensorflow as tf
+
+    from mtat.windows import fill_window
+    from trainer.export import fill_windows
+
+    length = 100
+    wave = np.arange(1, n + 1, dtype=np.float32)
+    got = fill_window(wave, length)
+    assert got.shape == (length,) and got.dtype == np.float32
+    assert not np.any(got == 0)  # never silence
+    np.testing.assert_array_equal(got, np.tile(wave, -(-length // n))[:length])
+    graph = fill_windows(tf.constant(np.stack([wave, -wave])), length).numpy()
+    if n < length:
+        np.testing.assert_array_equal(graph[0], got)
+        np.testing.assert_array_equal(graph[1], -got)
+    else:  # long enough: left to the window rule
+        np.testing.assert_array_equal(graph[0], wave)
+    np.testing.assert_array_equal(fill_window(np.zeros(0), 5), np.zeros(5))

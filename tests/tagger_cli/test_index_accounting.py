@@ -41,7 +41,7 @@ def build_library(base, mp3s) -> dict:
     (root / "album").symlink_to(outside / "albumdir", target_is_directory=True)
     y, sr = sf.read(mp3s[3], dtype="float32")
     sf.write(root / "voice.opus", soxr.resample(y, sr, 48000), 48000, format="OGG", subtype="OPUS")
-    sf.write(root / "clip.wav", y[:sr], sr)  # 1 s: indexed (zero-padded), no duration minimum
+    sf.write(root / "clip.wav", y[:sr], sr)  # 1 s: indexed (repeated to fill its window), no duration minimum
     (root / "tune.xm").write_bytes(b"Extended Module: demo tune\x1a" + bytes(range(256)) * 8)
     (root / "sub" / "tune.m4a").write_bytes(b"\x00\x00\x00\x20ftypM4A " + bytes(500))
     (root / "notes.mp3").write_text("not audio, just text\n" * 50)

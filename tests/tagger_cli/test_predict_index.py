@@ -190,6 +190,16 @@ def test_predict_file_any_format_equals_serving_default(tagger, raw_model, songs
     assert top[0][1] == pytest.approx(pred.probabilities.max())
 
 
+def test_short_file_is_heard_repeated_not_padded_with_silence(tagger, songs):
+    wave = load_audio(songs["ogg"], CFG.sample_rate)  # 5 s: one window, a sixth of it the file's own sound
+    pred = tagger.predict_file(songs["ogg"])
+    repeated = tagger.predict_waveform(np.resize(wave, CFG.clip_samples))
+    padded = tagger.predict_waveform(np.pad(wave, (0, CFG.clip_samples - wave.size)))
+    np.testing.assert_allclose(pred.probabilities, repeated.probabilities, atol=2e-5)
+    assert np.abs(pred.probabilities - padded.probabilities).max() > 1e-3
+    assert pred.duration == pytest.approx(5.0, abs=0.08)  # the file's own length, not the window's
+
+
 def test_embedding_equals_the_analyze_signature(tagger, raw_model, songs):
     wave = load_audio(songs["long"], CFG.sample_rate)
     ref = raw_model.signatures["analyze"](waveform=tf.constant(wave[None]))
