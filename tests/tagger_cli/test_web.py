@@ -800,11 +800,11 @@ def test_browser_taggram_click_seeks_and_its_playhead_follows(server, browser):
     _no_script_errors(browser)
 
 
-def _guitar_results_at(browser, server, width: int, height: int) -> None:
-    """The page at ``width`` x ``height`` showing the ten results of "guitar"."""
+def _guitar_results_at(browser, server, width: int, height: int, top: int = 10) -> None:
+    """The page at ``width`` x ``height`` showing the ``top`` results of "guitar"."""
     browser.set_window_size(width, height)
-    browser.get(server.url + "/?q=guitar")
-    _wait(browser, lambda d: len(_songs(d)) == 10, f"results at {width} x {height}")
+    browser.get(server.url + f"/?q=guitar&top={top}")
+    _wait(browser, lambda d: len(_songs(d)) == top, f"results at {width} x {height}")
 
 
 def _shot(browser, tmp_path, name: str) -> None:
@@ -837,7 +837,7 @@ def test_browser_rows_fit_a_desktop_screen_and_a_phone(server, browser, tmp_path
                                       ".getBoundingClientRect().bottom")
         assert last <= bar_top, (last, bar_top)
         _shot(browser, tmp_path, "web.png")
-        _guitar_results_at(browser, server, 390, 844)
+        _guitar_results_at(browser, server, 390, 844, top=len(server.catalog))  # every song: the long title too
         layout = browser.execute_script(
             "const t = [...document.querySelectorAll('#results .title')];"
             "return {overflow: document.documentElement.scrollWidth - window.innerWidth,"
