@@ -35,7 +35,7 @@ def fill_window(wave: np.ndarray, length: int) -> np.ndarray:
     wave = np.asarray(wave, np.float32).reshape(-1)
     if wave.size == 0:
         return np.zeros(length, np.float32)
-    return np.resize(wave, length).astype(np.float32, copy=False)
+    return np.resize(wave, length)
 
 
 def is_short(duration_seconds: float | None) -> bool:
