@@ -1,13 +1,15 @@
 """Kinds of music a free-word query asks for, read through the texts people type for each kind.
 
 A *kind* (``vocabulary/kinds.txt``: orchestral strings, solo piano, rock, ambient, choir, ...) is a
-tag profile plus some two hundred texts a person types when that music is what they want to hear
-("regency era tea party", "savasana after a long class", "sounds like a haunted fairground").
-A query's positive words, embedded bare, are compared by cosine with every text; a kind's
-similarity is the mean of its :data:`TOP_TEXTS` closest texts. The kinds within
-:data:`KIND_MARGIN` of the best (at most :data:`MAX_KINDS`) are kept, each weighted
+tag profile plus some two hundred and fifty texts a person types when that music is what they want to
+hear ("regency era tea party", "savasana after a long class", "sounds like a haunted fairground").
+A query without its negations (filler words kept: a sentence encoder reads sentences), embedded bare, is
+compared by cosine with every text; a kind's similarity is the mean of its :data:`TOP_TEXTS` closest
+texts. The kinds within :data:`KIND_MARGIN` of the best (at most :data:`MAX_KINDS`) are kept, each weighted
 ``exp((similarity - best) / KIND_TEMPERATURE)``, and their profiles are mixed into the query's
-(:func:`kind_share`, :mod:`mtat.search.matcher`).
+(:func:`kind_share`, :mod:`mtat.search.matcher`): a small share when the words were read by tag names and
+aliases, a larger one when only by embedding, all of it when the kind reading is decisive (the best kind
+:data:`DECISIVE_MARGIN` above the runner-up).
 
 Why: a hand-written list of words and aliases cannot hold every word people use; the sentence
 encoder places a new phrase near texts that *mean* the same situation, so "an autumn stroll through the
@@ -42,6 +44,14 @@ KIND_TEMPERATURE = 0.05
 #: by embedding (linear in the share of such words).
 KIND_SHARE_NAMED = 0.3
 KIND_SHARE_EMBEDDED = 0.8
+#: A kind reading is *decisive* when its best kind's similarity exceeds the runner-up's (kinds a negation
+#: rules out aside) by at least DECISIVE_MARGIN, the best kind agrees with the words, and some word was
+#: read only by embedding (no tag name or alias explains it): the sentence as a whole then says more than
+#: its named words one by one ("sounds like robots malfunctioning" is experimental, whatever "robots" names
+#: alone), and the kinds take KIND_SHARE_DECISIVE of the profile. A query every word of which is a tag name or an
+#: alias ("punk", "bells and chimes") keeps what its words name.
+DECISIVE_MARGIN = 0.05
+KIND_SHARE_DECISIVE = 1.0
 #: A kind's defining tags: those weighted at least this share of its largest weight.
 DEFINING_SHARE = 0.8
 #: A kind leans on a tag weighted at least this share of its largest weight: negating that tag rules
@@ -79,6 +89,15 @@ class KindTable:
             k = min(TOP_TEXTS, cos.size)
             out[i] = np.partition(cos, cos.size - k)[cos.size - k:].mean()
         return out
+
+    def margin(self, sims: np.ndarray, ruled_out: Sequence[int] = ()) -> float:
+        """How far the best kind's similarity is above the runner-up's, kinds in ``ruled_out`` aside
+        (0 when fewer than two kinds are left)."""
+        left = np.delete(sims, list(ruled_out)) if len(ruled_out) else sims
+        if left.size < 2:
+            return 0.0
+        top2 = np.partition(left, left.size - 2)[left.size - 2:]
+        return float(top2[1] - top2[0])
 
     def best_text(self, kind: int, text_cosines: np.ndarray) -> str:
         """The text of ``kind`` closest to the query (what the query was read as)."""
@@ -119,8 +138,11 @@ def leans_on(weights: Mapping[str, float], groups: Set[int], group: Mapping[str,
     return any(group.get(t) in groups for t in main_tags(weights, NEGATED_KIND_SHARE))
 
 
-def kind_share(embedded_share: float) -> float:
+def kind_share(embedded_share: float, decisive: bool = False) -> float:
     """The kinds' share of a free-word profile when ``embedded_share`` of the content words were read
-    only by embedding (:data:`KIND_SHARE_NAMED` .. :data:`KIND_SHARE_EMBEDDED`)."""
+    only by embedding (:data:`KIND_SHARE_NAMED` .. :data:`KIND_SHARE_EMBEDDED`), or
+    :data:`KIND_SHARE_DECISIVE` when the kind reading is ``decisive`` (:data:`DECISIVE_MARGIN`)."""
+    if decisive:
+        return KIND_SHARE_DECISIVE
     f = min(1.0, max(0.0, embedded_share))
     return KIND_SHARE_NAMED + (KIND_SHARE_EMBEDDED - KIND_SHARE_NAMED) * f

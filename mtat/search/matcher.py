@@ -30,16 +30,17 @@ A query is matched against a tag vocabulary (the catalog's tag names) in two way
      the query's positive words embedded together, relative to the closest (:data:`REWEIGHT_POWER`):
      "stretching after a run" is yoga music more than running music.
 
-   * the query's positive words, embedded bare, are also read as **kinds of music**
+   * the query without its negations, embedded bare as the sentence it is (filler words kept: "proposing
+     on a rooftop" is a serenade, "proposing rooftop" a party), is also read as **kinds of music**
      (:mod:`mtat.search.kinds`: the kinds whose example texts are closest), whatever its words,
      less those whose tags oppose what the words name outright (:func:`agreeing_kinds`).
 
    The query's **tag profile** (:func:`build_profile`) is the similarity-weighted mean of its
    concepts' tag weights (each concept's scaled toward the same total, :data:`CONCEPT_MASS`)
-   mixed with its kinds' (their share grows with the share of words read only by embedding,
-   :func:`mtat.search.kinds.kind_share`), with tags named in the query at weight 1 and negations at
-   -1; one tag per synonym group, at most ``max_tags``, largest weight first. A negative weight is a
-   :class:`TagMatch` with ``negated=True``.
+   mixed with its kinds' (their share grows with the share of words read only by embedding, and is
+   all of it when the kind reading is decisive: :func:`mtat.search.kinds.kind_share`), with tags named
+   in the query at weight 1 and negations at -1; one tag per synonym group, at most ``max_tags``,
+   largest weight first. A negative weight is a :class:`TagMatch` with ``negated=True``.
 """
 from __future__ import annotations
 
@@ -53,7 +54,7 @@ from mtat.search.concepts import QUERY_TEMPLATE, ConceptTable, pole
 from mtat.search.confidence import WordReading, query_confidence
 from mtat.search.embedding import Embedder, Progress
 from mtat.search.errors import QueryError
-from mtat.search.kinds import KindTable, defining_tags, kind_share, leans_on, main_tags
+from mtat.search.kinds import DECISIVE_MARGIN, KindTable, defining_tags, kind_share, leans_on, main_tags
 from mtat.search.query import EXACT_SIMILARITY, FILLER_WORDS, NEGATION_SKIP, NEGATIONS, TagParser, negated_spans, normalize
 from mtat.search.results import ConceptMatch, QueryMatch, TagMatch
 from mtat.search.spelling import Speller
@@ -249,8 +250,12 @@ class TagMatcher:
                      and w not in literal_words and w not in FILLER_WORDS]
         positive = [w for k, w in enumerate(text) if k not in negated and w not in FILLER_WORDS]
         joint_text = " ".join(positive) or " ".join(content)
+        kept = [w for k, w in enumerate(text) if k not in negated]
+        while kept and kept[-1] in FILLER_WORDS:  # "chill but [not electronic]": no dangling "but"
+            kept.pop()
+        kind_text = " ".join(kept) or joint_text  # the sentence, small words kept, for the kinds
         self._encode_texts(joint_text, bool(uncovered) or not (chosen or literal)
-                           or (sum(c.how == "word" for c in chosen.values()) >= 2 and bool(positive)))
+                           or (sum(c.how == "word" for c in chosen.values()) >= 2 and bool(positive)), kind_text)
         self._reweight(" ".join(positive), chosen)
         embedded = None
         if uncovered or not (chosen or literal):
@@ -266,18 +271,23 @@ class TagMatcher:
                        for g in main_groups(self, self.table.weights[self.table.index[c.name]]))
         protected = protected_groups(self, literal, chosen.values())
         negated -= protected
-        read_kinds, kinds_blocked = self.read_kinds(joint_text, negated)
+        read_kinds, kinds_blocked, margin = self.read_kinds(kind_text, negated)
+        best_kind = read_kinds[0].name if read_kinds else None
         read_kinds = agreeing_kinds(self, read_kinds, literal, list(chosen.values()))
-        share = kind_share(sum(r.how == "embedding" for r in reading) / len(reading) if reading else 1.0)
+        decisive = (margin >= DECISIVE_MARGIN and bool(read_kinds) and read_kinds[0].name == best_kind
+                    and any(r.how == "embedding" for r in reading))  # words the aliases left to the sentence
+        share = kind_share(sum(r.how == "embedding" for r in reading) / len(reading) if reading else 1.0, decisive)
         matches = build_profile(self, literal, list(chosen.values()), blocked | kinds_blocked, read_kinds, share,
                                 protected)
         return QueryMatch(query, "words", matches, tuple(chosen.values()), joint_text, fixes, tuple(reading),
                           query_confidence(reading), read_kinds)
 
-    def read_kinds(self, text: str, negated: set[int] = frozenset()) -> tuple[tuple[ConceptMatch, ...], set[int]]:
+    def read_kinds(self, text: str, negated: set[int] = frozenset()
+                   ) -> tuple[tuple[ConceptMatch, ...], set[int], float]:
         """The kinds of music ``text`` (embedded bare) asks for, best first, each weighted and with its
-        closest example text as ``alias`` (:mod:`mtat.search.kinds`), and the synonym groups the query's
-        negations rule out beyond their own tags.
+        closest example text as ``alias`` (:mod:`mtat.search.kinds`), the synonym groups the query's
+        negations rule out beyond their own tags, and the best kind's similarity margin over the
+        runner-up (:meth:`mtat.search.kinds.KindTable.margin`).
 
         ``negated``: the synonym groups the query negates. A kind that leans on a negated tag
         (weight at least :data:`mtat.search.kinds.NEGATED_KIND_SHARE` of its largest) is what the
@@ -290,19 +300,21 @@ class TagMatcher:
         blocked = {group[t] for i in ruled_out for t in defining_tags(table.weights[i])}
         vecs = self.kind_vectors()
         if vecs is None or not text:
-            return (), blocked
+            return (), blocked, 0.0
         cos = vecs @ self.encode([text])[0]
-        kept = table.choose(table.similarities(cos), ruled_out)
-        return tuple(ConceptMatch(table.names[i], w, "kind", table.best_text(i, cos)) for i, w in kept), blocked
+        sims = table.similarities(cos)
+        kept = table.choose(sims, ruled_out)
+        return (tuple(ConceptMatch(table.names[i], w, "kind", table.best_text(i, cos)) for i, w in kept), blocked,
+                table.margin(sims, ruled_out))
 
-    def _encode_texts(self, text: str, by_alias: bool) -> None:
+    def _encode_texts(self, text: str, by_alias: bool, kind_text: str) -> None:
         """Every text of a query in one encoder pass, kept in the memo: ``"{text} music"`` when the concept
         route reads the sentence (``by_alias``: the re-weighting or the embedding fallback), the joint
-        route's phrase and the kinds' bare text. Nothing when neither the aliases nor kinds need it."""
+        route's phrase and the kinds' bare ``kind_text``. Nothing when neither the aliases nor kinds need it."""
         kinds_too = bool(self.kind_table.texts)
         if by_alias or kinds_too:
             self.encode([*([QUERY_TEMPLATE.format(text)] if by_alias else []), phrase_text(text),
-                         *([text] if kinds_too else [])])
+                         *([kind_text] if kinds_too else [])])
 
     def _reweight(self, text: str, chosen: dict[int, ConceptMatch]) -> None:
         """When two or more concepts are named by their aliases, weight each by its similarity with

@@ -28,6 +28,8 @@ MAX_NEGATED_WORDS = 3
 NEGATED_TAIL = _WORDS["negated tail"]
 #: Words skipped right after a negation ("without any strings", "no more sad songs", "don't want rock").
 NEGATION_SKIP = _WORDS["negation skip"]
+#: Words that carry a negation on to the next item of a list: "no drums or beats" negates both.
+NEGATED_LIST = _WORDS["negated list"]
 #: Verbs of stopping: a negation before one says the music goes on ("a kick that never stops",
 #: "doesn't let up", "non-stop"), it negates nothing in the music.
 CESSATION_WORDS = _WORDS["cessation"]
@@ -37,7 +39,7 @@ SYNONYM_GROUPS: tuple[tuple[str, ...], ...] = load().synonym_groups
 #: Similarity reported for a tag named literally in the query.
 EXACT_SIMILARITY = 1.0
 
-__all__ = ["normalize", "NEGATIONS", "NEGATED_TAIL", "NEGATION_SKIP", "CESSATION_WORDS", "FILLER_WORDS",
+__all__ = ["normalize", "NEGATIONS", "NEGATED_TAIL", "NEGATED_LIST", "NEGATION_SKIP", "CESSATION_WORDS", "FILLER_WORDS",
            "SYNONYM_GROUPS", "TagParser"]
 
 
@@ -49,11 +51,21 @@ def skip_negation_words(words: list[str], i: int) -> int:
 
 
 def negation_before(words: list[str], i: int) -> int | None:
-    """Position of the negation word that governs word ``i`` ("not" in "not too sleepy"), or None."""
+    """Position of the negation word that governs word ``i`` ("not" in "not too sleepy"; "no" for "beats"
+    in "no drums or beats": :data:`NEGATED_LIST`), or None."""
     k = i - 1
     while k >= 0 and words[k] in NEGATION_SKIP:
         k -= 1
-    return k if k >= 0 and words[k] in NEGATIONS else None
+    if k >= 0 and words[k] in NEGATIONS:
+        return k
+    if k >= 1 and words[k] in NEGATED_LIST:  # the list's previous item, at most MAX_NEGATED_WORDS long
+        for start in range(k - 1, max(-1, k - 1 - MAX_NEGATED_WORDS), -1):
+            if words[start] in NEGATIONS or words[start] in NEGATED_LIST:
+                break
+            governed = negation_before(words, start)
+            if governed is not None:
+                return governed
+    return None
 
 
 def negated_spans(words: list[str], covered: set[int]) -> list[tuple[int, int]]:
@@ -174,6 +186,10 @@ class TagParser:
         end = k + n
         while end < len(words) and words[end] in NEGATED_TAIL:  # "no synth pads", "no guitar solos"
             end += 1
+        if end + 1 < len(words) and words[end] in NEGATED_LIST:  # "no drums or beats": the next item too
+            after = self._read_negation(words, end, found, text, blocked)
+            if after != end:
+                return after
         return end
 
     def _blocked_by_negative_tags(self, found: list[TagMatch]) -> set[int]:
@@ -205,6 +221,8 @@ class TagParser:
                 found.append(TagMatch(tag, EXACT_SIMILARITY, False, "name"))
                 text.extend(words[i:i + n])
                 i += n
+                if tag.startswith(("no ", "not ")) and i + 1 < len(words) and words[i] in NEGATED_LIST:
+                    i = self._read_negation(words, i, found, text, blocked)  # "no vocals or guitars"
                 continue
             if words[i] in NEGATIONS and i + 1 < len(words):
                 after = self._read_negation(words, i, found, text, blocked)

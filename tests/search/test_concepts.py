@@ -121,6 +121,24 @@ def test_negation_reaches_past_small_words():
     assert "jazzy" not in jazz.text.split() and "relaxing" in jazz.text.split()
 
 
+def test_a_negation_covers_a_list_joined_by_or():
+    """"without any drums or beats": both are ruled out, not "beats" asked for."""
+    m = concept_layer(_boom)
+    parser = m.parser
+    negated = lambda q: {t.tag for t in parser.parse(q)[0] if t.negated}  # noqa: E731
+    wanted = lambda q: {t.tag for t in parser.parse(q)[0] if not t.negated}  # noqa: E731
+    assert negated("calm music without any drums or beats") == {"drums", "beats"}
+    assert negated("without drums or anything electronic") == {"drums", "electronic"}
+    assert negated("no vocals or guitars please") == {"guitar"} and "no vocals" in wanted("no vocals or guitars please")
+    assert not negated("piano or guitar") and wanted("piano or guitar") == {"piano", "guitar"}
+    assert negated("no drums and fast") == {"drums"} and wanted("no drums and fast") == {"fast"}  # "and" ends it
+    calm = m.match("not loud or something calm")  # a list item must follow at once: "something" ends it
+    assert ("loud", True) in [(t.tag, t.negated) for t in calm.matches] and "calm" in [c.name for c in calm.concepts
+                                                                                     if c.how == "word"]
+    sad = m.match("nothing sad or gloomy please")  # concepts: the negation reaches the alias after "or"
+    assert sad.concepts and all(c.how == "negated word" for c in sad.concepts), sad.concepts
+
+
 def test_negated_words_outside_the_vocabulary_count_against_songs(matcher):
     party = matcher.match("party without kazoos")  # "kazoos" is no alias: its nearest concept is negated
     negated = [c for c in party.concepts if c.how == "negated embedding"]

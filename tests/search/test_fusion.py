@@ -168,7 +168,7 @@ def test_the_joint_route_needs_joint_vectors(matcher):
 
 
 def test_a_free_word_search_encodes_its_texts_in_one_pass(bag_of_words):
-    """The concept route's, the kinds' and the joint route's texts of a query go to the encoder together
+    """The concept route's, the joint route's and the kinds' texts (the whole sentence) go to the encoder together
     (one forward pass, not three); asking again costs no encoding."""
     calls = []
 
@@ -183,7 +183,7 @@ def test_a_free_word_search_encodes_its_texts_in_one_pass(bag_of_words):
     calls.clear()
     res = search(cat, "an hour on the treadmill", top=5, matcher=m)
     assert res["route"] == "fused" and res["concepts"]
-    assert calls == [["hour treadmill music", "a song with hour treadmill", "hour treadmill"]], calls
+    assert calls == [["hour treadmill music", "a song with hour treadmill", "an hour on the treadmill"]], calls
     again = search(cat, "an hour on the treadmill", top=5, matcher=m)
-    assert calls == [["hour treadmill music", "a song with hour treadmill", "hour treadmill"]], calls
+    assert calls == [["hour treadmill music", "a song with hour treadmill", "an hour on the treadmill"]], calls
     assert [r["path"] for r in again["results"]] == [r["path"] for r in res["results"]]

@@ -10,7 +10,16 @@ import pytest
 from mtat.search import search
 from mtat.search.catalog import read_catalog, write_catalog
 from mtat.search.errors import VocabularyError
-from mtat.search.kinds import KIND_MARGIN, KIND_SHARE_EMBEDDED, KIND_SHARE_NAMED, MAX_KINDS, KindTable, kind_share
+from mtat.search.kinds import (
+    DECISIVE_MARGIN,
+    KIND_MARGIN,
+    KIND_SHARE_DECISIVE,
+    KIND_SHARE_EMBEDDED,
+    KIND_SHARE_NAMED,
+    MAX_KINDS,
+    KindTable,
+    kind_share,
+)
 from mtat.search.matcher import TagMatcher
 from mtat.search.scoring import rank_songs, score_songs
 from mtat.search.vocabulary import Kind, kinds, load, normalize, parse_kinds
@@ -144,7 +153,7 @@ def test_a_negated_tag_rules_out_the_kinds_that_lean_on_it(matchers, perfect):
     assert _styles(full, perfect, query)["ambient"] == 0 < _styles(concepts_only, perfect, query)["ambient"]
     # a tag named in the query is still asked for: "ambient but not electronic" gets ambient
     assert "ambient" in [m.tag for m in full.match("ambient but not electronic").matches if not m.negated]
-    kinds_, blocked = full.read_kinds("calm evening", {full.parser.group["vocal"]})
+    kinds_, blocked, _ = full.read_kinds("calm evening", {full.parser.group["vocal"]})
     assert {"pop", "opera", "choir"}.isdisjoint(k.name for k in kinds_)
     assert {full.parser.group[t] for t in ("pop", "opera", "choir")} <= blocked
 
@@ -171,6 +180,56 @@ def test_the_margin_counts_from_the_best_kind_even_when_a_negation_rules_it_out(
     far = np.array([0.50, 0.50 - KIND_MARGIN - 0.05, 0.30])
     assert table.choose(far, ruled_out=[0]) == []  # nothing the words mean is left: no stand-in kind
     assert [i for i, _ in table.choose(far)] == [0]
+
+
+def test_the_margin_is_the_best_kind_over_the_runner_up_without_ruled_out_kinds():
+    table = KindTable(MTAT_TOP50, [Kind("ambient", {"ambient": 1.0}, ("a",)), Kind("harp", {"harp": 1.0}, ("h",)),
+                                   Kind("heavy metal", {"metal": 1.0}, ("m",))])
+    sims = np.array([0.50, 0.45, 0.30])
+    assert table.margin(sims) == pytest.approx(0.05)
+    assert table.margin(sims, ruled_out=[0]) == pytest.approx(0.15)  # harp over metal
+    assert table.margin(sims, ruled_out=[0, 1]) == 0.0  # one kind left: nothing to be decisive over
+    assert kind_share(0.0, decisive=True) == kind_share(1.0, decisive=True) == KIND_SHARE_DECISIVE
+    assert KIND_SHARE_DECISIVE > KIND_SHARE_EMBEDDED
+
+
+def test_a_decisive_kind_reading_outweighs_single_words_that_mean_otherwise(matchers, perfect):
+    """When the sentence as a whole is clearly one kind (its best kind DECISIVE_MARGIN above the runner-up)
+    and some of its words are read only by embedding, an alias among them does not pull the profile elsewhere."""
+    full, concepts_only = matchers
+    query = "sounds like robots malfunctioning"  # "robots" alone names electronic music
+    match = full.match(query)
+    assert any(r.how == "embedding" for r in match.reading) and any(c.how == "word" for c in match.concepts)
+    table = full.kind_table
+    sims = table.similarities(full.kind_vectors() @ full.encode([normalize(query)])[0])
+    assert table.names[int(np.argmax(sims))] == "experimental" == match.kinds[0].name
+    assert table.margin(sims) >= DECISIVE_MARGIN
+    got, words_only = _styles(full, perfect, query), _styles(concepts_only, perfect, query)
+    assert got["weird"] >= 7 > words_only["weird"] and got["techno"] < words_only["techno"]
+
+
+@pytest.mark.parametrize("query, kind, without_small_words, styles", [
+    ("proposing on a rooftop", "classical guitar", "electronic dance", ("guitar",)),
+    ("i just got dumped and want something to cry to", "solo piano", "opera", ("piano", "strings")),
+])
+def test_kinds_read_the_whole_sentence_with_its_small_words(matchers, perfect, query, kind, without_small_words,
+                                                            styles):
+    """A sentence encoder reads sentences: without its small words ("proposing rooftop", the joint route's
+    text) a query reads as another kind of music."""
+    full, _ = matchers
+    match = full.match(query)
+    assert match.kinds[0].name == kind
+    assert full.read_kinds(match.text)[0][0].name == without_small_words != kind
+    assert sum(_styles(full, perfect, query)[s] for s in styles) >= 7
+
+
+@pytest.mark.parametrize("query", ["punk", "bells and chimes"])
+def test_a_query_of_aliases_only_keeps_what_its_words_name(matchers, query):
+    """Every word a tag name or an alias: the words are explicit, the kinds keep their small share."""
+    full, concepts_only = matchers
+    assert all(r.how in ("alias", "tag") for r in full.match(query).reading)
+    top = lambda m: [t.tag for t in m.match(query).matches[:2]]  # noqa: E731
+    assert top(full) == top(concepts_only)
 
 
 def test_a_kind_that_contradicts_what_the_words_say_is_dropped(matchers, perfect):
