@@ -33,7 +33,9 @@ QUERIES = pathlib.Path(__file__).resolve().parents[2] / "benchmarks" / "search_q
 N_SONGS = 120
 SEED = 1
 TOP = 10
-TOL = 1e-4
+#: Results are rounded to 4 decimals: two machines' roundings of nearly equal values can differ by one step
+#: (0.3133 vs 0.3132), so the tolerance is two steps.
+TOL = 2e-4
 #: Tag-name queries, negations and misspellings beyond the benchmark's free words.
 EXTRA_QUERIES = ("piano slow", "no vocals", "without drums", "guitar not loud", "female vocal opera",
                  "techno fast beat", "not rock", "classical without strings", "violen", "harpsicord baroque",
