@@ -36,6 +36,8 @@ CESSATION_WORDS = _WORDS["cessation"]
 FILLER_WORDS = _WORDS["filler"]
 #: Near-synonym tag groups (MTAT spells many ideas several ways). Tags not listed are their own group.
 SYNONYM_GROUPS: tuple[tuple[str, ...], ...] = load().synonym_groups
+#: How the vocabulary spells an explicit negative tag ("no vocals", "not english").
+NEGATIVE_TAG_PREFIXES = ("no ", "not ")
 #: Similarity reported for a tag named literally in the query.
 EXACT_SIMILARITY = 1.0
 
@@ -156,7 +158,7 @@ class TagParser:
         g = self.group.get(phrase)
         synonyms = SYNONYM_GROUPS[g] if g is not None and g < len(SYNONYM_GROUPS) else ()
         for cand in [phrase, *(t for t in synonyms if t != phrase)]:
-            for prefix in ("no ", "not "):
+            for prefix in NEGATIVE_TAG_PREFIXES:
                 neg = self.norm.get(prefix + cand)
                 if neg is not None:
                     return TagMatch(neg, EXACT_SIMILARITY, False, "negation")
@@ -194,7 +196,7 @@ class TagParser:
 
     def _blocked_by_negative_tags(self, found: list[TagMatch]) -> set[int]:
         """The groups an explicit "no X" tag blocks ("no vocals" blocks vocal...)."""
-        return {self.group[m.tag[len(prefix):]] for m in found for prefix in ("no ", "not ")
+        return {self.group[m.tag[len(prefix):]] for m in found for prefix in NEGATIVE_TAG_PREFIXES
                 if m.tag.startswith(prefix) and m.tag[len(prefix):] in self.group}
 
     def parse(self, query: str) -> tuple[list[TagMatch], list[str], list[str], set[int]]:
@@ -221,7 +223,7 @@ class TagParser:
                 found.append(TagMatch(tag, EXACT_SIMILARITY, False, "name"))
                 text.extend(words[i:i + n])
                 i += n
-                if tag.startswith(("no ", "not ")) and i + 1 < len(words) and words[i] in NEGATED_LIST:
+                if tag.startswith(NEGATIVE_TAG_PREFIXES) and i + 1 < len(words) and words[i] in NEGATED_LIST:
                     i = self._read_negation(words, i, found, text, blocked)  # "no vocals or guitars"
                 continue
             if words[i] in NEGATIONS and i + 1 < len(words):
