@@ -34,6 +34,8 @@ setup(
         "pyarrow",
         "tokenizers",
         "safetensors",
+        "onnx==1.16.2",  # the text encoder graph, built from the weights at load (mtat.text_encoder_graph)
+        "onnxruntime==1.23.2",  # runs it (mtat.text_embedding)
         "fastapi==0.162.5",
         "uvicorn==0.54.0",
         "python-multipart==0.0.32",

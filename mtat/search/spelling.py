@@ -1,4 +1,4 @@
-"""Spelling correction of query words against the vocabulary (difflib + typing edits, no text model).
+"""Spelling correction of query words against the vocabulary (typing edits + difflib, no text model).
 
 A misspelled word is replaced by the closest vocabulary word (difflib ratio >= :data:`FUZZY_CUTOFF`
 and at most :data:`FUZZY_MAX_EDITS` typing edits: "joging" -> jogging, "clasical" -> classical, but
@@ -9,12 +9,15 @@ real English word (or such a word with an ending: "charmer", "dumped") is typed 
 alias reach it ("danced" -> dance). A word is English when it is in :func:`dictionary_words` (the
 English word-frequency list of the ``pyspellchecker`` package, MIT: 160k words with their
 inflections, from subtitles; loaded once, on the first word that needs it) or a whole word of the
-text encoder's vocabulary (with an ending).
+text encoder's vocabulary (with an ending). Candidates come from a deletion index (:class:`NearWords`),
+so a correction costs well under a millisecond, not a scan of the vocabulary.
 """
 from __future__ import annotations
 
 import difflib
 import functools
+import heapq
+from collections import defaultdict
 from collections.abc import Callable, Iterable
 
 from mtat.search.query import FILLER_WORDS, NEGATION_SKIP, NEGATIONS
@@ -62,6 +65,32 @@ def edit_distance(a: str, b: str) -> int:
     return prev[len(b)]
 
 
+def deletions(word: str, depth: int) -> set[str]:
+    """``word`` and every string made from it by deleting at most ``depth`` letters."""
+    out, frontier = {word}, {word}
+    for _ in range(depth):
+        frontier = {w[:i] + w[i + 1:] for w in frontier for i in range(len(w))}
+        out |= frontier
+    return out
+
+
+class NearWords:
+    """The words of a list within ``depth`` typing edits of a word, found by a deletion index (SymSpell):
+    two words that far apart share a string made by at most ``depth`` deletions from each, so only
+    words sharing one are candidates (a superset: :func:`edit_distance` decides)."""
+
+    def __init__(self, words: Iterable[str], depth: int):
+        self.depth = depth
+        index: defaultdict[str, list[str]] = defaultdict(list)
+        for w in words:
+            for d in deletions(w, depth):
+                index[d].append(w)
+        self._index = {d: tuple(ws) for d, ws in index.items()}  # tuples: a third of the memory of sets
+
+    def candidates(self, word: str) -> set[str]:
+        return set().union(*(self._index.get(d, ()) for d in deletions(word, self.depth)))
+
+
 class Speller:
     """Corrects query words against the words of the tags (``tag_words``) and of the concept aliases.
 
@@ -79,6 +108,7 @@ class Speller:
         self.known_words = sorted(self.known)
         self._english_source = english
         self._english: frozenset[str] | None = None
+        self._near: tuple[NearWords, NearWords] | None = None  # built on the first word that needs it
 
     def correct(self, words: list[str]) -> tuple[list[str], dict[str, str]]:
         """Misspelled words replaced by the closest tag word, else the closest vocabulary word
@@ -104,10 +134,22 @@ class Speller:
             return base
         if self.is_english(w):  # "what" is no typo of "hat", nor "snake" of "snare"
             return w
-        close = [c for pool in (self.tag_words, self.known_words)
-                 for c in difflib.get_close_matches(w, pool, n=5, cutoff=FUZZY_CUTOFF)
-                 if edit_distance(w, c) <= FUZZY_MAX_EDITS + (len(w) >= FUZZY_LONG_WORD and w[0] == c[0])]
+        if self._near is None:
+            self._near = tuple(NearWords(pool, FUZZY_MAX_EDITS + 1) for pool in (self.tag_words, self.known_words))
+        close = [c for pool in self._near for c in self._closest(w, pool)]
         return close[0] if close else w
+
+    @staticmethod
+    def _closest(w: str, pool: NearWords, n: int = 5) -> list[str]:
+        """The ``n`` words of ``pool`` most difflib-similar to ``w`` (ratio >= :data:`FUZZY_CUTOFF`, ties
+        as :func:`difflib.get_close_matches` breaks them) among those few enough typing edits away."""
+        scored = []
+        for c in pool.candidates(w):
+            if edit_distance(w, c) <= FUZZY_MAX_EDITS + (len(w) >= FUZZY_LONG_WORD and w[0] == c[0]):
+                ratio = difflib.SequenceMatcher(None, c, w).ratio()
+                if ratio >= FUZZY_CUTOFF:
+                    scored.append((ratio, c))
+        return [c for _, c in heapq.nlargest(n, scored)]
 
     def singular(self, word: str) -> str | None:
         """The known word ``word`` is the plural of ("harmonicas" -> harmonica, "washes" -> wash), or None."""

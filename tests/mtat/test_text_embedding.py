@@ -1,4 +1,5 @@
-"""The text encoder (all-MiniLM-L6-v2 in NumPy): reproduces sentence-transformers, batches, runs offline."""
+"""The text encoder (all-MiniLM-L6-v2 on ONNX Runtime): reproduces sentence-transformers, batches, runs offline
+and in a forked process."""
 from __future__ import annotations
 
 import socket
@@ -93,3 +94,21 @@ def test_encoder_loads_and_runs_without_network(monkeypatch):
         text_embedding._load_cached.cache_clear()
 
 
+
+
+def test_encoder_works_in_a_forked_process(encoder):
+    """A process forked after the encoder loaded (a server's or a pipeline's worker) runs the parent's
+    runtime session and encodes the same vectors."""
+    import multiprocessing
+
+    texts = ["rainy night music", "a song with harp"]
+    here = encoder.encode(texts)
+    with multiprocessing.get_context("fork").Pool(1) as pool:
+        there = pool.apply(_encode_in_child, (texts,))
+    np.testing.assert_allclose(there, here, atol=1e-5)
+
+
+def _encode_in_child(texts: list[str]) -> np.ndarray:
+    from mtat.text_embedding import TextEncoder
+
+    return TextEncoder.load()._encode_now(texts, 16)  # past the memo: a real forward pass in the child

@@ -7,7 +7,7 @@ import pytest
 from mtat.search.concepts import resolve_weights
 from mtat.search.matcher import TagMatcher
 from mtat.search.query import SYNONYM_GROUPS
-from mtat.search.spelling import edit_distance
+from mtat.search.spelling import NearWords, edit_distance
 from mtat.search.vocabulary import SECTIONS, concepts, normalize, parse_sections
 from mtat.tags import MTAT_TAGS, MTAT_TOP50
 
@@ -178,6 +178,28 @@ def test_edit_distance_counts_typing_edits():
     pairs = {("chior", "choir"): 1, ("violen", "violin"): 1, ("hammock", "shamrock"): 2, ("", "ab"): 2,
              ("kitten", "sitting"): 3, ("techno", "techno"): 0, ("abcd", "badc"): 2}
     assert {p: edit_distance(*p) for p in pairs} == pairs
+
+
+def test_deletion_index_finds_every_word_a_scan_finds():
+    """NearWords (the spelling correction's candidates) misses no vocabulary word within its edits:
+    typos of real vocabulary words (each kind of edit, one and two of them) against a full scan."""
+    import random
+
+    words = sorted(TagMatcher(MTAT_TOP50, lambda texts: None).speller.known_words)
+    near = NearWords(words, 2)
+    rng = random.Random(7)
+    letters = "abcdefghijklmnopqrstuvwxyz"
+
+    def typo(w: str) -> str:
+        w, i = list(w), rng.randrange(len(w))
+        [lambda: w.pop(i), lambda: w.insert(i, rng.choice(letters)), lambda: w.__setitem__(i, rng.choice(letters)),
+         lambda: w.insert(i, w.pop(i - 1)) if i else None][rng.randrange(4)]()
+        return "".join(w)
+
+    typed = [typo(w) if k % 2 else typo(typo(w)) for k, w in enumerate(rng.sample(words, 60))]
+    for w in typed:
+        scan = {c for c in words if edit_distance(w, c) <= 2}
+        assert scan and scan <= near.candidates(w), w
 
 
 @pytest.mark.parametrize("query, want, not_want", [
