@@ -3,13 +3,13 @@
 A *kind* (``vocabulary/kinds.txt``: orchestral strings, solo piano, rock, ambient, choir, ...) is a
 tag profile plus some two hundred and fifty texts a person types when that music is what they want to
 hear ("regency era tea party", "savasana after a long class", "sounds like a haunted fairground").
-A query without its negations (filler words kept: a sentence encoder reads sentences), embedded bare, is
-compared by cosine with every text; a kind's similarity is the mean of its :data:`TOP_TEXTS` closest
-texts. The kinds within :data:`KIND_MARGIN` of the best (at most :data:`MAX_KINDS`) are kept, each weighted
-``exp((similarity - best) / KIND_TEMPERATURE)``, and their profiles are mixed into the query's
-(:func:`kind_share`, :mod:`mtat.search.matcher`): a small share when the words were read by tag names and
-aliases, a larger one when only by embedding, all of it when the kind reading is decisive (the best kind
-:data:`DECISIVE_MARGIN` above the runner-up).
+A query without its negations ("no vocals" included; filler words kept: a sentence encoder reads
+sentences), embedded bare, is compared by cosine with every text; a kind's similarity is the mean of its
+:data:`TOP_TEXTS` closest texts. The kinds within :data:`KIND_MARGIN` of the best (at most
+:data:`MAX_KINDS`) are kept, each weighted ``exp((similarity - best) / KIND_TEMPERATURE)``, and their
+profiles are mixed into the query's (:func:`kind_share`, :mod:`mtat.search.matcher`): a small share when
+the words were read by tag names and aliases, a larger one when only by embedding, all of it when the
+kind reading is decisive (the best kind :data:`DECISIVE_MARGIN` above the runner-up).
 
 Why: a hand-written list of words and aliases cannot hold every word people use; the sentence
 encoder places a new phrase near texts that *mean* the same situation, so "an autumn stroll through the

@@ -30,8 +30,9 @@ A query is matched against a tag vocabulary (the catalog's tag names) in two way
      the query's positive words embedded together, relative to the closest (:data:`REWEIGHT_POWER`):
      "stretching after a run" is yoga music more than running music.
 
-   * the query without its negations, embedded bare as the sentence it is (filler words kept: "proposing
-     on a rooftop" is a serenade, "proposing rooftop" a party), is also read as **kinds of music**
+   * the query without its negations ("no vocals", a tag of its own, included), embedded bare as the
+     sentence it is (filler words kept: "proposing on a rooftop" is a serenade, "proposing rooftop" a
+     party), is also read as **kinds of music**
      (:mod:`mtat.search.kinds`: the kinds whose example texts are closest), whatever its words,
      less those whose tags oppose what the words name outright (:func:`agreeing_kinds`).
 
@@ -55,7 +56,16 @@ from mtat.search.confidence import WordReading, query_confidence
 from mtat.search.embedding import Embedder, Progress
 from mtat.search.errors import QueryError
 from mtat.search.kinds import DECISIVE_MARGIN, KindTable, defining_tags, kind_share, leans_on, main_tags
-from mtat.search.query import EXACT_SIMILARITY, FILLER_WORDS, NEGATION_SKIP, NEGATIONS, TagParser, negated_spans, normalize
+from mtat.search.query import (
+    EXACT_SIMILARITY,
+    FILLER_WORDS,
+    NEGATION_SKIP,
+    NEGATIONS,
+    NEGATIVE_TAG_PREFIXES,
+    TagParser,
+    negated_spans,
+    normalize,
+)
 from mtat.search.results import ConceptMatch, QueryMatch, TagMatch
 from mtat.search.spelling import Speller
 from mtat.search.vocabulary import Concept, Kind, concepts, kinds
@@ -250,7 +260,8 @@ class TagMatcher:
                      and w not in literal_words and w not in FILLER_WORDS]
         positive = [w for k, w in enumerate(text) if k not in negated and w not in FILLER_WORDS]
         joint_text = " ".join(positive) or " ".join(content)
-        kept = [w for k, w in enumerate(text) if k not in negated]
+        kept = without_phrases([w for k, w in enumerate(text) if k not in negated],  # "no vocals" is a negation too
+                               [normalize(m.tag).split() for m in literal if m.tag.startswith(NEGATIVE_TAG_PREFIXES)])
         while kept and kept[-1] in FILLER_WORDS:  # "chill but [not electronic]": no dangling "but"
             kept.pop()
         kind_text = " ".join(kept) or joint_text  # the sentence, small words kept, for the kinds
@@ -267,6 +278,7 @@ class TagMatcher:
         if not reading and embedded is not None:  # only filler words ("music"): the embedding read them
             reading = [WordReading(" ".join(content), "embedding", embedded)]  # fillers are English
         negated = {self.parser.group[m.tag] for m in literal if m.negated}
+        negated |= blocked  # what "no vocals" (a tag of its own) rules out: no choir, opera or pop kind either
         negated.update(g for c in chosen.values() if c.how.startswith("negated")
                        for g in main_groups(self, self.table.weights[self.table.index[c.name]]))
         protected = protected_groups(self, literal, chosen.values())
@@ -369,6 +381,19 @@ class TagMatcher:
             added += 1
         return float(self.table.similarities(cos).max())
 
+
+
+def without_phrases(words: list[str], phrases: Sequence[Sequence[str]]) -> list[str]:
+    """``words`` without each occurrence of the word sequences ``phrases``."""
+    out, i = [], 0
+    while i < len(words):
+        n = next((len(p) for p in phrases if p and words[i:i + len(p)] == list(p)), 0)
+        if n:
+            i += n
+        else:
+            out.append(words[i])
+            i += 1
+    return out
 
 
 def main_groups(matcher: TagMatcher, weights: dict[str, float]) -> set[int]:

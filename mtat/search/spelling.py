@@ -9,7 +9,8 @@ real English word (or such a word with an ending: "charmer", "dumped") is typed 
 alias reach it ("danced" -> dance). A word is English when it is in :func:`dictionary_words` (the
 English word-frequency list of the ``pyspellchecker`` package, MIT: 160k words with their
 inflections, from subtitles; loaded once, on the first word that needs it) or a whole word of the
-text encoder's vocabulary (with an ending). Candidates come from a deletion index (:class:`NearWords`),
+text encoder's vocabulary (with an ending). A year typed as digits is read as its decade or century
+(:data:`YEAR`: "1987" -> 1980s, "1720" -> 1700s). Candidates come from a deletion index (:class:`NearWords`),
 so a correction costs well under a millisecond, not a scan of the vocabulary.
 """
 from __future__ import annotations
@@ -17,6 +18,7 @@ from __future__ import annotations
 import difflib
 import functools
 import heapq
+import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 
@@ -40,6 +42,9 @@ FORM_ENDINGS = ("ing", "ed", "ier", "iest", "y", "ies", "er", "s")
 #: Endings of a word whose plural takes "es" ("washes", "boxes"); after others "es" is no plural ending.
 ES_PLURAL = ("s", "x", "z", "ch", "sh", "o")
 WORD_ENDINGS = ("ing", "ers", "er", "ed", "es", "s", "d", "ly", "est", "y")
+#: A year or a decade typed as digits ("1720", "1987", "1720s"): read as its decade ("1980s") or, when the
+#: vocabulary has no such decade, its century ("1700s"), if the vocabulary has that.
+YEAR = re.compile(r"(1\d|20)\d\ds?")
 
 
 @functools.lru_cache(maxsize=1)
@@ -122,6 +127,9 @@ class Speller:
         return out, fixes
 
     def _correct_word(self, w: str) -> str:
+        era = self.era_of(w)
+        if era:
+            return era
         known = self.known
         if (len(w) < FUZZY_MIN_LENGTH or w in known or w in FILLER_WORDS or w in NEGATIONS
                 or w in NEGATION_SKIP or w in self._tag_names or not w.isalpha()):
@@ -151,6 +159,12 @@ class Speller:
                     scored.append((ratio, c))
         return [c for _, c in heapq.nlargest(n, scored)]
 
+    def era_of(self, word: str) -> str | None:
+        """The decade or century alias a year stands for ("1987" -> 1980s, "1720" -> 1700s), or None."""
+        if not YEAR.fullmatch(word) or word in self.base_words:
+            return None
+        return next((era for era in (word[:3] + "0s", word[:2] + "00s") if era in self.base_words), None)
+
     def singular(self, word: str) -> str | None:
         """The known word ``word`` is the plural of ("harmonicas" -> harmonica, "washes" -> wash), or None."""
         return next((word[:-len(end)] for end in ("s", "es") if word.endswith(end) and word[:-len(end)] in self.known
@@ -158,7 +172,7 @@ class Speller:
 
     def is_typo(self, typed: str, fixed: str) -> bool:
         """Whether the correction ``typed`` -> ``fixed`` fixed a typing mistake (not a plural or other form)."""
-        return fixed not in (self.singular(typed), self.base_form(typed))
+        return fixed not in (self.singular(typed), self.base_form(typed), self.era_of(typed))
 
     def base_form(self, word: str) -> str | None:
         """The one-word alias or tag word ``word`` is a form of ("foggy" -> fog, "snowy" -> snow,

@@ -87,6 +87,17 @@ def test_misspellings_are_corrected():
     assert m.match("guitars").tags == ["guitar"]
 
 
+def test_a_year_is_read_as_its_decade_or_century(matcher):
+    """A year typed as digits reaches the era the vocabulary names: its decade ("1987" -> the 1980s) or,
+    when no decade is named, its century ("1720" -> the 1700s, baroque); other numbers stay as typed."""
+    m = concept_layer(_boom)
+    assert m.correct(["1987", "1720", "1720s", "808", "3000", "1700s"]) == (
+        ["1980s", "1700s", "1700s", "808", "3000", "1700s"], {"1987": "1980s", "1720": "1700s", "1720s": "1700s"})
+    wig = matcher.match("a powdered wig in 1720")
+    assert wig.concepts[-1].name == "baroque" and "harpsichord" in _wanted(wig)[:3]
+    assert not any(r.typo for r in wig.reading)  # a year is no typing mistake
+
+
 def test_negation_still_works_with_concepts(matcher):
     m = concept_layer(_boom)
     party = m.match("party without guitars")

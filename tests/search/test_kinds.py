@@ -158,6 +158,21 @@ def test_a_negated_tag_rules_out_the_kinds_that_lean_on_it(matchers, perfect):
     assert {full.parser.group[t] for t in ("pop", "opera", "choir")} <= blocked
 
 
+def test_a_no_tag_is_a_negation_for_the_kinds(matchers, perfect):
+    """"no vocals" is a tag of its own, yet it says what a negation says: the kinds that lean on singing
+    are ruled out, and the kinds read the sentence without it (a sentence encoder reads "no vocals" as
+    vocals: "relaxing, no vocals" was read as the heavy metal of "screaming vocals")."""
+    full, _ = matchers
+    query = "relaxing, no vocals and no synths please"
+    match = full.match(query)
+    assert "no vocals" in [m.tag for m in match.matches if not m.negated]
+    assert match.kinds and {"choir", "opera", "pop", "heavy metal"}.isdisjoint(k.name for k in match.kinds)
+    assert not [m for m in match.matches if m.tag in ("choir", "opera", "pop") and not m.negated]
+    assert all("vocal" not in k.alias for k in match.kinds)
+    styles = _styles(full, perfect, query)
+    assert styles["choir"] == styles["opera"] == styles["pop"] == 0 and sum(styles.values()) == 10
+
+
 def test_a_generic_tag_named_among_free_words_weighs_less_than_in_a_tag_query(matchers):
     """"monks singing in a stone abbey": "singing" says how the music sounds, the other words what it is."""
     from mtat.search.matcher import NAMED_GENERIC_WEIGHT
