@@ -112,3 +112,31 @@ def _encode_in_child(texts: list[str]) -> np.ndarray:
     from mtat.text_embedding import TextEncoder
 
     return TextEncoder.load()._encode_now(texts, 16)  # past the memo: a real forward pass in the child
+
+
+def test_the_built_graph_is_kept_and_a_damaged_or_unwritable_one_is_not_used(tmp_path, monkeypatch):
+    """The encoder's graph is built once into the cache folder and read from there by the next load;
+    a damaged file is built again, and a cache folder that cannot be written is not needed."""
+    import os
+
+    from mtat import text_embedding
+
+    monkeypatch.setenv("MTAT_TAGGER_CACHE", str(tmp_path / "cache"))
+    model_dir = text_embedding.default_model_dir()
+    first = text_embedding.TextEncoder(model_dir)
+    path = first.graph_cache_path()
+    assert os.path.dirname(path) == str(tmp_path / "cache") and os.path.getsize(path) > 80e6
+    want = first.encode(["offline"])
+    build = text_embedding.TextEncoder._graph
+    with monkeypatch.context() as m:  # the next load reads the file: nothing is built
+        m.setattr(text_embedding.TextEncoder, "_graph", lambda self: pytest.fail("built again"))
+        np.testing.assert_allclose(text_embedding.TextEncoder(model_dir).encode(["offline"]), want, atol=1e-6)
+    with open(path, "wb") as f:
+        f.write(b"not an onnx graph")
+    np.testing.assert_allclose(text_embedding.TextEncoder(model_dir).encode(["offline"]), want, atol=1e-6)
+    assert os.path.getsize(path) > 80e6  # built again
+    (tmp_path / "a_file").write_text("")
+    monkeypatch.setenv("MTAT_TAGGER_CACHE", str(tmp_path / "a_file"))  # no folder can be made there
+    enc = text_embedding.TextEncoder(model_dir)
+    assert build is text_embedding.TextEncoder._graph and not os.path.isdir(tmp_path / "a_file")
+    np.testing.assert_allclose(enc.encode(["offline"]), want, atol=1e-6)
