@@ -57,7 +57,8 @@ def prepare_vocabulary(tags: Sequence[str] | None = None, progress: Progress | N
     ``tags``: a catalog's tags (their aliases' embeddings and hubness, what its searches read: run at
     the end of ``mtat-tagger index`` and at the web page's start). ``None``: the vocabulary of all 188
     MagnaTagATune tags, the texts of any model's subset (run at install, ``scripts/precompile.py``).
-    Reads the disk cache only, when it is already there. Leaves the text encoder's graph there too.
+    Reads the disk cache only, when it is already there. Leaves the kind probe fitted on the kinds' texts and
+    the text encoder's graph there too.
     """
     if tags is None:
         from mtat.tags import MTAT_TAGS
@@ -68,6 +69,7 @@ def prepare_vocabulary(tags: Sequence[str] | None = None, progress: Progress | N
         matcher = default_matcher(tuple(tags), progress=progress)
         matcher.alias_hubness()  # the alias embeddings first, then their hubness: both cached on disk
     matcher.kind_vectors()
+    matcher.kind_probe()
     from mtat.text_embedding import TextEncoder
 
     TextEncoder.load().keep_graph()  # and the encoder's graph: the next process loads it, not builds it

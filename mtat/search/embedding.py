@@ -120,15 +120,22 @@ class Embedder:
     def hubness_cached(self, texts: list[str], vecs: np.ndarray, k: int) -> np.ndarray:
         """:func:`hubness` of the embeddings ``vecs`` of ``texts``, cached on disk per model and set of
         texts (in sorted order, so one file serves any order of the same texts)."""
-        model = self._model_key()
-        if model is None:
-            return hubness(vecs, k)
         order = sorted(range(len(texts)), key=texts.__getitem__)
         back = np.empty(len(texts), np.int64)
         back[order] = np.arange(len(texts))
-        key = hashlib.sha256("\n".join([model, *(texts[i] for i in order)]).encode()).hexdigest()[:20]
-        return _disk_cached(os.path.join(cache_dir(), f"concept_hubness_{key}_k{k}.npy"), len(texts),
-                            lambda: hubness(vecs[order], k))[back]
+        return self.array_cached("concept_hubness", [texts[i] for i in order], f"_k{k}", len(texts),
+                                 lambda: hubness(vecs[order], k))[back]
+
+    def array_cached(self, name: str, texts: list[str], suffix: str, rows: int,
+                     compute: Callable[[], np.ndarray]) -> np.ndarray:
+        """``compute()``, an array of ``rows`` rows derived from the embeddings of ``texts`` (in this
+        order), cached on disk per encoder model, ``texts`` and ``name`` + ``suffix`` (no cache for a
+        caller's encoder we cannot name)."""
+        model = self._model_key()
+        if model is None:
+            return compute()
+        key = hashlib.sha256("\n".join([model, *texts]).encode()).hexdigest()[:20]
+        return _disk_cached(os.path.join(cache_dir(), f"{name}_{key}{suffix}.npy"), rows, compute)
 
     def _encode_chunks(self, texts: list[str]) -> np.ndarray:
         chunks: Iterable[list[str]] = [texts[i:i + CHUNK] for i in range(0, len(texts), CHUNK)]

@@ -5,7 +5,10 @@ tag profile plus some two hundred and fifty texts a person types when that music
 hear ("regency era tea party", "savasana after a long class", "sounds like a haunted fairground").
 A query without its negations ("no vocals" included; filler words kept: a sentence encoder reads
 sentences), embedded bare, is compared by cosine with every text; a kind's similarity is the mean of its
-:data:`TOP_TEXTS` closest texts. The kinds within :data:`KIND_MARGIN` of the best (at most
+:data:`TOP_TEXTS` closest texts plus :data:`PROBE_WEIGHT` times the log-probability of the kind by the
+*kind probe* (:func:`fit_kind_probe`: a logistic regression from a text's embedding to its kind, fitted on
+the kinds' texts), which weighs every text of every kind, not only the few nearest, when the text has
+:data:`PROBE_MIN_WORDS` words or more. The kinds within :data:`KIND_MARGIN` of the best (at most
 :data:`MAX_KINDS`) are kept, each weighted ``exp((similarity - best) / KIND_TEMPERATURE)``, and their
 profiles are mixed into the query's (:func:`kind_share`, :mod:`mtat.search.matcher`): a small share when
 the words were read by tag names and aliases, a larger one when only by embedding, all of it when the
@@ -34,6 +37,13 @@ from mtat.search.vocabulary import Kind
 
 #: A kind's similarity: the mean cosine of its this many closest texts.
 TOP_TEXTS = 5
+#: The kind probe's L2 strength (scikit-learn's ``C``: larger fits the texts more closely) and the weight
+#: of its log-probability in a kind's similarity.
+PROBE_C = 10.0
+PROBE_WEIGHT = 0.01
+#: The probe reads texts of at least this many words (small words counted): it was fitted on sentences,
+#: and on a word or two its linear reading goes astray ("chill" leans towards heavy metal).
+PROBE_MIN_WORDS = 4
 #: Kinds kept: within this much of the best one's similarity, at most MAX_KINDS of them.
 KIND_MARGIN = 0.10
 MAX_KINDS = 3
@@ -81,14 +91,15 @@ class KindTable:
         self._bounds = np.searchsorted(self.text_rows, np.arange(len(self.names) + 1))
         self.index = {n: i for i, n in enumerate(self.names)}
 
-    def similarities(self, text_cosines: np.ndarray) -> np.ndarray:
-        """Each kind's similarity, ``[n_kinds]``: the mean of its :data:`TOP_TEXTS` best text cosines."""
+    def similarities(self, text_cosines: np.ndarray, log_probs: np.ndarray | None = None) -> np.ndarray:
+        """Each kind's similarity, ``[n_kinds]``: the mean of its :data:`TOP_TEXTS` best text cosines,
+        plus :data:`PROBE_WEIGHT` times its ``log_probs`` by the kind probe (:func:`probe_log_probs`)."""
         out = np.empty(len(self.names))
         for i in range(len(self.names)):
             cos = text_cosines[self._bounds[i]:self._bounds[i + 1]]
             k = min(TOP_TEXTS, cos.size)
             out[i] = np.partition(cos, cos.size - k)[cos.size - k:].mean()
-        return out
+        return out if log_probs is None else out + PROBE_WEIGHT * np.asarray(log_probs, np.float64)
 
     def margin(self, sims: np.ndarray, ruled_out: Sequence[int] = ()) -> float:
         """How far the best kind's similarity is above the runner-up's, kinds in ``ruled_out`` aside
@@ -119,6 +130,34 @@ class KindTable:
             return []
         best = float(sims[order[0]])
         return [(int(i), float(np.exp((float(sims[i]) - best) / KIND_TEMPERATURE))) for i in order]
+
+
+def fit_kind_probe(text_vectors: np.ndarray, text_rows: np.ndarray, n_kinds: int) -> np.ndarray:
+    """The kind probe, ``[n_kinds, D + 1]`` (weights, then the bias): a multinomial logistic regression
+    (L2, :data:`PROBE_C`) from the embeddings of the kinds' texts to their kinds. With fewer than two
+    kinds, zeros (every kind equally likely)."""
+    x = np.asarray(text_vectors, np.float64)
+    y = np.asarray(text_rows, np.int64)
+    probe = np.zeros((n_kinds, x.shape[1] + 1), np.float32)
+    classes = np.unique(y)
+    if classes.size < 2:
+        return probe
+    from sklearn.linear_model import LogisticRegression  # only here: the fitted probe is cached on disk
+
+    fit = LogisticRegression(C=PROBE_C, max_iter=2000).fit(x, y)
+    coef = np.hstack([fit.coef_, fit.intercept_[:, None]])
+    if classes.size == 2:  # scikit-learn's binary form: one row, the log-odds of the second class
+        coef = np.vstack([np.zeros_like(coef), coef])
+    probe[classes] = coef
+    probe[np.setdiff1d(np.arange(n_kinds), classes), -1] = -30.0  # a kind without texts: never likely
+    return probe
+
+
+def probe_log_probs(probe: np.ndarray, vector: np.ndarray) -> np.ndarray:
+    """``[n_kinds]``: the log-probability of each kind for a text embedding ``vector`` by the kind probe."""
+    z = probe[:, :-1].astype(np.float64) @ np.asarray(vector, np.float64) + probe[:, -1]
+    z -= z.max()
+    return z - np.log(np.exp(z).sum())
 
 
 def main_tags(weights: Mapping[str, float], share: float) -> list[str]:

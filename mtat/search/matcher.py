@@ -55,7 +55,18 @@ from mtat.search.concepts import QUERY_TEMPLATE, ConceptTable, pole
 from mtat.search.confidence import WordReading, query_confidence
 from mtat.search.embedding import Embedder, Progress
 from mtat.search.errors import QueryError
-from mtat.search.kinds import DECISIVE_MARGIN, KindTable, defining_tags, kind_share, leans_on, main_tags
+from mtat.search.kinds import (
+    DECISIVE_MARGIN,
+    PROBE_C,
+    PROBE_MIN_WORDS,
+    KindTable,
+    defining_tags,
+    fit_kind_probe,
+    kind_share,
+    leans_on,
+    main_tags,
+    probe_log_probs,
+)
 from mtat.search.query import (
     EXACT_SIMILARITY,
     FILLER_WORDS,
@@ -174,6 +185,7 @@ class TagMatcher:
         self._alias_vecs: np.ndarray | None = None
         self._alias_hub: np.ndarray | None = None
         self._kind_vecs: np.ndarray | None = None
+        self._kind_probe: np.ndarray | None = None
         #: (text, its alias cosines) of the last :meth:`alias_cosines` call: the re-weighting and the
         #: embedding fallback of one query read the same sentence (one tuple: safe across threads)
         self._last_cosines: tuple[str, np.ndarray] = ("", np.zeros(0, np.float32))
@@ -205,6 +217,19 @@ class TagMatcher:
         if self._kind_vecs is None:
             self._kind_vecs = self.embedder.encode_cached(self.kind_table.texts) if self.kind_table.texts else None
         return self._kind_vecs
+
+    def kind_probe(self) -> np.ndarray:
+        """The kind probe of this matcher's kinds (:func:`mtat.search.kinds.fit_kind_probe`; cached on disk
+        beside their embeddings)."""
+        if self._kind_probe is None:
+            table = self.kind_table
+            if not table.texts:
+                return np.zeros((len(table.names), 1), np.float32)
+            keys = [f"{table.names[r]}\t{t}" for r, t in zip(table.text_rows, table.texts)]
+            self._kind_probe = self.embedder.array_cached(
+                "kind_probe", keys, f"_c{PROBE_C:g}", len(table.names),
+                lambda: fit_kind_probe(self.kind_vectors(), table.text_rows, len(table.names)))
+        return self._kind_probe
 
     def alias_hubness(self) -> np.ndarray:
         """Each alias's :data:`HUB_PENALTY`-scaled hubness ``[n_aliases]`` (see :data:`HUB_PENALTY`; cached on
@@ -313,8 +338,10 @@ class TagMatcher:
         vecs = self.kind_vectors()
         if vecs is None or not text:
             return (), blocked, 0.0
-        cos = vecs @ self.encode([text])[0]
-        sims = table.similarities(cos)
+        vec = self.encode([text])[0]
+        cos = vecs @ vec
+        probed = len(text.split()) >= PROBE_MIN_WORDS
+        sims = table.similarities(cos, probe_log_probs(self.kind_probe(), vec) if probed else None)
         kept = table.choose(sims, ruled_out)
         return (tuple(ConceptMatch(table.names[i], w, "kind", table.best_text(i, cos)) for i, w in kept), blocked,
                 table.margin(sims, ruled_out))
