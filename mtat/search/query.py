@@ -33,6 +33,9 @@ NEGATED_LIST = _WORDS["negated list"]
 #: Verbs of stopping: a negation before one says the music goes on ("a kick that never stops",
 #: "doesn't let up", "non-stop"), it negates nothing in the music.
 CESSATION_WORDS = _WORDS["cessation"]
+#: Words after which a negation is a set phrase that says nothing about the music ("no cap", "no lie"):
+#: both are left out of what is read.
+NEGATION_IDIOMS = _WORDS["negation idioms"]
 FILLER_WORDS = _WORDS["filler"]
 #: Near-synonym tag groups (MTAT spells many ideas several ways). Tags not listed are their own group.
 SYNONYM_GROUPS: tuple[tuple[str, ...], ...] = load().synonym_groups
@@ -41,8 +44,8 @@ NEGATIVE_TAG_PREFIXES = ("no ", "not ")
 #: Similarity reported for a tag named literally in the query.
 EXACT_SIMILARITY = 1.0
 
-__all__ = ["normalize", "NEGATIONS", "NEGATED_TAIL", "NEGATED_LIST", "NEGATION_SKIP", "CESSATION_WORDS", "FILLER_WORDS",
-           "SYNONYM_GROUPS", "TagParser"]
+__all__ = ["normalize", "NEGATIONS", "NEGATED_TAIL", "NEGATED_LIST", "NEGATION_SKIP", "CESSATION_WORDS", "NEGATION_IDIOMS",
+           "FILLER_WORDS", "SYNONYM_GROUPS", "TagParser"]
 
 
 def skip_negation_words(words: list[str], i: int) -> int:
@@ -170,8 +173,11 @@ class TagParser:
     def _read_negation(self, words: list[str], i: int, found: list[TagMatch], text: list[str], blocked: set[int]) -> int:
         """At the negation word ``i``: the position after what it negates (a tag phrase: its match added
         to ``found`` and its group to ``blocked``, with a trailing noun such as "pads"; a cessation verb
-        kept in ``text``: "non stop"), or ``i`` when it negates no tag."""
+        kept in ``text``: "non stop"; past a set phrase, "no cap", which ``text`` does not keep), or ``i`` when
+        it negates no tag."""
         k = skip_negation_words(words, i + 1)
+        if k < len(words) and words[k] in NEGATION_IDIOMS:  # "no cap", "not gonna lie": read neither word
+            return k + 1
         if k < len(words) and words[k] in CESSATION_WORDS:  # "non stop", "never ends"
             text.extend(words[i:k + 1])
             return k + 1

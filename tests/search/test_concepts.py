@@ -242,6 +242,17 @@ def test_a_negated_verb_of_stopping_negates_nothing(matcher, query):
     assert set(_wanted(got)[:4]) & {"beat", "techno", "drums", "electronic", "dance"}, got.matches
 
 
+@pytest.mark.parametrize("query", ["bangers only no cap", "no lie this slaps", "not gonna lie, something calm"])
+def test_a_negation_in_a_set_phrase_negates_nothing(matcher, query):
+    """"no cap" means "no lie": slang, not a negation of anything in the music."""
+    got = matcher.match(query)
+    assert not [c for c in got.concepts if c.how.startswith("negated")], got.concepts
+    assert not [t for t in got.matches if t.negated and t.how != "concept"], got.matches
+    if "calm" in query:
+        assert set(_wanted(got)[:4]) & {"ambient", "quiet", "soft", "calm"}, got.matches
+    assert [(t.tag, t.negated) for t in matcher.match("not gonna be loud").matches] == [("loud", True)]  # past "gonna"
+
+
 def test_sound_words_parse_into_their_own_section_with_unique_aliases():
     """The sound words are a section of the vocabulary; an alias may not name a second concept in
     another section (the parser names both places)."""
