@@ -28,7 +28,7 @@ DEV_SPLITS = ("dev", "blind", "blind2", "blind3", "dev4", "blind5", "blind7", "b
               "blind12", "blind13", "blind14", "blind15", "blind16", "blind17", "blind18", "blind19", "blind20",
               "blind21", "blind22", "blind23", "blind24", "blind25", "blind26", "blind27", "blind28",
               "blind29", "blind30", "blind31", "blind32", "blind33", "blind34",
-              "blind35", "blind36", "blind37", "blind38", "blind39", "blind40")
+              "blind35", "blind36", "blind37", "blind38", "blind39", "blind40", "blind41", "blind42")
 
 
 def perfect_catalog(root: str, n: int = bench.CATALOG_CLIPS, seed: int = bench.CATALOG_SEED):
