@@ -482,9 +482,11 @@ def _concept_mix(matcher: TagMatcher, chosen: Sequence[ConceptMatch],
 def agreeing_kinds(matcher: TagMatcher, read_kinds: Sequence[ConceptMatch], literal: list[TagMatch],
                    chosen: Sequence[ConceptMatch]) -> tuple[ConceptMatch, ...]:
     """The kinds that do not contradict what the query's words say outright: the tags it names (negated
-    ones against) and the concepts its words name. A kind whose tag weights have a cosine below
-    :data:`KIND_AGREEMENT` with those is dropped ("chill but not electronic": the words want soft and
-    slow, so no heavy metal, however near "chill" is to "pure rage" in the text embedding)."""
+    ones against) and the concepts its words name. A kind whose tags (what it asks for: its negative
+    weights say what it lacks, not what it opposes) have a cosine below :data:`KIND_AGREEMENT` with
+    those is dropped ("chill but not electronic": the words want soft and slow, so no heavy metal,
+    however near "chill" is to "pure rage" in the text embedding; "sevilla at midnight" keeps classical
+    guitar, though guitar lacks the electronic side of "midnight")."""
     if not read_kinds:
         return ()
     named = [c for c in chosen if c.how in ("word", "negated word")]
@@ -505,7 +507,7 @@ def agreeing_kinds(matcher: TagMatcher, read_kinds: Sequence[ConceptMatch], lite
     ref_norm = float(np.sqrt(sum(w * w for w in ref.values())))
     kept = []
     for k in read_kinds:
-        kw = by_group(matcher.kind_table.weights[matcher.kind_table.index[k.name]])
+        kw = by_group({t: w for t, w in matcher.kind_table.weights[matcher.kind_table.index[k.name]].items() if w > 0})
         norm = float(np.sqrt(sum(w * w for w in kw.values())))
         cos = sum(w * ref.get(g, 0.0) for g, w in kw.items()) / max(norm * ref_norm, 1e-12)
         if cos >= KIND_AGREEMENT:

@@ -314,4 +314,10 @@ def test_a_kind_that_contradicts_what_the_words_say_is_dropped(matchers, perfect
     read = (ConceptMatch("heavy metal", 1.0, "kind", "x"), ConceptMatch("ambient", 0.8, "kind", "y"))
     assert [k.name for k in agreeing_kinds(full, read, [], chill)] == ["ambient"]
     assert agreeing_kinds(full, read, [], []) == read  # words read only by embedding: nothing to contradict
+    # what a kind lacks (guitar: -electronic) does not oppose what the words want (midnight: electronic too)
+    night = [c for c in full.match("midnight").concepts if c.how == "word"]
+    guitar = (ConceptMatch("classical guitar", 1.0, "kind", "z"),)
+    assert full.kind_table.weights[full.kind_table.index["classical guitar"]]["electronic"] < 0
+    assert agreeing_kinds(full, guitar, [], night) == guitar
+    assert "classical guitar" in [k.name for k in full.match("sevilla at midnight").kinds]
 
