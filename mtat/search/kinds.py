@@ -41,6 +41,8 @@ TOP_TEXTS = 5
 #: of its log-probability in a kind's similarity.
 PROBE_C = 10.0
 PROBE_WEIGHT = 0.01
+#: The fit's stopping tolerance (scikit-learn's ``tol``).
+PROBE_TOL = 1e-8
 #: The probe reads texts of at least this many words (small words counted): it was fitted on sentences,
 #: and on a word or two its linear reading goes astray ("chill" leans towards heavy metal).
 PROBE_MIN_WORDS = 4
@@ -144,7 +146,9 @@ def fit_kind_probe(text_vectors: np.ndarray, text_rows: np.ndarray, n_kinds: int
         return probe
     from sklearn.linear_model import LogisticRegression  # only here: the fitted probe is cached on disk
 
-    fit = LogisticRegression(C=PROBE_C, max_iter=2000).fit(x, y)
+    # fitted to a tight tolerance: the optimum is unique, so the last bits of the text vectors (which differ
+    # from machine to machine) move the probe by ~1e-5 in log-probability, not by ~1e-2 as at the default
+    fit = LogisticRegression(C=PROBE_C, max_iter=10000, tol=PROBE_TOL).fit(x, y)
     coef = np.hstack([fit.coef_, fit.intercept_[:, None]])
     if classes.size == 2:  # scikit-learn's binary form: one row, the log-odds of the second class
         coef = np.vstack([np.zeros_like(coef), coef])
