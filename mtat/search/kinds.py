@@ -43,6 +43,8 @@ PROBE_C = 10.0
 PROBE_WEIGHT = 0.01
 #: The fit's stopping tolerance (scikit-learn's ``tol``).
 PROBE_TOL = 1e-8
+#: What names a fitted probe besides its texts (part of its cache file's name): change it with the fit.
+PROBE_FIT = f"_c{PROBE_C:g}_tol{PROBE_TOL:g}"
 #: The probe reads texts of at least this many words (small words counted): it was fitted on sentences,
 #: and on a word or two its linear reading goes astray ("chill" leans towards heavy metal).
 PROBE_MIN_WORDS = 4

@@ -57,9 +57,8 @@ from mtat.search.embedding import Embedder, Progress
 from mtat.search.errors import QueryError
 from mtat.search.kinds import (
     DECISIVE_MARGIN,
-    PROBE_C,
+    PROBE_FIT,
     PROBE_MIN_WORDS,
-    PROBE_TOL,
     KindTable,
     defining_tags,
     fit_kind_probe,
@@ -228,7 +227,7 @@ class TagMatcher:
                 return np.zeros((len(table.names), 1), np.float32)
             keys = [f"{table.names[r]}\t{t}" for r, t in zip(table.text_rows, table.texts)]
             self._kind_probe = self.embedder.array_cached(
-                "kind_probe", keys, f"_c{PROBE_C:g}_tol{PROBE_TOL:g}", len(table.names),
+                "kind_probe", keys, PROBE_FIT, len(table.names),
                 lambda: fit_kind_probe(self.kind_vectors(), table.text_rows, len(table.names)))
         return self._kind_probe
 
