@@ -36,6 +36,9 @@ CESSATION_WORDS = _WORDS["cessation"]
 #: Words after which a negation is a set phrase that says nothing about the music ("no cap", "no lie"):
 #: both are left out of what is read.
 NEGATION_IDIOMS = _WORDS["negation idioms"]
+#: Verbs of dislike: they negate a tag name that follows ("i hate guitars") and are otherwise read as
+#: words ("songs for when you hate mondays"), never negating a concept.
+AVERSIONS = _WORDS["aversions"]
 FILLER_WORDS = _WORDS["filler"]
 #: Near-synonym tag groups (MTAT spells many ideas several ways). Tags not listed are their own group.
 SYNONYM_GROUPS: tuple[tuple[str, ...], ...] = load().synonym_groups
@@ -45,7 +48,7 @@ NEGATIVE_TAG_PREFIXES = ("no ", "not ")
 EXACT_SIMILARITY = 1.0
 
 __all__ = ["normalize", "NEGATIONS", "NEGATED_TAIL", "NEGATED_LIST", "NEGATION_SKIP", "CESSATION_WORDS", "NEGATION_IDIOMS",
-           "FILLER_WORDS", "SYNONYM_GROUPS", "TagParser"]
+           "AVERSIONS", "FILLER_WORDS", "SYNONYM_GROUPS", "TagParser"]
 
 
 def skip_negation_words(words: list[str], i: int) -> int:
@@ -232,7 +235,7 @@ class TagParser:
                 if tag.startswith(NEGATIVE_TAG_PREFIXES) and i + 1 < len(words) and words[i] in NEGATED_LIST:
                     i = self._read_negation(words, i, found, text, blocked)  # "no vocals or guitars"
                 continue
-            if words[i] in NEGATIONS and i + 1 < len(words):
+            if (words[i] in NEGATIONS or words[i] in AVERSIONS) and i + 1 < len(words):
                 after = self._read_negation(words, i, found, text, blocked)
                 if after != i:
                     i = after

@@ -253,6 +253,18 @@ def test_a_negation_in_a_set_phrase_negates_nothing(matcher, query):
     assert [(t.tag, t.negated) for t in matcher.match("not gonna be loud").matches] == [("loud", True)]  # past "gonna"
 
 
+def test_a_verb_of_dislike_negates_the_tag_it_names_and_nothing_else(matcher):
+    """"i hate guitars" asks for no guitar (the repeated name must not bring guitar back); "hate" before
+    a word that names no tag stays a word of the query."""
+    got = matcher.match("energetic but no guitars, i hate guitars")
+    assert ("guitar", True) in [(t.tag, t.negated) for t in got.matches], got.matches
+    assert "guitar" not in [t.tag for t in got.matches if not t.negated], got.matches
+    assert not [c for c in got.concepts if c.name == "guitar" and not c.how.startswith("negated")], got.concepts
+    assert [(t.tag, t.negated) for t in matcher.match("dislike drums").matches] == [("drums", True)]
+    kept = matcher.match("i hate mondays, cheer me up")
+    assert not [t for t in kept.matches if t.negated and t.how != "concept"], kept.matches
+
+
 def test_sound_words_parse_into_their_own_section_with_unique_aliases():
     """The sound words are a section of the vocabulary; an alias may not name a second concept in
     another section (the parser names both places)."""

@@ -53,7 +53,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 #: The concept sections, in matching order (``concepts/<name>.txt``).
 SECTIONS = ("scenes", "moods", "sounds", "eras_cultures", "instruments", "genres")
 #: The word sets of ``words.txt``.
-WORD_SETS = ("negations", "negation skip", "negated tail", "negated list", "cessation", "negation idioms", "filler",
+WORD_SETS = ("negations", "negation skip", "negated tail", "negated list", "cessation", "negation idioms", "aversions", "filler",
              "generic tags", "calm pole", "energetic pole")
 
 
