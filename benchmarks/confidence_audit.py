@@ -22,14 +22,15 @@ import numpy as np
 
 from benchmarks import search as bench
 
-#: The splits the search's constants may be tuned on (heldout and blind6 are only measured; blind7 to blind48
+#: The splits the search's constants may be tuned on (heldout and blind6 are only measured; blind7 to blind50
 #: joined after their first look).
 DEV_SPLITS = ("dev", "blind", "blind2", "blind3", "dev4", "blind5", "blind7", "blind8", "blind9", "blind10", "blind11",
               "blind12", "blind13", "blind14", "blind15", "blind16", "blind17", "blind18", "blind19", "blind20",
               "blind21", "blind22", "blind23", "blind24", "blind25", "blind26", "blind27", "blind28",
               "blind29", "blind30", "blind31", "blind32", "blind33", "blind34",
               "blind35", "blind36", "blind37", "blind38", "blind39", "blind40", "blind41", "blind42",
-              "blind43", "blind44", "blind45", "blind46", "blind47", "blind48")
+              "blind43", "blind44", "blind45", "blind46", "blind47", "blind48",
+              "blind49", "blind50")
 
 
 def perfect_catalog(root: str, n: int = bench.CATALOG_CLIPS, seed: int = bench.CATALOG_SEED):

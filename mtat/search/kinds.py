@@ -1,7 +1,7 @@
 """Kinds of music a free-word query asks for, read through the texts people type for each kind.
 
 A *kind* (``vocabulary/kinds.txt``: orchestral strings, solo piano, rock, ambient, choir, ...) is a
-tag profile plus some two hundred and fifty texts a person types when that music is what they want to
+tag profile plus some four hundred texts a person types when that music is what they want to
 hear ("regency era tea party", "savasana after a long class", "sounds like a haunted fairground").
 A query without its negations ("no vocals" included; filler words kept: a sentence encoder reads
 sentences), embedded bare, is compared by cosine with every text; a kind's similarity is the mean of its
